@@ -1,0 +1,102 @@
+// The one place AWS clients are made: region, endpoint override, retry policy, user agent, credentials.
+// Every step receives an AwsClients object; nothing else constructs an SDK client.
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+import { ECRClient } from '@aws-sdk/client-ecr';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { UserError } from '../errors.js';
+import { cendenceRetryStrategy } from './retry.js';
+
+export const USER_AGENT = 'cendence/0.1.0';
+
+export interface AwsOptions {
+  region?: string;
+  /** Overrides every service endpoint (tests, the demo, a rehearsal against the emulator). */
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** Total attempts per call, first one included. */
+  maxAttempts?: number;
+  env?: NodeJS.ProcessEnv;
+}
+
+type ClientConfig = {
+  region: string;
+  endpoint?: string;
+  credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  retryStrategy: ReturnType<typeof cendenceRetryStrategy>;
+  customUserAgent: string;
+};
+
+export function resolveRegion(opts: AwsOptions = {}): string {
+  const env = opts.env ?? process.env;
+  const region = opts.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (!region) {
+    throw new UserError('no AWS region is set', 'region', 'pass --region, or set AWS_REGION');
+  }
+  if (!/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/.test(region)) {
+    throw new UserError(`"${region}" is not an AWS region name`, 'region', 'use a name like eu-west-3');
+  }
+  return region;
+}
+
+/** Lazily built clients: a step pays start-up cost only for the services it calls. */
+export class AwsClients {
+  readonly region: string;
+  private readonly config: ClientConfig;
+  private cache = new Map<string, unknown>();
+
+  constructor(readonly options: AwsOptions = {}) {
+    this.region = resolveRegion(options);
+    // An explicit endpoint wins; otherwise the SDK itself honours AWS_ENDPOINT_URL and
+    // AWS_ENDPOINT_URL_<SERVICE>, which is what users of other AWS tools already set.
+    this.config = {
+      region: this.region,
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(options.credentials ? { credentials: options.credentials } : {}),
+      retryStrategy: cendenceRetryStrategy(options.maxAttempts),
+      customUserAgent: USER_AGENT,
+    };
+  }
+
+  private get<T>(key: string, make: () => T): T {
+    let c = this.cache.get(key) as T | undefined;
+    if (!c) {
+      c = make();
+      this.cache.set(key, c);
+    }
+    return c;
+  }
+
+  get ecs(): ECSClient {
+    return this.get('ecs', () => new ECSClient(this.config));
+  }
+  get ecr(): ECRClient {
+    return this.get('ecr', () => new ECRClient(this.config));
+  }
+  get sts(): STSClient {
+    return this.get('sts', () => new STSClient(this.config));
+  }
+  get elbv2(): ElasticLoadBalancingV2Client {
+    return this.get('elbv2', () => new ElasticLoadBalancingV2Client(this.config));
+  }
+  get codedeploy(): CodeDeployClient {
+    return this.get('codedeploy', () => new CodeDeployClient(this.config));
+  }
+  get logs(): CloudWatchLogsClient {
+    return this.get('logs', () => new CloudWatchLogsClient(this.config));
+  }
+
+  /** The endpoint in force for a service, for messages and for doctor. */
+  endpointFor(serviceEnvName: string): string | undefined {
+    const env = this.options.env ?? process.env;
+    return this.options.endpoint ?? env[`AWS_ENDPOINT_URL_${serviceEnvName}`] ?? env.AWS_ENDPOINT_URL;
+  }
+
+  destroy(): void {
+    for (const c of this.cache.values()) (c as { destroy(): void }).destroy();
+    this.cache.clear();
+  }
+}
