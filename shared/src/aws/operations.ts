@@ -47,7 +47,14 @@ export const OPERATIONS: readonly Operation[] = [
     'TagResource',
   ),
   ...read('ecr', 'GetAuthorizationToken', 'DescribeRepositories', 'DescribeImages', 'BatchGetImage'),
-  ...write('ecr', 'CreateRepository', 'PutImage', 'InitiateLayerUpload', 'UploadLayerPart', 'CompleteLayerUpload'),
+  ...write(
+    'ecr',
+    'CreateRepository',
+    'PutImage',
+    'InitiateLayerUpload',
+    'UploadLayerPart',
+    'CompleteLayerUpload',
+  ),
   ...read('ecr', 'BatchCheckLayerAvailability', 'GetDownloadUrlForLayer', 'DescribeImageScanFindings'),
   ...read('sts', 'GetCallerIdentity'),
   // AssumeRoleWithWebIdentity is unsigned and authorised by the role's trust policy, not an IAM action.

@@ -22,6 +22,7 @@ export function parseFlags<O extends OptionSpec>(command: string, argv: string[]
 export function intFlag(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new UserError(`--${name} must be a whole number, got "${value}"`, `--${name}`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UserError(`--${name} must be a whole number, got "${value}"`, `--${name}`);
   return n;
 }

@@ -47,7 +47,8 @@ export class GitLabRunner implements Runner {
     this.write(message);
   }
   debug(message: string): void {
-    if (this.env.CI_DEBUG_TRACE === 'true' || this.env.CENDENCE_DEBUG === 'true') this.write(`debug: ${message}`);
+    if (this.env.CI_DEBUG_TRACE === 'true' || this.env.CENDENCE_DEBUG === 'true')
+      this.write(`debug: ${message}`);
   }
   warning(message: string, where?: Annotation): void {
     this.write(`\x1b[33mWARNING:\x1b[0m ${where?.file ? `${where.file}: ` : ''}${message}`);
@@ -58,7 +59,9 @@ export class GitLabRunner implements Runner {
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     const id = `cendence_${++this.sections}`;
     const now = () => Math.floor((this.opts.now ?? Date.now)() / 1000);
-    this.out.write(`\x1b[0Ksection_start:${now()}:${id}[collapsed=false]\r\x1b[0K${this.masker.apply(title)}\n`);
+    this.out.write(
+      `\x1b[0Ksection_start:${now()}:${id}[collapsed=false]\r\x1b[0K${this.masker.apply(title)}\n`,
+    );
     try {
       return await fn();
     } finally {

@@ -1,5 +1,7 @@
-// Every CLI command, in the order `cendence --help` lists them. Add a step's command here when it lands.
+// Every CLI command, in the order `cendence --help` lists them: the steps, then the tools.
+import { STEPS } from '../../steps/index.js';
 import type { Command } from '../command.js';
+import { stepCommand } from '../step-command.js';
 import { doctorCommand } from './doctor.js';
 
-export const COMMANDS: Command[] = [doctorCommand];
+export const COMMANDS: Command[] = [...STEPS.map(stepCommand), doctorCommand];
