@@ -3,6 +3,7 @@
 # Nothing can be pulled here, so the image is made from parts the machine already has:
 #   a minimal Debian bookworm (debootstrap --variant=minbase, from the mirror apt already uses),
 #   plus the host's node binary (v20) and npm, plus a `node` user (uid 1000) like the official image.
+#   and the host's CA bundle (NODE_EXTRA_CA_CERTS), so TLS to the npm registry works as it does on the host.
 # It stands in for node:20-bookworm-slim: same distribution, same node major, same user.
 # Idempotent: does nothing when the image exists, unless --force.
 # Usage: .ci/base-image.sh [--force] [--tag <image>]
@@ -66,6 +67,13 @@ echo 'node:x:1000:' >>"$rootfs/etc/group"
 echo 'node:x:1000:1000::/home/node:/bin/bash' >>"$rootfs/etc/passwd"
 echo 'node:*:19000:0:99999:7:::' >>"$rootfs/etc/shadow"
 install -d -o 1000 -g 1000 "$rootfs/home/node"
+# Trust what the host trusts (a TLS-inspecting proxy's CA, say), so `npm ci` in builds reaches the registry.
+ca_bundle=/etc/ssl/certs/ca-certificates.crt
+ca_env=()
+if [ -f "$ca_bundle" ]; then
+  install -D -m 0644 "$ca_bundle" "$rootfs$ca_bundle"
+  ca_env=(-c "ENV NODE_EXTRA_CA_CERTS=$ca_bundle")
+fi
 
 tar -C "$rootfs" --numeric-owner \
   --exclude='./var/cache/apt/archives/*.deb' --exclude='./var/lib/apt/lists/*' \
@@ -73,7 +81,9 @@ tar -C "$rootfs" --numeric-owner \
   -c . | docker import \
   -c 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
   -c 'ENV LANG=C.UTF-8' \
+  -c 'ENV NPM_CONFIG_UPDATE_NOTIFIER=false' \
   -c "ENV NODE_VERSION=${node_version#v}" \
+  "${ca_env[@]}" \
   -c 'CMD ["node"]' \
   -m "debootstrap minbase bookworm from $mirror + node $node_version + npm" \
   - "$tag" >/dev/null

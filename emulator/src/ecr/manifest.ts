@@ -64,8 +64,10 @@ export function parseManifest(raw: Buffer | string, declaredType?: string): Pars
   } catch {
     throw new ManifestError('manifest is not valid JSON');
   }
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) throw new ManifestError('manifest is not an object');
-  if (doc.schemaVersion !== 2) throw new ManifestError(`unsupported schemaVersion ${String(doc.schemaVersion)}`);
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc))
+    throw new ManifestError('manifest is not an object');
+  if (doc.schemaVersion !== 2)
+    throw new ManifestError(`unsupported schemaVersion ${String(doc.schemaVersion)}`);
   const inner = typeof doc.mediaType === 'string' ? doc.mediaType : undefined;
   const declared = declaredType && SUPPORTED_MANIFEST_TYPES.includes(declaredType) ? declaredType : undefined;
   if (inner && declared && inner !== declared) {
@@ -73,7 +75,8 @@ export function parseManifest(raw: Buffer | string, declaredType?: string): Pars
   }
   const mediaType =
     inner ?? declared ?? (Array.isArray(doc.manifests) ? MEDIA_TYPES.ociIndex : MEDIA_TYPES.ociManifest);
-  if (!SUPPORTED_MANIFEST_TYPES.includes(mediaType)) throw new ManifestError(`unsupported media type ${mediaType}`);
+  if (!SUPPORTED_MANIFEST_TYPES.includes(mediaType))
+    throw new ManifestError(`unsupported media type ${mediaType}`);
 
   const isList = mediaType === MEDIA_TYPES.dockerList || mediaType === MEDIA_TYPES.ociIndex;
   const subject = descriptor(doc.subject, 'subject', true);

@@ -34,6 +34,7 @@ export const OPERATIONS: readonly Operation[] = [
     'ListTasks',
     'ListServiceDeployments',
     'DescribeServiceDeployments',
+    'DescribeServiceRevisions',
   ),
   ...write(
     'ecs',

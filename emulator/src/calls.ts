@@ -1,0 +1,49 @@
+// The call log: every AWS API call the emulator answered (or refused), in arrival order.
+// Tests assert on it ("no mutating call was made"); GET /_cendence/calls serves it.
+import { type AwsService, isMutating } from '../../shared/src/aws/operations.js';
+import type { ServiceName } from './types.js';
+
+export interface CallRecord {
+  /** Arrival order, from 1. */
+  seq: number;
+  service: ServiceName;
+  operation: string;
+  /** From shared/src/aws/operations.ts; operations it does not list count as mutating. */
+  mutates: boolean;
+  /** Emulated time of arrival, ISO-8601. */
+  time: string;
+  /** Wall-clock time of arrival, epoch ms (throughput and latency figures). */
+  wallMs: number;
+  /** Error code answered, if any (including injected faults, throttling and "ConnectionDropped"). */
+  error?: string;
+  accessKeyId?: string;
+}
+
+export class CallLog {
+  private records: CallRecord[] = [];
+  private seq = 0;
+
+  record(entry: Omit<CallRecord, 'seq' | 'mutates'>): CallRecord {
+    const rec: CallRecord = {
+      seq: ++this.seq,
+      ...entry,
+      mutates: isMutating(entry.service as AwsService, entry.operation),
+    };
+    this.records.push(rec);
+    return rec;
+  }
+
+  list(filter: { service?: string; operation?: string; mutates?: boolean; since?: number } = {}): CallRecord[] {
+    return this.records.filter(
+      (r) =>
+        (filter.service === undefined || r.service === filter.service) &&
+        (filter.operation === undefined || r.operation === filter.operation) &&
+        (filter.mutates === undefined || r.mutates === filter.mutates) &&
+        (filter.since === undefined || r.seq > filter.since),
+    );
+  }
+
+  clear(): void {
+    this.records = [];
+  }
+}

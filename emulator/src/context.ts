@@ -1,0 +1,15 @@
+// What handlers and raw routes receive: the HandlerContext of types.ts plus the emulator's World.
+// Kept apart from services.ts so service modules can import it without an import cycle.
+import type { World } from './state.js';
+import type { HandlerContext } from './types.js';
+
+export interface EmulatorContext extends HandlerContext {
+  world: World;
+}
+
+/** The World (all per-emulator state) behind a handler or raw-route context. */
+export function worldOf(ctx: HandlerContext | undefined): World {
+  const world = (ctx as EmulatorContext | undefined)?.world;
+  if (!world) throw new Error('handler context carries no emulator world');
+  return world;
+}

@@ -1,0 +1,336 @@
+// ECR's registry endpoint: the OCI distribution API (v2) on the emulator's own port, so that
+// `docker login -u AWS` with the GetAuthorizationToken password, `docker push` and `docker pull` of
+// 127.0.0.1:<port>/<repo>:<tag> work. Basic auth only (as ECR), blobs checked by sha256, manifests
+// stored through EcrStore.putManifest so pushed images show up in the ECR API and immutable tags hold.
+import type http from 'node:http';
+import type { HandlerContext, RawRoute } from '../types.js';
+import { DigestMismatchError } from './blobs.js';
+import { accepts, isDigest } from './manifest.js';
+import { type EcrStore, PushRefused, type RegistryToken, type Repository } from './store.js';
+
+const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+const TAG_RE = /^[\w][\w.-]{0,127}$/;
+const ROUTE_RE = /^\/v2\/(.+?)\/(blobs\/uploads\/?(.*)|blobs\/([^/]+)|manifests\/([^/]+)|tags\/list)$/;
+
+class RegistryError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+function send(
+  res: http.ServerResponse,
+  status: number,
+  headers: Record<string, string | number>,
+  body?: Buffer | string,
+): void {
+  res.writeHead(status, { 'Docker-Distribution-API-Version': 'registry/2.0', ...headers });
+  res.end(body);
+}
+
+async function readBody(req: http.IncomingMessage, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw new RegistryError(400, 'SIZE_INVALID', `the request body exceeds ${limit} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The registry route over the store that `storeOf` finds for a request (the emulator world's). */
+export function createRegistryRoute(storeOf: (ctx: HandlerContext) => EcrStore): RawRoute {
+  return async (req, res, url, ctx?: HandlerContext) => {
+    if (url.pathname !== '/v2' && !url.pathname.startsWith('/v2/')) return false;
+    try {
+      if (!ctx) throw new Error('the registry route needs the emulator context');
+      await serve(storeOf(ctx), ctx, req, res, url);
+    } catch (e) {
+      if (!res.headersSent) {
+        const err =
+          e instanceof RegistryError
+            ? e
+            : new RegistryError(500, 'UNKNOWN', `internal error: ${(e as Error).message}`);
+        const body = JSON.stringify({ errors: [{ code: err.code, message: err.message, detail: {} }] });
+        send(
+          res,
+          err.status,
+          {
+            'Content-Type': 'application/json; charset=utf-8',
+            'Content-Length': Buffer.byteLength(body),
+            ...err.headers,
+          },
+          req.method === 'HEAD' ? undefined : body,
+        );
+      } else {
+        res.destroy();
+      }
+      req.resume();
+    }
+    return true;
+  };
+}
+
+async function serve(
+  store: EcrStore,
+  ctx: HandlerContext,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+): Promise<void> {
+  authorize(store, ctx, req);
+  const method = req.method ?? 'GET';
+  if (url.pathname === '/v2' || url.pathname === '/v2/') {
+    send(
+      res,
+      200,
+      { 'Content-Type': 'application/json', 'Content-Length': 2 },
+      method === 'HEAD' ? undefined : '{}',
+    );
+    return;
+  }
+  const m = ROUTE_RE.exec(url.pathname);
+  if (!m)
+    throw new RegistryError(404, 'UNSUPPORTED', `the operation ${method} ${url.pathname} is unsupported`);
+  const [, name, kind, uploadId, blobDigest, manifestRef] = m;
+  const repo = store.repositories.get(name);
+  if (!repo) {
+    throw new RegistryError(
+      404,
+      'NAME_UNKNOWN',
+      `The repository with name '${name}' does not exist in the registry with id '${ctx.accountId}'`,
+    );
+  }
+  if (kind.startsWith('blobs/uploads')) return upload(store, repo, ctx.clock.now(), req, res, url, uploadId);
+  if (blobDigest !== undefined) return blob(store, repo, req, res, blobDigest);
+  if (manifestRef !== undefined) return manifest(store, repo, ctx.clock.now(), req, res, manifestRef);
+  return tags(repo, res, url);
+}
+
+/** Basic auth with `AWS:<password>` from an unexpired GetAuthorizationToken answer; ECR has no anonymous access. */
+function authorize(store: EcrStore, ctx: HandlerContext, req: http.IncomingMessage): RegistryToken {
+  const host = req.headers.host ?? '127.0.0.1';
+  const challenge = { 'WWW-Authenticate': `Basic realm="http://${host}/",service="ecr.amazonaws.com"` };
+  const token = store.authenticate(req.headers.authorization, ctx.clock.now());
+  if (token === 'expired') {
+    throw new RegistryError(
+      403,
+      'DENIED',
+      'Your authorization token has expired. Reauthenticate and try again.',
+    );
+  }
+  if (!token) throw new RegistryError(401, 'UNAUTHORIZED', 'Not Authorized', challenge);
+  return token;
+}
+
+function blob(
+  store: EcrStore,
+  repo: Repository,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  digest: string,
+) {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    throw new RegistryError(405, 'UNSUPPORTED', `${req.method} is not supported on blobs`);
+  }
+  if (!isDigest(digest)) throw new RegistryError(400, 'DIGEST_INVALID', `invalid digest ${digest}`);
+  if (!store.hasBlob(repo, digest))
+    throw new RegistryError(404, 'BLOB_UNKNOWN', `blob unknown to registry: ${digest}`);
+  const headers = {
+    'Content-Type': 'application/octet-stream',
+    'Content-Length': store.blobs.size(digest)!,
+    'Docker-Content-Digest': digest,
+    ETag: `"${digest}"`,
+  };
+  if (req.method === 'HEAD') return send(res, 200, headers);
+  res.writeHead(200, { 'Docker-Distribution-API-Version': 'registry/2.0', ...headers });
+  store.blobs.stream(digest)!.pipe(res);
+}
+
+async function upload(
+  store: EcrStore,
+  repo: Repository,
+  now: number,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  id: string,
+): Promise<void> {
+  const base = `/v2/${repo.name}/blobs/uploads/`;
+  const created = (digest: string) =>
+    send(res, 201, {
+      Location: `/v2/${repo.name}/blobs/${digest}`,
+      'Docker-Content-Digest': digest,
+      'Content-Length': 0,
+    });
+  const accepted = (sessionId: string, size: number) =>
+    send(res, 202, {
+      Location: `${base}${sessionId}`,
+      Range: `0-${Math.max(0, size - 1)}`,
+      'Docker-Upload-UUID': sessionId,
+      'Content-Length': 0,
+    });
+  const finish = (session: ReturnType<EcrStore['blobs']['startUpload']>, digest: string | null) => {
+    if (!digest || !isDigest(digest)) {
+      store.blobs.cancel(session.id);
+      throw new RegistryError(400, 'DIGEST_INVALID', `invalid digest ${digest ?? '(missing)'}`);
+    }
+    try {
+      store.blobs.finish(session, digest);
+    } catch (e) {
+      if (e instanceof DigestMismatchError) throw new RegistryError(400, 'DIGEST_INVALID', e.message);
+      throw e;
+    }
+    store.linkBlob(repo, digest);
+    created(digest);
+  };
+
+  if (req.method === 'POST' && id === '') {
+    const mount = url.searchParams.get('mount');
+    const from = url.searchParams.get('from');
+    if (mount && from) {
+      const source = store.repositories.get(from);
+      if (source && store.hasBlob(source, mount)) {
+        store.linkBlob(repo, mount);
+        req.resume();
+        return created(mount);
+      }
+    }
+    const session = store.blobs.startUpload(repo.name, now);
+    const digest = url.searchParams.get('digest');
+    if (digest !== null) {
+      // Monolithic upload: the whole blob in the POST body.
+      for await (const chunk of req) store.blobs.append(session, chunk as Buffer);
+      return finish(session, digest);
+    }
+    req.resume();
+    return accepted(session.id, 0);
+  }
+
+  const session = store.blobs.upload(id);
+  if (!session || session.repository !== repo.name) {
+    throw new RegistryError(404, 'BLOB_UPLOAD_UNKNOWN', `blob upload unknown to registry: ${id}`);
+  }
+  switch (req.method) {
+    case 'GET':
+      return send(res, 204, {
+        Location: `${base}${session.id}`,
+        Range: `0-${Math.max(0, session.size - 1)}`,
+        'Docker-Upload-UUID': session.id,
+        'Content-Length': 0,
+      });
+    case 'DELETE':
+      store.blobs.cancel(session.id);
+      return send(res, 204, { 'Content-Length': 0 });
+    case 'PATCH':
+    case 'PUT': {
+      const range = /^(\d+)-(\d+)$/.exec(String(req.headers['content-range'] ?? ''));
+      if (range && Number(range[1]) !== session.size) {
+        throw new RegistryError(
+          416,
+          'BLOB_UPLOAD_INVALID',
+          `the chunk starts at ${range[1]}, expected ${session.size}`,
+          {
+            Range: `0-${Math.max(0, session.size - 1)}`,
+          },
+        );
+      }
+      for await (const chunk of req) store.blobs.append(session, chunk as Buffer);
+      if (req.method === 'PATCH') return accepted(session.id, session.size);
+      return finish(session, url.searchParams.get('digest'));
+    }
+    default:
+      throw new RegistryError(405, 'UNSUPPORTED', `${req.method} is not supported on uploads`);
+  }
+}
+
+async function manifest(
+  store: EcrStore,
+  repo: Repository,
+  now: number,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  ref: string,
+): Promise<void> {
+  const byDigest = isDigest(ref);
+  if (req.method === 'PUT') {
+    if (!byDigest && !TAG_RE.test(ref)) throw new RegistryError(400, 'TAG_INVALID', `invalid tag ${ref}`);
+    const raw = await readBody(req, MAX_MANIFEST_BYTES);
+    try {
+      const { image } = store.putManifest(repo, raw, {
+        mediaType: req.headers['content-type']?.split(';')[0].trim(),
+        tag: byDigest ? undefined : ref,
+        digest: byDigest ? ref : undefined,
+        now,
+        via: 'registry',
+      });
+      return send(res, 201, {
+        Location: `/v2/${repo.name}/manifests/${image.digest}`,
+        'Docker-Content-Digest': image.digest,
+        'Content-Length': 0,
+      });
+    } catch (e) {
+      if (!(e instanceof PushRefused)) throw e;
+      const [status, code] = {
+        TAG_IMMUTABLE: [400, 'TAG_INVALID'],
+        IMAGE_EXISTS: [400, 'TAG_INVALID'],
+        BLOB_UNKNOWN: [400, 'MANIFEST_BLOB_UNKNOWN'],
+        REFERENCED_IMAGE_UNKNOWN: [400, 'MANIFEST_BLOB_UNKNOWN'],
+        MANIFEST_INVALID: [400, 'MANIFEST_INVALID'],
+        DIGEST_MISMATCH: [400, 'DIGEST_INVALID'],
+      }[e.reason] as [number, string];
+      throw new RegistryError(status, code, e.message);
+    }
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    throw new RegistryError(
+      405,
+      'UNSUPPORTED',
+      `${req.method} is not supported on manifests; use BatchDeleteImage`,
+    );
+  }
+  const image = store.findImage(repo, byDigest ? { imageDigest: ref } : { imageTag: ref });
+  if (!image) {
+    throw new RegistryError(
+      404,
+      'MANIFEST_UNKNOWN',
+      `Requested image not found: ${repo.name}${byDigest ? '@' : ':'}${ref}`,
+    );
+  }
+  if (!accepts(req.headers.accept, image.mediaType)) {
+    throw new RegistryError(
+      404,
+      'MANIFEST_UNKNOWN',
+      `${image.mediaType} manifest found, but the accept header does not support it`,
+    );
+  }
+  const headers = {
+    'Content-Type': image.mediaType,
+    'Content-Length': image.manifest.length,
+    'Docker-Content-Digest': image.digest,
+    ETag: `"${image.digest}"`,
+  };
+  if (req.method === 'HEAD') return send(res, 200, headers);
+  image.lastPulledAt = now;
+  send(res, 200, headers, image.manifest);
+}
+
+function tags(repo: Repository, res: http.ServerResponse, url: URL): void {
+  const all = [...repo.tags.keys()].sort();
+  const last = url.searchParams.get('last');
+  const n = url.searchParams.has('n') ? Number(url.searchParams.get('n')) : undefined;
+  const after = last === null ? all : all.filter((t) => t > last);
+  const pageTags = n !== undefined && n >= 0 ? after.slice(0, n) : after;
+  const headers: Record<string, string | number> = { 'Content-Type': 'application/json' };
+  if (n !== undefined && pageTags.length < after.length && pageTags.length > 0) {
+    headers.Link = `</v2/${repo.name}/tags/list?n=${n}&last=${encodeURIComponent(pageTags.at(-1)!)}>; rel="next"`;
+  }
+  const body = JSON.stringify({ name: repo.name, tags: pageTags });
+  send(res, 200, { ...headers, 'Content-Length': Buffer.byteLength(body) }, body);
+}

@@ -1,0 +1,417 @@
+// Tasks: launching, the lifecycle PROVISIONING → PENDING → RUNNING → (DEACTIVATING →) STOPPING →
+// DEPROVISIONING → STOPPED on the emulator clock, health (container health checks, ELB targets), and
+// what each image behaviour does to a task. Service-level decisions live in deployments.ts.
+import { randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { hex } from '../ids.js';
+import type { ContainerDef, ContainerState, Deployment, Json, Service, Tag, Task, TaskDefinition } from './model.js';
+import type { EcsState } from './state.js';
+
+/** Seconds for ENI provisioning (PROVISIONING → PENDING). */
+const PROVISION_S = 2;
+/** Seconds from SIGTERM to exited containers, and for ENI teardown. */
+const STOPPING_S = 2;
+const DEPROVISION_S = 3;
+/** Without a container health check or load balancer, ECS counts a task healthy this long after RUNNING. */
+export const IMPLICIT_HEALTHY_S = 40;
+
+export interface LaunchSpec {
+  taskDef: TaskDefinition;
+  clusterArn: string;
+  startedBy?: string;
+  group: string;
+  launchType?: string;
+  platformVersion?: string;
+  networkConfiguration?: Json;
+  overrides?: Json;
+  tags?: Tag[];
+  service?: Service;
+  deployment?: Deployment;
+  /** Target groups and ports this task registers with once RUNNING. */
+  targets?: { targetGroupArn: string; port: number }[];
+}
+
+const digestOf = (image: string): string => {
+  const at = image.indexOf('@sha256:');
+  return at >= 0 ? image.slice(at + 1) : `sha256:${createHash('sha256').update(image).digest('hex')}`;
+};
+
+export function launchTask(ecs: EcsState, spec: LaunchSpec): Task {
+  const now = ecs.now();
+  const id = hex(16);
+  const clusterName = spec.clusterArn.slice(spec.clusterArn.lastIndexOf('/') + 1);
+  const body = spec.taskDef.body;
+  const defs = (body.containerDefinitions as ContainerDef[]) ?? [];
+  const ip = `10.0.${randomBytes(1)[0]}.${1 + (randomBytes(1)[0] % 254)}`;
+  const subnets = ((spec.networkConfiguration?.awsvpcConfiguration as Json | undefined)?.subnets as string[]) ?? [];
+  const containers: ContainerState[] = defs.map((c) => ({
+    name: c.name,
+    image: c.image,
+    imageDigest: digestOf(c.image),
+    essential: c.essential !== false,
+    lastStatus: 'PENDING',
+    healthStatus: 'UNKNOWN',
+    behavior: ecs.world.behaviors.for(c.image),
+    healthCheck: c.healthCheck,
+    logConfiguration: c.logConfiguration,
+    portMappings: (c.portMappings ?? []).map((p) => ({ containerPort: Number(p.containerPort) })),
+  }));
+  const task: Task = {
+    taskArn: ecs.arn(`task/${clusterName}/${id}`),
+    id,
+    clusterArn: spec.clusterArn,
+    taskDefinitionArn: spec.taskDef.arn,
+    family: spec.taskDef.family,
+    lastStatus: 'PROVISIONING',
+    desiredStatus: 'RUNNING',
+    startedBy: spec.startedBy,
+    group: spec.group,
+    launchType: spec.launchType ?? 'FARGATE',
+    platformVersion: spec.platformVersion && spec.platformVersion !== 'LATEST' ? spec.platformVersion : '1.4.0',
+    cpu: body.cpu as string | undefined,
+    memory: body.memory as string | undefined,
+    createdAt: now,
+    healthStatus: 'UNKNOWN',
+    containers,
+    overrides: spec.overrides ?? { containerOverrides: [], inferenceAcceleratorOverrides: [] },
+    tags: spec.tags ?? [],
+    version: 1,
+    ip,
+    subnet: subnets[0] ?? 'subnet-0emulator-a',
+    eniId: `eni-${hex(8)}`,
+    availabilityZone: `${ecs.world.region}a`,
+    sim: {
+      serviceName: spec.service?.serviceName,
+      deploymentId: spec.deployment?.id,
+      nextAt: now + PROVISION_S * 1000,
+      targets: spec.targets ?? [],
+      graceSeconds: spec.service?.healthCheckGracePeriodSeconds ?? 0,
+    },
+  };
+  ecs.tasks.set(task.taskArn, task);
+  ecs.live.add(task);
+  return task;
+}
+
+interface Timeline {
+  exitAt?: number;
+  exitContainer?: ContainerState;
+  healthAt?: number;
+  healthPasses: boolean;
+}
+const timelines = new WeakMap<Task, Timeline>();
+
+/** Moves a task along its lifecycle to `now`. */
+export function advanceTask(ecs: EcsState, task: Task, now: number): void {
+  const due = task.sim.nextAt !== undefined && task.sim.nextAt <= now;
+  switch (task.lastStatus) {
+    case 'PROVISIONING':
+      if (due) toPending(ecs, task, now);
+      return;
+    case 'PENDING':
+      if (due) toRunning(ecs, task, now);
+      return;
+    case 'RUNNING':
+      checkRunning(ecs, task, now);
+      return;
+    case 'DEACTIVATING':
+      if (due) toStopping(task, now);
+      return;
+    case 'STOPPING':
+      if (due) {
+        task.lastStatus = 'DEPROVISIONING';
+        task.executionStoppedAt ??= now;
+        task.sim.nextAt = now + DEPROVISION_S * 1000;
+        task.version++;
+      }
+      return;
+    case 'DEPROVISIONING':
+      if (due) {
+        task.lastStatus = 'STOPPED';
+        task.stoppedAt = now;
+        task.sim.nextAt = undefined;
+        task.version++;
+        ecs.live.delete(task);
+      }
+      return;
+  }
+}
+
+function toPending(ecs: EcsState, task: Task, now: number): void {
+  // The awslogs driver needs its log group before any container starts.
+  for (const c of task.containers) {
+    const lc = c.logConfiguration;
+    if (lc?.logDriver !== 'awslogs') continue;
+    const group = lc.options?.['awslogs-group'];
+    if (!group) continue;
+    if (ecs.world.logs.groups.has(group)) continue;
+    if (lc.options?.['awslogs-create-group'] === 'true') {
+      ecs.world.logs.createGroup(group);
+      continue;
+    }
+    stopTask(ecs, task, {
+      stopCode: 'TaskFailedToStart',
+      reason:
+        'ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: ' +
+        'failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist. : exit status 1',
+      failed: true,
+    });
+    return;
+  }
+  task.lastStatus = 'PENDING';
+  task.connectivityAt = now;
+  task.pullStartedAt = now;
+  task.version++;
+  const stalls = task.containers.some((c) => c.behavior.behavior === 'stall');
+  const start = Math.max(...task.containers.map((c) => c.behavior.startSeconds), 0);
+  task.sim.nextAt = stalls ? undefined : now + start * 1000;
+}
+
+function toRunning(ecs: EcsState, task: Task, now: number): void {
+  task.lastStatus = 'RUNNING';
+  task.pullStoppedAt = now;
+  task.startedAt = now;
+  task.sim.nextAt = undefined;
+  task.version++;
+  const tl: Timeline = { healthPasses: true };
+  for (const c of task.containers) {
+    c.lastStatus = 'RUNNING';
+    const b = c.behavior;
+    if ((b.behavior === 'crash' || b.behavior === 'exit') && c.essential) {
+      const at = now + b.runSeconds * 1000;
+      if (tl.exitAt === undefined || at < tl.exitAt) {
+        tl.exitAt = at;
+        tl.exitContainer = c;
+      }
+    }
+    if (c.healthCheck) {
+      const hc = c.healthCheck;
+      const interval = (hc.interval ?? 30) * 1000;
+      const fails = b.behavior === 'unhealthy';
+      const at = fails ? now + (hc.startPeriod ?? 0) * 1000 + interval * (hc.retries ?? 3) : now + interval;
+      tl.healthAt = Math.max(tl.healthAt ?? 0, at);
+      if (fails) tl.healthPasses = false;
+    }
+    writeLogs(ecs, task, c, now);
+  }
+  timelines.set(task, tl);
+  const passes = !task.containers.some((c) => c.behavior.behavior === 'unhealthy');
+  for (const t of task.sim.targets) ecs.world.elbv2.registerTarget(t.targetGroupArn, task.ip, t.port, passes);
+  if (task.sim.targets.length && task.sim.serviceName) {
+    const svc = serviceOf(ecs, task);
+    for (const tg of new Set(task.sim.targets.map((t) => t.targetGroupArn))) {
+      if (svc) ecs.event(svc, `(service ${svc.serviceName}) registered 1 targets in (target-group ${tg})`);
+    }
+  }
+}
+
+function writeLogs(ecs: EcsState, task: Task, c: ContainerState, now: number): void {
+  const lc = c.logConfiguration;
+  if (lc?.logDriver !== 'awslogs' || c.behavior.logLines.length === 0) return;
+  const group = lc.options?.['awslogs-group'];
+  const prefix = lc.options?.['awslogs-stream-prefix'];
+  if (!group) return;
+  const stream = prefix ? `${prefix}/${c.name}/${task.id}` : task.id;
+  ecs.world.logs.putEvents(group, stream, c.behavior.logLines, now);
+}
+
+function serviceOf(ecs: EcsState, task: Task): Service | undefined {
+  if (!task.sim.serviceName) return undefined;
+  const clusterName = task.clusterArn.slice(task.clusterArn.lastIndexOf('/') + 1);
+  return ecs.services.get(ecs.arn(`service/${clusterName}/${task.sim.serviceName}`));
+}
+
+function checkRunning(ecs: EcsState, task: Task, now: number): void {
+  if (task.desiredStatus === 'STOPPED') return;
+  const tl = timelines.get(task) ?? { healthPasses: true };
+  if (tl.exitAt !== undefined && tl.exitAt <= now && tl.exitContainer) {
+    const c = tl.exitContainer;
+    c.exitCode = c.behavior.exitCode;
+    c.lastStatus = 'STOPPED';
+    stopTask(ecs, task, {
+      stopCode: 'EssentialContainerExited',
+      reason: 'Essential container in task exited',
+      failed: task.sim.serviceName !== undefined,
+      crashed: true,
+    });
+    return;
+  }
+  if (tl.healthAt !== undefined && tl.healthAt <= now && task.healthStatus === 'UNKNOWN') {
+    const status = tl.healthPasses ? 'HEALTHY' : 'UNHEALTHY';
+    for (const c of task.containers) if (c.healthCheck) c.healthStatus = status;
+    task.healthStatus = status;
+    task.version++;
+    const svc = serviceOf(ecs, task);
+    if (status === 'UNHEALTHY' && svc) {
+      ecs.event(svc, `(service ${svc.serviceName}) (task ${task.id}) failed container health checks.`);
+      stopTask(ecs, task, { stopCode: 'ServiceSchedulerInitiated', reason: 'Task failed container health checks', failed: true });
+      return;
+    }
+  }
+  const svc = serviceOf(ecs, task);
+  if (svc && task.startedAt !== undefined && now >= task.startedAt + task.sim.graceSeconds * 1000) {
+    for (const t of task.sim.targets) {
+      const target = ecs.world.elbv2.target(t.targetGroupArn, task.ip, t.port);
+      if (target?.state !== 'unhealthy') continue;
+      ecs.event(
+        svc,
+        `(service ${svc.serviceName}) (port ${t.port}) is unhealthy in (target-group ${t.targetGroupArn}) due to (reason ${target.description}).`,
+      );
+      stopTask(ecs, task, {
+        stopCode: 'ServiceSchedulerInitiated',
+        reason: `Task failed ELB health checks in (target-group ${t.targetGroupArn})`,
+        failed: true,
+      });
+      return;
+    }
+  }
+  if (task.sim.healthySince === undefined && isHealthyNow(ecs, task, now)) {
+    task.sim.healthySince = now;
+    if (svc) onTaskHealthy(svc, task);
+  }
+}
+
+/** Counted healthy for deployments: RUNNING, container health HEALTHY (if checked), targets healthy. */
+function isHealthyNow(ecs: EcsState, task: Task, now: number): boolean {
+  if (task.lastStatus !== 'RUNNING' || task.desiredStatus !== 'RUNNING') return false;
+  const checked = task.containers.some((c) => c.healthCheck);
+  if (checked && task.healthStatus !== 'HEALTHY') return false;
+  for (const t of task.sim.targets) {
+    if (ecs.world.elbv2.target(t.targetGroupArn, task.ip, t.port)?.state !== 'healthy') return false;
+  }
+  if (!checked && task.sim.targets.length === 0) {
+    return task.startedAt !== undefined && now >= task.startedAt + IMPLICIT_HEALTHY_S * 1000;
+  }
+  return true;
+}
+
+export function isHealthy(task: Task): boolean {
+  return task.sim.healthySince !== undefined && task.desiredStatus === 'RUNNING';
+}
+
+/** A task that runs healthy resets its deployment's consecutive failure count (resetOnHealthyTask). */
+function onTaskHealthy(svc: Service, task: Task): void {
+  const dep = svc.deployments.find((d) => d.id === task.sim.deploymentId);
+  if (!dep) return;
+  if (svc.deploymentConfiguration.deploymentCircuitBreaker?.resetOnHealthyTask !== false) dep.failedTasks = 0;
+}
+
+export interface StopOptions {
+  stopCode: string;
+  reason: string;
+  /** Counts against the deployment's circuit breaker. */
+  failed?: boolean;
+  /** The essential container already exited: no draining wait. */
+  crashed?: boolean;
+}
+
+export function stopTask(ecs: EcsState, task: Task, opts: StopOptions): void {
+  if (task.desiredStatus === 'STOPPED') return;
+  const now = ecs.now();
+  task.desiredStatus = 'STOPPED';
+  task.stoppingAt = now;
+  task.stopCode = opts.stopCode;
+  task.stoppedReason = opts.reason;
+  task.version++;
+  if (opts.failed && task.sim.serviceName) {
+    task.sim.failed = true;
+    const dep = serviceOf(ecs, task)?.deployments.find((d) => d.id === task.sim.deploymentId);
+    if (dep) dep.failedTasks++;
+  }
+  const wasRunning = task.lastStatus === 'RUNNING';
+  let drain = 0;
+  const svc = serviceOf(ecs, task);
+  for (const t of task.sim.targets) {
+    if (!wasRunning) continue;
+    const delay = ecs.world.elbv2.deregisterTarget(t.targetGroupArn, task.ip, t.port);
+    drain = Math.max(drain, delay);
+    if (svc) ecs.event(svc, `(service ${svc.serviceName}) deregistered 1 targets in (target-group ${t.targetGroupArn})`);
+  }
+  if (wasRunning && drain > 0 && !opts.crashed) {
+    task.lastStatus = 'DEACTIVATING';
+    task.sim.nextAt = now + drain * 1000;
+  } else {
+    toStopping(task, now, opts.crashed);
+  }
+}
+
+function toStopping(task: Task, now: number, crashed = false): void {
+  const wasRunning = task.startedAt !== undefined;
+  task.lastStatus = 'STOPPING';
+  task.sim.nextAt = now + STOPPING_S * 1000;
+  task.version++;
+  for (const c of task.containers) {
+    if (c.lastStatus === 'STOPPED') continue;
+    c.lastStatus = 'STOPPED';
+    // Containers that never started have no exit code; others exit on SIGTERM (or are killed when an
+    // essential sibling crashed).
+    if (wasRunning) c.exitCode = crashed ? 137 : 0;
+  }
+}
+
+// --- API shapes ------------------------------------------------------------------------------------
+
+const d = (ms: number | undefined): Date | undefined => (ms === undefined ? undefined : new Date(ms));
+
+export function taskOut(task: Task, includeTags = false): Json {
+  const attachmentId = `${task.id.slice(0, 8)}-${task.id.slice(8, 12)}-${task.id.slice(12, 16)}-${task.id.slice(16, 20)}-${task.id.slice(20)}`;
+  return {
+    attachments: [
+      {
+        id: attachmentId,
+        type: 'ElasticNetworkInterface',
+        status: task.lastStatus === 'STOPPED' ? 'DELETED' : task.lastStatus === 'PROVISIONING' ? 'PRECREATED' : 'ATTACHED',
+        details: [
+          { name: 'subnetId', value: task.subnet },
+          { name: 'networkInterfaceId', value: task.eniId },
+          { name: 'privateIPv4Address', value: task.ip },
+        ],
+      },
+    ],
+    availabilityZone: task.availabilityZone,
+    clusterArn: task.clusterArn,
+    connectivity: task.connectivityAt !== undefined ? 'CONNECTED' : undefined,
+    connectivityAt: d(task.connectivityAt),
+    containers: task.containers.map((c) => ({
+      containerArn: `${task.taskArn.replace(':task/', ':container/')}/${c.name}`,
+      taskArn: task.taskArn,
+      name: c.name,
+      image: c.image,
+      imageDigest: task.lastStatus === 'PROVISIONING' ? undefined : c.imageDigest,
+      runtimeId: `${task.id}-${c.name}`,
+      lastStatus: c.lastStatus,
+      exitCode: c.exitCode,
+      reason: c.reason,
+      networkBindings: [],
+      networkInterfaces: [{ attachmentId, privateIpv4Address: task.ip }],
+      healthStatus: c.healthStatus,
+      cpu: '0',
+    })),
+    cpu: task.cpu,
+    memory: task.memory,
+    createdAt: d(task.createdAt),
+    desiredStatus: task.desiredStatus,
+    enableExecuteCommand: false,
+    executionStoppedAt: d(task.executionStoppedAt),
+    group: task.group,
+    healthStatus: task.healthStatus,
+    lastStatus: task.lastStatus,
+    launchType: task.launchType,
+    overrides: task.overrides,
+    platformVersion: task.platformVersion,
+    platformFamily: 'Linux',
+    pullStartedAt: d(task.pullStartedAt),
+    pullStoppedAt: d(task.pullStoppedAt),
+    startedAt: d(task.startedAt),
+    startedBy: task.startedBy,
+    stopCode: task.stopCode,
+    stoppedAt: d(task.stoppedAt),
+    stoppedReason: task.stoppedReason,
+    stoppingAt: d(task.stoppingAt),
+    tags: includeTags ? task.tags : undefined,
+    taskArn: task.taskArn,
+    taskDefinitionArn: task.taskDefinitionArn,
+    version: task.version,
+    ephemeralStorage: { sizeInGiB: 20 },
+  };
+}

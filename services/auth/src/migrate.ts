@@ -1,0 +1,24 @@
+// The pre-deploy one-off task (service.yml deploy.preDeployTask): `node dist/migrate.js`.
+// Exit code 0 = the schema is current; anything else fails the deploy before the service is updated.
+import { createLogger } from '@transcendence/common';
+import pg from 'pg';
+import { migrate } from './migrations.js';
+import { postgresConfig } from './store.js';
+
+const log = createLogger('auth-migrate');
+const config = postgresConfig(process.env);
+if (!config) {
+  log.error('no database: set DATABASE_URL, or PGHOST with PGUSER/PGPASSWORD (task secrets) and PGDATABASE');
+  process.exit(2);
+}
+const client = new pg.Client({ ...config, connectionTimeoutMillis: 10_000 });
+try {
+  await client.connect();
+  const applied = await migrate(client);
+  log.info(applied.length ? 'migrations applied' : 'schema already current', { applied });
+} catch (error) {
+  log.error('migration failed', { error: (error as Error).message });
+  process.exitCode = 1;
+} finally {
+  await client.end().catch(() => {});
+}

@@ -1,0 +1,4 @@
+export * from './http.js';
+export * from './log.js';
+export type * from './pong.js';
+export * from './validate.js';

@@ -1,0 +1,154 @@
+// buildah as an ImageEngine, for runners without a Docker daemon: chroot isolation and the vfs driver
+// (no privileges, no fuse), images kept in a private storage root so build and push steps share it
+// without touching the system's containers storage. Pushes Docker-format manifests (what ECR and
+// `docker pull` expect; buildah's default OCI format is not served to docker-only Accept headers).
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { StepFailed, UserError } from '../errors.js';
+import { PushFailed } from './docker.js';
+import type { BuildRequest, ImageEngine, PushOutcome, RegistryLogin } from './engine.js';
+import { exec, ToolMissing, tail } from './exec.js';
+
+export const DEFAULT_BUILDAH_ROOT = path.join(tmpdir(), 'cendence-buildah');
+
+export class BuildahEngine implements ImageEngine {
+  readonly name = 'buildah';
+  private readonly storage: string[];
+
+  constructor(
+    /** Folder holding the private storage (root/ and run/). */
+    readonly storageDir = DEFAULT_BUILDAH_ROOT,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+  ) {
+    this.storage = [
+      '--root',
+      path.join(storageDir, 'root'),
+      '--runroot',
+      path.join(storageDir, 'run'),
+      '--storage-driver',
+      'vfs',
+    ];
+  }
+
+  private run(args: string[], opts: { stdin?: string; onLine?: (l: string) => void } = {}) {
+    return exec('buildah', [...this.storage, ...args], {
+      env: this.env,
+      stdin: opts.stdin,
+      onLine: opts.onLine,
+    });
+  }
+
+  async check(): Promise<void> {
+    try {
+      const r = await exec('buildah', ['--version'], { env: this.env });
+      if (r.code !== 0) throw new UserError(`buildah does not run: ${tail(r.output, 3)}`, 'engine');
+    } catch (err) {
+      if (err instanceof ToolMissing)
+        throw new UserError('buildah is not installed', 'engine', 'install buildah, or use --engine docker');
+      throw err;
+    }
+  }
+
+  async imageId(ref: string): Promise<string | undefined> {
+    const r = await this.run(['inspect', '--type', 'image', '--format', '{{.FromImageID}}', ref]);
+    return r.code === 0 ? `sha256:${r.stdout.trim().replace(/^sha256:/, '')}` : undefined;
+  }
+
+  async imageSize(ref: string): Promise<number> {
+    const r = await this.run(['images', '--json', ref]);
+    if (r.code !== 0) return 0;
+    // buildah prints sizes for people ("1.99 MB", decimal units); good enough for an estimate.
+    const size = (JSON.parse(r.stdout) as { size?: string }[])[0]?.size ?? '';
+    const m = /^([\d.]+)\s*([kMGT]?B)$/.exec(size);
+    const unit: Record<string, number> = { B: 1, kB: 1e3, MB: 1e6, GB: 1e9, TB: 1e12 };
+    return m ? Math.round(Number(m[1]) * (unit[m[2]] ?? 1)) : 0;
+  }
+
+  async pull(ref: string): Promise<boolean> {
+    return (await this.run(['pull', '--quiet', ref])).code === 0;
+  }
+
+  async build(req: BuildRequest, onLine: (line: string) => void): Promise<string> {
+    const dir = await mkdtemp(path.join(tmpdir(), 'cendence-build-'));
+    try {
+      const iidfile = path.join(dir, 'iid');
+      const args = [
+        'bud',
+        '--isolation',
+        'chroot',
+        '--format',
+        'docker',
+        '--layers',
+        '--file',
+        req.dockerfile,
+      ];
+      args.push('--iidfile', iidfile);
+      for (const t of req.tags) args.push('--tag', t);
+      for (const [k, v] of Object.entries(req.buildArgs)) args.push('--build-arg', `${k}=${v}`);
+      for (const [k, v] of Object.entries(req.labels)) args.push('--label', `${k}=${v}`);
+      if (req.target) args.push('--target', req.target);
+      if (req.network) args.push('--network', req.network);
+      args.push(req.context);
+      const r = await this.run(args, { onLine });
+      if (r.code !== 0) throw new StepFailed(`buildah bud failed (exit ${r.code}):\n${tail(r.output)}`);
+      return (await readFile(iidfile, 'utf8')).trim();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  private authArgs(login: { insecure: boolean } | undefined, configDir: string): string[] {
+    return [
+      '--authfile',
+      path.join(configDir, 'auth.json'),
+      ...(login?.insecure ? ['--tls-verify=false'] : []),
+    ];
+  }
+
+  async login(login: RegistryLogin, configDir: string): Promise<void> {
+    const args = [
+      'login',
+      ...this.authArgs(login, configDir),
+      '--username',
+      login.username,
+      '--password-stdin',
+    ];
+    const r = await this.run([...args, login.registry], { stdin: login.password });
+    if (r.code !== 0) {
+      throw new UserError(
+        `buildah login to ${login.registry} failed: ${tail(r.stderr, 3).trim()}`,
+        'registry',
+        'check the AWS credentials can call ecr:GetAuthorizationToken and reach the registry',
+      );
+    }
+  }
+
+  async push(
+    ref: string,
+    login: RegistryLogin,
+    configDir: string,
+    onLine: (line: string) => void,
+  ): Promise<PushOutcome> {
+    const digestfile = path.join(configDir, 'digest');
+    const args = [
+      'push',
+      '--format',
+      'docker',
+      ...this.authArgs(login, configDir),
+      '--digestfile',
+      digestfile,
+      ref,
+    ];
+    const r = await this.run(args, { onLine });
+    if (r.code !== 0) throw new PushFailed(ref, r.output);
+    const digest = (await readFile(digestfile, 'utf8')).trim();
+    const blobs = [...r.output.matchAll(/^Copying blob \S+ (.*)$/gm)].map((m) => m[1]);
+    const layersSkipped = blobs.filter((b) => /skipped|already exists/.test(b)).length;
+    return { digest, layersPushed: blobs.length - layersSkipped, layersSkipped };
+  }
+
+  async logout(registry: string, configDir: string): Promise<void> {
+    await this.run(['logout', '--authfile', path.join(configDir, 'auth.json'), registry]);
+  }
+}

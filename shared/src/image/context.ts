@@ -1,0 +1,53 @@
+// The files of a build context as the Docker engine sends them: everything under the context folder
+// except what .dockerignore excludes. Matching uses @balena/dockerignore, a port of Moby's own matcher
+// (Go filepath.Match + "**" + "!" exceptions, patterns anchored at the context root) — gitignore
+// libraries such as `ignore` differ (e.g. "foo" matches at any depth there, only at the root here).
+import { readdir, readFile, readlink } from 'node:fs/promises';
+import path from 'node:path';
+import dockerignoreModule from '@balena/dockerignore';
+
+export interface ContextFile {
+  /** Path relative to the context, '/'-separated. */
+  path: string;
+  /** Absolute path on disk. */
+  abs: string;
+  kind: 'file' | 'symlink';
+}
+
+export async function readDockerignore(context: string): Promise<string[]> {
+  try {
+    return (await readFile(path.join(context, '.dockerignore'), 'utf8')).split(/\r?\n/);
+  } catch {
+    return [];
+  }
+}
+
+/** Lists the context's files (sorted), honouring .dockerignore. */
+export async function contextFiles(context: string): Promise<ContextFile[]> {
+  const patterns = await readDockerignore(context);
+  // The package is CommonJS with `factory.default = factory`; under NodeNext the default import is the module.
+  const ig = dockerignoreModule.default().add(patterns);
+  // With an exception ("!x") an ignored folder may still contribute files, so it must be walked.
+  const hasExceptions = patterns.some((p) => p.trim().startsWith('!'));
+  const out: ContextFile[] = [];
+  const walk = async (dir: string, rel: string) => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const e of entries) {
+      const r = rel ? `${rel}/${e.name}` : e.name;
+      const abs = path.join(dir, e.name);
+      if (e.isDirectory()) {
+        if (!hasExceptions && ig.ignores(r)) continue;
+        await walk(abs, r);
+      } else if ((e.isFile() || e.isSymbolicLink()) && !ig.ignores(r)) {
+        out.push({ path: r, abs, kind: e.isSymbolicLink() ? 'symlink' : 'file' });
+      }
+    }
+  };
+  await walk(context, '');
+  return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** The bytes that identify a context entry: file content, or a symlink's target. */
+export async function contentOf(f: ContextFile): Promise<Buffer> {
+  return f.kind === 'symlink' ? Buffer.from(`symlink:${await readlink(f.abs)}`) : readFile(f.abs);
+}

@@ -1,0 +1,71 @@
+// Reads what a Dockerfile builds FROM, with ARG substitution, so the content tag can include the base
+// image's identity. Not a full Dockerfile parser: FROM and global ARG lines are all it needs.
+
+export interface BaseImage {
+  /** The reference after ARG substitution, e.g. "node:20-bookworm-slim" or "local/node:20". */
+  ref: string;
+  line: number;
+}
+
+/** Base images of every stage, skipping "scratch" and references to earlier stages. */
+export function baseImages(dockerfile: string, buildArgs: Record<string, string>): BaseImage[] {
+  const lines = logicalLines(dockerfile);
+  const globals: Record<string, string> = {};
+  const stages = new Set<string>();
+  const bases: BaseImage[] = [];
+  let seenFrom = false;
+  for (const { text, line } of lines) {
+    const [instr, ...rest] = text.split(/\s+/);
+    const keyword = instr.toUpperCase();
+    if (keyword === 'ARG' && !seenFrom) {
+      for (const decl of rest) {
+        const eq = decl.indexOf('=');
+        const name = eq >= 0 ? decl.slice(0, eq) : decl;
+        const dflt = eq >= 0 ? unquote(decl.slice(eq + 1)) : undefined;
+        const value = buildArgs[name] ?? dflt;
+        if (value !== undefined) globals[name] = value;
+      }
+    } else if (keyword === 'FROM') {
+      seenFrom = true;
+      const words = rest.filter((w) => !w.startsWith('--'));
+      const ref = substitute(words[0] ?? '', globals);
+      const asIdx = words.findIndex((w) => w.toUpperCase() === 'AS');
+      if (ref && ref !== 'scratch' && !stages.has(ref.toLowerCase())) bases.push({ ref, line });
+      if (asIdx >= 0 && words[asIdx + 1]) stages.add(words[asIdx + 1].toLowerCase());
+    }
+  }
+  return bases;
+}
+
+function logicalLines(text: string): { text: string; line: number }[] {
+  const out: { text: string; line: number }[] = [];
+  let buf = '';
+  let start = 0;
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const t = raw.trim();
+    if (!buf && (t === '' || t.startsWith('#'))) return;
+    if (!buf) start = i + 1;
+    if (t.endsWith('\\')) {
+      buf += `${t.slice(0, -1)} `;
+      return;
+    }
+    out.push({ text: (buf + t).trim(), line: start });
+    buf = '';
+  });
+  if (buf) out.push({ text: buf.trim(), line: start });
+  return out;
+}
+
+function substitute(s: string, vars: Record<string, string>): string {
+  return s.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (_m, a, dflt, b) => {
+      const v = vars[a ?? b];
+      return v !== undefined && v !== '' ? v : (dflt ?? '');
+    },
+  );
+}
+
+function unquote(s: string): string {
+  return s.replace(/^"(.*)"$/, '$1').replace(/^'(.*)'$/, '$1');
+}

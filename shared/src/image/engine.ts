@@ -1,0 +1,64 @@
+// The container engine port: what build, test and push need from docker or buildah. Each engine runs
+// its CLI with argv arrays (image/exec.ts); registry passwords reach it only through stdin.
+
+export type EngineName = 'docker' | 'buildah';
+
+export interface BuildRequest {
+  /** Absolute paths. */
+  dockerfile: string;
+  context: string;
+  tags: string[];
+  buildArgs: Record<string, string>;
+  labels: Record<string, string>;
+  target?: string;
+  /** Build-time network: undefined = the engine's default, or e.g. "host". */
+  network?: string;
+  /** Images whose layers may be reused. */
+  cacheFrom: string[];
+}
+
+export interface RegistryLogin {
+  /** Registry host, e.g. "123456789012.dkr.ecr.eu-west-3.amazonaws.com" or "127.0.0.1:4566". */
+  registry: string;
+  username: string;
+  password: string;
+  /** Plain-HTTP registry (the local emulator). */
+  insecure: boolean;
+}
+
+export interface PushOutcome {
+  /** Manifest digest the registry stored, "sha256:…". */
+  digest: string;
+  /** Layers uploaded vs already present in the registry (as reported by the engine). */
+  layersPushed: number;
+  layersSkipped: number;
+}
+
+export interface ImageEngine {
+  readonly name: EngineName;
+  /** Throws a UserError when the engine is missing or not running (docker daemon down). */
+  check(): Promise<void>;
+  /** The local image id of a reference, or undefined when it is not present. */
+  imageId(ref: string): Promise<string | undefined>;
+  /** Size in bytes of a local image. */
+  imageSize(ref: string): Promise<number>;
+  pull(ref: string): Promise<boolean>;
+  /** Builds and returns the image id. */
+  build(req: BuildRequest, onLine: (line: string) => void): Promise<string>;
+  /** Logs in with credentials kept in `configDir` (never the user's own), password on stdin. */
+  login(login: RegistryLogin, configDir: string): Promise<void>;
+  push(
+    ref: string,
+    login: RegistryLogin,
+    configDir: string,
+    onLine: (line: string) => void,
+  ): Promise<PushOutcome>;
+  logout(registry: string, configDir: string): Promise<void>;
+}
+
+/** Registry errors that mean "this tag exists and the repository refuses to move it". */
+export function isImmutableTagError(output: string): boolean {
+  return /tag[ _]invalid|already exists.*(immutable|cannot be overwritten)|ImageTagAlreadyExists/i.test(
+    output,
+  );
+}

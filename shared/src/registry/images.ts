@@ -1,0 +1,123 @@
+// ECR image look-ups and re-tagging through the API: is a tag there (and at which digest), add a tag to
+// an existing image manifest without moving any bytes (BatchGetImage + PutImage), and make sure a
+// repository exists. Immutable tags: the same tag at the same digest is success; elsewhere an error.
+import {
+  BatchGetImageCommand,
+  CreateRepositoryCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ImageAlreadyExistsException,
+  ImageNotFoundException,
+  ImageTagAlreadyExistsException,
+  PutImageCommand,
+  RepositoryNotFoundException,
+} from '@aws-sdk/client-ecr';
+import type { AwsClients } from '../aws/clients.js';
+import { StepFailed, UserError } from '../errors.js';
+
+/** Manifest types we accept back from BatchGetImage: Docker v2 and OCI, single images and indexes. */
+const MANIFEST_TYPES = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.index.v1+json',
+];
+
+/** The digest a tag points at, or undefined when the tag (or the repository) does not exist. */
+export async function digestOfTag(
+  aws: AwsClients,
+  repository: string,
+  tag: string,
+): Promise<string | undefined> {
+  try {
+    const r = await aws.ecr.send(
+      new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] }),
+    );
+    return r.imageDetails?.[0]?.imageDigest;
+  } catch (err) {
+    if (err instanceof ImageNotFoundException || err instanceof RepositoryNotFoundException) return undefined;
+    throw err;
+  }
+}
+
+export class TagConflict extends StepFailed {
+  constructor(repository: string, tag: string, existing: string, wanted: string) {
+    super(
+      `${repository}:${tag} already points at ${existing} and the repository's tags are immutable; ` +
+        `this image is ${wanted}. Use a new tag (a new commit gets a new git-sha tag), or delete the old image if it was pushed by mistake.`,
+    );
+  }
+}
+
+/**
+ * Adds `tag` to the image `digest` by re-putting its manifest: no layer is read or written.
+ * Returns 'added', or 'present' when the tag already points at that digest.
+ */
+export async function addTag(
+  aws: AwsClients,
+  repository: string,
+  digest: string,
+  tag: string,
+): Promise<'added' | 'present'> {
+  const got = await aws.ecr.send(
+    new BatchGetImageCommand({
+      repositoryName: repository,
+      imageIds: [{ imageDigest: digest }],
+      acceptedMediaTypes: MANIFEST_TYPES,
+    }),
+  );
+  const image = got.images?.[0];
+  if (!image?.imageManifest) {
+    const why = got.failures?.[0]?.failureReason ?? 'not found';
+    throw new StepFailed(`cannot read the manifest of ${repository}@${digest}: ${why}`);
+  }
+  try {
+    await aws.ecr.send(
+      new PutImageCommand({
+        repositoryName: repository,
+        imageManifest: image.imageManifest,
+        imageManifestMediaType: image.imageManifestMediaType,
+        imageDigest: digest,
+        imageTag: tag,
+      }),
+    );
+    return 'added';
+  } catch (err) {
+    if (err instanceof ImageAlreadyExistsException) return 'present';
+    if (err instanceof ImageTagAlreadyExistsException) {
+      const existing = await digestOfTag(aws, repository, tag);
+      if (existing === digest) return 'present';
+      throw new TagConflict(repository, tag, existing ?? 'another image', digest);
+    }
+    throw err;
+  }
+}
+
+export async function repositoryExists(aws: AwsClients, repository: string): Promise<boolean> {
+  try {
+    await aws.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repository] }));
+    return true;
+  } catch (err) {
+    if (err instanceof RepositoryNotFoundException) return false;
+    throw err;
+  }
+}
+
+/** Creates a repository the way we want every image repository: immutable tags, scan on push. */
+export async function createRepository(aws: AwsClients, repository: string): Promise<void> {
+  await aws.ecr.send(
+    new CreateRepositoryCommand({
+      repositoryName: repository,
+      imageTagMutability: 'IMMUTABLE',
+      imageScanningConfiguration: { scanOnPush: true },
+    }),
+  );
+}
+
+export function missingRepositoryError(missing: string[]): UserError {
+  return new UserError(
+    `ECR repositor${missing.length > 1 ? 'ies' : 'y'} ${missing.map((m) => `'${m}'`).join(', ')} do${missing.length > 1 ? '' : 'es'} not exist`,
+    'create-repository',
+    'create them in terraform, or pass --create-repository to create them with immutable tags and scan on push',
+  );
+}

@@ -1,0 +1,205 @@
+// build: one image per selected service, with docker or buildah, tagged with its content tag and the git
+// sha, OCI labels, cache from the previous commit's image. Content already in the registry is re-tagged
+// there instead (no build, no push). Hands a `builds` record to test and push.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
+import { resolveCommit } from '../changes/git.js';
+import { UserError } from '../errors.js';
+import { type BuildRecord, buildImages } from '../image/build.js';
+import { DEFAULT_BUILDAH_ROOT } from '../image/buildah.js';
+import type { EngineName } from '../image/engine.js';
+import { type Builds, keyValueList, makeEngine, selectServices } from '../image/handoff.js';
+import { loadManifests } from '../manifest/load.js';
+import type { ServiceManifest } from '../manifest/schema.js';
+import { ecrLogin } from '../registry/ecr-auth.js';
+import { markdownTable } from '../report/markdown-table.js';
+import { AWS_INPUTS, type InputSpec, Inputs, type Step } from './step.js';
+
+export const ENGINE_INPUTS: InputSpec[] = [
+  {
+    name: 'engine',
+    kind: 'choice',
+    options: ['docker', 'buildah'],
+    default: 'docker',
+    description: 'Container engine: docker (a daemon), or buildah for daemonless runners.',
+  },
+  {
+    name: 'buildah-root',
+    description: `Private buildah storage folder shared by build and push (root/ and run/ inside).`,
+    default: DEFAULT_BUILDAH_ROOT,
+  },
+];
+
+const inputs: InputSpec[] = [
+  { name: 'root', description: 'Repository root holding services/<name>/service.yml.', default: '.' },
+  {
+    name: 'services',
+    description: "Services to build: names (comma-separated) or the plan step's JSON list. Default: all.",
+  },
+  ...ENGINE_INPUTS,
+  {
+    name: 'network',
+    description:
+      "Network for RUN instructions during the build (e.g. host, to reach a package registry). Default: the engine's default.",
+  },
+  {
+    name: 'build-args',
+    kind: 'list',
+    description: 'KEY=VALUE build args for every service, over build.args (e.g. BASE_IMAGE=…).',
+  },
+  {
+    name: 'registry',
+    description:
+      'Registry host images are named under. Default: the ECR registry of the credentials (from GetAuthorizationToken).',
+  },
+  { name: 'git-sha', description: 'Commit the images are tagged with. Default: HEAD of root.' },
+  {
+    name: 'source',
+    description:
+      'Repository URL for the org.opencontainers.image.source label. Default: from the CI environment.',
+  },
+  {
+    name: 'builds-file',
+    description: 'Also write the builds record (JSON) to this file, for test and push in later jobs.',
+  },
+  ...AWS_INPUTS,
+];
+
+export interface BuildSettings {
+  root: string;
+  manifests: ServiceManifest[];
+  engine: EngineName;
+  buildahRoot: string;
+  network?: string;
+  buildArgs: Record<string, string>;
+  registry?: string;
+  gitSha: string;
+  previousSha?: string;
+  source?: string;
+  buildsFile?: string;
+  aws: AwsSettings;
+}
+
+export interface BuildResult {
+  builds: Builds;
+  built: string[];
+  reused: string[];
+}
+
+/** The repository URL the CI says we are building (for the source label). */
+function sourceFromEnv(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.GITHUB_SERVER_URL && env.GITHUB_REPOSITORY)
+    return `${env.GITHUB_SERVER_URL}/${env.GITHUB_REPOSITORY}`;
+  return env.CI_PROJECT_URL;
+}
+
+export const buildStep: Step<BuildSettings, BuildResult> = {
+  name: 'build',
+  summary: 'build service images (content tag + git sha); re-tag instead when the content is already pushed',
+  inputs,
+  outputs: [
+    {
+      name: 'builds',
+      description:
+        'JSON {"<service>": {image, repository, contentTag, gitTag, status, digest?}} for test and push.',
+    },
+    { name: 'built', description: 'JSON list of services whose image was built.' },
+    {
+      name: 'reused',
+      description: 'JSON list of services whose content was already in the registry (re-tagged, not built).',
+    },
+  ],
+  async settings(read, ctx) {
+    const i = new Inputs(read, inputs);
+    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const manifests = selectServices(loadManifests(root), i.string('services'));
+    const gitRef = i.string('git-sha');
+    const gitSha =
+      gitRef && /^[0-9a-f]{40}$/.test(gitRef)
+        ? gitRef
+        : await resolveCommit(root, gitRef ?? 'HEAD', 'git-sha');
+    const previousSha = await resolveCommit(root, `${gitSha}^`, 'git-sha').catch(() => undefined);
+    const registry = i.string('registry');
+    if (registry && !/^[a-z0-9.-]+(:\d+)?$/i.test(registry))
+      throw new UserError(`input "registry" must be a host[:port], got "${registry}"`, 'registry');
+    const buildsFile = i.string('builds-file');
+    return {
+      root,
+      manifests,
+      engine: i.choice<EngineName>('engine') ?? 'docker',
+      buildahRoot: path.resolve(ctx.cwd, i.string('buildah-root') ?? DEFAULT_BUILDAH_ROOT),
+      network: i.string('network'),
+      buildArgs: keyValueList(i.list('build-args'), 'build-args'),
+      registry,
+      gitSha,
+      previousSha,
+      source: i.string('source') ?? sourceFromEnv(ctx.env),
+      buildsFile: buildsFile ? path.resolve(ctx.cwd, buildsFile) : undefined,
+      aws: awsSettings(i, ctx),
+    };
+  },
+  async run(s, ctx) {
+    const engine = makeEngine(s.engine, ctx.env, s.buildahRoot);
+    await engine.check();
+    const aws = await connect(s.aws, ctx);
+    try {
+      const registry = s.registry ?? (await ecrLogin(aws, ctx.runner)).registry;
+      const labels: Record<string, string> = {
+        'org.opencontainers.image.revision': s.gitSha,
+        'org.opencontainers.image.created': new Date().toISOString(),
+        ...(s.source ? { 'org.opencontainers.image.source': s.source } : {}),
+      };
+      const records = await buildImages({
+        root: s.root,
+        manifests: s.manifests,
+        engine,
+        aws,
+        runner: ctx.runner,
+        registry,
+        gitSha: s.gitSha,
+        previousSha: s.previousSha,
+        buildArgs: s.buildArgs,
+        labels,
+        network: s.network,
+      });
+      const builds: Builds = Object.fromEntries(records.map((r) => [r.service, r]));
+      if (s.buildsFile) {
+        await mkdir(path.dirname(s.buildsFile), { recursive: true });
+        await writeFile(s.buildsFile, `${JSON.stringify(builds, null, 2)}\n`);
+      }
+      await ctx.runner.summary(buildSummary(records, s.engine));
+      return {
+        builds,
+        built: records.filter((r) => r.status === 'built').map((r) => r.service),
+        reused: records.filter((r) => r.status === 'reused').map((r) => r.service),
+      };
+    } finally {
+      aws.destroy();
+    }
+  },
+  outputValues(r) {
+    return {
+      builds: JSON.stringify(r.builds),
+      built: JSON.stringify(r.built),
+      reused: JSON.stringify(r.reused),
+    };
+  },
+};
+
+function buildSummary(records: BuildRecord[], engine: string): string {
+  return [
+    `### cendence build (${engine}): ${records.filter((r) => r.status === 'built').length} built, ${records.filter((r) => r.status === 'reused').length} reused`,
+    '',
+    markdownTable(
+      ['service', 'image', 'content tag', 'outcome', 'seconds'],
+      records.map((r) => [
+        r.service,
+        r.image,
+        r.contentTag,
+        r.status === 'built' ? 'built' : `already pushed (${r.digest?.slice(0, 19)}…), re-tagged`,
+        r.seconds.toFixed(1),
+      ]),
+    ),
+  ].join('\n');
+}

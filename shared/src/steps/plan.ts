@@ -1,0 +1,165 @@
+// plan: which services a git range affects, in dependency order, as a GitHub matrix and a GitLab child
+// pipeline. Reads only git and the manifests; no AWS call.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { type AffectedService, affectedServices } from '../changes/affected.js';
+import { changedFiles, repositoryRoot } from '../changes/git.js';
+import { githubMatrix, gitlabChildPipeline, type MatrixEntry, matrixEntries } from '../changes/matrix.js';
+import { UserError } from '../errors.js';
+import { dependencyWaves } from '../manifest/graph.js';
+import { loadManifests } from '../manifest/load.js';
+import type { ServiceManifest } from '../manifest/schema.js';
+import { markdownTable } from '../report/markdown-table.js';
+import { type InputSpec, Inputs, type Step } from './step.js';
+
+const inputs: InputSpec[] = [
+  { name: 'root', description: 'Repository root holding services/<name>/service.yml.', default: '.' },
+  {
+    name: 'since',
+    description:
+      'Base git ref: plan the changes from its merge base with head. Default: the last commit only.',
+  },
+  { name: 'head', description: 'Head git ref.', default: 'HEAD' },
+  { name: 'services', kind: 'list', description: 'Plan exactly these services (and no git diff).' },
+  { name: 'all', kind: 'boolean', description: 'Plan every service.', default: 'false' },
+  {
+    name: 'gitlab-pipeline',
+    description: 'Write a GitLab child pipeline (YAML, one job per service) to this file.',
+  },
+  {
+    name: 'gitlab-extends',
+    description: 'Hidden job the generated GitLab jobs extend, e.g. .cendence-service.',
+  },
+  { name: 'gitlab-include', kind: 'list', description: 'Local files the child pipeline includes.' },
+];
+
+export interface PlanSettings {
+  root: string;
+  since?: string;
+  head: string;
+  services: string[];
+  all: boolean;
+  manifests: ServiceManifest[];
+  gitlabPipeline?: string;
+  gitlabExtends?: string;
+  gitlabInclude: string[];
+}
+
+export interface PlanResult {
+  base?: string;
+  head?: string;
+  changedFiles: number;
+  services: AffectedService[];
+  waves: string[][];
+  matrix: { include: MatrixEntry[] };
+  gitlabPipeline?: string;
+}
+
+export const planStep: Step<PlanSettings, PlanResult> = {
+  name: 'plan',
+  summary:
+    'find the services a git range affects, in dependency order (GitHub matrix, GitLab child pipeline)',
+  inputs,
+  outputs: [
+    { name: 'services', description: 'JSON list of affected service names, dependencies first.' },
+    { name: 'matrix', description: 'GitHub matrix JSON: {"include":[{"service":…,"dir":…,"wave":…}]}.' },
+    { name: 'waves', description: 'JSON list of lists: services that can run in parallel, wave by wave.' },
+    { name: 'count', description: 'Number of affected services.' },
+    { name: 'gitlab-pipeline', description: 'Path of the generated GitLab child pipeline, when asked.' },
+  ],
+  settings(read, ctx) {
+    const i = new Inputs(read, inputs);
+    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const manifests = loadManifests(root);
+    const services = i.list('services');
+    const known = manifests.map((m) => m.name);
+    for (const s of services) {
+      if (!known.includes(s))
+        throw new UserError(
+          `unknown service '${s}' (known: ${known.join(', ')})`,
+          'services',
+          'use a name from services/<name>/',
+        );
+    }
+    const gitlabPipeline = i.string('gitlab-pipeline');
+    return {
+      root,
+      since: i.string('since'),
+      head: i.string('head') ?? 'HEAD',
+      services,
+      all: i.boolean('all'),
+      manifests,
+      gitlabPipeline: gitlabPipeline ? path.resolve(ctx.cwd, gitlabPipeline) : undefined,
+      gitlabExtends: i.string('gitlab-extends'),
+      gitlabInclude: i.list('gitlab-include'),
+    };
+  },
+  async run(s, ctx) {
+    const { manifests } = s;
+    let affected: { services: AffectedService[]; waves: string[][] };
+    let range: { base?: string; head?: string; files: string[] } = { files: [] };
+    if (s.all || s.services.length > 0) {
+      const chosen = s.all ? manifests.map((m) => m.name) : s.services;
+      const waves = dependencyWaves(manifests, chosen);
+      const why = s.all ? 'all services requested' : 'requested by name';
+      affected = { waves, services: waves.flat().map((service) => ({ service, reasons: [why] })) };
+    } else {
+      const gitRoot = await repositoryRoot(s.root);
+      range = await changedFiles(s.root, { base: s.since, head: s.head });
+      // git lists paths from the repository root; manifests are relative to `root`.
+      const prefix = path.relative(gitRoot, s.root).split(path.sep).join('/');
+      const files = prefix
+        ? range.files.filter((f) => f.startsWith(`${prefix}/`)).map((f) => f.slice(prefix.length + 1))
+        : range.files;
+      affected = affectedServices(manifests, files);
+      ctx.runner.info(
+        `${range.files.length} file(s) changed in ${range.base ? `${range.base.slice(0, 12)}..` : ''}${range.head?.slice(0, 12)}`,
+      );
+    }
+    const entries = matrixEntries(manifests, affected);
+    for (const a of affected.services) ctx.runner.info(`${a.service}: ${a.reasons.join('; ')}`);
+    if (affected.services.length === 0) ctx.runner.info('no service is affected');
+    let gitlabPipeline: string | undefined;
+    if (s.gitlabPipeline) {
+      await mkdir(path.dirname(s.gitlabPipeline), { recursive: true });
+      await writeFile(
+        s.gitlabPipeline,
+        gitlabChildPipeline(entries, { extendsJob: s.gitlabExtends, include: s.gitlabInclude }),
+      );
+      gitlabPipeline = s.gitlabPipeline;
+      ctx.runner.info(`GitLab child pipeline written to ${gitlabPipeline}`);
+    }
+    await ctx.runner.summary(
+      [
+        `### cendence plan: ${affected.services.length} of ${manifests.length} services`,
+        '',
+        markdownTable(
+          ['service', 'wave', 'why'],
+          entries.map((e) => [
+            e.service,
+            String(e.wave + 1),
+            affected.services.find((a) => a.service === e.service)?.reasons.join('; ') ?? '',
+          ]),
+        ),
+      ].join('\n'),
+    );
+    return {
+      base: range.base,
+      head: range.head,
+      changedFiles: range.files.length,
+      services: affected.services,
+      waves: affected.waves,
+      matrix: githubMatrix(entries),
+      gitlabPipeline,
+    };
+  },
+  outputValues(r) {
+    return {
+      services: JSON.stringify(r.services.map((s) => s.service)),
+      matrix: JSON.stringify(r.matrix),
+      waves: JSON.stringify(r.waves),
+      count: String(r.services.length),
+      ...(r.gitlabPipeline ? { 'gitlab-pipeline': r.gitlabPipeline } : {}),
+    };
+  },
+};

@@ -1,0 +1,158 @@
+// run-task: a one-off task (a migration) with the service's network and capacity settings; streams the
+// container's logs and ends with its exit code (non-zero → exit 1, exit-code output set either way).
+import path from 'node:path';
+import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
+import { StepFailed, UserError } from '../errors.js';
+import { selectServices } from '../image/handoff.js';
+import { loadManifests } from '../manifest/load.js';
+import type { ServiceManifest } from '../manifest/schema.js';
+import { type RunTaskFailure, type RunTaskResult, runOneOffTask } from '../run-task/run-task.js';
+import { ecsNames } from '../taskdef/render.js';
+import { AWS_INPUTS, type InputSpec, Inputs, type Step } from './step.js';
+
+const inputs: InputSpec[] = [
+  { name: 'root', description: 'Repository root holding services/<name>/service.yml.', default: '.' },
+  {
+    name: 'service',
+    required: true,
+    description: 'The service whose cluster, network and task definition the task uses.',
+  },
+  {
+    name: 'command',
+    description:
+      'Command override: a JSON array (["npm","run","migrate"]) or words separated by spaces. Default: deploy.preDeployTask.command, else the image\'s own.',
+  },
+  {
+    name: 'container',
+    description:
+      'Container to run the command in and take the exit code from. Default: deploy.preDeployTask.container, else the first essential container.',
+  },
+  {
+    name: 'task-definition',
+    description:
+      'Task definition to run (family, family:revision or ARN). Default: the one the service runs now.',
+  },
+  {
+    name: 'timeout-seconds',
+    kind: 'number',
+    description:
+      'Stop the task and fail after this long. Default: deploy.preDeployTask.timeoutSeconds, else 600.',
+  },
+  ...AWS_INPUTS,
+];
+
+export interface RunTaskSettings {
+  manifest: ServiceManifest;
+  cluster: string;
+  service: string;
+  command?: string[];
+  container?: string;
+  taskDefinition?: string;
+  timeoutSeconds: number;
+  aws: AwsSettings;
+}
+
+/** "npm run migrate" or '["npm","run","migrate"]' → argv. Never passed through a shell. */
+export function parseCommand(raw: string | undefined): string[] | undefined {
+  if (raw === undefined || raw.trim() === '') return undefined;
+  if (raw.trim().startsWith('[')) {
+    let argv: unknown;
+    try {
+      argv = JSON.parse(raw);
+    } catch (err) {
+      throw new UserError(
+        `input "command" is not a valid JSON array: ${(err as Error).message}`,
+        'command',
+        'write it as ["npm","run","migrate"]',
+      );
+    }
+    if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) {
+      throw new UserError(
+        'input "command" must be a non-empty JSON array of strings',
+        'command',
+        'write it as ["npm","run","migrate"]',
+      );
+    }
+    return argv;
+  }
+  return raw.trim().split(/\s+/);
+}
+
+export const runTaskStep: Step<RunTaskSettings, RunTaskResult> = {
+  name: 'run-task',
+  summary:
+    "run a one-off task (migrations) with the service's network; stream its logs, propagate its exit code",
+  inputs,
+  outputs: [
+    {
+      name: 'exit-code',
+      description: 'Exit code of the container (set on failure too, when the container exited).',
+    },
+    { name: 'task-arn', description: 'ARN of the task that ran.' },
+    { name: 'log-excerpt', description: 'The last log lines of the container, with credentials redacted.' },
+  ],
+  settings(read, ctx) {
+    const i = new Inputs(read, inputs);
+    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const name = i.required('service');
+    const [manifest] = selectServices(loadManifests(root), name);
+    if (!manifest.deploy) {
+      throw new UserError(
+        `service ${manifest.name} has no deploy section`,
+        manifest.file,
+        'add deploy: { cluster: <name> }',
+      );
+    }
+    const pre = manifest.deploy.preDeployTask;
+    const timeoutSeconds = i.number('timeout-seconds') ?? pre?.timeoutSeconds ?? 600;
+    if (!(timeoutSeconds > 0)) {
+      throw new UserError(
+        `input "timeout-seconds" must be a positive number, got ${timeoutSeconds}`,
+        'timeout-seconds',
+        'e.g. 600',
+      );
+    }
+    const command = parseCommand(i.string('command')) ?? pre?.command;
+    const container = i.string('container') ?? pre?.container;
+    const taskDefinition = i.string('task-definition');
+    return {
+      manifest,
+      ...ecsNames(manifest),
+      ...(command ? { command } : {}),
+      ...(container ? { container } : {}),
+      ...(taskDefinition ? { taskDefinition } : {}),
+      timeoutSeconds,
+      aws: awsSettings(i, ctx),
+    };
+  },
+  async run(s, ctx) {
+    const aws = await connect(s.aws, ctx);
+    try {
+      return await runOneOffTask(aws, {
+        cluster: s.cluster,
+        service: s.service,
+        ...(s.taskDefinition ? { taskDefinition: s.taskDefinition } : {}),
+        ...(s.container ? { container: s.container } : {}),
+        ...(s.command ? { command: s.command } : {}),
+        ...(s.manifest.deploy?.network ? { network: s.manifest.deploy.network } : {}),
+        timeoutSeconds: s.timeoutSeconds,
+        runner: ctx.runner,
+        signal: ctx.signal,
+      });
+    } catch (err) {
+      // The outputs of a failed run still tell the pipeline what happened.
+      if (err instanceof StepFailed) {
+        const d = err.details as Partial<RunTaskFailure> | undefined;
+        if (d?.exitCode !== undefined) ctx.runner.setOutput('exit-code', String(d.exitCode));
+        if (d?.taskArn) ctx.runner.setOutput('task-arn', d.taskArn);
+        if (d?.logExcerpt) ctx.runner.setOutput('log-excerpt', d.logExcerpt.join('\n'));
+      }
+      throw err;
+    } finally {
+      aws.destroy();
+    }
+  },
+  outputValues(r) {
+    return { 'exit-code': String(r.exitCode), 'task-arn': r.taskArn, 'log-excerpt': r.logExcerpt.join('\n') };
+  },
+};

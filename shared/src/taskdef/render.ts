@@ -1,0 +1,411 @@
+// render: a service's task definition template + image digests + manifest environment and secrets →
+// a task definition RegisterTaskDefinition accepts, with logging and platform defaults, validated
+// against Fargate's rules. Pure: reads the template file and nothing else, calls no AWS API. Every
+// problem is reported at once (one UserError); non-fatal findings come back as warnings.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { ContainerDefinition, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import { UserError } from '../errors.js';
+import type { ServiceManifest } from '../manifest/schema.js';
+import { checkFargateSize } from './fargate.js';
+import { parseImageRef } from './image-ref.js';
+import { Problems } from './problems.js';
+import { invalidSecretReference, looksSecretName } from './secrets.js';
+import { isRecord, REGISTER_KEYS, toRegisterInput } from './shape.js';
+
+export interface RenderOptions {
+  manifest: ServiceManifest;
+  /** Repository root; the template is read from <root>/<manifest.dir>/<deploy.taskDefinition>. */
+  root: string;
+  /** Service name → image URI, as the push step writes it: {"api": "<registry>/api@sha256:…"}. */
+  images: Record<string, string>;
+  /** Region for awslogs-region. */
+  region: string;
+  /** An already-parsed template (tests, or a task definition downloaded from AWS) instead of the file. */
+  template?: unknown;
+}
+
+export interface RenderedTaskDefinition {
+  /** The manifest's service name. */
+  service: string;
+  family: string;
+  taskDefinition: RegisterTaskDefinitionCommandInput;
+  /** Container name → the image it ended up with. */
+  images: Record<string, string>;
+  /** Non-fatal findings (unpinned images, stripped describe-only keys), already worded for a log. */
+  warnings: string[];
+  /** The template file, relative to the repository root. */
+  templateFile: string;
+}
+
+/** The ECS service a manifest deploys to, and the cluster's short name (ARNs are accepted). */
+export function ecsNames(manifest: ServiceManifest): { cluster: string; service: string } {
+  const deploy = requireDeploy(manifest);
+  return { cluster: shortName(deploy.cluster), service: shortName(deploy.service ?? manifest.name) };
+}
+
+/** Reads the manifest's template and renders it. */
+export async function renderTaskDefinition(opts: RenderOptions): Promise<RenderedTaskDefinition> {
+  const deploy = requireDeploy(opts.manifest);
+  const templateFile = path.join(opts.manifest.dir, deploy.taskDefinition);
+  let template = opts.template;
+  if (template === undefined) {
+    let text: string;
+    try {
+      text = await readFile(path.resolve(opts.root, templateFile), 'utf8');
+    } catch {
+      throw new UserError(
+        `task definition template not found`,
+        templateFile,
+        `create it, or point deploy.taskDefinition in ${opts.manifest.file} at the template`,
+      );
+    }
+    template = parseJson(text, templateFile);
+  }
+  return renderFromTemplate(template, { ...opts, templateFile });
+}
+
+/** JSON.parse with the error's line and column, which is what a person needs to find it. */
+export function parseJson(text: string, file: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const msg = (err as Error).message;
+    const pos = /position (\d+)/.exec(msg);
+    let where = file;
+    if (pos) {
+      const before = text.slice(0, Number(pos[1]));
+      const line = before.split('\n').length;
+      where = `${file}:${line}:${Number(pos[1]) - before.lastIndexOf('\n')}`;
+    }
+    throw new UserError(`not valid JSON: ${msg}`, where, 'fix the JSON syntax at that position');
+  }
+}
+
+const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
+const PLACEHOLDER = /^<IMAGE(?::([a-z][a-z0-9-]*))?>$/;
+const ARCHITECTURES = ['X86_64', 'ARM64'];
+
+type Container = ContainerDefinition & Record<string, unknown>;
+
+export function renderFromTemplate(
+  template: unknown,
+  opts: RenderOptions & { templateFile: string },
+): RenderedTaskDefinition {
+  const { manifest, images, region, templateFile } = opts;
+  const deploy = requireDeploy(manifest);
+  const names = ecsNames(manifest);
+  const subject = `task definition for service ${manifest.name}`;
+  const problems = new Problems();
+  const warnings: string[] = [];
+
+  if (!isRecord(template)) {
+    throw new UserError(
+      `${subject}: the template is not a JSON object`,
+      templateFile,
+      'write a task definition object',
+    );
+  }
+  const { taskDefinition: td, stripped, unknown } = toRegisterInput(template);
+  if (stripped.length > 0) {
+    warnings.push(
+      `${templateFile}: removed describe-only keys ${stripped.join(', ')} (ECS sets them itself)`,
+    );
+  }
+  for (const key of unknown) {
+    problems.add(
+      key,
+      'is not a task definition field',
+      `remove it; allowed: ${[...REGISTER_KEYS].join(', ')}`,
+    );
+  }
+
+  const defs = td.containerDefinitions;
+  if (!Array.isArray(defs) || defs.length === 0 || !defs.every(isRecord)) {
+    problems.add(
+      'containerDefinitions',
+      'is missing, empty or not an array of container objects',
+      'add "containerDefinitions": [{ "name": "...", "image": "<IMAGE>", "essential": true }]',
+    );
+    problems.throwIfAny(subject, templateFile);
+  }
+  const containers = defs as Container[];
+  const label = (c: Container, i: number) =>
+    `containerDefinitions[${typeof c.name === 'string' && c.name ? c.name : i}]`;
+
+  // Family and container names.
+  const family = typeof td.family === 'string' && td.family ? td.family : names.service;
+  if (!FAMILY.test(family)) {
+    problems.add(
+      'family',
+      `"${family}" is not a valid family name`,
+      'use at most 255 letters, digits, "-" and "_"',
+    );
+  }
+  td.family = family;
+  const seen = new Set<string>();
+  containers.forEach((c, i) => {
+    if (typeof c.name !== 'string' || !FAMILY.test(c.name)) {
+      problems.add(
+        `${label(c, i)}.name`,
+        'is missing or invalid',
+        'name every container with letters, digits, "-" or "_"',
+      );
+    } else if (seen.has(c.name)) {
+      problems.add(
+        `${label(c, i)}.name`,
+        `duplicate container name "${c.name}"`,
+        'give each container a unique name',
+      );
+    } else seen.add(c.name);
+  });
+
+  // The service's own container receives its image, environment and secrets.
+  const containerNames = containers
+    .map((c) => c.name)
+    .filter(Boolean)
+    .join(', ');
+  const wanted = deploy.container ?? manifest.name;
+  const own = containers.find((c) => c.name === wanted);
+  const hasPlaceholder = containers.some((c) => typeof c.image === 'string' && PLACEHOLDER.test(c.image));
+  if (!own && (deploy.container || !hasPlaceholder)) {
+    problems.add(
+      'deploy.container',
+      `no container named "${wanted}" in ${templateFile} (containers: ${containerNames})`,
+      `set deploy.container in ${manifest.file} to one of: ${containerNames}, or use "image": "<IMAGE>" in the template`,
+    );
+  }
+  const ownImage = images[manifest.name];
+  if (ownImage !== undefined && !parseImageRef(ownImage)) {
+    problems.add(
+      `images.${manifest.name}`,
+      `"${ownImage}" is not an image reference`,
+      'pass the image URI the push step printed (<registry>/<repo>@sha256:<digest>)',
+    );
+  }
+  const usedImages: Record<string, string> = {};
+  containers.forEach((c, i) => {
+    const at = label(c, i);
+    const placeholder = typeof c.image === 'string' ? PLACEHOLDER.exec(c.image) : null;
+    let image = c.image;
+    if (placeholder) {
+      const from = placeholder[1] ?? manifest.name;
+      image = images[from];
+      if (image === undefined) {
+        problems.add(
+          `${at}.image`,
+          `${c.image} needs the image of service "${from}", which input images does not have`,
+          `pass images as JSON including "${from}", e.g. {"${from}": "<registry>/${from}@sha256:<digest>"} (the push step's output)`,
+        );
+      }
+    } else if (c === own && ownImage !== undefined) image = ownImage;
+    if (image === undefined) {
+      if (!placeholder)
+        problems.add(
+          `${at}.image`,
+          'is missing',
+          'set "image": "<IMAGE>" (filled from input images) or an image URI',
+        );
+      return;
+    }
+    c.image = image;
+    usedImages[String(c.name)] = image;
+    const ref = parseImageRef(image);
+    if (!ref)
+      problems.add(
+        `${at}.image`,
+        `"${image}" is not an image reference`,
+        'use <registry>/<repo>@sha256:<digest>',
+      );
+    else if (!ref.digest) {
+      warnings.push(
+        `${at}.image "${image}" is not pinned by digest; deploys and rollbacks are exact only with @sha256:…`,
+      );
+    }
+  });
+
+  if (own) {
+    own.environment = mergeByName(own.environment, deploy.environment, (name, value) => ({ name, value }));
+    own.secrets = mergeByName(own.secrets, deploy.secrets, (name, valueFrom) => ({ name, valueFrom }));
+  }
+
+  // Per-container rules.
+  const logGroup = `/ecs/${names.cluster}/${names.service}`;
+  containers.forEach((c, i) => {
+    const at = label(c, i);
+    for (const [j, e] of (Array.isArray(c.environment) ? c.environment : []).entries()) {
+      if (!isRecord(e) || typeof e.name !== 'string') {
+        problems.add(
+          `${at}.environment[${j}]`,
+          'needs a name',
+          'write environment entries as {"name": "...", "value": "..."}',
+        );
+        continue;
+      }
+      if (typeof e.value === 'number' || typeof e.value === 'boolean') e.value = String(e.value);
+      if (looksSecretName(e.name) && typeof e.value === 'string' && e.value !== '') {
+        problems.add(
+          `${at}.environment.${e.name}`,
+          'looks like a secret but has a literal value (anyone who can describe the task definition reads it)',
+          `store it in SSM Parameter Store or Secrets Manager and list it under deploy.secrets in ${manifest.file} ({"${e.name}": "arn:aws:ssm:…:parameter/…"})`,
+        );
+      }
+    }
+    for (const [j, s] of (Array.isArray(c.secrets) ? c.secrets : []).entries()) {
+      const name = isRecord(s) && typeof s.name === 'string' ? s.name : String(j);
+      const why = isRecord(s) ? invalidSecretReference(s.valueFrom) : 'is not an object';
+      if (why) {
+        problems.add(
+          `${at}.secrets.${name}.valueFrom`,
+          why,
+          'use an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>) or name, or a Secrets Manager ARN',
+        );
+      }
+    }
+    if (c.privileged === true) {
+      problems.add(`${at}.privileged`, 'Fargate does not run privileged containers', 'remove "privileged"');
+    }
+    for (const d of Array.isArray(c.dependsOn) ? c.dependsOn : []) {
+      if (isRecord(d) && !containers.some((o) => o.name === d.containerName)) {
+        problems.add(
+          `${at}.dependsOn`,
+          `names unknown container "${String(d.containerName)}"`,
+          `use one of: ${containerNames}`,
+        );
+      }
+    }
+    for (const p of Array.isArray(c.portMappings) ? c.portMappings : []) {
+      if (isRecord(p) && p.hostPort !== undefined && p.hostPort !== p.containerPort) {
+        problems.add(
+          `${at}.portMappings`,
+          `hostPort ${String(p.hostPort)} differs from containerPort ${String(p.containerPort)}`,
+          'with awsvpc networking omit hostPort or make it equal to containerPort',
+        );
+      }
+    }
+    applyLogDefaults(c, { group: logGroup, prefix: names.service, region });
+    if (isRecord(c.logConfiguration) && c.logConfiguration.logDriver === 'awslogs') {
+      const options = c.logConfiguration.options as Record<string, unknown>;
+      if (!options['awslogs-stream-prefix']) {
+        problems.add(
+          `${at}.logConfiguration.options.awslogs-stream-prefix`,
+          'is required on Fargate',
+          'set it (Cendence uses the service name)',
+        );
+      }
+    }
+  });
+  if (!containers.some((c) => c.essential !== false)) {
+    problems.add(
+      'containerDefinitions',
+      'no container is essential',
+      'mark the main container "essential": true',
+    );
+  }
+
+  // Task-level Fargate rules.
+  td.requiresCompatibilities ??= ['FARGATE'];
+  if (!Array.isArray(td.requiresCompatibilities) || !td.requiresCompatibilities.includes('FARGATE')) {
+    problems.add(
+      'requiresCompatibilities',
+      `${JSON.stringify(td.requiresCompatibilities)} does not include FARGATE`,
+      'set "requiresCompatibilities": ["FARGATE"]',
+    );
+  }
+  td.networkMode ??= 'awsvpc';
+  if (td.networkMode !== 'awsvpc') {
+    problems.add(
+      'networkMode',
+      `"${String(td.networkMode)}" is not supported on Fargate`,
+      'set "networkMode": "awsvpc" or remove it',
+    );
+  }
+  const size = checkFargateSize(
+    td.cpu as string | number | undefined,
+    td.memory as string | number | undefined,
+  );
+  if (size.ok) {
+    td.cpu = size.cpu;
+    td.memory = size.memory;
+  } else problems.add(size.field, size.message, size.fix);
+  const platform = isRecord(td.runtimePlatform) ? td.runtimePlatform : {};
+  platform.operatingSystemFamily ??= 'LINUX';
+  platform.cpuArchitecture ??= 'X86_64';
+  td.runtimePlatform = platform;
+  if (!ARCHITECTURES.includes(String(platform.cpuArchitecture))) {
+    problems.add(
+      'runtimePlatform.cpuArchitecture',
+      `"${String(platform.cpuArchitecture)}" is not X86_64 or ARM64`,
+      'use X86_64 or ARM64',
+    );
+  }
+  if (typeof td.executionRoleArn !== 'string') {
+    problems.add(
+      'executionRoleArn',
+      'is missing; Fargate needs an execution role to pull from ECR, write awslogs and read secrets',
+      'set "executionRoleArn" to the task execution role ARN (arn:aws:iam::<account>:role/<name>)',
+    );
+  }
+  for (const key of ['executionRoleArn', 'taskRoleArn'] as const) {
+    if (typeof td[key] === 'string' && !ROLE_ARN.test(td[key])) {
+      problems.add(key, `"${td[key]}" is not an IAM role ARN`, 'use arn:aws:iam::<account>:role/<name>');
+    }
+  }
+
+  problems.throwIfAny(subject, templateFile);
+  return {
+    service: manifest.name,
+    family,
+    taskDefinition: td as unknown as RegisterTaskDefinitionCommandInput,
+    images: usedImages,
+    warnings,
+    templateFile,
+  };
+}
+
+/** Awslogs defaults: a group per cluster/service, a stream prefix (required on Fargate), non-blocking mode. */
+function applyLogDefaults(c: Container, d: { group: string; prefix: string; region: string }): void {
+  if (!isRecord(c.logConfiguration)) {
+    c.logConfiguration = { logDriver: 'awslogs', options: {} };
+  }
+  const lc = c.logConfiguration as unknown as Record<string, unknown>;
+  if (lc.logDriver !== 'awslogs') return;
+  const options = isRecord(lc.options) ? lc.options : {};
+  options['awslogs-group'] ??= d.group;
+  options['awslogs-region'] ??= d.region;
+  options['awslogs-stream-prefix'] ??= d.prefix;
+  options.mode ??= 'non-blocking';
+  lc.options = options;
+}
+
+/** Template entries, overridden by the manifest's entries of the same name. */
+function mergeByName<T extends { name?: string }>(
+  existing: unknown,
+  extra: Record<string, string>,
+  make: (name: string, value: string) => T,
+): T[] | undefined {
+  const list = (Array.isArray(existing) ? existing : []) as T[];
+  const names = Object.keys(extra);
+  if (names.length === 0) return Array.isArray(existing) ? list : undefined;
+  return [
+    ...list.filter((e) => !isRecord(e) || !names.includes(String(e.name))),
+    ...names.map((n) => make(n, extra[n])),
+  ];
+}
+
+function requireDeploy(manifest: ServiceManifest) {
+  if (!manifest.deploy) {
+    throw new UserError(
+      `service ${manifest.name} has no deploy section`,
+      manifest.file,
+      'add deploy: { cluster: <name> }',
+    );
+  }
+  return manifest.deploy;
+}
+
+/** "arn:aws:ecs:…:cluster/prod" → "prod"; names pass through. */
+export function shortName(nameOrArn: string): string {
+  return nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.lastIndexOf('/') + 1) : nameOrArn;
+}

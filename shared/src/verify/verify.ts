@@ -1,0 +1,337 @@
+// verify: everything a deploy relies on exists before anything is changed — clusters, services (ACTIVE,
+// with the deployment controller the strategy needs), images in ECR, log groups, and the target groups,
+// listener rules or CodeDeploy group a blue/green strategy drives. Read-only calls only. Every problem
+// found is reported at once, as one UserError (exit 2) naming each field and its fix.
+
+import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  ApplicationDoesNotExistException,
+  DeploymentGroupDoesNotExistException,
+  GetDeploymentGroupCommand,
+} from '@aws-sdk/client-codedeploy';
+import {
+  DescribeImagesCommand,
+  ImageNotFoundException,
+  RepositoryNotFoundException,
+} from '@aws-sdk/client-ecr';
+import { DescribeClustersCommand, DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
+import {
+  DescribeListenersCommand,
+  DescribeRulesCommand,
+  DescribeTargetGroupsCommand,
+  ListenerNotFoundException,
+  RuleNotFoundException,
+  TargetGroupNotFoundException,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { AwsClients } from '../aws/clients.js';
+import type { DeploySettings, ServiceManifest, Strategy } from '../manifest/schema.js';
+import { ecrRegistry, parseImageRef } from '../taskdef/image-ref.js';
+import { type Problem, problemsError } from '../taskdef/problems.js';
+import { ecsNames, type RenderedTaskDefinition } from '../taskdef/render.js';
+
+/** What one service's deploy relies on. Build it with verifyTargetFor(), or by hand. */
+export interface VerifyTarget {
+  /** The manifest's service name. */
+  name: string;
+  /** The manifest file, used in messages ("services/api/service.yml"). */
+  file: string;
+  cluster: string;
+  /** The ECS service name. */
+  service: string;
+  strategy: Strategy;
+  /** Image URIs the task definition uses. */
+  images: string[];
+  /** awslogs groups the task definition writes to (groups with awslogs-create-group are left out). */
+  logGroups: string[];
+  blueGreen?: DeploySettings['blueGreen'];
+  codedeploy?: DeploySettings['codedeploy'];
+}
+
+export interface VerifyReport {
+  /** One line per check that passed, for the log. */
+  checked: string[];
+  /** Live services by manifest name, for callers that go on to deploy or diff. */
+  services: Map<string, Service>;
+}
+
+/** The target for a manifest and its rendered task definition. */
+export function verifyTargetFor(manifest: ServiceManifest, rendered: RenderedTaskDefinition): VerifyTarget {
+  const deploy = manifest.deploy!;
+  const { cluster, service } = ecsNames(manifest);
+  const logGroups = new Set<string>();
+  for (const c of rendered.taskDefinition.containerDefinitions ?? []) {
+    const o = c.logConfiguration?.logDriver === 'awslogs' ? c.logConfiguration.options : undefined;
+    if (o?.['awslogs-group'] && o['awslogs-create-group'] !== 'true') logGroups.add(o['awslogs-group']);
+  }
+  return {
+    name: manifest.name,
+    file: manifest.file,
+    cluster,
+    service,
+    strategy: deploy.strategy,
+    images: [...new Set(Object.values(rendered.images))],
+    logGroups: [...logGroups],
+    ...(deploy.blueGreen ? { blueGreen: deploy.blueGreen } : {}),
+    ...(deploy.codedeploy ? { codedeploy: deploy.codedeploy } : {}),
+  };
+}
+
+const CONTROLLER: Record<Strategy, string> = {
+  rolling: 'ECS',
+  'blue-green': 'ECS',
+  canary: 'ECS',
+  linear: 'ECS',
+  codedeploy: 'CODE_DEPLOY',
+};
+
+/** Runs every check; throws one UserError listing all problems, or returns what was checked. */
+export async function verifyDeployment(aws: AwsClients, targets: VerifyTarget[]): Promise<VerifyReport> {
+  const problems: Problem[] = [];
+  const checked: string[] = [];
+  const at = (t: VerifyTarget, field: string) => `${t.file} ${field}`;
+
+  // Configuration the strategy needs, before asking AWS anything about it.
+  for (const t of targets) {
+    if (['blue-green', 'canary', 'linear'].includes(t.strategy) && !t.blueGreen) {
+      problems.push({
+        field: at(t, 'deploy.blueGreen'),
+        message: `strategy ${t.strategy} needs target groups and listener rules`,
+        fix: 'add deploy.blueGreen {targetGroup, alternateTargetGroup, productionListenerRule, roleArn, containerPort}',
+      });
+    }
+    if (t.strategy === 'codedeploy' && !t.codedeploy) {
+      problems.push({
+        field: at(t, 'deploy.codedeploy'),
+        message: 'strategy codedeploy needs a CodeDeploy application and deployment group',
+        fix: 'add deploy.codedeploy {application, deploymentGroup, containerPort}',
+      });
+    }
+  }
+
+  const live = new Map<string, Service>();
+  await Promise.all([
+    checkClustersAndServices(aws, targets, problems, checked, live),
+    checkImages(aws, targets, problems, checked),
+    checkLogGroups(aws, targets, problems, checked),
+    ...targets.map((t) => checkTraffic(aws, t, problems, checked)),
+  ]);
+  if (problems.length > 0) {
+    const names = targets.map((t) => t.name).join(', ');
+    throw problemsError(`verify (${names})`, 'verify', problems);
+  }
+  return { checked, services: live };
+}
+
+async function checkClustersAndServices(
+  aws: AwsClients,
+  targets: VerifyTarget[],
+  problems: Problem[],
+  checked: string[],
+  live: Map<string, Service>,
+): Promise<void> {
+  const clusters = [...new Set(targets.map((t) => t.cluster))];
+  const out = await aws.ecs.send(new DescribeClustersCommand({ clusters }));
+  const active = new Set<string>();
+  for (const c of out.clusters ?? []) {
+    if (c.status === 'ACTIVE' && c.clusterName) active.add(c.clusterName);
+  }
+  for (const cluster of clusters) {
+    const users = targets.filter((t) => t.cluster === cluster);
+    if (!active.has(cluster)) {
+      const found = out.clusters?.find((c) => c.clusterName === cluster);
+      problems.push({
+        field: users.map((t) => `${t.file} deploy.cluster`).join(', '),
+        message: found
+          ? `cluster "${cluster}" is ${found.status}, not ACTIVE`
+          : `cluster "${cluster}" does not exist in ${aws.region}`,
+        fix: 'create the cluster (terraform/), or set deploy.cluster to an existing cluster name (a name, not an ARN)',
+      });
+      continue;
+    }
+    checked.push(`cluster ${cluster} is ACTIVE`);
+    for (let i = 0; i < users.length; i += 10) {
+      const batch = users.slice(i, i + 10);
+      const res = await aws.ecs.send(
+        new DescribeServicesCommand({ cluster, services: batch.map((t) => t.service) }),
+      );
+      for (const t of batch) {
+        const s = res.services?.find((x) => x.serviceName === t.service);
+        if (!s) {
+          problems.push({
+            field: `${t.file} deploy.service`,
+            message: `service "${t.service}" does not exist in cluster "${cluster}"`,
+            fix: 'create the service (terraform/), or set deploy.service / deploy.cluster to where it runs (names, not ARNs)',
+          });
+          continue;
+        }
+        if (s.status !== 'ACTIVE') {
+          problems.push({
+            field: `${t.file} deploy.service`,
+            message: `service "${t.service}" in cluster "${cluster}" is ${s.status}, not ACTIVE`,
+            fix: 'recreate the service (terraform apply), or point deploy.service at an active one',
+          });
+          continue;
+        }
+        const controller = s.deploymentController?.type ?? 'ECS';
+        const wanted = CONTROLLER[t.strategy];
+        if (controller !== wanted) {
+          const fitting = Object.entries(CONTROLLER)
+            .filter(([, c]) => c === controller)
+            .map(([k]) => k);
+          problems.push({
+            field: `${t.file} deploy.strategy`,
+            message: `strategy ${t.strategy} needs a ${wanted} deployment controller, but service "${t.service}" uses ${controller}`,
+            fix:
+              fitting.length > 0
+                ? `set deploy.strategy to ${fitting.join(' or ')}, or recreate the service with deploymentController ${wanted}`
+                : `Cendence cannot deploy a ${controller}-controlled service; recreate it with deploymentController ${wanted}`,
+          });
+          continue;
+        }
+        live.set(t.name, s);
+        checked.push(`service ${cluster}/${t.service} is ACTIVE with a ${controller} controller`);
+      }
+    }
+  }
+}
+
+async function checkImages(
+  aws: AwsClients,
+  targets: VerifyTarget[],
+  problems: Problem[],
+  checked: string[],
+): Promise<void> {
+  const users = new Map<string, VerifyTarget[]>();
+  for (const t of targets) for (const i of t.images) users.set(i, [...(users.get(i) ?? []), t]);
+  await Promise.all(
+    [...users].map(async ([image, ts]) => {
+      const ref = parseImageRef(image);
+      const registry = ref && ecrRegistry(ref.registry);
+      // Images outside ECR (Docker Hub, GHCR) cannot be checked with ECR's API; the task pull will tell.
+      if (!ref || !registry) return;
+      const field = ts.map((t) => `${t.file} (image ${image})`).join(', ');
+      try {
+        await aws.ecr.send(
+          new DescribeImagesCommand({
+            repositoryName: ref.repository,
+            ...(registry.accountId ? { registryId: registry.accountId } : {}),
+            imageIds: [ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag ?? 'latest' }],
+          }),
+        );
+        checked.push(`image ${image} exists`);
+      } catch (err) {
+        if (err instanceof ImageNotFoundException) {
+          problems.push({
+            field,
+            message: `image ${ref.digest ?? `tag ${ref.tag ?? 'latest'}`} is not in ECR repository "${ref.repository}"`,
+            fix: 'run the push step for this service first, and pass the images it printed',
+          });
+        } else if (err instanceof RepositoryNotFoundException) {
+          problems.push({
+            field,
+            message: `ECR repository "${ref.repository}" does not exist`,
+            fix: 'create it (terraform/ or the push step creates it) and push the image',
+          });
+        } else throw err;
+      }
+    }),
+  );
+}
+
+async function checkLogGroups(
+  aws: AwsClients,
+  targets: VerifyTarget[],
+  problems: Problem[],
+  checked: string[],
+): Promise<void> {
+  const users = new Map<string, VerifyTarget[]>();
+  for (const t of targets) for (const g of t.logGroups) users.set(g, [...(users.get(g) ?? []), t]);
+  await Promise.all(
+    [...users].map(async ([group, ts]) => {
+      const out = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: group }));
+      if ((out.logGroups ?? []).some((g) => g.logGroupName === group)) {
+        checked.push(`log group ${group} exists`);
+        return;
+      }
+      problems.push({
+        field: ts.map((t) => `${t.file} (awslogs-group ${group})`).join(', '),
+        message: `CloudWatch log group "${group}" does not exist; tasks would fail to start`,
+        fix: 'create it (terraform/), or set "awslogs-create-group": "true" in the container\'s logConfiguration options (needs logs:CreateLogGroup)',
+      });
+    }),
+  );
+}
+
+/** Blue/green's target groups and listener rules, or the CodeDeploy application and group. */
+async function checkTraffic(
+  aws: AwsClients,
+  t: VerifyTarget,
+  problems: Problem[],
+  checked: string[],
+): Promise<void> {
+  const bg = t.blueGreen;
+  if (bg && t.strategy !== 'rolling' && t.strategy !== 'codedeploy') {
+    const groups: [string, string][] = [
+      ['deploy.blueGreen.targetGroup', bg.targetGroup],
+      ['deploy.blueGreen.alternateTargetGroup', bg.alternateTargetGroup],
+    ];
+    const rules: [string, string][] = [
+      ['deploy.blueGreen.productionListenerRule', bg.productionListenerRule],
+    ];
+    if (bg.testListenerRule) rules.push(['deploy.blueGreen.testListenerRule', bg.testListenerRule]);
+    await Promise.all([
+      ...groups.map(async ([field, tg]) => {
+        try {
+          const input = tg.startsWith('arn:') ? { TargetGroupArns: [tg] } : { Names: [tg] };
+          await aws.elbv2.send(new DescribeTargetGroupsCommand(input));
+          checked.push(`target group ${tg} exists`);
+        } catch (err) {
+          if (!(err instanceof TargetGroupNotFoundException)) throw err;
+          problems.push({
+            field: `${t.file} ${field}`,
+            message: `target group "${tg}" does not exist`,
+            fix: 'create it (terraform/), or set the field to an existing target group ARN',
+          });
+        }
+      }),
+      ...rules.map(async ([field, arn]) => {
+        // ALB rules are listener-rule ARNs; an NLB has no rules, so its listener ARN stands in.
+        const isListener = /:listener\//.test(arn);
+        try {
+          if (isListener) await aws.elbv2.send(new DescribeListenersCommand({ ListenerArns: [arn] }));
+          else await aws.elbv2.send(new DescribeRulesCommand({ RuleArns: [arn] }));
+          checked.push(`${isListener ? 'listener' : 'listener rule'} ${arn} exists`);
+        } catch (err) {
+          if (!(err instanceof RuleNotFoundException || err instanceof ListenerNotFoundException)) throw err;
+          problems.push({
+            field: `${t.file} ${field}`,
+            message: `${isListener ? 'listener' : 'listener rule'} "${arn}" does not exist`,
+            fix: 'create it (terraform/), or set the field to an existing listener-rule ARN (or NLB listener ARN)',
+          });
+        }
+      }),
+    ]);
+  }
+  const cd = t.codedeploy;
+  if (cd && t.strategy === 'codedeploy') {
+    try {
+      await aws.codedeploy.send(
+        new GetDeploymentGroupCommand({
+          applicationName: cd.application,
+          deploymentGroupName: cd.deploymentGroup,
+        }),
+      );
+      checked.push(`CodeDeploy group ${cd.application}/${cd.deploymentGroup} exists`);
+    } catch (err) {
+      const app = err instanceof ApplicationDoesNotExistException;
+      if (!app && !(err instanceof DeploymentGroupDoesNotExistException)) throw err;
+      problems.push({
+        field: `${t.file} deploy.codedeploy.${app ? 'application' : 'deploymentGroup'}`,
+        message: app
+          ? `CodeDeploy application "${cd.application}" does not exist`
+          : `CodeDeploy deployment group "${cd.deploymentGroup}" does not exist in "${cd.application}"`,
+        fix: 'create it (terraform/), or fix the name in the manifest',
+      });
+    }
+  }
+}

