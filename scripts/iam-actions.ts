@@ -52,6 +52,7 @@ export const ACTION_SCOPES: Record<string, string> = {
   'ecs:ContinueServiceDeployment': 'service_deployment',
   'ecs:DescribeServiceDeployments': 'service_deployment',
   'ecs:StopServiceDeployment': 'service_deployment',
+  'ecs:DescribeServiceRevisions': 'service_revision',
   'ecs:DescribeTasks': 'task',
   'ecs:StopTask': 'task',
   'ecs:TagResource': 'tag_on_register',

@@ -195,6 +195,12 @@ data "aws_iam_policy_document" "ci_deploy" {
   }
 
   statement {
+    sid       = "ServiceRevisions"
+    actions   = local.ci_policy_actions.service_revision
+    resources = ["${local.ecs_arn_prefix}:service-revision/${aws_ecs_cluster.this.name}/*"]
+  }
+
+  statement {
     sid       = "Tasks"
     actions   = local.ci_policy_actions.task
     resources = ["${local.ecs_arn_prefix}:task/${aws_ecs_cluster.this.name}/*"]

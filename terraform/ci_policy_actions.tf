@@ -58,6 +58,9 @@ locals {
       "ecs:DescribeServiceDeployments",
       "ecs:StopServiceDeployment",
     ]
+    service_revision = [
+      "ecs:DescribeServiceRevisions",
+    ]
     tag_on_register = [
       "ecs:TagResource",
     ]

@@ -515,6 +515,11 @@ variable "cloudfront_aliases" {
   description = "Domain names served by CloudFront (need cloudfront_certificate_arn)."
   type        = list(string)
   default     = []
+
+  validation {
+    condition     = alltrue([for alias in var.cloudfront_aliases : can(regex("^[a-z0-9*]([a-z0-9.-]*[a-z0-9])?$", alias))])
+    error_message = "cloudfront_aliases must be lowercase domain names such as game.example.com."
+  }
 }
 
 variable "cloudfront_certificate_arn" {
@@ -537,6 +542,11 @@ variable "cloudfront_web_acl_arn" {
   description = "WAFv2 web ACL (scope CLOUDFRONT) attached to the distribution, or null."
   type        = string
   default     = null
+
+  validation {
+    condition     = var.cloudfront_web_acl_arn == null ? true : can(regex("^arn:aws[a-z-]*:wafv2:us-east-1:[0-9]{12}:global/webacl/", var.cloudfront_web_acl_arn))
+    error_message = "cloudfront_web_acl_arn must be the ARN of a global (CLOUDFRONT scope) WAFv2 web ACL."
+  }
 }
 
 # --- CI identity ------------------------------------------------------------------------------------------

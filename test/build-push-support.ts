@@ -76,6 +76,9 @@ export async function makeFixture(names = ['api', 'web', 'worker']): Promise<Fix
     `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec '${realDocker}' "$@"\n`,
   );
   await chmod(path.join(shimDir, 'docker'), 0o755);
+  // The SDK's default credential chain reads process.env; the emulator accepts any signed request.
+  process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'emulator-secret-key-example';
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PATH: `${shimDir}:${process.env.PATH}`,
@@ -96,7 +99,7 @@ export async function makeFixture(names = ['api', 'web', 'worker']): Promise<Fix
   for (const name of names) {
     const dir = `services/${name}`;
     const tests: Record<string, string> = {
-      web: 'test:\n  command: [/bin/busybox, sh, /app/test.sh]\n  junit: /tmp/junit.xml\n',
+      web: 'test:\n  command: [/bin/busybox, sh, /app/test.sh]\n  junit: /app/junit.xml\n',
       api: 'test:\n  command: [/bin/busybox, sh, /app/test.sh]\n',
     };
     await write(`${dir}/service.yml`, `name: ${name}\nrepository: fixture/${name}\n${tests[name] ?? ''}`);
@@ -113,7 +116,7 @@ export async function makeFixture(names = ['api', 'web', 'worker']): Promise<Fix
         'set -e',
         `echo "testing ${name}"`,
         '/bin/busybox grep -q v /app/message.txt',
-        'echo \'<testsuite name="fixture" tests="1"><testcase name="message"/></testsuite>\' > /tmp/junit.xml',
+        'echo \'<testsuite name="fixture" tests="1"><testcase name="message"/></testsuite>\' > /app/junit.xml',
         'if /bin/busybox grep -q broken /app/message.txt; then echo "assertion failed: message is broken"; exit 3; fi',
         '',
       ].join('\n'),

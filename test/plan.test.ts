@@ -21,7 +21,8 @@ const gitEnv = {
   GIT_COMMITTER_NAME: 't',
   GIT_COMMITTER_EMAIL: 't@example.com',
 };
-const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env: gitEnv, encoding: 'utf8' }).trim();
+const git = (...args: string[]) =>
+  execFileSync('git', args, { cwd: repo, env: gitEnv, encoding: 'utf8' }).trim();
 
 async function put(file: string, text: string) {
   await mkdir(path.dirname(path.join(repo, file)), { recursive: true });
@@ -91,7 +92,13 @@ describe('plan on a real git history', () => {
     expect(JSON.parse(outputs.matrix)).toEqual({
       include: [
         { service: 'game', dir: 'services/game', repository: 'game', wave: 0, dependsOn: [] },
-        { service: 'matchmaking', dir: 'services/matchmaking', repository: 'matchmaking', wave: 1, dependsOn: ['game'] },
+        {
+          service: 'matchmaking',
+          dir: 'services/matchmaking',
+          repository: 'matchmaking',
+          wave: 1,
+          dependsOn: ['game'],
+        },
         {
           service: 'frontend',
           dir: 'services/frontend',
@@ -106,13 +113,21 @@ describe('plan on a real git history', () => {
   it('a change to a shared path selects every service that declares it, and their dependents', async () => {
     const { result } = await plan({ since: commits.game, head: commits.proto });
     expect(result.waves).toEqual([['auth'], ['game'], ['matchmaking'], ['frontend']]);
-    expect(result.services[0].reasons).toEqual(['shared path libs/proto (1 file, e.g. libs/proto/messages.ts)']);
-    expect(result.services[1].reasons).toEqual(['shared path libs/proto (1 file, e.g. libs/proto/messages.ts)']);
+    expect(result.services[0].reasons).toEqual([
+      'shared path libs/proto (1 file, e.g. libs/proto/messages.ts)',
+    ]);
+    expect(result.services[1].reasons).toEqual([
+      'shared path libs/proto (1 file, e.g. libs/proto/messages.ts)',
+    ]);
   });
 
   it('a change outside every service selects nothing, and the GitLab child pipeline says so', async () => {
     const file = path.join(repo, 'out', 'child.yml');
-    const { outputs, log } = await plan({ since: commits.proto, head: commits.readme, 'gitlab-pipeline': file });
+    const { outputs, log } = await plan({
+      since: commits.proto,
+      head: commits.readme,
+      'gitlab-pipeline': file,
+    });
     expect(outputs.count).toBe('0');
     expect(JSON.parse(outputs.matrix)).toEqual({ include: [] });
     expect(Object.keys(parse(await readFile(file, 'utf8')))).toEqual(['no-changes']);

@@ -22,6 +22,8 @@
 //    and call `worldOf(ctx!)`.
 // 4. World files: `seed(world, spec)` receives the whole WorldSpec (world.ts) after ECS/ELBv2 seeding,
 //    e.g. ECR creates `spec.repositories`.
+import { codedeployHandlers, seedCodeDeployGroups } from './codedeploy/index.js';
+import { ecrHandlers, registryRoute, seedRepositories } from './ecr/index.js';
 import { ecsHandlers } from './ecs/handlers.js';
 import { elbv2Handlers } from './elbv2/handlers.js';
 import { logsHandlers } from './logs/handlers.js';
@@ -42,7 +44,6 @@ export const MODULES: ServiceModule[] = [
   { service: 'elbv2', handlers: elbv2Handlers },
   { service: 'sts', handlers: stsHandlers },
   { service: 'logs', handlers: logsHandlers },
-  // ECR and CodeDeploy (emulator/src/ecr, emulator/src/codedeploy) are listed here once they exist:
-  // { service: 'ecr', handlers: ecrHandlers, rawRoutes: [registryRoute], seed: seedRepositories },
-  // { service: 'codedeploy', handlers: codedeployHandlers },
+  { service: 'ecr', handlers: ecrHandlers, rawRoutes: [registryRoute], seed: seedRepositories },
+  { service: 'codedeploy', handlers: codedeployHandlers, seed: seedCodeDeployGroups },
 ];

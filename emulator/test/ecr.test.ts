@@ -281,3 +281,44 @@ describe('scan findings', () => {
     await expect(none).rejects.toBeInstanceOf(ScanNotFoundException);
   });
 });
+
+describe('world files', () => {
+  it('seeds repositories with images that the API and the registry both serve', async () => {
+    await emu.seed({
+      repositories: [
+        {
+          name: 'seeded/web',
+          imageTagMutability: 'IMMUTABLE',
+          scanOnPush: true,
+          images: ['v1', { tags: ['v2', 'latest'], scanFindings: { HIGH: 2 } }],
+        },
+      ],
+    });
+    const repo = await ecr.send(new DescribeRepositoriesCommand({ repositoryNames: ['seeded/web'] }));
+    expect(repo.repositories?.[0].imageTagMutability).toBe('IMMUTABLE');
+    const images = await ecr.send(new DescribeImagesCommand({ repositoryName: 'seeded/web' }));
+    expect(images.imageDetails?.map((d) => [...(d.imageTags ?? [])].sort())).toEqual([
+      ['v1'],
+      ['latest', 'v2'],
+    ]);
+    const scan = await ecr.send(
+      new DescribeImageScanFindingsCommand({ repositoryName: 'seeded/web', imageId: { imageTag: 'latest' } }),
+    );
+    expect(scan.imageScanFindings?.findingSeverityCounts).toEqual({ HIGH: 2 });
+
+    const { authorization } = await registryLogin(ecr);
+    const manifest = await fetch(`${emu.url}/v2/seeded/web/manifests/v1`, { headers: { authorization } });
+    expect(manifest.headers.get('docker-content-digest')).toBe(images.imageDetails?.[0].imageDigest);
+    const layer = (await manifest.json()).layers[0].digest;
+    expect(
+      (await fetch(`${emu.url}/v2/seeded/web/blobs/${layer}`, { method: 'HEAD', headers: { authorization } }))
+        .status,
+    ).toBe(200);
+  });
+
+  it('rejects a malformed repositories entry with a message naming it', async () => {
+    await expect(
+      emu.seed({ repositories: [{ name: 'x1', imageTagMutability: 'SOMETIMES' as 'MUTABLE' }] }),
+    ).rejects.toThrow('world file: repositories[0]: imageTagMutability must be one of');
+  });
+});

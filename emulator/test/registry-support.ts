@@ -31,7 +31,11 @@ export async function uploadBlob(
   });
   if (start.status !== 202) throw new Error(`upload start ${start.status}: ${await start.text()}`);
   const location = new URL(start.headers.get('location')!, base);
-  const patch = await fetch(location, { method: 'PATCH', headers: { authorization }, body: data });
+  const patch = await fetch(location, {
+    method: 'PATCH',
+    headers: { authorization },
+    body: new Uint8Array(data),
+  });
   if (patch.status !== 202) throw new Error(`upload patch ${patch.status}: ${await patch.text()}`);
   const digest = sha256(data);
   const put = new URL(patch.headers.get('location')!, base);

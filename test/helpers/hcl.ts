@@ -247,17 +247,18 @@ const KEYWORDS = new Set(['for', 'in', 'if', 'true', 'false', 'null']);
  * "aws_vpc.this", "data.aws_region.current", "each.value"), from every ${…} in it, nested templates
  * included. For-expression variables are left out.
  */
-export function references(value: string): string[] {
+export function references(value: string, outerBound: ReadonlySet<string> = new Set()): string[] {
   const refs: string[] = [];
   for (const part of templateParts(value)) {
-    if (part.kind === 'expr') refs.push(...codeReferences(part.text));
+    if (part.kind === 'expr') refs.push(...codeReferences(part.text, outerBound));
   }
   return refs;
 }
 
-function codeReferences(code: string): string[] {
+function codeReferences(code: string, outerBound: ReadonlySet<string>): string[] {
   const tokens = tokenize(code);
-  const bound = new Set<string>();
+  // For-expression variables are in scope for the whole expression here, nested templates included.
+  const bound = new Set(outerBound);
   for (let i = 0; i < tokens.length; i++) {
     if (tokens[i].t === 'ident' && tokens[i].v === 'for') {
       for (let j = i + 1; j < tokens.length && !(tokens[j].t === 'ident' && tokens[j].v === 'in'); j++) {
@@ -269,7 +270,7 @@ function codeReferences(code: string): string[] {
   for (let i = 0; i < tokens.length; i++) {
     const tok = tokens[i];
     if (tok.t === 'str') {
-      refs.push(...references(tok.v));
+      refs.push(...references(tok.v, bound));
       continue;
     }
     if (tok.t !== 'ident' || KEYWORDS.has(tok.v) || bound.has(tok.v)) continue;

@@ -240,7 +240,7 @@ export function createCodeDeployApi(partsOf: (ctx: HandlerContext) => CodeDeploy
       const world = worldOf(ctx);
       const cluster = world.ecs.findCluster(clusterName);
       const service = cluster && world.ecs.findService(cluster, serviceName);
-      if (!service || service.status !== 'ACTIVE') {
+      if (service?.status !== 'ACTIVE') {
         throw new AwsError(
           'InvalidECSServiceException',
           `The ECS service ${serviceName} in cluster ${clusterName} could not be found.`,

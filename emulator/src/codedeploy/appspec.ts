@@ -52,7 +52,7 @@ export function parseAppSpec(content: string): EcsAppSpec {
   const resource = entry?.[resourceName] as
     | { Type?: unknown; Properties?: Record<string, unknown> }
     | undefined;
-  if (!resource || resource.Type !== 'AWS::ECS::Service') {
+  if (resource?.Type !== 'AWS::ECS::Service') {
     throw new AppSpecError(`The AppSpec resource '${resourceName ?? ''}' must have Type AWS::ECS::Service.`);
   }
   const props = resource.Properties ?? {};

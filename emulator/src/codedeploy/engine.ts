@@ -97,6 +97,7 @@ export class CodeDeployEngine {
       | 'phase'
       | 'createTime'
       | 'greenPercent'
+      | 'testRouted'
       | 'promoted'
       | 'stepIndex'
       | 'lifecycle'
@@ -111,6 +112,7 @@ export class CodeDeployEngine {
       phase: 'created',
       createTime: now,
       greenPercent: 0,
+      testRouted: false,
       promoted: false,
       stepIndex: -1,
       lifecycle: ECS_EVENTS.map((lifecycleEventName) => ({ lifecycleEventName, status: 'Pending' })),
@@ -211,7 +213,7 @@ export class CodeDeployEngine {
 
     const cluster = this.world.ecs.findCluster(clusterName);
     const service = cluster && this.world.ecs.findService(cluster, serviceName);
-    if (!service || service.status !== 'ACTIVE') {
+    if (service?.status !== 'ACTIVE') {
       this.fail(
         d,
         'INVALID_ECS_SERVICE',
@@ -257,7 +259,7 @@ export class CodeDeployEngine {
   private appSpecProblem(d: Deployment): string | undefined {
     const spec = d.appSpec!;
     const td = this.world.ecs.findTaskDef(spec.taskDefinition);
-    if (!td || td.status !== 'ACTIVE') {
+    if (td?.status !== 'ACTIVE') {
       return `TaskDefinition not found: ${spec.taskDefinition} (Service: AmazonECS; Status Code: 400; Error Code: ClientException)`;
     }
     const containers = (td.body.containerDefinitions ?? []) as {
@@ -285,6 +287,7 @@ export class CodeDeployEngine {
   private allowTestTraffic(d: Deployment, g: DeploymentGroup): void {
     const test = g.targetGroupPair.testTrafficRoute?.listenerArns ?? [];
     for (const l of test) this.route(l, d.blue!, d.green!, 100);
+    d.testRouted = test.length > 0;
     this.event(d, 'AllowTestTraffic', test.length > 0 ? 'Succeeded' : 'Skipped');
     this.event(d, 'AfterAllowTestTraffic', 'Succeeded');
     const ready = g.blueGreen.deploymentReadyOption;
@@ -454,12 +457,16 @@ export class CodeDeployEngine {
   /** Undoes whatever the deployment changed: listeners, the service's primary task set, the green task set. */
   private restore(d: Deployment, g: DeploymentGroup): void {
     const { clusterName, serviceName } = g.ecsService;
-    if (d.blue && d.green) {
+    // Only listeners the deployment moved are rewritten, so an untouched one keeps its exact shape.
+    if (d.blue && d.green && (d.greenPercent > 0 || d.promoted)) {
       for (const l of g.targetGroupPair.prodTrafficRoute.listenerArns) this.route(l, d.blue, d.green, 0);
+    }
+    if (d.blue && d.green && d.testRouted) {
       for (const l of g.targetGroupPair.testTrafficRoute?.listenerArns ?? [])
         this.route(l, d.blue, d.green, 0);
     }
     d.greenPercent = 0;
+    d.testRouted = false;
     if (d.promoted && d.blue?.taskSetId) this.ecs.serve(clusterName, serviceName, d.blue.taskSetId);
     d.promoted = false;
     if (d.green?.taskSetId) this.ecs.remove(clusterName, serviceName, d.green.taskSetId);

@@ -98,6 +98,8 @@ export interface Deployment {
   green?: TaskSetSide;
   /** Production traffic share of the replacement (green) task set. */
   greenPercent: number;
+  /** Test listeners point at green. */
+  testRouted: boolean;
   /** Set once the service runs the replacement task definition. */
   promoted: boolean;
   shiftStartedAt?: number;

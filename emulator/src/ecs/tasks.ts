@@ -415,3 +415,26 @@ export function taskOut(task: Task, includeTags = false): Json {
     ephemeralStorage: { sizeInGiB: 20 },
   };
 }
+
+/** World seeding: the task has been RUNNING and healthy for a while (its targets too). */
+export function settleTask(ecs: EcsState, task: Task): void {
+  const now = ecs.now();
+  task.lastStatus = 'RUNNING';
+  task.connectivityAt = now;
+  task.pullStartedAt = now;
+  task.pullStoppedAt = now;
+  task.startedAt = now;
+  task.sim.nextAt = undefined;
+  task.sim.healthySince = now;
+  for (const c of task.containers) {
+    c.lastStatus = 'RUNNING';
+    if (c.healthCheck) c.healthStatus = 'HEALTHY';
+  }
+  if (task.containers.some((c) => c.healthCheck)) task.healthStatus = 'HEALTHY';
+  timelines.set(task, { healthPasses: true });
+  for (const t of task.sim.targets) {
+    ecs.world.elbv2.registerTarget(t.targetGroupArn, task.ip, t.port, true);
+    const target = ecs.world.elbv2.target(t.targetGroupArn, task.ip, t.port);
+    if (target) Object.assign(target, { state: 'healthy', reason: undefined, description: undefined, until: undefined });
+  }
+}

@@ -10,13 +10,15 @@ export function objectBody(body: unknown): Record<string, unknown> {
 
 export function stringField(body: Record<string, unknown>, field: string, pattern?: RegExp): string {
   const value = body[field];
-  if (typeof value !== 'string' || value.length === 0) throw new HttpError(400, `'${field}' must be a non-empty string`);
+  if (typeof value !== 'string' || value.length === 0)
+    throw new HttpError(400, `'${field}' must be a non-empty string`);
   if (pattern && !pattern.test(value)) throw new HttpError(400, `'${field}' must match ${pattern}`);
   return value;
 }
 
 export function numberField(body: Record<string, unknown>, field: string): number {
   const value = body[field];
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new HttpError(400, `'${field}' must be a number`);
+  if (typeof value !== 'number' || !Number.isFinite(value))
+    throw new HttpError(400, `'${field}' must be a number`);
   return value;
 }

@@ -10,7 +10,8 @@ async function call<T>(path: string, init?: RequestInit): Promise<T> {
   return body as T;
 }
 
-const post = <T>(path: string, body: unknown) => call<T>(path, { method: 'POST', body: JSON.stringify(body) });
+const post = <T>(path: string, body: unknown) =>
+  call<T>(path, { method: 'POST', body: JSON.stringify(body) });
 
 export const api = {
   createGame: (players: [string, string]) => post<GameState>('/game/games', { players }),

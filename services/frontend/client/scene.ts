@@ -12,11 +12,18 @@ export function createScene(container: HTMLElement) {
   sun.position.set(20, -40, 80);
   scene.add(sun);
 
-  const field = new THREE.Mesh(new THREE.PlaneGeometry(1, 1), new THREE.MeshStandardMaterial({ color: 0x16213e }));
-  const paddle = () => new THREE.Mesh(new THREE.BoxGeometry(1.5, 1, 2), new THREE.MeshStandardMaterial({ color: 0x4cc9f0 }));
+  const field = new THREE.Mesh(
+    new THREE.PlaneGeometry(1, 1),
+    new THREE.MeshStandardMaterial({ color: 0x16213e }),
+  );
+  const paddle = () =>
+    new THREE.Mesh(new THREE.BoxGeometry(1.5, 1, 2), new THREE.MeshStandardMaterial({ color: 0x4cc9f0 }));
   const left = paddle();
   const right = paddle();
-  const ball = new THREE.Mesh(new THREE.SphereGeometry(1, 24, 16), new THREE.MeshStandardMaterial({ color: 0xf72585 }));
+  const ball = new THREE.Mesh(
+    new THREE.SphereGeometry(1, 24, 16),
+    new THREE.MeshStandardMaterial({ color: 0xf72585 }),
+  );
   scene.add(field, left, right, ball);
 
   const resize = () => {

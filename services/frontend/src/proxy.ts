@@ -29,7 +29,9 @@ export function proxyHandler(upstreams: Upstreams, log: Logger) {
     const route = proxyTarget(upstreams, req.url ?? '/');
     if (!route) return false;
     if ('error' in route) {
-      res.writeHead(route.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: route.error }));
+      res
+        .writeHead(route.status, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: route.error }));
       return true;
     }
     const headers = { ...req.headers, host: route.target.host };

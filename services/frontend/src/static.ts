@@ -42,7 +42,10 @@ export function staticHandler(root: string) {
       res.writeHead(400).end();
       return;
     }
-    const found = await stat(file).then((s) => (s.isFile() ? file : undefined), () => undefined);
+    const found = await stat(file).then(
+      (s) => (s.isFile() ? file : undefined),
+      () => undefined,
+    );
     // Unknown paths without an extension are client routes; unknown files are real 404s.
     const target = found ?? (extname(urlPath) === '' ? index : undefined);
     if (!target) {

@@ -36,7 +36,11 @@ export function createGameApp({ log, now = Date.now }: GameAppOptions) {
     routes: {
       'POST /games': (req) => {
         const players = objectBody(req.body).players;
-        if (!Array.isArray(players) || players.length !== 2 || !players.every((p) => typeof p === 'string' && p)) {
+        if (
+          !Array.isArray(players) ||
+          players.length !== 2 ||
+          !players.every((p) => typeof p === 'string' && p)
+        ) {
           throw new HttpError(400, "'players' must be an array of two player names");
         }
         if (players[0] === players[1]) throw new HttpError(400, "'players' must be two different players");

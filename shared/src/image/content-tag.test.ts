@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { contentTag } from './content-tag.js';
-import { contextFiles } from './context.js';
-import { baseImages } from './dockerfile.js';
+import { contextFiles, readBySources } from './context.js';
+import { baseImages, contextSources } from './dockerfile.js';
 
 let dir: string;
 const inputs = () => ({
@@ -16,7 +16,7 @@ const inputs = () => ({
 
 beforeEach(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'cendence-ctx-'));
-  await writeFile(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY app.txt /app.txt\n');
+  await writeFile(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY . /app\n');
   await writeFile(path.join(dir, 'app.txt'), 'hello\n');
   await mkdir(path.join(dir, 'node_modules', 'x'), { recursive: true });
   await writeFile(path.join(dir, 'node_modules', 'x', 'index.js'), 'one');
@@ -65,9 +65,41 @@ describe('contentTag', () => {
     const withTarget = (await contentTag({ ...inputs(), target: 'test' })).tag;
     const withBase = (await contentTag({ ...inputs(), bases: [{ ref: 'local/node:20', id: 'sha256:bbbb' }] }))
       .tag;
-    await writeFile(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY app.txt /srv/app.txt\n');
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY . /srv\n');
     const withDockerfile = (await contentTag(inputs())).tag;
     expect(new Set([base, withArg, withTarget, withBase, withDockerfile]).size).toBe(5);
+  });
+});
+
+  it('with a context shared by several services, counts only what the Dockerfile copies', async () => {
+    // Like services/: one context, each Dockerfile copies common/ and its own folder.
+    await mkdir(path.join(dir, 'common'));
+    await mkdir(path.join(dir, 'game'));
+    await writeFile(path.join(dir, 'common', 'lib.ts'), 'v1');
+    await writeFile(path.join(dir, 'game', 'index.ts'), 'v1');
+    await writeFile(path.join(dir, 'Dockerfile'), 'FROM scratch AS build\nCOPY common/ common/\nCOPY app.* ./\nFROM scratch\nCOPY --from=build /x /x\n');
+    const t0 = (await contentTag(inputs())).tag;
+    await writeFile(path.join(dir, 'game', 'index.ts'), 'v2');
+    await writeFile(path.join(dir, 'notes.txt'), 'not copied');
+    expect((await contentTag(inputs())).tag).toBe(t0);
+    await writeFile(path.join(dir, 'common', 'lib.ts'), 'v2');
+    const t1 = (await contentTag(inputs())).tag;
+    await writeFile(path.join(dir, 'app.txt'), 'matched by app.*');
+    const t2 = (await contentTag(inputs())).tag;
+    expect(new Set([t0, t1, t2]).size).toBe(3);
+  });
+});
+
+describe('contextSources and readBySources', () => {
+  it('reads COPY/ADD sources with ARG substitution, skipping --from copies and URLs', () => {
+    const df = 'ARG APP=ai\nFROM scratch\nCOPY --chown=1:1 common/package.json ${APP}/ /x/\nADD https://example.com/a.tgz /a\nCOPY ["lib/*.ts", "/lib/"]\nCOPY --from=build /src /src\n';
+    expect(contextSources(df, {})).toEqual(['common/package.json', 'ai', 'lib/*.ts']);
+    expect(contextSources(df, { APP: 'game' })).toContain('game');
+    expect(contextSources('FROM scratch\nCOPY . /app\n', {})).toBe('all');
+    expect(contextSources('FROM scratch\nCOPY $UNSET /app\n', {})).toBe('all');
+    const read = readBySources(['common/package.json', 'ai', 'lib/*.ts']);
+    expect(['ai/src/x.ts', 'common/package.json', 'lib/a.ts'].every(read)).toBe(true);
+    expect(['aix/y', 'common/other.json', 'lib/sub/a.ts', 'game/x'].some(read)).toBe(false);
   });
 });
 

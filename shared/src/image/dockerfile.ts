@@ -37,6 +37,54 @@ export function baseImages(dockerfile: string, buildArgs: Record<string, string>
   return bases;
 }
 
+/**
+ * The context paths the Dockerfile's COPY/ADD instructions read (sources of `--from` copies and URLs are
+ * not context). 'all' when a source is the whole context, cannot be resolved (an unset $VAR), or a RUN
+ * mounts the context, so callers fall back to every context file.
+ */
+export function contextSources(dockerfile: string, buildArgs: Record<string, string>): string[] | 'all' {
+  const vars: Record<string, string> = {};
+  const sources: string[] = [];
+  for (const { text } of logicalLines(dockerfile)) {
+    const [instr, ...rest] = text.split(/\s+/);
+    const keyword = instr.toUpperCase();
+    if (keyword === 'ARG') {
+      for (const decl of rest) {
+        const eq = decl.indexOf('=');
+        const name = eq >= 0 ? decl.slice(0, eq) : decl;
+        const value = buildArgs[name] ?? (eq >= 0 ? unquote(decl.slice(eq + 1)) : undefined);
+        if (value !== undefined) vars[name] = value;
+      }
+    } else if (keyword === 'RUN' && /--mount=\S*type=bind/.test(text) && !/--mount=\S*from=/.test(text)) {
+      return 'all';
+    } else if (keyword === 'COPY' || keyword === 'ADD') {
+      const body = text.slice(instr.length).trim();
+      const words = body.startsWith('[') ? jsonWords(body) : body.split(/\s+/);
+      if (!words) return 'all';
+      const args = words.filter((w) => !w.startsWith('--'));
+      if (words.some((w) => /^--from=/.test(w))) continue;
+      for (const src of args.slice(0, -1)) {
+        if (/^https?:\/\//.test(src) || src.startsWith('<<')) continue;
+        const resolved = substitute(src, vars);
+        if (resolved.includes('$') || (src.includes('$') && resolved === '')) return 'all';
+        const clean = resolved.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
+        if (clean === '' || clean === '.') return 'all';
+        sources.push(clean);
+      }
+    }
+  }
+  return sources;
+}
+
+function jsonWords(body: string): string[] | undefined {
+  try {
+    const v = JSON.parse(body);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function logicalLines(text: string): { text: string; line: number }[] {
   const out: { text: string; line: number }[] = [];
   let buf = '';

@@ -28,11 +28,6 @@ describe('dependency graph', () => {
   it('finds a cycle, or none', () => {
     expect(findCycle(nodes)).toBeUndefined();
     const cyclic = [...nodes.filter((n) => n.name !== 'auth'), { name: 'auth', dependsOn: ['frontend'] }];
-    expect(findCycle(cyclic)).toEqual([
-      'auth',
-      'frontend',
-      'game',
-      'auth',
-    ]);
+    expect(findCycle(cyclic)).toEqual(['auth', 'frontend', 'game', 'auth']);
   });
 });

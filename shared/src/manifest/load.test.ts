@@ -113,10 +113,13 @@ describe('loadManifests', () => {
       "services/auth/service.yml: build.context: must stay inside the repository (got '../../..')",
     ],
   ];
-  it.each(cases)('rejects %s with a message naming file, field and what is allowed', async (_what, yml, message) => {
-    await service('auth', yml);
-    expect(errorOf(() => loadManifests(root))).toBe(message);
-  });
+  it.each(cases)(
+    'rejects %s with a message naming file, field and what is allowed',
+    async (_what, yml, message) => {
+      await service('auth', yml);
+      expect(errorOf(() => loadManifests(root))).toBe(message);
+    },
+  );
 
   it('rejects a missing Dockerfile', async () => {
     await service('auth', 'name: auth\n', { dockerfile: false });
@@ -137,7 +140,9 @@ describe('loadManifests', () => {
     await service('a', 'name: a\ndependsOn: [b]\n');
     await service('b', 'name: b\ndependsOn: [c]\n');
     await service('c', 'name: c\ndependsOn: [a]\n');
-    expect(errorOf(() => loadManifests(root))).toBe('services/a/service.yml: dependsOn: dependency cycle: a → b → c → a');
+    expect(errorOf(() => loadManifests(root))).toBe(
+      'services/a/service.yml: dependsOn: dependency cycle: a → b → c → a',
+    );
   });
 
   it('reports the problems of every manifest at once', async () => {

@@ -26,8 +26,7 @@ export const ENGINE_INPUTS: InputSpec[] = [
   },
   {
     name: 'buildah-root',
-    description: `Private buildah storage folder shared by build and push (root/ and run/ inside).`,
-    default: DEFAULT_BUILDAH_ROOT,
+    description: 'Private buildah storage folder shared by build and push (root/ and run/ inside). Default: $TMPDIR/cendence-buildah.',
   },
 ];
 

@@ -43,7 +43,9 @@ function contract(name: string, open: () => Promise<Store>, options: { skip?: st
 }
 
 test('the store follows the environment: a URL, libpq PG* variables, or memory', () => {
-  assert.deepEqual(postgresConfig({ DATABASE_URL: 'postgres://db/x' }), { connectionString: 'postgres://db/x' });
+  assert.deepEqual(postgresConfig({ DATABASE_URL: 'postgres://db/x' }), {
+    connectionString: 'postgres://db/x',
+  });
   assert.deepEqual(postgresConfig({ PGHOST: 'db.internal', PGUSER: 'auth' }), {});
   assert.equal(postgresConfig({}), undefined);
 });

@@ -59,7 +59,10 @@ test('each request is logged as one JSON line', () => {
 
 test('close stops the server, then runs onClose', async () => {
   let closed = false;
-  const other = createService({ name: 'x', log, routes: {}, onClose: () => void (closed = true) });
+  const onClose = () => {
+    closed = true;
+  };
+  const other = createService({ name: 'x', log, routes: {}, onClose });
   await other.listen(0, '127.0.0.1');
   await other.close();
   assert.equal(other.server.listening, false);

@@ -9,7 +9,10 @@ test('/api/<service>/<path> maps onto the service URL', () => {
   const route = proxyTarget(upstreams, '/api/game/games/42?x=1');
   assert.ok(route && 'target' in route);
   assert.equal(route.target.toString(), 'http://game.transcendence.local:3000/games/42?x=1');
-  assert.deepEqual(proxyTarget(upstreams, '/api/ai/move'), { status: 503, error: 'AI_URL is not set on the frontend' });
+  assert.deepEqual(proxyTarget(upstreams, '/api/ai/move'), {
+    status: 503,
+    error: 'AI_URL is not set on the frontend',
+  });
   assert.deepEqual(proxyTarget(upstreams, '/api/billing/x'), { status: 404, error: "no backend 'billing'" });
   assert.equal(proxyTarget(upstreams, '/index.html'), undefined);
 });

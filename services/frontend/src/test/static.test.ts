@@ -48,7 +48,9 @@ test('client routes fall back to index.html; missing files are 404', async () =>
   assert.equal((await fetch(`${base}/`, { method: 'DELETE' })).status, 405);
 });
 
-test('the built client is where the server looks for it', { skip: !existsSync(defaultPublicDir) && 'not built' }, () => {
+test('the built client is where the server looks for it', {
+  skip: !existsSync(defaultPublicDir) && 'not built',
+}, () => {
   const html = readFileSync(join(defaultPublicDir, 'index.html'), 'utf8');
   const script = /<script type="module" crossorigin src="\/assets\/([^"]+\.js)">/.exec(html);
   assert.ok(script, 'index.html loads a hashed module from /assets/');

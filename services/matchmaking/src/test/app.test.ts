@@ -16,7 +16,9 @@ const gameService = createServer((req, res) => {
   });
   req.on('end', () => {
     requests.push({ method: req.method, url: req.url, body: JSON.parse(body) });
-    res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `g${requests.length}` }));
+    res
+      .writeHead(201, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ id: `g${requests.length}` }));
   });
 });
 let app: ReturnType<typeof createMatchmakingApp>;
@@ -25,7 +27,10 @@ let base = '';
 before(async () => {
   await new Promise<void>((resolve) => gameService.listen(0, '127.0.0.1', resolve));
   const gameUrl = `http://127.0.0.1:${(gameService.address() as AddressInfo).port}`;
-  app = createMatchmakingApp({ log: createLogger('matchmaking', () => {}), createGame: gameServiceClient(gameUrl) });
+  app = createMatchmakingApp({
+    log: createLogger('matchmaking', () => {}),
+    createGame: gameServiceClient(gameUrl),
+  });
   base = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
 });
 after(async () => {
@@ -33,8 +38,7 @@ after(async () => {
   gameService.close();
 });
 
-const join = (player: string) =>
-  fetch(`${base}/queue`, { method: 'POST', body: JSON.stringify({ player }) });
+const join = (player: string) => fetch(`${base}/queue`, { method: 'POST', body: JSON.stringify({ player }) });
 
 test('two players queue, the game service is asked for their game, both see it', async () => {
   assert.equal((await join('ann')).status, 202);

@@ -18,7 +18,12 @@ test('the first player waits; the second is paired with them and their game is c
   const match = await queue.join('bob');
   assert.deepEqual(match, { status: 'matched', player: 'bob', opponent: 'ann', gameId: 'game-1' });
   assert.deepEqual(games.created, [['ann', 'bob']]);
-  assert.deepEqual(queue.status('ann'), { status: 'matched', player: 'ann', opponent: 'bob', gameId: 'game-1' });
+  assert.deepEqual(queue.status('ann'), {
+    status: 'matched',
+    player: 'ann',
+    opponent: 'bob',
+    gameId: 'game-1',
+  });
   assert.equal(queue.waitingCount, 0);
 });
 

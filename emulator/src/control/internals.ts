@@ -1,0 +1,17 @@
+// What the control API needs from a running emulator.
+import type { CallLog } from '../calls.js';
+import type { EmulatorClock } from '../clock.js';
+import type { FaultBook } from '../faults.js';
+import type { World } from '../state.js';
+import type { Throttler } from '../throttle.js';
+import type { WorldSpec } from '../world.js';
+
+export interface EmulatorInternals {
+  clock: EmulatorClock;
+  calls: CallLog;
+  faults: FaultBook;
+  throttler: Throttler;
+  world(): World;
+  reset(): Promise<void>;
+  seed(spec: WorldSpec): Promise<void>;
+}

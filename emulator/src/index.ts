@@ -1,0 +1,137 @@
+// The local AWS emulator: startEmulator() serves ECS, ECR, STS, ELBv2, CodeDeploy and CloudWatch Logs
+// over their real wire protocols on 127.0.0.1, plus the /_cendence/ control API. See emulator/README.md.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BehaviorSpec } from './behaviors.js';
+import { CallLog, type CallRecord } from './calls.js';
+import { type ClockMode, EmulatorClock } from './clock.js';
+import { controlRoutes } from './control/routes.js';
+import { FaultBook, type FaultSpec } from './faults.js';
+import { createHandler } from './server.js';
+import { MODULES } from './services.js';
+import { World } from './state.js';
+import { type BucketRate, Throttler } from './throttle.js';
+import { loadWorldFile, seedCore, type WorldSpec } from './world.js';
+
+export type { CallRecord } from './calls.js';
+export type { BehaviorSpec } from './behaviors.js';
+export type { FaultSpec } from './faults.js';
+export type { WorldSpec } from './world.js';
+export { worldFromManifests } from './world.js';
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Default 'virtual'. */
+  clock?: ClockMode;
+  /** Real clock only: emulated seconds per wall second. Default 1. */
+  speed?: number;
+  /** A WorldSpec, or the path of a YAML/JSON world file. */
+  world?: WorldSpec | string;
+  /** true (default), false, or per "service" / "service.Operation" bucket overrides. */
+  throttling?: boolean | Record<string, BucketRate>;
+  region?: string;
+  accountId?: string;
+}
+
+export interface Emulator {
+  /** http://127.0.0.1:<port> — the endpoint to give every SDK client. */
+  url: string;
+  port: number;
+  /** 127.0.0.1:<port> */
+  host: string;
+  clock: EmulatorClock;
+  region: string;
+  accountId: string;
+  /** The current world (replaced by reset()). */
+  readonly world: World;
+  throttler: Throttler;
+  stop(): Promise<void>;
+  /** Clears all state, calls, faults and behaviours, then re-seeds the starting world. */
+  reset(): Promise<void>;
+  calls(filter?: { service?: string; operation?: string; mutates?: boolean; since?: number }): CallRecord[];
+  /** Virtual clock: moves time forward, running everything that falls due. */
+  advance(seconds: number): Promise<void>;
+  fault(spec: FaultSpec): void;
+  behavior(spec: BehaviorSpec): void;
+  seed(spec: WorldSpec): Promise<void>;
+}
+
+export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
+  const region = opts.region ?? 'us-east-1';
+  const accountId = opts.accountId ?? '123456789012';
+  const clock = new EmulatorClock(opts.clock ?? 'virtual', opts.speed ?? 1);
+  const initial: WorldSpec | undefined = typeof opts.world === 'string' ? loadWorldFile(opts.world) : opts.world;
+  const calls = new CallLog();
+  const faults = new FaultBook();
+  const throttler = new Throttler(opts.throttling !== false, typeof opts.throttling === 'object' ? opts.throttling : {});
+  let world: World | undefined;
+  let host = '127.0.0.1:0';
+
+  const seed = async (spec: WorldSpec) => {
+    const w = world as World;
+    seedCore(w, spec);
+    for (const m of MODULES) await m.seed?.(w, spec);
+  };
+  const fresh = async () => {
+    world?.dispose();
+    clock.clear();
+    world = new World({ clock, region, accountId, host });
+    if (initial) await seed(initial);
+  };
+  const reset = async () => {
+    calls.clear();
+    faults.clear();
+    throttler.refill();
+    await fresh();
+  };
+
+  const internals = { clock, calls, faults, throttler, world: () => world as World, reset, seed };
+  const server = http.createServer(
+    (() => {
+      const handle = createHandler({ modules: MODULES, world: internals.world, calls, faults, throttler, control: controlRoutes(internals) });
+      return (req: http.IncomingMessage, res: http.ServerResponse) => {
+        handle(req, res).catch((err: Error) => {
+          process.stderr.write(`emulator: ${err.stack ?? err}\n`);
+          if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ __type: 'InternalFailure', message: err.message }));
+        });
+      };
+    })(),
+  );
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  host = `127.0.0.1:${port}`;
+  await fresh();
+
+  return {
+    url: `http://${host}`,
+    port,
+    host,
+    clock,
+    region,
+    accountId,
+    get world() {
+      return world as World;
+    },
+    throttler,
+    async stop() {
+      world?.dispose();
+      clock.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+    reset,
+    calls: (filter) => calls.list(filter),
+    async advance(seconds) {
+      await clock.advance(seconds);
+    },
+    fault: (spec) => void faults.add(spec),
+    behavior: (spec) => void world?.behaviors.add(spec),
+    seed,
+  };
+}

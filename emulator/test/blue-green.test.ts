@@ -1,0 +1,141 @@
+// ECS-native blue/green: green tasks start in the alternate target group, the test and production
+// listener rules move to green, the deployment bakes with both sides up, then blue is cleaned up.
+// A LINEAR deployment moves production traffic in steps, and StopServiceDeployment rolls back.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
+  RegisterTaskDefinitionCommand,
+  type Service,
+  StopServiceDeploymentCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { DescribeRulesCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { WorldSpec } from '../src/index.js';
+import { advanceUntil, fargateTaskDef, type Harness, harness } from './helpers.js';
+
+const world = (strategy: 'BLUE_GREEN' | 'LINEAR'): WorldSpec => ({
+  clusters: ['main'],
+  targetGroups: [
+    { name: 'web-blue', port: 8080, healthCheckIntervalSeconds: 10, healthyThresholdCount: 2, deregistrationDelaySeconds: 20 },
+    { name: 'web-green', port: 8080, healthCheckIntervalSeconds: 10, healthyThresholdCount: 2, deregistrationDelaySeconds: 20 },
+  ],
+  loadBalancers: [
+    {
+      name: 'web-alb',
+      listeners: [
+        {
+          port: 80,
+          forward: 'web-blue',
+          rules: [
+            { name: 'prod', priority: 10, pathPattern: '/*', forward: [{ targetGroup: 'web-blue', weight: 100 }, { targetGroup: 'web-green', weight: 0 }] },
+            { name: 'test', priority: 20, hostHeader: 'test.example.com', forward: [{ targetGroup: 'web-blue', weight: 100 }, { targetGroup: 'web-green', weight: 0 }] },
+          ],
+        },
+      ],
+    },
+  ],
+  services: [
+    {
+      name: 'web',
+      cluster: 'main',
+      desiredCount: 2,
+      image: 'web:v1',
+      containerPort: 8080,
+      loadBalancer: { targetGroup: 'web-blue', alternateTargetGroup: 'web-green', productionListenerRule: 'prod', testListenerRule: 'test' },
+      deploymentConfiguration: {
+        strategy,
+        bakeTimeInMinutes: 5,
+        linearConfiguration: strategy === 'LINEAR' ? { stepPercent: 25, stepBakeTimeInMinutes: 1 } : undefined,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+      },
+    },
+  ],
+});
+
+describe('ECS-native blue/green', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await harness({ world: world('BLUE_GREEN') });
+  });
+  afterAll(async () => h.stop());
+
+  const web = async (): Promise<Service> =>
+    (await h.ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['web'] }))).services?.[0] as Service;
+  const weights = async (ruleArn: string) => {
+    const rule = (await h.elbv2.send(new DescribeRulesCommand({ RuleArns: [ruleArn] }))).Rules?.[0];
+    const groups = rule?.Actions?.[0]?.ForwardConfig?.TargetGroups ?? [];
+    return Object.fromEntries(groups.map((g) => [g.TargetGroupArn?.split('/')[1], g.Weight]));
+  };
+  const sdOf = async (arn: string) =>
+    (await h.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))).serviceDeployments?.[0];
+
+  it('shifts test then production traffic to green, bakes, and cleans up blue', async () => {
+    const seeded = await web();
+    expect(seeded.deployments).toHaveLength(1);
+    expect(seeded.runningCount).toBe(2);
+    const adv = seeded.loadBalancers?.[0]?.advancedConfiguration;
+    const prod = adv?.productionListenerRule as string;
+    const test = adv?.testListenerRule as string;
+    expect(await weights(prod)).toEqual({ 'web-blue': 100, 'web-green': 0 });
+
+    await h.ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('web', 'web:v2')));
+    const up = await h.ecs.send(new UpdateServiceCommand({ cluster: 'main', service: 'web', taskDefinition: 'web' }));
+    const sdArn = up.service?.currentServiceDeployment as string;
+    expect((await sdOf(sdArn))?.lifecycleStage).toBe('SCALE_UP');
+
+    // Green registers in the alternate target group and becomes healthy there.
+    const green = (await h.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['web-green'] }))).TargetGroups?.[0];
+    await advanceUntil(h.emu, async () => {
+      const health = await h.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: green?.TargetGroupArn }));
+      return health.TargetHealthDescriptions?.filter((t) => t.TargetHealth?.State === 'healthy').length === 2;
+    }, 600, 1);
+
+    await advanceUntil(h.emu, async () => (await sdOf(sdArn))?.lifecycleStage === 'BAKE_TIME', 600, 1);
+    expect(await weights(test)).toEqual({ 'web-blue': 0, 'web-green': 100 });
+    expect(await weights(prod)).toEqual({ 'web-blue': 0, 'web-green': 100 });
+    const baking = await web();
+    expect(baking.deployments).toHaveLength(2);
+    expect(baking.runningCount).toBe(4);
+    expect((await sdOf(sdArn))?.status).toBe('IN_PROGRESS');
+
+    // Bake time is 5 minutes: blue still runs after 4.
+    await h.emu.advance(240);
+    expect((await web()).deployments).toHaveLength(2);
+
+    await advanceUntil(h.emu, async () => (await sdOf(sdArn))?.status === 'SUCCESSFUL', 900, 5);
+    const done = await web();
+    expect(done.deployments).toHaveLength(1);
+    expect(done.deployments?.[0]?.rolloutState).toBe('COMPLETED');
+    expect(done.runningCount).toBe(2);
+    expect(done.events?.[0]?.message).toBe('(service web) has reached a steady state.');
+    const sd = await sdOf(sdArn);
+    expect(sd?.lifecycleStage).toBe('CLEAN_UP');
+    const blue = (await h.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['web-blue'] }))).TargetGroups?.[0];
+    const blueHealth = await h.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: blue?.TargetGroupArn }));
+    expect(blueHealth.TargetHealthDescriptions).toHaveLength(0);
+  });
+
+  it('LINEAR moves production traffic in steps, and StopServiceDeployment rolls back to blue', async () => {
+    await h.stop();
+    h = await harness({ world: world('LINEAR') });
+    const seeded = await web();
+    const prod = seeded.loadBalancers?.[0]?.advancedConfiguration?.productionListenerRule as string;
+    await h.ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('web', 'web:v2')));
+    const up = await h.ecs.send(new UpdateServiceCommand({ cluster: 'main', service: 'web', taskDefinition: 'web' }));
+    const sdArn = up.service?.currentServiceDeployment as string;
+    await advanceUntil(h.emu, async () => (await sdOf(sdArn))?.lifecycleStage === 'PRODUCTION_TRAFFIC_SHIFT', 600, 1);
+    await h.emu.advance(1);
+    expect(await weights(prod)).toEqual({ 'web-blue': 75, 'web-green': 25 });
+    await h.emu.advance(60);
+    expect(await weights(prod)).toEqual({ 'web-blue': 50, 'web-green': 50 });
+
+    await h.ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: sdArn, stopType: 'ROLLBACK' }));
+    await advanceUntil(h.emu, async () => (await sdOf(sdArn))?.status === 'ROLLBACK_SUCCESSFUL', 900, 5);
+    expect(await weights(prod)).toEqual({ 'web-blue': 100, 'web-green': 0 });
+    const after = await web();
+    expect(after.deployments).toHaveLength(1);
+    expect(after.taskDefinition).toMatch(/task-definition\/web:1$/);
+    expect((await sdOf(sdArn))?.rollback?.reason).toBe('Service deployment rolled back because of a stop request.');
+  });
+});

@@ -1,0 +1,150 @@
+// Each GitHub action run the way the runner runs it: `node actions/<step>/dist/index.js` (the committed
+// bundle), inputs as INPUT_* with action.yml's defaults applied, outputs read back from $GITHUB_OUTPUT and
+// the summary from $GITHUB_STEP_SUMMARY. One chain against the emulator and the Docker engine:
+// plan → build → test → push → render → deploy → rollback, each step fed the previous steps' outputs.
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { parse } from 'yaml';
+import { BUSYBOX, dockerStatus } from './build-push-support.js';
+import { type DoorWorld, deployableWorld, REGION, run } from './doors-fixture.js';
+
+const ROOT = join(import.meta.dirname, '..');
+const docker = dockerStatus();
+const ready = docker.ok && Boolean(BUSYBOX);
+if (!ready) console.warn(`actions e2e skipped: ${docker.reason ?? 'no busybox binary to build the fixture image'}`);
+
+interface ActionRun {
+  code: number;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/** $GITHUB_OUTPUT holds `name<<delimiter\nvalue\ndelimiter` blocks (@actions/core's file command format). */
+function readOutputs(file: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const text = readFileSync(file, 'utf8');
+  for (const m of text.matchAll(/^([\w-]+)<<(\S+)\n([\s\S]*?)\n\2$/gm)) out[m[1]] = m[3];
+  return out;
+}
+
+describe('GitHub actions, run from their bundles like the runner does', () => {
+  let world: DoorWorld;
+  let ecs: ECSClient;
+  let dir: string;
+  let n = 0;
+
+  async function action(step: string, inputs: Record<string, string>): Promise<ActionRun> {
+    const meta = parse(readFileSync(join(ROOT, 'actions', step, 'action.yml'), 'utf8'));
+    const env: NodeJS.ProcessEnv = { ...world.fixture.env, GITHUB_ACTIONS: 'true' };
+    // The runner passes every declared input, its default when the workflow gives none.
+    for (const [name, spec] of Object.entries<{ default?: string }>(meta.inputs ?? {})) {
+      env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? '';
+    }
+    n++;
+    env.GITHUB_OUTPUT = join(dir, `${n}-${step}.output`);
+    env.GITHUB_STEP_SUMMARY = join(dir, `${n}-${step}.summary`);
+    writeFileSync(env.GITHUB_OUTPUT, '');
+    writeFileSync(env.GITHUB_STEP_SUMMARY, '');
+    const r = await run(process.execPath, [join(ROOT, 'actions', step, meta.runs.main)], {
+      cwd: world.fixture.repo,
+      env,
+    });
+    return {
+      code: r.code,
+      stdout: r.stdout,
+      outputs: readOutputs(env.GITHUB_OUTPUT),
+      summary: readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8'),
+    };
+  }
+
+  /** Every value announced with ::add-mask:: appears nowhere else in the log. */
+  function expectMasked(stdout: string): void {
+    for (const [, secret] of stdout.matchAll(/^::add-mask::(.+)$/gm)) {
+      expect(stdout.split(secret).length - 1).toBe(1);
+    }
+  }
+
+  beforeAll(async () => {
+    if (!ready) return;
+    world = await deployableWorld();
+    dir = mkdtempSync(join(tmpdir(), 'cendence-actions-'));
+    ecs = new ECSClient({
+      region: REGION,
+      endpoint: world.emulator.url,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'emulator-secret-key-example' },
+    });
+  });
+
+  afterAll(async () => {
+    if (!ready) return;
+    ecs.destroy();
+    await world.emulator.stop();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(world.fixture.repo, { recursive: true, force: true });
+    rmSync(world.fixture.shimDir, { recursive: true, force: true });
+  });
+
+  const maybe = ready ? test : test.skip;
+
+  maybe('bad input fails before any AWS change: exit 2 and an error annotation naming the input', async () => {
+    const before = world.emulator.calls({ mutates: true }).length;
+    const r = await action('deploy', { services: 'nope', endpoint: world.emulator.url, region: REGION });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/^::error::services: unknown service.*nope/m);
+    expect(world.emulator.calls({ mutates: true }).length).toBe(before);
+  });
+
+  maybe('plan → build → test → push → render → deploy → rollback, chained through outputs', async () => {
+    const aws = { endpoint: world.emulator.url, region: REGION };
+    const service = async () =>
+      (await ecs.send(new DescribeServicesCommand({ cluster: 'doors', services: ['web'] }))).services![0];
+    const seeded = (await service()).taskDefinition!;
+
+    const plan = await action('plan', { all: 'true' });
+    expect(plan.code).toBe(0);
+    expect(plan.outputs.services).toBe('["web"]');
+    expect(JSON.parse(plan.outputs.matrix).include).toEqual([expect.objectContaining({ service: 'web', wave: 0 })]);
+
+    const build = await action('build', { services: plan.outputs.services, ...aws });
+    expect(build.code).toBe(0);
+    expect(Object.keys(JSON.parse(build.outputs.builds))).toEqual(['web']);
+
+    const tested = await action('test', { builds: build.outputs.builds });
+    expect([tested.code, tested.outputs.passed]).toEqual([0, 'true']);
+
+    const push = await action('push', { builds: build.outputs.builds, ...aws });
+    expect(push.code).toBe(0);
+    const images = JSON.parse(push.outputs.images) as Record<string, string>;
+    expect(images.web).toMatch(/\/fixture\/web@sha256:[0-9a-f]{64}$/);
+    // The ECR password is masked before anything prints, and only the mask command carries it.
+    expect(push.stdout).toMatch(/^::add-mask::/m);
+    expectMasked(push.stdout);
+
+    const render = await action('render', { services: 'web', images: push.outputs.images, region: REGION });
+    expect(render.code).toBe(0);
+    const rendered = JSON.parse(readFileSync(JSON.parse(render.outputs['task-definitions']).web, 'utf8'));
+    expect(rendered.containerDefinitions[0].image).toBe(images.web);
+
+    const deploy = await action('deploy', { services: 'web', images: push.outputs.images, ...aws });
+    expect(deploy.code).toBe(0);
+    expect(deploy.outputs.status).toBe('succeeded');
+    expect(JSON.parse(deploy.outputs['previous-revision'])).toEqual({ web: seeded });
+    expect(deploy.summary).toContain('web');
+    expect(existsSync(deploy.outputs['record-file'])).toBe(true);
+    expectMasked(deploy.stdout);
+    const live = (await service()).taskDefinition!;
+    expect(live).not.toBe(seeded);
+    const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live }));
+    expect(td.taskDefinition!.containerDefinitions![0].image).toBe(images.web);
+
+    const rollback = await action('rollback', { 'record-file': deploy.outputs['record-file'], ...aws });
+    expect(rollback.code).toBe(0);
+    expect(rollback.outputs.status).toBe('succeeded');
+    expect(JSON.parse(rollback.outputs.revisions)).toEqual({ web: seeded });
+    expect((await service()).taskDefinition).toBe(seeded);
+  });
+});

@@ -1,0 +1,150 @@
+// Shared by the deploy, release and rollback tests: an emulator world derived from a temporary
+// repository's manifests, a Clock on the emulator's VIRTUAL time (so waits of minutes take
+// milliseconds), and helpers to read the emulator's call log.
+import type { Service } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { type Emulator, startEmulator, type WorldSpec, worldFromManifests } from '../emulator/src/index.js';
+import { AwsClients } from '../shared/src/aws/clients.js';
+import type { Clock } from '../shared/src/deploy/follow.js';
+import { fargateTemplate, makeRepo, type ServiceSpec } from './render-world.js';
+
+/**
+ * Sleeps on the emulator's virtual clock. Sleepers park; shortly after (a few real ms, enough for
+ * parallel followers to finish their HTTP calls and park too) time jumps to the earliest wake-up,
+ * running every emulator timer due on the way. Parallel followers therefore share one timeline.
+ */
+export class VirtualTime implements Clock {
+  private sleepers: { due: number; wake: () => void }[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private driving = false;
+
+  constructor(private readonly emu: Emulator) {}
+
+  now(): number {
+    return this.emu.clock.now();
+  }
+
+  sleep(ms: number, signal: AbortSignal): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) return resolve();
+      const sleeper = {
+        due: this.now() + ms,
+        wake: () => {
+          signal.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+        resolve();
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.sleepers.push(sleeper);
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (!this.timer && !this.driving) this.timer = setTimeout(() => void this.drive(), 3);
+  }
+
+  private async drive(): Promise<void> {
+    this.timer = undefined;
+    if (this.sleepers.length === 0) return;
+    this.driving = true;
+    const due = Math.min(...this.sleepers.map((s) => s.due));
+    if (due > this.now()) await this.emu.advance((due - this.now()) / 1000);
+    const now = this.now();
+    const ready = this.sleepers.filter((s) => s.due <= now);
+    this.sleepers = this.sleepers.filter((s) => s.due > now);
+    this.driving = false;
+    for (const s of ready) s.wake();
+    if (this.sleepers.length > 0) this.schedule();
+  }
+}
+
+export interface DeployWorld {
+  emu: Emulator;
+  root: string;
+  aws: AwsClients;
+  time: VirtualTime;
+  /** Step inputs every AWS step needs against this emulator. */
+  awsInputs: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export const ROLE = 'arn:aws:iam::123456789012:role/ecs-infra';
+
+/** A rolling service with one container `<name>` logging to /ecs/<name> and the given extra deploy keys. */
+export function rollingService(name: string, deploy: Record<string, unknown> = {}, dependsOn: string[] = []): ServiceSpec & { dependsOn?: string[] } {
+  return {
+    name,
+    deploy: { cluster: 'main', desiredCount: 2, timeoutSeconds: 600, ...deploy },
+    taskdef: fargateTemplate(name, {
+      containerDefinitions: [
+        {
+          name,
+          image: '<IMAGE>',
+          essential: true,
+          portMappings: [{ containerPort: 8080 }],
+          logConfiguration: {
+            logDriver: 'awslogs',
+            options: { 'awslogs-group': `/ecs/${name}`, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': name },
+          },
+        },
+      ],
+    }),
+    ...(dependsOn.length ? { dependsOn } : {}),
+  };
+}
+
+/** Starts an emulator seeded from the repository's manifests (plus `extra`), with no throttling unless asked. */
+export async function deployWorld(
+  services: ServiceSpec[],
+  opts: { throttling?: boolean; extra?: (w: WorldSpec) => WorldSpec } = {},
+): Promise<DeployWorld> {
+  process.env.AWS_ACCESS_KEY_ID ??= 'AKIDEXAMPLE';
+  process.env.AWS_SECRET_ACCESS_KEY ??= 'secret';
+  const root = await makeRepo(services);
+  // makeRepo writes name + deploy; dependsOn is added here for release tests.
+  const { readFile, writeFile } = await import('node:fs/promises');
+  const path = await import('node:path');
+  for (const s of services as (ServiceSpec & { dependsOn?: string[] })[]) {
+    if (!s.dependsOn) continue;
+    const file = path.join(root, 'services', s.name, 'service.yml');
+    await writeFile(file, `${await readFile(file, 'utf8')}dependsOn: [${s.dependsOn.join(', ')}]\n`);
+  }
+  const emu = await startEmulator({ clock: 'virtual', throttling: opts.throttling ?? false });
+  const world = worldFromManifests(root);
+  await emu.seed(opts.extra ? opts.extra(world) : world);
+  const aws = new AwsClients({
+    region: emu.region,
+    endpoint: emu.url,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+  });
+  return {
+    emu,
+    root,
+    aws,
+    time: new VirtualTime(emu),
+    awsInputs: { region: emu.region, endpoint: emu.url, verify: 'false', 'output-dir': path.join(root, '.cendence') },
+    async stop() {
+      aws.destroy();
+      await emu.stop();
+    },
+  };
+}
+
+/** Image URIs for services, as the push step prints them (tags; the emulator's behaviours match them). */
+export function imagesInput(emu: Emulator, images: Record<string, string>): string {
+  return JSON.stringify(Object.fromEntries(Object.entries(images).map(([svc, tag]) => [svc, `${emu.host}/${svc}:${tag}`])));
+}
+
+export function mutatingCalls(emu: Emulator): string[] {
+  return emu.calls({ mutates: true }).map((c) => `${c.service}.${c.operation}`);
+}
+
+export async function describe1(w: DeployWorld, service: string, cluster = 'main'): Promise<Service> {
+  const out = await w.aws.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
+  return out.services?.[0] as Service;
+}

@@ -1,0 +1,72 @@
+// Shared by the doors' end-to-end tests (test/actions-e2e.test.ts, test/gitlab-pipeline.test.ts): a git
+// repository with one deployable service (a busybox image built FROM scratch, so nothing is pulled), the
+// emulator seeded from it on a fast real clock (the steps run in child processes that poll in real time),
+// and a way to run a child process without blocking the in-process emulator.
+import { execFile } from 'node:child_process';
+import { stringify } from 'yaml';
+import { type Emulator, startEmulator, worldFromManifests } from '../emulator/src/index.js';
+import { type Fixture, makeFixture } from './build-push-support.js';
+import { fargateTemplate } from './render-world.js';
+
+export const REGION = 'eu-west-3';
+
+export interface DoorWorld {
+  fixture: Fixture;
+  emulator: Emulator;
+}
+
+/** services/web with test and deploy sections, committed; the emulator runs its cluster and service. */
+export async function deployableWorld(): Promise<DoorWorld> {
+  const fixture = await makeFixture(['web']);
+  await fixture.write(
+    'services/web/service.yml',
+    stringify({
+      name: 'web',
+      repository: 'fixture/web',
+      test: { command: ['/bin/busybox', 'sh', '/app/test.sh'], junit: '/tmp/junit.xml' },
+      deploy: {
+        cluster: 'doors',
+        strategy: 'rolling',
+        desiredCount: 1,
+        timeoutSeconds: 120,
+        network: { subnets: ['subnet-0a1b2c3d4e5f60001'], securityGroups: ['sg-0a1b2c3d4e5f60005'] },
+      },
+    }),
+  );
+  await fixture.write('services/web/taskdef.json', JSON.stringify(fargateTemplate('web'), null, 2));
+  fixture.commit('web is deployable');
+  // 60 emulated seconds per second: a rolling deploy settles in about a second of wall time.
+  const emulator = await startEmulator({
+    clock: 'real',
+    speed: 60,
+    region: REGION,
+    throttling: false,
+    world: worldFromManifests(fixture.repo),
+  });
+  return { fixture, emulator };
+}
+
+export interface ProcessResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command asynchronously (the emulator in this process keeps answering meanwhile). */
+export function run(
+  file: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs?: number },
+): Promise<ProcessResult> {
+  return new Promise((resolve) => {
+    execFile(
+      file,
+      args,
+      { cwd: opts.cwd, env: opts.env, timeout: opts.timeoutMs ?? 180_000, maxBuffer: 64 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+        resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+      },
+    );
+  });
+}

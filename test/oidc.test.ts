@@ -1,0 +1,145 @@
+// OIDC web identity, the way CI runs it: GitHub hands out a token over HTTP to the job, GitLab puts it
+// in an id_tokens variable; Cendence exchanges it with STS (the emulator's, over the query protocol).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { type Emulator, startEmulator } from '../emulator/src/index.js';
+import { connect } from '../shared/src/aws/connect.js';
+import { UserError } from '../shared/src/errors.js';
+import { TerminalRunner } from '../shared/src/runner/terminal.js';
+
+const ROLE = 'arn:aws:iam::123456789012:role/cendence-deploy';
+
+function jwt(claims: Record<string, unknown>): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  return `${part({ alg: 'RS256', typ: 'JWT' })}.${part(claims)}.${Buffer.from('signature').toString('base64url')}`;
+}
+
+function captured() {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (d: Buffer) => {
+    text += d.toString();
+  });
+  return { runner: new TerminalRunner({ stream, debug: true }), text: () => text };
+}
+
+let emu: Emulator;
+let tokenServer: http.Server;
+let tokenUrl: string;
+const requestToken = 'runner-request-token-0123456789';
+const ghToken = jwt({
+  aud: 'sts.amazonaws.com',
+  sub: 'repo:cendence/app:environment:production',
+  exp: Math.floor(Date.now() / 1000) + 600,
+});
+let audienceAsked: string | null = null;
+
+beforeAll(async () => {
+  emu = await startEmulator();
+  tokenServer = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    audienceAsked = url.searchParams.get('audience');
+    if (req.headers.authorization !== `Bearer ${requestToken}`) {
+      res.writeHead(401).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ value: ghToken }));
+  });
+  await new Promise<void>((r) => tokenServer.listen(0, '127.0.0.1', r));
+  tokenUrl = `http://127.0.0.1:${(tokenServer.address() as AddressInfo).port}/token?api-version=2.0`;
+});
+
+afterAll(async () => {
+  tokenServer.close();
+  await emu.stop();
+});
+
+const ctxWith = (env: NodeJS.ProcessEnv, runner: TerminalRunner) => ({
+  runner,
+  env: { AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y', ...env },
+  signal: new AbortController().signal,
+  cwd: process.cwd(),
+});
+
+describe('OIDC web identity', () => {
+  it('GitHub: requests the id token for sts.amazonaws.com and assumes the role, masking the tokens', async () => {
+    const out = captured();
+    const ctx = ctxWith(
+      {
+        ACTIONS_ID_TOKEN_REQUEST_URL: tokenUrl,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
+        GITHUB_RUN_ID: '42',
+      },
+      out.runner,
+    );
+    const aws = await connect({ region: 'us-east-1', endpoint: emu.url, roleToAssume: ROLE }, ctx);
+    const id = await aws.sts.send(new GetCallerIdentityCommand({}));
+    aws.destroy();
+    expect(audienceAsked).toBe('sts.amazonaws.com');
+    expect(id.Arn).toBe('arn:aws:sts::123456789012:assumed-role/cendence-deploy/cendence-42');
+    const calls = emu.calls({ service: 'sts' }).map((c) => c.operation);
+    expect(calls).toEqual(expect.arrayContaining(['AssumeRoleWithWebIdentity', 'GetCallerIdentity']));
+    out.runner.info(`debugging: ${ghToken} ${requestToken}`);
+    expect(out.text()).not.toContain(ghToken);
+    expect(out.text()).not.toContain(requestToken);
+    expect(out.text()).toContain('***');
+  });
+
+  it('GitLab: uses the id_tokens variable', async () => {
+    const out = captured();
+    const token = jwt({ aud: 'https://gitlab.example', exp: Math.floor(Date.now() / 1000) + 600 });
+    const ctx = ctxWith({ CENDENCE_ID_TOKEN: token, CI_JOB_ID: '7' }, out.runner);
+    const aws = await connect({ region: 'us-east-1', endpoint: emu.url, roleToAssume: ROLE }, ctx);
+    const id = await aws.sts.send(new GetCallerIdentityCommand({}));
+    aws.destroy();
+    expect(id.Arn).toContain('assumed-role/cendence-deploy/cendence-7');
+  });
+
+  it('an expired token is refused by STS with its own exception', async () => {
+    const out = captured();
+    const token = jwt({ aud: 'sts.amazonaws.com', exp: Math.floor(Date.now() / 1000) - 60 });
+    const ctx = ctxWith({ CENDENCE_ID_TOKEN: token }, out.runner);
+    await expect(
+      connect({ region: 'us-east-1', endpoint: emu.url, roleToAssume: ROLE }, ctx),
+    ).rejects.toMatchObject({
+      name: 'ExpiredTokenException',
+    });
+  });
+
+  it('without a token, says which permission or variable to add, before calling STS', async () => {
+    const before = emu.calls().length;
+    const out = captured();
+    const err = await connect(
+      { region: 'us-east-1', endpoint: emu.url, roleToAssume: ROLE },
+      ctxWith({}, out.runner),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).fix).toContain('id-token: write');
+    expect((err as UserError).fix).toContain('id_tokens');
+    expect(emu.calls().length).toBe(before);
+  });
+
+  it('rejects a malformed role ARN naming the input', async () => {
+    const out = captured();
+    const err = await connect(
+      { region: 'us-east-1', endpoint: emu.url, roleToAssume: 'cendence-deploy' },
+      ctxWith({ CENDENCE_ID_TOKEN: ghToken }, out.runner),
+    ).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).where).toBe('role-to-assume');
+  });
+
+  it('the runner refusing a token (no id-token permission) is a clear error', async () => {
+    const out = captured();
+    const ctx = ctxWith(
+      { ACTIONS_ID_TOKEN_REQUEST_URL: tokenUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'wrong-request-token' },
+      out.runner,
+    );
+    await expect(
+      connect({ region: 'us-east-1', endpoint: emu.url, roleToAssume: ROLE }, ctx),
+    ).rejects.toThrow('the runner refused an OIDC token (HTTP 401)');
+  });
+});
