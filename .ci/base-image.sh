@@ -30,6 +30,7 @@ if [ "$force" = 0 ] && docker image inspect "$tag" >/dev/null 2>&1; then
   exit 0
 fi
 
+[ "$(id -u)" = 0 ] || fail "run as root: debootstrap creates device nodes and root-owned files"
 command -v debootstrap >/dev/null || fail "debootstrap is not installed (apt-get install debootstrap)"
 node_bin=$(command -v node) || fail "node is not installed on this machine"
 node_bin=$(readlink -f "$node_bin")

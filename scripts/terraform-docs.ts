@@ -22,19 +22,22 @@ async function declarations(dir: string): Promise<{ variables: Declared[]; outpu
   const files = readdirSync(dir).filter((f) => f.endsWith('.tf'));
   for (const file of files.sort()) {
     const json = await parse(file, readFileSync(join(dir, file), 'utf8'));
-    for (const [name, blocks] of Object.entries(json.variable ?? {})) variables.push({ name, body: (blocks as unknown[])[0] });
-    for (const [name, blocks] of Object.entries(json.output ?? {})) outputs.push({ name, body: (blocks as unknown[])[0] });
+    for (const [name, blocks] of Object.entries(json.variable ?? {}))
+      variables.push({ name, body: (blocks as unknown[])[0] });
+    for (const [name, blocks] of Object.entries(json.output ?? {}))
+      outputs.push({ name, body: (blocks as unknown[])[0] });
   }
   const byName = (a: Declared, b: Declared) => a.name.localeCompare(b.name);
   return { variables: variables.sort(byName), outputs: outputs.sort(byName) };
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
-const cell = (text: string) => oneLine(text).replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const cell = (text: string) =>
+  oneLine(text).replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
 function typeText(type: string): string {
-  const expr = oneLine(type.replace(/^\$\{([^]*)\}$/, '$1'));
+  const expr = oneLine(type.replace(/^\$\{([\s\S]*)\}$/, '$1'));
   // Long object types are summarised; variables.tf has the attributes.
   if (expr.length <= 60 || !expr.includes('{')) return expr;
   const prefix = expr.slice(0, expr.indexOf('{') + 1);

@@ -86,7 +86,7 @@ resource "aws_lb_listener" "test" {
 resource "aws_lb_target_group" "blue" {
   for_each = local.public_services
 
-  name                 = substr("${local.name}-${each.key}-b", 0, 32)
+  name                 = "${substr("${local.name}-${each.key}", 0, 29)}-b"
   port                 = each.value.port
   protocol             = "HTTP"
   target_type          = "ip"
@@ -108,7 +108,7 @@ resource "aws_lb_target_group" "blue" {
 resource "aws_lb_target_group" "green" {
   for_each = local.blue_green_services
 
-  name                 = substr("${local.name}-${each.key}-g", 0, 32)
+  name                 = "${substr("${local.name}-${each.key}", 0, 29)}-g"
   port                 = each.value.port
   protocol             = "HTTP"
   target_type          = "ip"

@@ -1,5 +1,5 @@
-# Optional CloudFront in front of the ALB (enable_cloudfront): TLS 1.2+ at the edge, HTTPS to the origin,
-# static frontend assets cached, /api/* and /ws/* passed through uncached.
+# Optional CloudFront in front of the ALB (enable_cloudfront): TLS 1.2+ at the edge, HTTPS to the origin
+# (by a name the ALB certificate covers), static frontend assets cached, /api/* and /ws/* passed uncached.
 
 data "aws_cloudfront_cache_policy" "optimized" {
   count = var.enable_cloudfront ? 1 : 0
@@ -36,8 +36,9 @@ resource "aws_cloudfront_distribution" "this" {
   http_version    = "http2and3"
 
   origin {
-    origin_id   = "alb"
-    domain_name = aws_lb.this.dns_name
+    origin_id = "alb"
+    # The name on the ALB's certificate (a DNS record pointing at the ALB): CloudFront verifies it over HTTPS.
+    domain_name = var.cloudfront_origin_domain
 
     custom_origin_config {
       http_port              = 80

@@ -1,7 +1,11 @@
 # VPC endpoints so tasks in private subnets pull images, write logs and read secrets without a NAT gateway.
 
 locals {
-  interface_endpoints = toset(["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "sts"])
+  # ssmmessages carries ECS Exec sessions, so it exists only when exec is enabled.
+  interface_endpoints = toset(concat(
+    ["ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "sts"],
+    var.enable_execute_command ? ["ssmmessages"] : [],
+  ))
 }
 
 resource "aws_vpc_endpoint" "interface" {

@@ -500,6 +500,17 @@ variable "enable_cloudfront" {
   default     = false
 }
 
+variable "cloudfront_origin_domain" {
+  description = "DNS name CloudFront uses to reach the ALB over HTTPS; it must resolve to the ALB and be covered by certificate_arn. Required with enable_cloudfront."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.cloudfront_origin_domain == null ? !var.enable_cloudfront : can(regex("^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$", var.cloudfront_origin_domain))
+    error_message = "cloudfront_origin_domain must be a lowercase DNS name (such as origin.example.com) and is required when enable_cloudfront is true."
+  }
+}
+
 variable "cloudfront_price_class" {
   description = "CloudFront price class (edge locations used)."
   type        = string

@@ -125,7 +125,7 @@ export async function makeFixture(names = ['api', 'web', 'worker']): Promise<Fix
   }
   const commit = (message: string) => {
     git('add', '-A');
-    git('commit', '-q', '-m', message);
+    git('commit', '-q', '--allow-empty', '-m', message);
     return git('rev-parse', 'HEAD');
   };
   commit('fixture services');
@@ -136,12 +136,17 @@ export async function argvLines(f: Fixture): Promise<string[]> {
   return existsSync(f.argvLog) ? (await readFile(f.argvLog, 'utf8')).split('\n').filter(Boolean) : [];
 }
 
+/** The job summary every step of a fixture appends to (the CLI's --summary file). */
+export function summaryFile(f: Fixture): string {
+  return path.join(f.shimDir, 'summary.md');
+}
+
 /** Runs a step as the CLI does (settings from inputs, then run), returning result, outputs and the runner. */
 export async function runStep<S, R>(
   step: Step<S, R>,
   inputs: Record<string, string | undefined>,
   f: Fixture,
-  runner = new CapturingRunner(path.join(f.repo, '..', `${path.basename(f.repo)}-summary.md`)),
+  runner = new CapturingRunner(summaryFile(f)),
 ) {
   const ctx: StepContext = { runner, signal: new AbortController().signal, env: f.env, cwd: f.repo };
   const settings = await step.settings((n) => inputs[n], ctx);

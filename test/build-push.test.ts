@@ -24,6 +24,7 @@ import {
   type Fixture,
   makeFixture,
   runStep,
+  summaryFile,
 } from './build-push-support.js';
 
 const docker = dockerStatus();
@@ -142,7 +143,7 @@ if (!ready) {
     ]);
     expect(argv.filter((a) => a.startsWith('logout '))).toEqual([`logout ${emu.host}`]);
     expect(push.runner.maskedAt[0]).toBe(0);
-    const summary = await readFile(path.join(f.repo, '..', `${path.basename(f.repo)}-summary.md`), 'utf8');
+    const summary = await readFile(summaryFile(f), 'utf8');
     expect(summary).toContain('### cendence push: 3 pushed, 0 already in the registry');
     run1 = { builds: build.outputs.builds, images, sha };
   });
@@ -224,7 +225,7 @@ if (!ready) {
     await f.write('services/api/app/message.txt', 'api v4 broken\n');
     f.commit('api broken');
     const build = await step(buildStep, { endpoint: emu.url, services: 'api' });
-    const r = new CapturingRunner(path.join(f.repo, '..', 'failing-summary.md'));
+    const r = new CapturingRunner(path.join(f.shimDir, 'failing-summary.md'));
     runners.push(r);
     const err = await runStep(testStep, { builds: build.outputs.builds }, f, r).catch((e) => e);
     expect(err).toBeInstanceOf(StepFailed);
@@ -289,7 +290,7 @@ if (!ready) {
     expect(secrets.length).toBeGreaterThanOrEqual(10); // token + password, for each step that logged in
     const everything = [
       ...runners.map((r) => r.output),
-      await readFile(path.join(f.repo, '..', `${path.basename(f.repo)}-summary.md`), 'utf8'),
+      await readFile(summaryFile(f), 'utf8'),
       ...(await argvLines(f)),
     ].join('\n');
     for (const s of secrets) expect(everything.includes(s)).toBe(false);

@@ -76,20 +76,31 @@ export interface DeployWorld {
 export const ROLE = 'arn:aws:iam::123456789012:role/ecs-infra';
 
 /** A rolling service with one container `<name>` logging to /ecs/<name> and the given extra deploy keys. */
-export function rollingService(name: string, deploy: Record<string, unknown> = {}, dependsOn: string[] = []): ServiceSpec & { dependsOn?: string[] } {
+export function rollingService(
+  name: string,
+  deploy: Record<string, unknown> = {},
+  dependsOn: string[] = [],
+): ServiceSpec & { dependsOn?: string[] } {
   return {
     name,
     deploy: { cluster: 'main', desiredCount: 2, timeoutSeconds: 600, ...deploy },
     taskdef: fargateTemplate(name, {
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
       containerDefinitions: [
         {
           name,
           image: '<IMAGE>',
           essential: true,
           portMappings: [{ containerPort: 8080 }],
+          healthCheck: { command: ['CMD-SHELL', 'curl -f localhost:8080/health'], interval: 10, retries: 3 },
           logConfiguration: {
             logDriver: 'awslogs',
-            options: { 'awslogs-group': `/ecs/${name}`, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': name },
+            options: {
+              'awslogs-group': `/ecs/${name}`,
+              'awslogs-region': 'us-east-1',
+              'awslogs-stream-prefix': name,
+            },
           },
         },
       ],
@@ -116,7 +127,12 @@ export async function deployWorld(
   }
   const emu = await startEmulator({ clock: 'virtual', throttling: opts.throttling ?? false });
   const world = worldFromManifests(root);
-  await emu.seed(opts.extra ? opts.extra(world) : world);
+  try {
+    await emu.seed(opts.extra ? opts.extra(world) : world);
+  } catch (err) {
+    await emu.stop();
+    throw err;
+  }
   const aws = new AwsClients({
     region: emu.region,
     endpoint: emu.url,
@@ -127,7 +143,12 @@ export async function deployWorld(
     root,
     aws,
     time: new VirtualTime(emu),
-    awsInputs: { region: emu.region, endpoint: emu.url, verify: 'false', 'output-dir': path.join(root, '.cendence') },
+    awsInputs: {
+      region: emu.region,
+      endpoint: emu.url,
+      verify: 'false',
+      'output-dir': path.join(root, '.cendence'),
+    },
     async stop() {
       aws.destroy();
       await emu.stop();
@@ -137,7 +158,9 @@ export async function deployWorld(
 
 /** Image URIs for services, as the push step prints them (tags; the emulator's behaviours match them). */
 export function imagesInput(emu: Emulator, images: Record<string, string>): string {
-  return JSON.stringify(Object.fromEntries(Object.entries(images).map(([svc, tag]) => [svc, `${emu.host}/${svc}:${tag}`])));
+  return JSON.stringify(
+    Object.fromEntries(Object.entries(images).map(([svc, tag]) => [svc, `${emu.host}/${svc}:${tag}`])),
+  );
 }
 
 export function mutatingCalls(emu: Emulator): string[] {

@@ -13,7 +13,11 @@ afterEach(async () => {
 });
 
 async function deploy(world: DeployWorld, inputs: Record<string, string>, signal?: AbortSignal) {
-  return runStep(makeDeployStep(world.time), { ...world.awsInputs, ...inputs }, { cwd: world.root, ...(signal ? { signal } : {}) });
+  return runStep(
+    makeDeployStep(world.time),
+    { ...world.awsInputs, ...inputs },
+    { cwd: world.root, ...(signal ? { signal } : {}) },
+  );
 }
 
 describe('deploy (rolling)', () => {
@@ -52,7 +56,12 @@ describe('deploy (rolling)', () => {
 
   it('reports a crash loop as a failure once the circuit breaker rolls back, with a diagnosis', async () => {
     w = await deployWorld([rollingService('api')]);
-    w.emu.behavior({ image: '*api:bad', behavior: 'crash', exitCode: 3, logLines: ['boot', 'Error: DATABASE_URL is not set'] });
+    w.emu.behavior({
+      image: '*api:bad',
+      behavior: 'crash',
+      exitCode: 3,
+      logLines: ['boot', 'Error: DATABASE_URL is not set'],
+    });
     const run = await deploy(w, { images: imagesInput(w.emu, { api: 'bad' }) });
 
     expect(run.exitCode).toBe(1);
@@ -77,7 +86,9 @@ describe('deploy (rolling)', () => {
     w.emu.behavior({ image: '*api:sick', behavior: 'unhealthy' });
     const run = await deploy(w, { images: imagesInput(w.emu, { api: 'sick' }) });
     expect(run.exitCode).toBe(1);
-    expect(['rolled-back', 'failed']).toContain(JSON.parse(await readFile(run.outputs['record-file'], 'utf8')).services[0].outcome);
+    expect(['rolled-back', 'failed']).toContain(
+      JSON.parse(await readFile(run.outputs['record-file'], 'utf8')).services[0].outcome,
+    );
     expect(run.log).toMatch(/health/i);
   });
 
@@ -116,11 +127,28 @@ describe('deploy (rolling)', () => {
     w = await deployWorld([rollingService('api')]);
     w.emu.behavior({ image: '*api:slow', behavior: 'slow', startSeconds: 300 });
     const abort = new AbortController();
-    abort.abort();
-    const run = await deploy(w, { images: imagesInput(w.emu, { api: 'slow' }), 'on-cancel': 'leave' }, abort.signal);
+    const world = w;
+    const cancelAt = world.emu.clock.now() + 20_000;
+    const watcher = setInterval(() => world.emu.clock.now() >= cancelAt && abort.abort(), 1);
+    const run = await deploy(
+      w,
+      { images: imagesInput(w.emu, { api: 'slow' }), 'on-cancel': 'leave' },
+      abort.signal,
+    );
+    clearInterval(watcher);
     expect(run.exitCode).toBe(1);
     expect(run.log).toContain('left the deployment running');
     expect(w.emu.calls({ operation: 'StopServiceDeployment' })).toHaveLength(0);
     expect((await describe1(w, 'api')).taskDefinition).toMatch(/api:2$/);
+  });
+
+  it('a job cancelled before the deploy started changes nothing and still fails', async () => {
+    w = await deployWorld([rollingService('api')]);
+    const abort = new AbortController();
+    abort.abort();
+    const run = await deploy(w, { images: imagesInput(w.emu, { api: 'v2' }) }, abort.signal);
+    expect(run.exitCode).toBe(1);
+    expect(run.error?.message).toMatch(/api cancelled \(cancelled before it started\)/);
+    expect(w.emu.calls({ mutates: true })).toEqual([]);
   });
 });

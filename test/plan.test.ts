@@ -168,7 +168,58 @@ describe('plan on a real git history', () => {
     expect(describeError(err)).toContain('fetch-depth: 0');
     const unknown = await plan({ services: 'auth,chat' }).catch((e) => e);
     expect(describeError(unknown)).toBe(
-      "services: unknown service 'chat' (known: ai, auth, frontend, game, matchmaking)\n  fix: use a name from services/<name>/",
+      "services: unknown service 'chat' (known: ai, auth, frontend, game, matchmaking)\n  fix: use names of folders under services/ that hold a service.yml",
     );
+  });
+});
+
+describe('plan with a build context shared by several services (services/ as context)', () => {
+  let shared: string;
+  const sgit = (...args: string[]) =>
+    execFileSync('git', args, { cwd: shared, env: gitEnv, encoding: 'utf8' }).trim();
+  const sput = async (file: string, text: string) => {
+    await mkdir(path.dirname(path.join(shared, file)), { recursive: true });
+    await writeFile(path.join(shared, file), text);
+  };
+  const splan = async (since: string) => {
+    const runner = new TerminalRunner({ stream: new PassThrough() });
+    const ctx = { runner, signal: new AbortController().signal, env: {}, cwd: shared };
+    return planStep.run(await planStep.settings((n) => ({ since })[n as 'since'], ctx), ctx);
+  };
+
+  beforeAll(async () => {
+    shared = await mkdtemp(path.join(tmpdir(), 'cendence-plan-shared-'));
+    sgit('init', '-q', '-b', 'main');
+    await sput('services/.dockerignore', '**/dist\n');
+    await sput('services/common/lib.ts', 'export const v = 1;\n');
+    for (const name of ['pong', 'chat']) {
+      await sput(
+        `services/${name}/service.yml`,
+        `name: ${name}\nbuild: { context: .., paths: [services/common] }\n`,
+      );
+      await sput(
+        `services/${name}/Dockerfile`,
+        `FROM scratch\nCOPY common/ common/\nCOPY ${name}/ ${name}/\n`,
+      );
+      await sput(`services/${name}/src/index.ts`, 'export {};\n');
+    }
+    sgit('add', '-A');
+    sgit('commit', '-q', '-m', 'initial');
+  });
+  afterAll(() => rm(shared, { recursive: true, force: true }));
+
+  it('selects only the service whose files changed, not every service sharing the context', async () => {
+    const base = sgit('rev-parse', 'HEAD');
+    await sput('services/chat/src/index.ts', 'export const chat = 2;\n');
+    sgit('commit', '-q', '-am', 'chat');
+    expect((await splan(base)).waves).toEqual([['chat']]);
+    await sput('services/common/lib.ts', 'export const v = 2;\n');
+    sgit('commit', '-q', '-am', 'common');
+    const r = await splan(sgit('rev-parse', 'HEAD~1'));
+    expect(r.waves).toEqual([['chat', 'pong']]);
+    expect(r.services[0].reasons).toEqual([
+      'build context (1 file, e.g. services/common/lib.ts)',
+      'shared path services/common (1 file, e.g. services/common/lib.ts)',
+    ]);
   });
 });

@@ -6,6 +6,7 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -54,6 +55,18 @@ async function build(name: string) {
     await mustRun('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], { cwd });
   }
   await mustRun('npm', ['run', 'build'], { cwd });
+}
+
+/** A TCP port nobody listens on right now (for the PostgreSQL server, which cannot take port 0). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }
 
 /** Node's JUnit report: counts of test cases and failures. */
@@ -193,13 +206,13 @@ describe('auth with a real PostgreSQL server', () => {
     process.getuid?.() === 0
       ? mustRun('runuser', ['-u', 'postgres', '--', cmd, ...args])
       : mustRun(cmd, args);
-  const port = String(20000 + (process.pid % 20000));
 
   beforeAll(async () => {
     if (!existsSync(`${PG_BIN}/initdb`)) return;
     dir = await mkdtemp(path.join(tmpdir(), 'svc-pg-'));
     if (process.getuid?.() === 0)
       await chown(dir, Number((await mustRun('id', ['-u', 'postgres'])).stdout), 0);
+    const port = await freePort();
     await asPostgres(`${PG_BIN}/initdb`, ['-D', `${dir}/data`, '-A', 'trust', '-U', 'postgres', '--no-sync']);
     await asPostgres(`${PG_BIN}/pg_ctl`, [
       '-D',

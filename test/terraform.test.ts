@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the expected values are Terraform interpolations, not JS templates
 // terraform/ without a Terraform binary: every file parses with HashiCorp's HCL parser, every reference
 // resolves, variables are typed, described and validated (the validations are evaluated), generated files
 // and README tables have not drifted, and the formatting is canonical.
@@ -8,9 +9,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { iamActions } from '../shared/src/aws/operations.js';
 import { ACTION_SCOPES, actionsByScope, renderCiPolicyActions } from '../scripts/iam-actions.js';
 import { renderReadme } from '../scripts/terraform-docs.js';
+import { iamActions } from '../shared/src/aws/operations.js';
 import {
   type Json,
   listFiles,
@@ -72,7 +73,7 @@ function unresolvedReferences(mod: TfModule): string[] {
 }
 
 function collectDynamicLabels(value: Json, into: Set<string>): void {
-  if (Array.isArray(value)) value.forEach((v) => collectDynamicLabels(v, into));
+  if (Array.isArray(value)) for (const v of value) collectDynamicLabels(v, into);
   else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
       if (k === 'dynamic' && v && typeof v === 'object') for (const label of Object.keys(v)) into.add(label);
@@ -109,15 +110,34 @@ describe('terraform: parsing', () => {
     );
     const problems = parseProblems(error);
     expect(problems).toContainEqual(
-      expect.objectContaining({ file: 'network.tf', line: 3, column: 7, message: expect.stringMatching(/^Invalid expression/) }),
+      expect.objectContaining({
+        file: 'network.tf',
+        line: 3,
+        column: 7,
+        message: expect.stringMatching(/^Invalid expression/),
+      }),
     );
     expect(problems).toContainEqual(
-      expect.objectContaining({ file: 'network.tf', line: 7, column: 26, message: expect.stringMatching(/^Invalid multi-line string/) }),
+      expect.objectContaining({
+        file: 'network.tf',
+        line: 7,
+        column: 26,
+        message: expect.stringMatching(/^Invalid multi-line string/),
+      }),
     );
   });
 
   test('the files are organised by concern, one environment per tfvars file', () => {
-    const concerns = ['versions', 'backend', 'variables', 'network', 'endpoints', 'security_groups', 'alb', 'cluster'];
+    const concerns = [
+      'versions',
+      'backend',
+      'variables',
+      'network',
+      'endpoints',
+      'security_groups',
+      'alb',
+      'cluster',
+    ];
     const more = ['services', 'discovery', 'ecr', 'logs', 'kms', 'iam', 'ci_identity', 'database', 'scaling'];
     for (const name of [...concerns, ...more, 'alarms', 'cloudfront', 'outputs']) {
       expect(existsSync(join(TF, `${name}.tf`))).toBe(true);
@@ -131,7 +151,10 @@ describe('terraform: parsing', () => {
   test('versions: Terraform >= 1.10 and the AWS provider 6.x; the S3 backend encrypts and uses lock files', () => {
     const versions = main.files.find((f) => f.name === 'versions.tf')?.json.terraform[0];
     expect(versions.required_version).toBe('>= 1.10');
-    expect(versions.required_providers[0].aws).toMatchObject({ source: 'hashicorp/aws', version: '>= 6.0, < 7.0' });
+    expect(versions.required_providers[0].aws).toMatchObject({
+      source: 'hashicorp/aws',
+      version: '>= 6.0, < 7.0',
+    });
     const backend = main.files.find((f) => f.name === 'backend.tf')?.json.terraform[0].backend.s3[0];
     expect(backend).toMatchObject({ encrypt: true, use_lockfile: true });
     expect(backend).not.toHaveProperty('dynamodb_table');
@@ -171,7 +194,8 @@ describe('terraform: references', () => {
     for (const mod of [main, bootstrap]) {
       const used = new Set<string>();
       const all = mod.files.flatMap((f) => [...strings(f.json)].map(([, text]) => text));
-      for (const text of all) for (const ref of references(text)) used.add(ref.split('.').slice(0, 2).join('.'));
+      for (const text of all)
+        for (const ref of references(text)) used.add(ref.split('.').slice(0, 2).join('.'));
       const unused = [
         ...[...mod.variables.keys()].map((v) => `var.${v}`),
         ...[...mod.locals.keys()].map((l) => `local.${l}`),
@@ -186,7 +210,10 @@ describe('terraform: variables and outputs', () => {
     for (const mod of [main, bootstrap]) {
       for (const [name, { body }] of mod.variables) {
         expect({ name, type: typeof body.type }).toEqual({ name, type: 'string' });
-        expect({ name, description: (body.description ?? '').length > 10 }).toEqual({ name, description: true });
+        expect({ name, description: (body.description ?? '').length > 10 }).toEqual({
+          name,
+          description: true,
+        });
       }
     }
   });
@@ -206,10 +233,16 @@ describe('terraform: variables and outputs', () => {
   test('the defaults and both environments pass every validation', () => {
     for (const env of ENVIRONMENTS) {
       const scope = scopeOf(main, tfvars[env]);
-      for (const name of main.variables.keys()) expect({ env, name, failures: validationFailures(main, name, scope) }).toEqual({ env, name, failures: [] });
+      for (const name of main.variables.keys())
+        expect({ env, name, failures: validationFailures(main, name, scope) }).toEqual({
+          env,
+          name,
+          failures: [],
+        });
     }
     const defaults = scopeOf(bootstrap);
-    for (const name of bootstrap.variables.keys()) expect(validationFailures(bootstrap, name, defaults)).toEqual([]);
+    for (const name of bootstrap.variables.keys())
+      expect(validationFailures(bootstrap, name, defaults)).toEqual([]);
   });
 
   const rejected: [string, Json, RegExp][] = [
@@ -240,8 +273,14 @@ describe('terraform: variables and outputs', () => {
 
   test('production refuses log retention under 365 days (IAC-8), staging allows it', () => {
     const fails = (env: string) =>
-      validationFailures(main, 'log_retention_days', scopeOf(main, { ...tfvars[env], log_retention_days: 90 }));
-    expect(fails('production')).toEqual(['Production logs must be kept at least 365 days (log_retention_days >= 365).']);
+      validationFailures(
+        main,
+        'log_retention_days',
+        scopeOf(main, { ...tfvars[env], log_retention_days: 90 }),
+      );
+    expect(fails('production')).toEqual([
+      'Production logs must be kept at least 365 days (log_retention_days >= 365).',
+    ]);
     expect(fails('staging')).toEqual([]);
   });
 
@@ -253,11 +292,33 @@ describe('terraform: variables and outputs', () => {
     };
     expect(withService({})).toBe('');
     expect(withService({ x: { port: 3000, cpu: 300 } })).toMatch(/Fargate cpu/);
-    expect(withService({ x: { port: 3000, min_count: 3, desired_count: 2 } })).toMatch(/min_count <= desired_count/);
-    expect(withService({ x: { port: 3000, path_patterns: ['/x/*'], listener_priority: 5 }, y: { port: 3000, path_patterns: ['/y/*'], listener_priority: 5 } })).toMatch(/unique/);
+    expect(withService({ x: { port: 3000, min_count: 3, desired_count: 2 } })).toMatch(
+      /min_count <= desired_count/,
+    );
+    expect(
+      withService({
+        x: { port: 3000, path_patterns: ['/x/*'], listener_priority: 5 },
+        y: { port: 3000, path_patterns: ['/y/*'], listener_priority: 5 },
+      }),
+    ).toMatch(/unique/);
     expect(withService({ x: { port: 3000, blue_green: true } })).toMatch(/blue_green needs path_patterns/);
-    expect(withService({ x: { port: 3000, ingress_from: ['nobody'] } })).toMatch(/ingress_from must name other services/);
+    expect(withService({ x: { port: 3000, ingress_from: ['nobody'] } })).toMatch(
+      /ingress_from must name other services/,
+    );
     expect(withService({ X: { port: 80 } })).toMatch(/lowercase/);
+  });
+
+  test('CloudFront needs an origin name the ALB certificate covers', () => {
+    const scope = scopeOf(main, { ...tfvars.staging, enable_cloudfront: true });
+    expect(validationFailures(main, 'cloudfront_origin_domain', scope).join(' ')).toMatch(
+      /required when enable_cloudfront/,
+    );
+    const named = scopeOf(main, {
+      ...tfvars.staging,
+      enable_cloudfront: true,
+      cloudfront_origin_domain: 'origin.example.com',
+    });
+    expect(validationFailures(main, 'cloudfront_origin_domain', named)).toEqual([]);
   });
 
   test('tfvars files set only declared variables, every required one, and their own environment', () => {
@@ -272,7 +333,8 @@ describe('terraform: variables and outputs', () => {
 
   test('every output is described; the services output carries the whole deployment hand-off', () => {
     for (const mod of [main, bootstrap]) {
-      for (const [name, { body }] of mod.outputs) expect({ name, described: (body.description ?? '').length > 10 }).toEqual({ name, described: true });
+      for (const [name, { body }] of mod.outputs)
+        expect({ name, described: (body.description ?? '').length > 10 }).toEqual({ name, described: true });
     }
     const value = main.outputs.get('services')?.body.value as string;
     for (const key of [
@@ -304,7 +366,9 @@ describe('terraform: generated files', () => {
     const left = iamActions().filter((a) => !scoped.includes(a));
     expect(left).toEqual(['sts:AssumeRoleWithWebIdentity']);
     expect(ACTION_SCOPES[left[0]]).toBe('trust_policy');
-    expect(() => actionsByScope([...iamActions(), 'ecs:DeleteCluster'])).toThrow(/No IAM resource scope for ecs:DeleteCluster/);
+    expect(() => actionsByScope([...iamActions(), 'ecs:DeleteCluster'])).toThrow(
+      /No IAM resource scope for ecs:DeleteCluster/,
+    );
   });
 
   test('README inputs and outputs tables match the .tf files (regenerate: npx tsx scripts/terraform-docs.ts)', async () => {
@@ -325,7 +389,8 @@ describe('terraform: generated files', () => {
 function formatProblems(name: string, text: string): string[] {
   const problems: string[] = [];
   const lines = text.split('\n');
-  if (!text.endsWith('\n') || text.endsWith('\n\n')) problems.push(`${name}: must end with exactly one newline`);
+  if (!text.endsWith('\n') || text.endsWith('\n\n'))
+    problems.push(`${name}: must end with exactly one newline`);
   // One indentation level per line that leaves brackets open (`jsonencode({` is one level, not two).
   const open: number[] = [];
   const level = () => new Set(open).size;
@@ -334,7 +399,9 @@ function formatProblems(name: string, text: string): string[] {
   const flush = () => {
     if (run.length > 1) {
       const column = Math.max(...run.map((r) => r.key)) + 1;
-      for (const r of run) if (r.eq !== column) problems.push(`${name}:${r.line}: = not aligned (column ${r.eq + 1}, expected ${column + 1})`);
+      for (const r of run)
+        if (r.eq !== column)
+          problems.push(`${name}:${r.line}: = not aligned (column ${r.eq + 1}, expected ${column + 1})`);
     } else if (run.length === 1 && run[0].eq !== run[0].key + 1) {
       problems.push(`${name}:${run[0].line}: one space before =`);
     }
@@ -424,12 +491,15 @@ describe('terraform: formatting', () => {
     ]);
   });
 
-  (hasTerraform ? test : test.skip)('terraform fmt -check -recursive agrees (runs only where a terraform binary exists)', () => {
-    const result = spawnSync('terraform', ['fmt', '-check', '-recursive', '-list=true', TF], {
-      encoding: 'utf8',
-      env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' },
-    });
-    expect(result.stdout.trim()).toBe('');
-    expect(result.status).toBe(0);
-  });
+  (hasTerraform ? test : test.skip)(
+    'terraform fmt -check -recursive agrees (runs only where a terraform binary exists)',
+    () => {
+      const result = spawnSync('terraform', ['fmt', '-check', '-recursive', '-list=true', TF], {
+        encoding: 'utf8',
+        env: { ...process.env, TF_CLI_CONFIG_FILE: '/dev/null', CHECKPOINT_DISABLE: '1' },
+      });
+      expect(result.stdout.trim()).toBe('');
+      expect(result.status).toBe(0);
+    },
+  );
 });

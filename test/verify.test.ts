@@ -32,6 +32,11 @@ beforeAll(async () => {
               forward: 'web-blue',
               rules: [{ name: 'web-prod', priority: 10, pathPattern: '/*', forward: 'web-blue' }],
             },
+            {
+              port: 8080,
+              forward: 'web-green',
+              rules: [{ name: 'web-test', priority: 10, pathPattern: '/*', forward: 'web-green' }],
+            },
           ],
         },
       ],
@@ -71,11 +76,14 @@ beforeAll(async () => {
     blue: groups.find((g) => g.TargetGroupName === 'web-blue')!.TargetGroupArn,
     green: groups.find((g) => g.TargetGroupName === 'web-green')!.TargetGroupArn,
   };
-  rule = [...emu.world.elbv2.rules.values()].find((r) => !r.IsDefault)!.RuleArn;
+  // The production rule: the non-default rule forwarding to the blue target group.
+  rule = [...emu.world.elbv2.rules.values()].find(
+    (r) => !r.IsDefault && JSON.stringify(r.Actions).includes(tg.blue),
+  )!.RuleArn;
 });
 
 afterAll(async () => {
-  await emu.stop();
+  await emu?.stop();
 });
 
 interface Case {
@@ -160,13 +168,13 @@ describe('verify', () => {
           codedeploy: { application: 'a', deploymentGroup: 'g', containerPort: 8080 },
         },
       }),
-      /deploy\.strategy: strategy codedeploy needs a CODE_DEPLOY deployment controller, but service "api" uses ECS/,
+      /deploy\.strategy: strategy codedeploy needs the CODE_DEPLOY deployment controller, but service "api" uses ECS/,
       /set deploy\.strategy to rolling or blue-green or canary or linear/,
     ],
     [
       'rolling onto a CodeDeploy-controlled service',
       () => ({ deploy: { service: 'legacy' } }),
-      /strategy rolling needs a ECS deployment controller, but service "legacy" uses CODE_DEPLOY/,
+      /strategy rolling needs the ECS deployment controller, but service "legacy" uses CODE_DEPLOY/,
       /set deploy\.strategy to codedeploy/,
     ],
     [

@@ -38,7 +38,10 @@ export function resolveDefaults(spec: BehaviorSpec): Behavior {
 const HEALTHY = (image: string): Behavior => resolveDefaults({ image, behavior: 'healthy' });
 
 function globToRegExp(glob: string): RegExp {
-  const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  const body = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
   return new RegExp(`^${body}$`);
 }
 
@@ -59,7 +62,11 @@ export function imageMatches(pattern: string, image: string): boolean {
     return re.test(image) || re.test(short);
   }
   // "web" matches "web:latest" and any tag or digest of web.
-  return short === `${pattern}:latest` || short.startsWith(`${pattern}@`) || (!pattern.includes(':') && short.startsWith(`${pattern}:`));
+  return (
+    short === `${pattern}:latest` ||
+    short.startsWith(`${pattern}@`) ||
+    (!pattern.includes(':') && short.startsWith(`${pattern}:`))
+  );
 }
 
 export class BehaviorBook {
@@ -67,12 +74,15 @@ export class BehaviorBook {
 
   add(spec: BehaviorSpec): Behavior {
     if (typeof spec.image !== 'string' || spec.image === '') throw new Error('"image" is required');
-    if (!BEHAVIORS.includes(spec.behavior)) throw new Error(`"behavior" must be one of ${BEHAVIORS.join(', ')}`);
+    if (!BEHAVIORS.includes(spec.behavior))
+      throw new Error(`"behavior" must be one of ${BEHAVIORS.join(', ')}`);
     for (const k of ['startSeconds', 'runSeconds', 'exitCode'] as const) {
       const v = spec[k];
-      if (v !== undefined && !(typeof v === 'number' && v >= 0)) throw new Error(`"${k}" must be a number >= 0`);
+      if (v !== undefined && !(typeof v === 'number' && v >= 0))
+        throw new Error(`"${k}" must be a number >= 0`);
     }
-    if (spec.logLines !== undefined && !Array.isArray(spec.logLines)) throw new Error('"logLines" must be a list');
+    if (spec.logLines !== undefined && !Array.isArray(spec.logLines))
+      throw new Error('"logLines" must be a list');
     const b = resolveDefaults(spec);
     this.entries.push(b);
     return b;

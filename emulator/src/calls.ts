@@ -33,7 +33,9 @@ export class CallLog {
     return rec;
   }
 
-  list(filter: { service?: string; operation?: string; mutates?: boolean; since?: number } = {}): CallRecord[] {
+  list(
+    filter: { service?: string; operation?: string; mutates?: boolean; since?: number } = {},
+  ): CallRecord[] {
     return this.records.filter(
       (r) =>
         (filter.service === undefined || r.service === filter.service) &&

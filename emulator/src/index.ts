@@ -13,8 +13,8 @@ import { World } from './state.js';
 import { type BucketRate, Throttler } from './throttle.js';
 import { loadWorldFile, seedCore, type WorldSpec } from './world.js';
 
-export type { CallRecord } from './calls.js';
 export type { BehaviorSpec } from './behaviors.js';
+export type { CallRecord } from './calls.js';
 export type { FaultSpec } from './faults.js';
 export type { WorldSpec } from './world.js';
 export { worldFromManifests } from './world.js';
@@ -61,10 +61,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const region = opts.region ?? 'us-east-1';
   const accountId = opts.accountId ?? '123456789012';
   const clock = new EmulatorClock(opts.clock ?? 'virtual', opts.speed ?? 1);
-  const initial: WorldSpec | undefined = typeof opts.world === 'string' ? loadWorldFile(opts.world) : opts.world;
+  const initial: WorldSpec | undefined =
+    typeof opts.world === 'string' ? loadWorldFile(opts.world) : opts.world;
   const calls = new CallLog();
   const faults = new FaultBook();
-  const throttler = new Throttler(opts.throttling !== false, typeof opts.throttling === 'object' ? opts.throttling : {});
+  const throttler = new Throttler(
+    opts.throttling !== false,
+    typeof opts.throttling === 'object' ? opts.throttling : {},
+  );
   let world: World | undefined;
   let host = '127.0.0.1:0';
 
@@ -89,7 +93,14 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   const internals = { clock, calls, faults, throttler, world: () => world as World, reset, seed };
   const server = http.createServer(
     (() => {
-      const handle = createHandler({ modules: MODULES, world: internals.world, calls, faults, throttler, control: controlRoutes(internals) });
+      const handle = createHandler({
+        modules: MODULES,
+        world: internals.world,
+        calls,
+        faults,
+        throttler,
+        control: controlRoutes(internals),
+      });
       return (req: http.IncomingMessage, res: http.ServerResponse) => {
         handle(req, res).catch((err: Error) => {
           process.stderr.write(`emulator: ${err.stack ?? err}\n`);

@@ -1,8 +1,9 @@
 // The HTTP front: control API under /_cendence/, raw module routes (the ECR registry), then the AWS
 // APIs. Decodes the wire protocol, records the call, applies injected faults and throttling, calls the
 // service handler and encodes its answer or error in the service's own shape.
-import type http from 'node:http';
+
 import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
 import type { CallLog } from './calls.js';
 import type { EmulatorContext } from './context.js';
 import { type FaultBook, faultWire } from './faults.js';
@@ -38,8 +39,17 @@ export function accessKeyIdOf(req: http.IncomingMessage): string | undefined {
   return m?.[1];
 }
 
-export function send(res: http.ServerResponse, status: number, body: string, contentType: string, requestId?: string): void {
-  const headers: http.OutgoingHttpHeaders = { 'content-type': contentType, 'content-length': Buffer.byteLength(body) };
+export function send(
+  res: http.ServerResponse,
+  status: number,
+  body: string,
+  contentType: string,
+  requestId?: string,
+): void {
+  const headers: http.OutgoingHttpHeaders = {
+    'content-type': contentType,
+    'content-length': Buffer.byteLength(body),
+  };
   if (requestId) headers['x-amzn-requestid'] = requestId;
   res.writeHead(status, headers);
   res.end(body);
@@ -67,6 +77,8 @@ export function createHandler(deps: ServerDeps) {
       host: world.host,
       accessKeyId: accessKeyIdOf(req),
       world,
+      calls: deps.calls,
+      faults: deps.faults,
     };
     if (url.pathname.startsWith('/_cendence/')) {
       await deps.control(req, res, url, await readBody(req));
@@ -76,7 +88,15 @@ export function createHandler(deps: ServerDeps) {
       if (await (route as (...a: unknown[]) => boolean | Promise<boolean>)(req, res, url, ctx)) return;
     }
     if (req.method !== 'POST' || url.pathname !== '/') {
-      send(res, 404, JSON.stringify({ __type: 'UnknownOperationException', message: `No route for ${req.method} ${url.pathname}` }), 'application/json');
+      send(
+        res,
+        404,
+        JSON.stringify({
+          __type: 'UnknownOperationException',
+          message: `No route for ${req.method} ${url.pathname}`,
+        }),
+        'application/json',
+      );
       return;
     }
     const body = await readBody(req);
@@ -86,14 +106,26 @@ export function createHandler(deps: ServerDeps) {
     if (typeof target === 'string') {
       const t = parseTarget(target);
       if (!t.service) {
-        send(res, 400, jsonError('UnknownOperationException', `Unknown target ${target}`), 'application/x-amz-json-1.1', requestId);
+        send(
+          res,
+          400,
+          jsonError('UnknownOperationException', `Unknown target ${target}`),
+          'application/x-amz-json-1.1',
+          requestId,
+        );
         return;
       }
       let input: Record<string, unknown>;
       try {
         input = body.trim() === '' ? {} : JSON.parse(body);
       } catch {
-        send(res, 400, jsonError('SerializationException', 'Request body is not valid JSON'), 'application/x-amz-json-1.1', requestId);
+        send(
+          res,
+          400,
+          jsonError('SerializationException', 'Request body is not valid JSON'),
+          'application/x-amz-json-1.1',
+          requestId,
+        );
         return;
       }
       decoded = { service: t.service, operation: t.operation, input, protocol: 'json' };
@@ -101,10 +133,27 @@ export function createHandler(deps: ServerDeps) {
       const q = decodeQuery(body);
       const v = QUERY_VERSIONS[q.version];
       if (!v) {
-        send(res, 400, queryError('InvalidAction', `Unknown API version "${q.version}" for action "${q.action}"`, requestId, 400), 'text/xml', requestId);
+        send(
+          res,
+          400,
+          queryError(
+            'InvalidAction',
+            `Unknown API version "${q.version}" for action "${q.action}"`,
+            requestId,
+            400,
+          ),
+          'text/xml',
+          requestId,
+        );
         return;
       }
-      decoded = { service: v.service, operation: q.action, input: q.input, protocol: 'query', xmlns: v.xmlns };
+      decoded = {
+        service: v.service,
+        operation: q.action,
+        input: q.input,
+        protocol: 'query',
+        xmlns: v.xmlns,
+      };
     }
     await dispatch(deps, handlers, decoded, ctx, req, res, requestId);
   };
@@ -126,14 +175,26 @@ async function dispatch(
     deps.calls.record({ service, operation, time, wallMs, error, accessKeyId: ctx.accessKeyId });
   const fail = (code: string, message: string, status: number) => {
     record(code);
-    if (protocol === 'json') send(res, status, jsonError(code, message), 'application/x-amz-json-1.1', requestId);
-    else send(res, status, queryError(code, message, requestId, status), 'text/xml', requestId);
+    if (protocol === 'json') {
+      res.setHeader('x-amzn-errortype', code);
+      send(res, status, jsonError(code, message), 'application/x-amz-json-1.1', requestId);
+    } else send(res, status, queryError(code, message, requestId, status), 'text/xml', requestId);
   };
 
   const handler = handlers.get(service)?.[operation];
   if (!handler) {
-    if (protocol === 'json') fail('UnknownOperationException', `Operation ${operation} is not supported by this ${service} endpoint.`, 400);
-    else fail('InvalidAction', `Could not find operation ${operation} for version ${call.xmlns?.match(/\d{4}-\d\d-\d\d/)?.[0]}`, 400);
+    if (protocol === 'json')
+      fail(
+        'UnknownOperationException',
+        `Operation ${operation} is not supported by this ${service} endpoint.`,
+        400,
+      );
+    else
+      fail(
+        'InvalidAction',
+        `Could not find operation ${operation} for version ${call.xmlns?.match(/\d{4}-\d\d-\d\d/)?.[0]}`,
+        400,
+      );
     return;
   }
   const fault = deps.faults.take(service, operation);
@@ -145,7 +206,15 @@ async function dispatch(
   }
   if (fault?.error) {
     const w = faultWire(fault.error, service);
-    fail(w.code, w.code === 'InternalFailure' ? 'An internal error occurred (injected fault).' : w.status === 503 ? 'Service Unavailable (injected fault).' : 'Rate exceeded', w.status);
+    fail(
+      w.code,
+      w.code === 'InternalFailure'
+        ? 'An internal error occurred (injected fault).'
+        : w.status === 503
+          ? 'Service Unavailable (injected fault).'
+          : 'Rate exceeded',
+      w.status,
+    );
     return;
   }
   if (!deps.throttler.take(service, operation)) {
@@ -156,7 +225,14 @@ async function dispatch(
     const result = await handler(call.input, ctx);
     record();
     if (protocol === 'json') send(res, 200, encodeJson(result), 'application/x-amz-json-1.1', requestId);
-    else send(res, 200, queryResponse(operation, call.xmlns as string, result, requestId), 'text/xml', requestId);
+    else
+      send(
+        res,
+        200,
+        queryResponse(operation, call.xmlns as string, result, requestId),
+        'text/xml',
+        requestId,
+      );
   } catch (err) {
     if (err instanceof AwsError) {
       fail(err.code, err.message, err.status);

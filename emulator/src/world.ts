@@ -108,7 +108,8 @@ export interface WorldSpec {
 export function loadWorldFile(file: string): WorldSpec {
   const text = readFileSync(file, 'utf8');
   const spec = parseYaml(text) as WorldSpec | null;
-  if (!spec || typeof spec !== 'object') throw new Error(`${file}: a world file must be a YAML or JSON object`);
+  if (!spec || typeof spec !== 'object')
+    throw new Error(`${file}: a world file must be a YAML or JSON object`);
   return spec;
 }
 
@@ -163,14 +164,31 @@ export function seedCore(world: World, spec: WorldSpec): void {
       if (l.name) named.set(l.name, listener.ListenerArn);
       for (const r of l.rules ?? []) {
         const conditions: Json[] = [];
-        if (r.pathPattern) conditions.push({ Field: 'path-pattern', PathPatternConfig: { Values: [r.pathPattern] }, Values: [r.pathPattern] });
-        if (r.hostHeader) conditions.push({ Field: 'host-header', HostHeaderConfig: { Values: [r.hostHeader] }, Values: [r.hostHeader] });
-        const rule = elb.createRule({ arn: r.arn, ListenerArn: listener.ListenerArn, Priority: r.priority, Conditions: conditions, Actions: forward(r.forward) });
+        if (r.pathPattern)
+          conditions.push({
+            Field: 'path-pattern',
+            PathPatternConfig: { Values: [r.pathPattern] },
+            Values: [r.pathPattern],
+          });
+        if (r.hostHeader)
+          conditions.push({
+            Field: 'host-header',
+            HostHeaderConfig: { Values: [r.hostHeader] },
+            Values: [r.hostHeader],
+          });
+        const rule = elb.createRule({
+          arn: r.arn,
+          ListenerArn: listener.ListenerArn,
+          Priority: r.priority,
+          Conditions: conditions,
+          Actions: forward(r.forward),
+        });
         if (r.name) named.set(r.name, rule.RuleArn);
       }
     }
   }
-  const ruleArn = (ref: string | undefined): string | undefined => (ref === undefined ? undefined : (named.get(ref) ?? ref));
+  const ruleArn = (ref: string | undefined): string | undefined =>
+    ref === undefined ? undefined : (named.get(ref) ?? ref);
 
   const ecs = world.ecs;
   for (const c of spec.clusters ?? []) createCluster(ecs, c);
@@ -201,7 +219,9 @@ export function seedCore(world: World, spec: WorldSpec): void {
                   alternateTargetGroupArn: tgArn(lb.alternateTargetGroup),
                   productionListenerRule: ruleArn(lb.productionListenerRule),
                   testListenerRule: ruleArn(lb.testListenerRule),
-                  roleArn: lb.roleArn ?? `arn:aws:iam::${world.accountId}:role/ecsInfrastructureRoleForLoadBalancers`,
+                  roleArn:
+                    lb.roleArn ??
+                    `arn:aws:iam::${world.accountId}:role/ecsInfrastructureRoleForLoadBalancers`,
                 }
               : undefined,
           },
@@ -216,7 +236,11 @@ export function seedCore(world: World, spec: WorldSpec): void {
         desiredCount: s.desiredCount ?? 1,
         launchType: s.deploymentController === 'CODE_DEPLOY' ? 'FARGATE' : 'FARGATE',
         networkConfiguration: {
-          awsvpcConfiguration: { subnets: s.subnets ?? DEFAULT_SUBNETS, securityGroups: s.securityGroups ?? [], assignPublicIp: 'DISABLED' },
+          awsvpcConfiguration: {
+            subnets: s.subnets ?? DEFAULT_SUBNETS,
+            securityGroups: s.securityGroups ?? [],
+            assignPublicIp: 'DISABLED',
+          },
         },
         loadBalancers,
         deploymentConfiguration: s.deploymentConfiguration,
@@ -251,13 +275,25 @@ function minimalTaskDefinition(world: World, s: ServiceSpec): Json {
         name: s.loadBalancer?.containerName ?? s.name,
         image: s.image ?? `${s.name}:seed`,
         essential: true,
-        portMappings: [{ containerPort: s.loadBalancer?.containerPort ?? s.containerPort ?? 8080, protocol: 'tcp' }],
+        portMappings: [
+          { containerPort: s.loadBalancer?.containerPort ?? s.containerPort ?? 8080, protocol: 'tcp' },
+        ],
       },
     ],
   };
 }
 
-const OUTPUT_ONLY = ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy', 'deregisteredAt', 'deleteRequestedAt'];
+const OUTPUT_ONLY = [
+  'taskDefinitionArn',
+  'revision',
+  'status',
+  'requiresAttributes',
+  'compatibilities',
+  'registeredAt',
+  'registeredBy',
+  'deregisteredAt',
+  'deleteRequestedAt',
+];
 
 /**
  * A world for the repository's services/*\/service.yml: their clusters, services (task definition from
@@ -265,7 +301,9 @@ const OUTPUT_ONLY = ['taskDefinitionArn', 'revision', 'status', 'requiresAttribu
  * rules (created with the ARNs the manifests name) and repositories.
  */
 export function worldFromManifests(dir: string): WorldSpec {
-  const spec: Required<Pick<WorldSpec, 'clusters' | 'logGroups' | 'targetGroups' | 'loadBalancers' | 'services' | 'repositories'>> = {
+  const spec: Required<
+    Pick<WorldSpec, 'clusters' | 'logGroups' | 'targetGroups' | 'loadBalancers' | 'services' | 'repositories'>
+  > = {
     clusters: [],
     logGroups: [],
     targetGroups: [],
@@ -279,7 +317,14 @@ export function worldFromManifests(dir: string): WorldSpec {
   const declareTg = (ref: string) => {
     const name = ref.startsWith('arn:') ? (ref.split(':targetgroup/')[1]?.split('/')[0] ?? ref) : ref;
     if (!spec.targetGroups.some((t) => t.name === name)) {
-      spec.targetGroups.push({ name, arn: ref.startsWith('arn:') ? ref : undefined, port: 8080, healthCheckIntervalSeconds: 10, healthyThresholdCount: 2, deregistrationDelaySeconds: 30 });
+      spec.targetGroups.push({
+        name,
+        arn: ref.startsWith('arn:') ? ref : undefined,
+        port: 8080,
+        healthCheckIntervalSeconds: 10,
+        healthyThresholdCount: 2,
+        deregistrationDelaySeconds: 30,
+      });
     }
     return name;
   };
@@ -297,9 +342,17 @@ export function worldFromManifests(dir: string): WorldSpec {
     const serviceName = deploy.service ?? m.name;
     const container = deploy.container ?? m.name;
     const port = deploy.blueGreen?.containerPort ?? deploy.codedeploy?.containerPort ?? 8080;
-    const td = readTemplate(path.join(servicesDir, n, deploy.taskDefinition), serviceName, container, `${repository}:seed`, port);
+    const td = readTemplate(
+      path.join(servicesDir, n, deploy.taskDefinition),
+      serviceName,
+      container,
+      `${repository}:seed`,
+      port,
+    );
     for (const c of (td.containerDefinitions as Json[]) ?? []) {
-      const g = (c.logConfiguration as { options?: Record<string, string> } | undefined)?.options?.['awslogs-group'];
+      const g = (c.logConfiguration as { options?: Record<string, string> } | undefined)?.options?.[
+        'awslogs-group'
+      ];
       if (g && !spec.logGroups.includes(g)) spec.logGroups.push(g);
     }
     const svc: ServiceSpec = {
@@ -315,23 +368,59 @@ export function worldFromManifests(dir: string): WorldSpec {
     if (bg) {
       const blue = declareTg(bg.targetGroup);
       const green = declareTg(bg.alternateTargetGroup);
-      rules.push({ arn: bg.productionListenerRule.startsWith('arn:') ? bg.productionListenerRule : undefined, name: bg.productionListenerRule, priority: rules.length + 1, pathPattern: `/${serviceName}/*`, forward: [{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }] });
+      rules.push({
+        arn: bg.productionListenerRule.startsWith('arn:') ? bg.productionListenerRule : undefined,
+        name: bg.productionListenerRule,
+        priority: rules.length + 1,
+        pathPattern: `/${serviceName}/*`,
+        forward: [
+          { targetGroup: blue, weight: 100 },
+          { targetGroup: green, weight: 0 },
+        ],
+      });
       if (bg.testListenerRule) {
-        rules.push({ arn: bg.testListenerRule.startsWith('arn:') ? bg.testListenerRule : undefined, name: bg.testListenerRule, priority: rules.length + 1, hostHeader: `test.${serviceName}`, forward: [{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }] });
+        rules.push({
+          arn: bg.testListenerRule.startsWith('arn:') ? bg.testListenerRule : undefined,
+          name: bg.testListenerRule,
+          priority: rules.length + 1,
+          hostHeader: `test.${serviceName}`,
+          forward: [
+            { targetGroup: blue, weight: 100 },
+            { targetGroup: green, weight: 0 },
+          ],
+        });
       }
-      const strategy = deploy.strategy === 'canary' ? 'CANARY' : deploy.strategy === 'linear' ? 'LINEAR' : 'BLUE_GREEN';
-      svc.loadBalancer = { targetGroup: blue, alternateTargetGroup: green, containerName: container, containerPort: port, productionListenerRule: bg.productionListenerRule, testListenerRule: bg.testListenerRule, roleArn: bg.roleArn };
+      const strategy =
+        deploy.strategy === 'canary' ? 'CANARY' : deploy.strategy === 'linear' ? 'LINEAR' : 'BLUE_GREEN';
+      svc.loadBalancer = {
+        targetGroup: blue,
+        alternateTargetGroup: green,
+        containerName: container,
+        containerPort: port,
+        productionListenerRule: bg.productionListenerRule,
+        testListenerRule: bg.testListenerRule,
+        roleArn: bg.roleArn,
+      };
       svc.deploymentConfiguration = {
         strategy,
         bakeTimeInMinutes: bg.bakeTimeMinutes,
-        canaryConfiguration: strategy === 'CANARY' ? { canaryPercent: bg.canaryPercent, canaryBakeTimeInMinutes: bg.canaryBakeMinutes } : undefined,
-        linearConfiguration: strategy === 'LINEAR' ? { stepPercent: bg.linearStepPercent, stepBakeTimeInMinutes: bg.linearStepBakeMinutes } : undefined,
+        canaryConfiguration:
+          strategy === 'CANARY'
+            ? { canaryPercent: bg.canaryPercent, canaryBakeTimeInMinutes: bg.canaryBakeMinutes }
+            : undefined,
+        linearConfiguration:
+          strategy === 'LINEAR'
+            ? { stepPercent: bg.linearStepPercent, stepBakeTimeInMinutes: bg.linearStepBakeMinutes }
+            : undefined,
       };
     }
     spec.services.push(svc);
   }
   if (spec.targetGroups.length) {
-    spec.loadBalancers.push({ name: 'cendence-alb', listeners: [{ port: 80, forward: spec.targetGroups[0].name, rules }] });
+    spec.loadBalancers.push({
+      name: 'cendence-alb',
+      listeners: [{ port: 80, forward: spec.targetGroups[0].name, rules }],
+    });
   }
   return spec;
 }
@@ -352,7 +441,9 @@ function readTemplate(file: string, family: string, container: string, image: st
       requiresCompatibilities: ['FARGATE'],
       cpu: '256',
       memory: '512',
-      containerDefinitions: [{ name: container, image, essential: true, portMappings: [{ containerPort: port, protocol: 'tcp' }] }],
+      containerDefinitions: [
+        { name: container, image, essential: true, portMappings: [{ containerPort: port, protocol: 'tcp' }] },
+      ],
     };
   }
   for (const k of OUTPUT_ONLY) delete td[k];

@@ -1,8 +1,9 @@
 // ECS-native blue/green: green tasks start in the alternate target group, the test and production
 // listener rules move to green, the deployment bakes with both sides up, then blue is cleaned up.
 // A LINEAR deployment moves production traffic in steps, and StopServiceDeployment rolls back.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import {
+  ContinueServiceDeploymentCommand,
   DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   RegisterTaskDefinitionCommand,
@@ -10,15 +11,32 @@ import {
   StopServiceDeploymentCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { DescribeRulesCommand, DescribeTargetGroupsCommand, DescribeTargetHealthCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import {
+  DescribeRulesCommand,
+  DescribeTargetGroupsCommand,
+  DescribeTargetHealthCommand,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { WorldSpec } from '../src/index.js';
 import { advanceUntil, fargateTaskDef, type Harness, harness } from './helpers.js';
 
-const world = (strategy: 'BLUE_GREEN' | 'LINEAR'): WorldSpec => ({
+const world = (strategy: 'BLUE_GREEN' | 'LINEAR' | 'CANARY'): WorldSpec => ({
   clusters: ['main'],
   targetGroups: [
-    { name: 'web-blue', port: 8080, healthCheckIntervalSeconds: 10, healthyThresholdCount: 2, deregistrationDelaySeconds: 20 },
-    { name: 'web-green', port: 8080, healthCheckIntervalSeconds: 10, healthyThresholdCount: 2, deregistrationDelaySeconds: 20 },
+    {
+      name: 'web-blue',
+      port: 8080,
+      healthCheckIntervalSeconds: 10,
+      healthyThresholdCount: 2,
+      deregistrationDelaySeconds: 20,
+    },
+    {
+      name: 'web-green',
+      port: 8080,
+      healthCheckIntervalSeconds: 10,
+      healthyThresholdCount: 2,
+      deregistrationDelaySeconds: 20,
+    },
   ],
   loadBalancers: [
     {
@@ -28,8 +46,24 @@ const world = (strategy: 'BLUE_GREEN' | 'LINEAR'): WorldSpec => ({
           port: 80,
           forward: 'web-blue',
           rules: [
-            { name: 'prod', priority: 10, pathPattern: '/*', forward: [{ targetGroup: 'web-blue', weight: 100 }, { targetGroup: 'web-green', weight: 0 }] },
-            { name: 'test', priority: 20, hostHeader: 'test.example.com', forward: [{ targetGroup: 'web-blue', weight: 100 }, { targetGroup: 'web-green', weight: 0 }] },
+            {
+              name: 'prod',
+              priority: 10,
+              pathPattern: '/*',
+              forward: [
+                { targetGroup: 'web-blue', weight: 100 },
+                { targetGroup: 'web-green', weight: 0 },
+              ],
+            },
+            {
+              name: 'test',
+              priority: 20,
+              hostHeader: 'test.example.com',
+              forward: [
+                { targetGroup: 'web-blue', weight: 100 },
+                { targetGroup: 'web-green', weight: 0 },
+              ],
+            },
           ],
         },
       ],
@@ -42,11 +76,17 @@ const world = (strategy: 'BLUE_GREEN' | 'LINEAR'): WorldSpec => ({
       desiredCount: 2,
       image: 'web:v1',
       containerPort: 8080,
-      loadBalancer: { targetGroup: 'web-blue', alternateTargetGroup: 'web-green', productionListenerRule: 'prod', testListenerRule: 'test' },
+      loadBalancer: {
+        targetGroup: 'web-blue',
+        alternateTargetGroup: 'web-green',
+        productionListenerRule: 'prod',
+        testListenerRule: 'test',
+      },
       deploymentConfiguration: {
         strategy,
         bakeTimeInMinutes: 5,
-        linearConfiguration: strategy === 'LINEAR' ? { stepPercent: 25, stepBakeTimeInMinutes: 1 } : undefined,
+        linearConfiguration:
+          strategy === 'LINEAR' ? { stepPercent: 25, stepBakeTimeInMinutes: 1 } : undefined,
         deploymentCircuitBreaker: { enable: true, rollback: true },
       },
     },
@@ -61,14 +101,16 @@ describe('ECS-native blue/green', () => {
   afterAll(async () => h.stop());
 
   const web = async (): Promise<Service> =>
-    (await h.ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['web'] }))).services?.[0] as Service;
+    (await h.ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['web'] })))
+      .services?.[0] as Service;
   const weights = async (ruleArn: string) => {
     const rule = (await h.elbv2.send(new DescribeRulesCommand({ RuleArns: [ruleArn] }))).Rules?.[0];
     const groups = rule?.Actions?.[0]?.ForwardConfig?.TargetGroups ?? [];
     return Object.fromEntries(groups.map((g) => [g.TargetGroupArn?.split('/')[1], g.Weight]));
   };
   const sdOf = async (arn: string) =>
-    (await h.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))).serviceDeployments?.[0];
+    (await h.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] })))
+      .serviceDeployments?.[0];
 
   it('shifts test then production traffic to green, bakes, and cleans up blue', async () => {
     const seeded = await web();
@@ -80,16 +122,28 @@ describe('ECS-native blue/green', () => {
     expect(await weights(prod)).toEqual({ 'web-blue': 100, 'web-green': 0 });
 
     await h.ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('web', 'web:v2')));
-    const up = await h.ecs.send(new UpdateServiceCommand({ cluster: 'main', service: 'web', taskDefinition: 'web' }));
+    const up = await h.ecs.send(
+      new UpdateServiceCommand({ cluster: 'main', service: 'web', taskDefinition: 'web' }),
+    );
     const sdArn = up.service?.currentServiceDeployment as string;
     expect((await sdOf(sdArn))?.lifecycleStage).toBe('SCALE_UP');
 
     // Green registers in the alternate target group and becomes healthy there.
-    const green = (await h.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['web-green'] }))).TargetGroups?.[0];
-    await advanceUntil(h.emu, async () => {
-      const health = await h.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: green?.TargetGroupArn }));
-      return health.TargetHealthDescriptions?.filter((t) => t.TargetHealth?.State === 'healthy').length === 2;
-    }, 600, 1);
+    const green = (await h.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['web-green'] })))
+      .TargetGroups?.[0];
+    await advanceUntil(
+      h.emu,
+      async () => {
+        const health = await h.elbv2.send(
+          new DescribeTargetHealthCommand({ TargetGroupArn: green?.TargetGroupArn }),
+        );
+        return (
+          health.TargetHealthDescriptions?.filter((t) => t.TargetHealth?.State === 'healthy').length === 2
+        );
+      },
+      600,
+      1,
+    );
 
     await advanceUntil(h.emu, async () => (await sdOf(sdArn))?.lifecycleStage === 'BAKE_TIME', 600, 1);
     expect(await weights(test)).toEqual({ 'web-blue': 0, 'web-green': 100 });
@@ -111,8 +165,11 @@ describe('ECS-native blue/green', () => {
     expect(done.events?.[0]?.message).toBe('(service web) has reached a steady state.');
     const sd = await sdOf(sdArn);
     expect(sd?.lifecycleStage).toBe('CLEAN_UP');
-    const blue = (await h.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['web-blue'] }))).TargetGroups?.[0];
-    const blueHealth = await h.elbv2.send(new DescribeTargetHealthCommand({ TargetGroupArn: blue?.TargetGroupArn }));
+    const blue = (await h.elbv2.send(new DescribeTargetGroupsCommand({ Names: ['web-blue'] })))
+      .TargetGroups?.[0];
+    const blueHealth = await h.elbv2.send(
+      new DescribeTargetHealthCommand({ TargetGroupArn: blue?.TargetGroupArn }),
+    );
     expect(blueHealth.TargetHealthDescriptions).toHaveLength(0);
   });
 
@@ -122,9 +179,16 @@ describe('ECS-native blue/green', () => {
     const seeded = await web();
     const prod = seeded.loadBalancers?.[0]?.advancedConfiguration?.productionListenerRule as string;
     await h.ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('web', 'web:v2')));
-    const up = await h.ecs.send(new UpdateServiceCommand({ cluster: 'main', service: 'web', taskDefinition: 'web' }));
+    const up = await h.ecs.send(
+      new UpdateServiceCommand({ cluster: 'main', service: 'web', taskDefinition: 'web' }),
+    );
     const sdArn = up.service?.currentServiceDeployment as string;
-    await advanceUntil(h.emu, async () => (await sdOf(sdArn))?.lifecycleStage === 'PRODUCTION_TRAFFIC_SHIFT', 600, 1);
+    await advanceUntil(
+      h.emu,
+      async () => (await sdOf(sdArn))?.lifecycleStage === 'PRODUCTION_TRAFFIC_SHIFT',
+      600,
+      1,
+    );
     await h.emu.advance(1);
     expect(await weights(prod)).toEqual({ 'web-blue': 75, 'web-green': 25 });
     await h.emu.advance(60);
@@ -136,6 +200,55 @@ describe('ECS-native blue/green', () => {
     const after = await web();
     expect(after.deployments).toHaveLength(1);
     expect(after.taskDefinition).toMatch(/task-definition\/web:1$/);
-    expect((await sdOf(sdArn))?.rollback?.reason).toBe('Service deployment rolled back because of a stop request.');
+    expect((await sdOf(sdArn))?.rollback?.reason).toBe(
+      'Service deployment rolled back because of a stop request.',
+    );
+  });
+  it('CANARY pauses at a PAUSE hook after test traffic, continues, shifts 5% then the rest', async () => {
+    await h.stop();
+    h = await harness({ world: world('CANARY') });
+    const seeded = await web();
+    const adv = seeded.loadBalancers?.[0]?.advancedConfiguration;
+    const prod = adv?.productionListenerRule as string;
+    await h.ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('web', 'web:v2')));
+    const up = await h.ecs.send(
+      new UpdateServiceCommand({
+        cluster: 'main',
+        service: 'web',
+        taskDefinition: 'web',
+        deploymentConfiguration: {
+          ...seeded.deploymentConfiguration,
+          canaryConfiguration: { canaryPercent: 5, canaryBakeTimeInMinutes: 2 },
+          lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }],
+        },
+      }),
+    );
+    const sdArn = up.service?.currentServiceDeployment as string;
+    await advanceUntil(
+      h.emu,
+      async () => (await sdOf(sdArn))?.lifecycleStage === 'POST_TEST_TRAFFIC_SHIFT',
+      600,
+      1,
+    );
+    await h.emu.advance(600);
+    const paused = await sdOf(sdArn);
+    expect(paused?.lifecycleStage).toBe('POST_TEST_TRAFFIC_SHIFT');
+    expect(paused?.status).toBe('IN_PROGRESS');
+    const hook = paused?.lifecycleHookDetails?.[0];
+    expect(hook).toMatchObject({ targetType: 'PAUSE', status: 'AWAITING_ACTION', timeoutAction: 'ROLLBACK' });
+    expect(hook?.expiresAt).toBeInstanceOf(Date);
+    expect(await weights(adv?.testListenerRule as string)).toEqual({ 'web-blue': 0, 'web-green': 100 });
+    expect(await weights(prod)).toEqual({ 'web-blue': 100, 'web-green': 0 });
+
+    await h.ecs.send(
+      new ContinueServiceDeploymentCommand({ serviceDeploymentArn: sdArn, hookId: hook?.hookId }),
+    );
+    await h.emu.advance(3);
+    expect((await sdOf(sdArn))?.lifecycleStage).toBe('PRODUCTION_TRAFFIC_SHIFT');
+    expect(await weights(prod)).toEqual({ 'web-blue': 95, 'web-green': 5 });
+    await h.emu.advance(121);
+    expect(await weights(prod)).toEqual({ 'web-blue': 0, 'web-green': 100 });
+    await advanceUntil(h.emu, async () => (await sdOf(sdArn))?.status === 'SUCCESSFUL', 900, 5);
+    expect((await sdOf(sdArn))?.lifecycleHookDetails?.[0]?.status).toBe('SUCCEEDED');
   });
 });

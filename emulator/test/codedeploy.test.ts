@@ -396,7 +396,8 @@ describe('deployments', () => {
     expect(await serviceTaskDefinition()).toBe(w.v1);
     // The crashing replacement task set is removed; the original keeps serving.
     await advanceUntil(async () => {
-      const svc = (await ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['web'] }))).services![0];
+      const svc = (await ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['web'] })))
+        .services![0];
       return svc.deployments?.length === 1 && svc.runningCount === 2;
     }, 600);
   });
@@ -439,5 +440,95 @@ describe('deployments', () => {
       message: expect.stringContaining('The container api does not exist in the task definition.'),
     });
     expect(await weights()).toEqual({ [w.blue]: 1 });
+  });
+});
+
+describe('world files', () => {
+  it('seeds an application and deployment group that deploy like API-created ones', async () => {
+    const seeded = await startEmulator({
+      port: 0,
+      clock: 'virtual',
+      throttling: false,
+      world: {
+        clusters: ['main'],
+        targetGroups: [{ name: 'shop-blue' }, { name: 'shop-green' }],
+        loadBalancers: [{ name: 'shop', listeners: [{ port: 80, forward: 'shop-blue' }] }],
+        services: [
+          {
+            name: 'shop',
+            cluster: 'main',
+            image: 'shop:v1',
+            desiredCount: 1,
+            deploymentController: 'CODE_DEPLOY',
+            loadBalancer: { targetGroup: 'shop-blue', containerName: 'web', containerPort: 8080 },
+          },
+        ],
+        codedeploy: {
+          applications: [
+            {
+              name: 'shop',
+              deploymentGroups: [
+                {
+                  name: 'shop-bg',
+                  cluster: 'main',
+                  service: 'shop',
+                  targetGroups: ['shop-blue', 'shop-green'],
+                  prodListener: 'shop:80',
+                },
+              ],
+            },
+          ],
+        },
+      },
+    });
+    const config = {
+      endpoint: seeded.url,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
+    };
+    const sEcs = new ECSClient(config);
+    const sCd = new CodeDeployClient(config);
+    try {
+      const group = await sCd.send(
+        new GetDeploymentGroupCommand({ applicationName: 'shop', deploymentGroupName: 'shop-bg' }),
+      );
+      expect(group.deploymentGroupInfo?.autoRollbackConfiguration).toEqual({
+        enabled: true,
+        events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'],
+      });
+      const td = await sEcs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'shop',
+          requiresCompatibilities: ['FARGATE'],
+          networkMode: 'awsvpc',
+          cpu: '256',
+          memory: '512',
+          containerDefinitions: [
+            { name: 'web', image: 'shop:v2', essential: true, portMappings: [{ containerPort: 8080 }] },
+          ],
+        }),
+      );
+      const v2 = td.taskDefinition!.taskDefinitionArn!;
+      const content = appSpec(v2);
+      const { deploymentId } = await sCd.send(
+        new CreateDeploymentCommand({
+          applicationName: 'shop',
+          deploymentGroupName: 'shop-bg',
+          revision: { revisionType: 'AppSpecContent', appSpecContent: { content } },
+        }),
+      );
+      let final: string | undefined;
+      for (let t = 0; t < 600 && final !== 'Succeeded'; t += 10) {
+        await seeded.advance(10);
+        final = (await sCd.send(new GetDeploymentCommand({ deploymentId }))).deploymentInfo?.status;
+      }
+      expect(final).toBe('Succeeded');
+      const svc = await sEcs.send(new DescribeServicesCommand({ cluster: 'main', services: ['shop'] }));
+      expect(svc.services?.[0].taskDefinition).toBe(v2);
+    } finally {
+      sEcs.destroy();
+      sCd.destroy();
+      await seeded.stop();
+    }
   });
 });

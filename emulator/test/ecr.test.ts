@@ -181,10 +181,15 @@ describe('images', () => {
     const v1 = await pushImage(emu.url, authorization, 'api', 'sha-aaa');
     const v2 = await pushImage(emu.url, authorization, 'api', 'sha-bbb');
 
+    const received = async () =>
+      (await (await fetch(`${emu.url}/_cendence/state`)).json()).ecr.blobBytesReceived;
+    const before = await received();
     const retag = await ecr.send(
       new PutImageCommand({ repositoryName: 'api', imageManifest: v1.manifest, imageTag: 'prod' }),
     );
     expect(retag.image?.imageId).toEqual({ imageDigest: v1.digest, imageTag: 'prod' });
+    expect(before).toBeGreaterThan(0);
+    expect(await received()).toBe(before); // a re-tag moves no blob bytes
     const again = ecr.send(
       new PutImageCommand({ repositoryName: 'api', imageManifest: v1.manifest, imageTag: 'prod' }),
     );

@@ -1,18 +1,31 @@
 // Throttling, injected 5xx, latency and dropped connections surface the way the real SDK expects:
 // typed (or base-class) exceptions with AWS's names, retried when AWS's errors would be.
+
+import {
+  DescribeClustersCommand,
+  ECSClient,
+  ECSServiceException,
+  ListClustersCommand,
+  RegisterTaskDefinitionCommand,
+} from '@aws-sdk/client-ecs';
+import {
+  DescribeTargetGroupsCommand,
+  ElasticLoadBalancingV2ServiceException,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { DescribeClustersCommand, ECSClient, ECSServiceException, ListClustersCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
-import { DescribeTargetGroupsCommand, ElasticLoadBalancingV2ServiceException } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { credentials, fargateTaskDef, type Harness, harness } from './helpers.js';
 
 describe('faults and throttling', () => {
   let h: Harness;
   afterEach(async () => h.stop());
 
-  it('throttles RegisterTaskDefinition after a burst of 20 with ECS\'s unmodeled ThrottlingException', async () => {
+  it("throttles RegisterTaskDefinition after a burst of 20 with ECS's unmodeled ThrottlingException", async () => {
     h = await harness({ throttling: true });
-    for (let i = 0; i < 20; i++) await h.ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('burst', 'web:v1')));
-    const err = (await h.ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('burst', 'web:v1'))).catch((e) => e)) as ECSServiceException;
+    for (let i = 0; i < 20; i++)
+      await h.ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('burst', 'web:v1')));
+    const err = (await h.ecs
+      .send(new RegisterTaskDefinitionCommand(fargateTaskDef('burst', 'web:v1')))
+      .catch((e) => e)) as ECSServiceException;
     expect(err).toBeInstanceOf(ECSServiceException);
     expect(err.name).toBe('ThrottlingException');
     expect(err.message).toBe('Rate exceeded');
@@ -31,7 +44,10 @@ describe('faults and throttling', () => {
     await ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('retry', 'web:v1')));
     const second = await ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('retry', 'web:v1')));
     expect(second.taskDefinition?.revision).toBe(2);
-    expect(h.emu.calls({ operation: 'RegisterTaskDefinition' }).filter((c) => c.error === 'ThrottlingException').length).toBeGreaterThanOrEqual(1);
+    expect(
+      h.emu.calls({ operation: 'RegisterTaskDefinition' }).filter((c) => c.error === 'ThrottlingException')
+        .length,
+    ).toBeGreaterThanOrEqual(1);
     ecs.destroy();
   });
 
@@ -45,7 +61,9 @@ describe('faults and throttling', () => {
 
     h.emu.fault({ service: 'ecs', operation: 'DescribeClusters', error: 'ServiceUnavailable', times: 2 });
     const retrying = new ECSClient({ endpoint: h.emu.url, region: 'us-east-1', credentials, maxAttempts: 3 });
-    await expect(retrying.send(new DescribeClustersCommand({}))).resolves.toMatchObject({ failures: [{ reason: 'MISSING' }] });
+    await expect(retrying.send(new DescribeClustersCommand({}))).resolves.toMatchObject({
+      failures: [{ reason: 'MISSING' }],
+    });
     retrying.destroy();
     const errors = h.emu.calls({ operation: 'DescribeClusters' }).map((c) => c.error ?? 'ok');
     expect(errors).toEqual(['InternalFailure', 'ServiceUnavailable', 'ServiceUnavailable', 'ok']);
@@ -54,7 +72,9 @@ describe('faults and throttling', () => {
   it('uses the query error shape for ELBv2 faults', async () => {
     h = await harness();
     h.emu.fault({ service: 'elbv2', error: 'ThrottlingException', times: 1 });
-    const err = (await h.elbv2.send(new DescribeTargetGroupsCommand({})).catch((e) => e)) as ElasticLoadBalancingV2ServiceException;
+    const err = (await h.elbv2
+      .send(new DescribeTargetGroupsCommand({}))
+      .catch((e) => e)) as ElasticLoadBalancingV2ServiceException;
     expect(err).toBeInstanceOf(ElasticLoadBalancingV2ServiceException);
     expect(err.name).toBe('Throttling');
     expect(err.message).toBe('Rate exceeded');
@@ -71,7 +91,11 @@ describe('faults and throttling', () => {
     const retrying = new ECSClient({ endpoint: h.emu.url, region: 'us-east-1', credentials, maxAttempts: 3 });
     await expect(retrying.send(new ListClustersCommand({}))).resolves.toMatchObject({ clusterArns: [] });
     retrying.destroy();
-    expect(h.emu.calls({ operation: 'ListClusters' }).map((c) => c.error ?? 'ok')).toEqual(['ConnectionDropped', 'ConnectionDropped', 'ok']);
+    expect(h.emu.calls({ operation: 'ListClusters' }).map((c) => c.error ?? 'ok')).toEqual([
+      'ConnectionDropped',
+      'ConnectionDropped',
+      'ok',
+    ]);
 
     h.emu.fault({ service: 'ecs', operation: 'ListClusters', latencyMs: 150, times: 1 });
     const start = Date.now();

@@ -16,9 +16,17 @@ export interface Harness {
   stop(): Promise<void>;
 }
 
-export async function harness(opts: EmulatorOptions = {}, clientOpts: { maxAttempts?: number } = {}): Promise<Harness> {
+export async function harness(
+  opts: EmulatorOptions = {},
+  clientOpts: { maxAttempts?: number } = {},
+): Promise<Harness> {
   const emu = await startEmulator({ throttling: false, ...opts });
-  const config = { endpoint: emu.url, region: emu.region, credentials, maxAttempts: clientOpts.maxAttempts ?? 1 };
+  const config = {
+    endpoint: emu.url,
+    region: emu.region,
+    credentials,
+    maxAttempts: clientOpts.maxAttempts ?? 1,
+  };
   const h = {
     emu,
     ecs: new ECSClient(config),
@@ -33,7 +41,11 @@ export async function harness(opts: EmulatorOptions = {}, clientOpts: { maxAttem
   return h;
 }
 
-export function fargateTaskDef(family: string, image: string, extra: Partial<RegisterTaskDefinitionCommandInput> = {}): RegisterTaskDefinitionCommandInput {
+export function fargateTaskDef(
+  family: string,
+  image: string,
+  extra: Partial<RegisterTaskDefinitionCommandInput> = {},
+): RegisterTaskDefinitionCommandInput {
   return {
     family,
     networkMode: 'awsvpc',
@@ -41,17 +53,28 @@ export function fargateTaskDef(family: string, image: string, extra: Partial<Reg
     cpu: '256',
     memory: '512',
     executionRoleArn: 'arn:aws:iam::123456789012:role/ecsTaskExecutionRole',
-    containerDefinitions: [{ name: 'web', image, essential: true, portMappings: [{ containerPort: 8080, protocol: 'tcp' }] }],
+    containerDefinitions: [
+      { name: 'web', image, essential: true, portMappings: [{ containerPort: 8080, protocol: 'tcp' }] },
+    ],
     ...extra,
   };
 }
 
 export const network = {
-  awsvpcConfiguration: { subnets: ['subnet-0emulator-a'], securityGroups: ['sg-0emulator'], assignPublicIp: 'DISABLED' as const },
+  awsvpcConfiguration: {
+    subnets: ['subnet-0emulator-a'],
+    securityGroups: ['sg-0emulator'],
+    assignPublicIp: 'DISABLED' as const,
+  },
 };
 
 /** Advances the virtual clock in steps until `done()` holds or `maxSeconds` pass; returns seconds used. */
-export async function advanceUntil(emu: Emulator, done: () => Promise<boolean>, maxSeconds = 1800, step = 5): Promise<number> {
+export async function advanceUntil(
+  emu: Emulator,
+  done: () => Promise<boolean>,
+  maxSeconds = 1800,
+  step = 5,
+): Promise<number> {
   for (let s = 0; s <= maxSeconds; s += step) {
     if (await done()) return s;
     await emu.advance(step);

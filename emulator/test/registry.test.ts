@@ -12,6 +12,8 @@ import {
   ECRClient,
 } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import type { EmulatorContext } from '../src/context.js';
+import { ecrStore } from '../src/ecr/index.js';
 import { type Emulator, startEmulator } from '../src/index.js';
 import {
   buildImage,
@@ -173,9 +175,42 @@ describe('registry API', () => {
     expect(page.headers.get('link')).toContain('last=b');
   });
 
+  it('honours injected faults on the registry under the ECR operation names', async () => {
+    const image = await buildImage(emu.url, authorization, 'web', 'faulty');
+    const inject = (fault: object) =>
+      fetch(`${emu.url}/_cendence/faults`, { method: 'POST', body: JSON.stringify(fault) });
+    await inject({ service: 'ecr', operation: 'PutImage', error: 'ServiceUnavailable', times: 1 });
+    const refused = await putManifest(emu.url, authorization, 'web', 'v1', image.manifest);
+    expect(refused.status).toBe(503);
+    expect((await refused.json()).errors[0].code).toBe('UNAVAILABLE');
+    expect((await putManifest(emu.url, authorization, 'web', 'v1', image.manifest)).status).toBe(201);
+
+    await inject({ service: 'ecr', operation: 'InitiateLayerUpload', drop: true, times: 1 });
+    await expect(
+      fetch(`${emu.url}/v2/web/blobs/uploads/`, { method: 'POST', headers: { authorization } }),
+    ).rejects.toThrow();
+    const calls = await (await fetch(`${emu.url}/_cendence/calls?service=ecr`)).json();
+    expect(
+      calls
+        .filter((c: { error?: string }) => c.error)
+        .map((c: { operation: string; error: string }) => [c.operation, c.error]),
+    ).toEqual([
+      ['PutImage', 'ServiceUnavailable'],
+      ['InitiateLayerUpload', 'ConnectionDropped'],
+    ]);
+  });
+
   it('keeps large blobs off the heap and still serves them intact', async () => {
     const big = Buffer.alloc(3 * 1024 * 1024, 7);
     const digest = await uploadBlob(emu.url, authorization, 'web', big);
+    const store = ecrStore({
+      clock: emu.clock,
+      region: emu.region,
+      accountId: emu.accountId,
+      host: emu.host,
+      world: emu.world,
+    } as EmulatorContext);
+    expect(store.blobs.onDisk(digest)).toBe(true);
     const back = Buffer.from(
       await (await fetch(`${emu.url}/v2/web/blobs/${digest}`, { headers: { authorization } })).arrayBuffer(),
     );
@@ -262,6 +297,16 @@ describe('docker against the registry', () => {
     const digest = /digest: (sha256:[a-f0-9]{64})/.exec(push.stdout)?.[1];
     expect(digest).toBeDefined();
 
+    const pushCalls = await (await fetch(`${emu.url}/_cendence/calls?service=ecr&mutates=true`)).json();
+    expect(new Set(pushCalls.map((c: { operation: string }) => c.operation))).toEqual(
+      new Set([
+        'CreateRepository',
+        'InitiateLayerUpload',
+        'UploadLayerPart',
+        'CompleteLayerUpload',
+        'PutImage',
+      ]),
+    );
     const got = await ecr.send(
       new BatchGetImageCommand({ repositoryName: 'docker/web', imageIds: [{ imageTag: 'v1' }] }),
     );
@@ -278,6 +323,22 @@ describe('docker against the registry', () => {
       new DescribeImagesCommand({ repositoryName: 'docker/web', imageIds: [{ imageTag: 'v1' }] }),
     );
     expect(described.imageDetails?.[0].lastRecordedPullTime).toBeInstanceOf(Date);
+  });
+
+  it('pulls an image seeded from a world file', async () => {
+    if (!dockerReady) return;
+    await fetch(`${emu.url}/_cendence/reset`, { method: 'POST' });
+    await emu.seed({ repositories: [{ name: 'docker/seeded', images: ['v1'] }] });
+    const { password } = await registryLogin(ecr);
+    expect((await login(password)).code).toBe(0);
+    const ref = `${host}/docker/seeded:v1`;
+    refs.push(ref);
+    const pull = await run('docker', ['pull', ref], { env });
+    expect({ code: pull.code, stderr: pull.stderr }).toEqual({ code: 0, stderr: '' });
+    const d = await ecr.send(
+      new DescribeImagesCommand({ repositoryName: 'docker/seeded', imageIds: [{ imageTag: 'v1' }] }),
+    );
+    expect(pull.stdout).toContain(`Digest: ${d.imageDetails?.[0].imageDigest}`);
   });
 
   it('refuses a login with a wrong token', async () => {
@@ -299,8 +360,18 @@ describe('docker against the registry', () => {
     await build(ref, 'first\n');
     expect((await run('docker', ['push', ref], { env })).code).toBe(0);
     await build(ref, 'second\n');
+    const since = Math.max(
+      0,
+      ...(await (await fetch(`${emu.url}/_cendence/calls`)).json()).map((c: { seq: number }) => c.seq),
+    );
     const again = await run('docker', ['push', ref], { env });
     expect(again.code).not.toBe(0);
+    // The refused push is in the call log the way CloudTrail shows ECR pushes.
+    const calls = await (await fetch(`${emu.url}/_cendence/calls?service=ecr&since=${since}`)).json();
+    expect(calls.find((c: { operation: string }) => c.operation === 'PutImage')).toMatchObject({
+      mutates: true,
+      error: 'ImageTagAlreadyExistsException',
+    });
     expect(again.stderr).toContain(
       "tag invalid: The image tag 'v1' already exists in the 'docker/frozen' repository and cannot be overwritten because the tag is immutable.",
     );

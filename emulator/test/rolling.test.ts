@@ -1,6 +1,6 @@
 // A rolling deployment driven through the real ECS client: tasks start, old ones drain, the deployment
 // reaches COMPLETED and the service events say so.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+
 import {
   CreateClusterCommand,
   CreateServiceCommand,
@@ -12,6 +12,7 @@ import {
   RegisterTaskDefinitionCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { advanceUntil, fargateTaskDef, type Harness, harness, network } from './helpers.js';
 
 describe('rolling deployment', () => {
@@ -42,7 +43,9 @@ describe('rolling deployment', () => {
 
     const v2 = await h.ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('web', 'web:v2')));
     expect(v2.taskDefinition?.revision).toBe(2);
-    const updated = await h.ecs.send(new UpdateServiceCommand({ cluster: 'main', service: 'web', taskDefinition: 'web:2' }));
+    const updated = await h.ecs.send(
+      new UpdateServiceCommand({ cluster: 'main', service: 'web', taskDefinition: 'web:2' }),
+    );
     const newId = updated.service?.deployments?.[0]?.id;
     expect(newId).toMatch(/^ecs-svc\/\d{19}$/);
     expect(updated.service?.deployments?.map((d) => d.status)).toEqual(['PRIMARY', 'ACTIVE']);
@@ -59,17 +62,28 @@ describe('rolling deployment', () => {
     });
     const done = await describe();
     expect(done?.taskDefinition).toBe(v2.taskDefinition?.taskDefinitionArn);
-    expect(done?.deployments?.[0]).toMatchObject({ id: newId, status: 'PRIMARY', runningCount: 2, desiredCount: 2 });
+    expect(done?.deployments?.[0]).toMatchObject({
+      id: newId,
+      status: 'PRIMARY',
+      runningCount: 2,
+      desiredCount: 2,
+    });
     expect(done?.deployments?.[0]?.rolloutStateReason).toBe(`ECS deployment ${newId} completed.`);
     expect(done?.runningCount).toBe(2);
-    const messages = done?.events?.map((e) => e.message) ?? [];
+    const messages = done?.events?.map((e) => e.message ?? '') ?? [];
     expect(messages[0]).toBe('(service web) has reached a steady state.');
     expect(messages[1]).toBe(`(service web) (deployment ${newId}) deployment completed.`);
-    expect(messages.some((m) => /^\(service web\) has started 2 tasks: \(task [0-9a-f]{32}\) \(task [0-9a-f]{32}\)\.$/.test(m))).toBe(true);
+    expect(
+      messages.some((m) =>
+        /^\(service web\) has started 2 tasks: \(task [0-9a-f]{32}\) \(task [0-9a-f]{32}\)\.$/.test(m),
+      ),
+    ).toBe(true);
     expect(done?.events?.[0]?.createdAt).toBeInstanceOf(Date);
 
     // The v1 tasks were stopped by the scheduler and stay describable.
-    const stopped = await h.ecs.send(new ListTasksCommand({ cluster: 'main', serviceName: 'web', desiredStatus: 'STOPPED' }));
+    const stopped = await h.ecs.send(
+      new ListTasksCommand({ cluster: 'main', serviceName: 'web', desiredStatus: 'STOPPED' }),
+    );
     expect(stopped.taskArns).toHaveLength(2);
     const tasks = await h.ecs.send(new DescribeTasksCommand({ cluster: 'main', tasks: stopped.taskArns }));
     for (const t of tasks.tasks ?? []) {
@@ -85,7 +99,11 @@ describe('rolling deployment', () => {
     const latest = list.serviceDeployments?.[0];
     expect(latest?.status).toBe('SUCCESSFUL');
     expect(latest?.serviceDeploymentArn).toBe(done?.currentServiceDeployment);
-    const sd = await h.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [latest?.serviceDeploymentArn as string] }));
+    const sd = await h.ecs.send(
+      new DescribeServiceDeploymentsCommand({
+        serviceDeploymentArns: [latest?.serviceDeploymentArn as string],
+      }),
+    );
     expect(sd.serviceDeployments?.[0]).toMatchObject({
       status: 'SUCCESSFUL',
       deploymentCircuitBreaker: { status: 'MONITORING_COMPLETE', failureCount: 0, threshold: 3 },

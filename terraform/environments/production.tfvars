@@ -17,8 +17,9 @@ fargate_on_demand_base = 1
 fargate_weight         = 1
 fargate_spot_weight    = 3
 
-alarm_email       = "oncall@example.com"
-enable_cloudfront = true
+alarm_email              = "oncall@example.com"
+enable_cloudfront        = true
+cloudfront_origin_domain = "origin.transcendence.example.com"
 
 github_oidc = {
   repository  = "transcendence-org/cendence"

@@ -1,8 +1,9 @@
 // Reading Terraform without Terraform: files parsed one by one with HashiCorp's HCL parser (@cdktf/hcl2json,
-// wasm), references found by a small lexer over the expression text, and a tiny evaluator for the subset of
-// expressions the trust policies use (templates, var./local. traversals, ==, !=, &&, ||, !, ?:, a few
-// functions, and variable type defaults from optional()). Anything outside that subset throws rather than
-// guessing. Comment directives (checkov:skip, trivy:ignore) come from the raw text: the parser drops comments.
+// wasm), references found by a small lexer over the expression text, and a small evaluator for the subset of
+// expressions the trust policies and variable validations use (templates, var./local. traversals, operators,
+// ?:, [for … in … : … if …], can() and a few pure functions, variable type defaults from optional()).
+// Anything outside that subset throws rather than guessing; resource attributes are never evaluated.
+// Comment directives (checkov:skip, trivy:ignore) come from the raw text: the parser drops comments.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from '@cdktf/hcl2json';
@@ -29,7 +30,7 @@ export interface ParseProblem {
 export function parseProblems(error: unknown): ParseProblem[] {
   const text = error instanceof Error ? error.message : String(error);
   const problems: ParseProblem[] = [];
-  const pattern = /([^\s[\]]+):(\d+),(\d+)-(?:\d+,)?\d+: ([^]*?)(?=\s[^\s[\]]+:\d+,\d+-|\]$|$)/g;
+  const pattern = /([^\s[\]]+):(\d+),(\d+)-(?:\d+,)?\d+: ([\s\S]*?)(?=\s[^\s[\]]+:\d+,\d+-|\]$|$)/g;
   for (const m of text.matchAll(pattern)) {
     problems.push({ file: m[1], line: Number(m[2]), column: Number(m[3]), message: m[4].trim() });
   }
@@ -79,13 +80,17 @@ export async function loadModule(dir: string): Promise<TfModule> {
     data: new Map(),
   };
   const add = (map: Map<string, Block>, key: string, file: string, body: Json) => {
-    if (map.has(key)) throw new Error(`${file}: duplicate declaration ${key} (also in ${map.get(key)?.file})`);
+    if (map.has(key))
+      throw new Error(`${file}: duplicate declaration ${key} (also in ${map.get(key)?.file})`);
     map.set(key, { file, body });
   };
   for (const f of files) {
-    for (const [name, blocks] of Object.entries<Json[]>(f.json.variable ?? {})) add(mod.variables, name, f.name, blocks[0]);
-    for (const [name, blocks] of Object.entries<Json[]>(f.json.output ?? {})) add(mod.outputs, name, f.name, blocks[0]);
-    for (const [name, blocks] of Object.entries<Json[]>(f.json.module ?? {})) add(mod.modules, name, f.name, blocks[0]);
+    for (const [name, blocks] of Object.entries<Json[]>(f.json.variable ?? {}))
+      add(mod.variables, name, f.name, blocks[0]);
+    for (const [name, blocks] of Object.entries<Json[]>(f.json.output ?? {}))
+      add(mod.outputs, name, f.name, blocks[0]);
+    for (const [name, blocks] of Object.entries<Json[]>(f.json.module ?? {}))
+      add(mod.modules, name, f.name, blocks[0]);
     for (const kind of ['resource', 'data'] as const) {
       for (const [type, byName] of Object.entries<Record<string, Json[]>>(f.json[kind] ?? {})) {
         for (const [name, blocks] of Object.entries(byName)) {
@@ -105,7 +110,9 @@ export async function loadModule(dir: string): Promise<TfModule> {
 
 /** Resources (or data sources) of one type, by name. */
 export function ofType(map: Map<string, Block>, type: string): [string, Json][] {
-  return [...map.entries()].filter(([key]) => key.startsWith(`${type}.`)).map(([key, b]) => [key.slice(type.length + 1), b.body]);
+  return [...map.entries()]
+    .filter(([key]) => key.startsWith(`${type}.`))
+    .map(([key, b]) => [key.slice(type.length + 1), b.body]);
 }
 
 export function resource(mod: TfModule, address: string): Json {
@@ -124,7 +131,8 @@ export function dataSource(mod: TfModule, address: string): Json {
 export function* strings(value: Json, path = ''): Generator<[string, string]> {
   if (typeof value === 'string') yield [path, value];
   else if (Array.isArray(value)) for (const [i, v] of value.entries()) yield* strings(v, `${path}[${i}]`);
-  else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) yield* strings(v, path ? `${path}.${k}` : k);
+  else if (value && typeof value === 'object')
+    for (const [k, v] of Object.entries(value)) yield* strings(v, path ? `${path}.${k}` : k);
 }
 
 /** Unwraps "${expr}" to "expr" (a whole-string interpolation), else undefined. */
@@ -207,7 +215,35 @@ type Token =
   | { t: 'str'; v: string }
   | { t: 'op'; v: string };
 
-const OPERATORS = ['==', '!=', '&&', '||', '=>', '<=', '>=', '...', '?', ':', '.', ',', '[', ']', '(', ')', '{', '}', '=', '!', '<', '>', '+', '-', '*', '/', '%'];
+const OPERATORS = [
+  '==',
+  '!=',
+  '&&',
+  '||',
+  '=>',
+  '<=',
+  '>=',
+  '...',
+  '?',
+  ':',
+  '.',
+  ',',
+  '[',
+  ']',
+  '(',
+  ')',
+  '{',
+  '}',
+  '=',
+  '!',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+];
 
 function tokenize(code: string): Token[] {
   const tokens: Token[] = [];
@@ -279,7 +315,11 @@ function codeReferences(code: string, outerBound: ReadonlySet<string>): string[]
     if (prev?.t === 'op' && prev.v === '.') continue; // an attribute, not a root
     if (next?.t === 'op' && (next.v === '(' || next.v === '=')) continue; // a function call or an object key
     const segments = [tok.v];
-    for (let j = i + 1; tokens[j]?.t === 'op' && tokens[j].v === '.' && tokens[j + 1]?.t === 'ident'; j += 2) {
+    for (
+      let j = i + 1;
+      tokens[j]?.t === 'op' && tokens[j].v === '.' && tokens[j + 1]?.t === 'ident';
+      j += 2
+    ) {
       segments.push(tokens[j + 1].v as string);
     }
     refs.push(segments.slice(0, segments[0] === 'data' ? 3 : 2).join('.'));
@@ -300,7 +340,8 @@ export interface Scope {
 /** An IPv4 CIDR check standing in for cidrhost(prefix, 0), which fails on anything else. */
 function cidrhost(prefix: string, host: number): string {
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(prefix);
-  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32) throw new Error(`invalid CIDR ${prefix}`);
+  if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) > 32)
+    throw new Error(`invalid CIDR ${prefix}`);
   return host === 0 ? m.slice(1, 5).join('.') : fail(`cidrhost(_, ${host}) is not modelled`);
 }
 
@@ -312,6 +353,7 @@ const FUNCTIONS: Record<string, (...args: Json[]) => Json> = {
   alltrue: (list: Json[]) => list.every(Boolean),
   anytrue: (list: Json[]) => list.some(Boolean),
   cidrhost,
+  concat: (...lists: Json[][]) => lists.flat(1),
   contains: (list: Json[], v: Json) => list.some((x) => deepEqual(x, v)),
   distinct: (list: Json[]) => list.filter((x, i) => list.findIndex((y) => deepEqual(x, y)) === i),
   endswith: (s: string, suffix: string) => s.endsWith(suffix),
@@ -327,10 +369,14 @@ const FUNCTIONS: Record<string, (...args: Json[]) => Json> = {
   split: (sep: string, s: string) => s.split(sep),
   startswith: (s: string, prefix: string) => s.startsWith(prefix),
   strcontains: (s: string, sub: string) => s.includes(sub),
+  toset: (list: Json[]) => [...new Set(list.map((x) => JSON.stringify(x)))].sort().map((x) => JSON.parse(x)),
   tonumber: (v: Json) => (Number.isNaN(Number(v)) ? fail(`not a number: ${v}`) : Number(v)),
   trimprefix: (s: string, prefix: string) => (s.startsWith(prefix) ? s.slice(prefix.length) : s),
   upper: (s: string) => s.toUpperCase(),
-  values: (obj: Json) => Object.keys(obj).sort().map((k) => obj[k]),
+  values: (obj: Json) =>
+    Object.keys(obj)
+      .sort()
+      .map((k) => obj[k]),
 };
 
 /** Evaluates a value as hcl2json returns it (a literal, a template, or nested lists/objects of those). */
@@ -550,7 +596,11 @@ class Parser {
     const collection = this.expression();
     this.expectOp(':');
     const body = this.deferred('if');
-    const condition = this.peekIdent('if') ? (this.i++, this.deferred()) : () => true;
+    let condition: (bindings?: Record<string, Json>) => Json = () => true;
+    if (this.peekIdent('if')) {
+      this.i++;
+      condition = this.deferred();
+    }
     this.expectOp(']');
     const entries: [Json, Json][] = Array.isArray(collection)
       ? collection.map((v, i) => [i, v])
@@ -752,7 +802,14 @@ export function directives(file: TfFile): Directive[] {
   lines.forEach((line, index) => {
     const checkov = /#\s*checkov:skip=([A-Z0-9_]+)(?::\s*(.*))?$/.exec(line);
     if (checkov) {
-      found.push({ file: file.name, line: index + 1, tool: 'checkov', id: checkov[1], reason: (checkov[2] ?? '').trim(), block: owner[index] });
+      found.push({
+        file: file.name,
+        line: index + 1,
+        tool: 'checkov',
+        id: checkov[1],
+        reason: (checkov[2] ?? '').trim(),
+        block: owner[index],
+      });
     }
     const trivy = /#\s*trivy:ignore:([A-Z0-9-]+)\s*(.*)$/.exec(line);
     if (trivy) {
@@ -760,7 +817,9 @@ export function directives(file: TfFile): Directive[] {
       while (next < lines.length && lines[next].trimStart().startsWith('#')) next++;
       const start = BLOCK_START.exec(lines[next] ?? '');
       const above = lines[index - 1]?.trim() ?? '';
-      const reason = trivy[2].trim() || (above.startsWith('#') && !/(checkov|trivy):/.test(above) ? above.replace(/^#+\s*/, '') : '');
+      const reason =
+        trivy[2].trim() ||
+        (above.startsWith('#') && !/(checkov|trivy):/.test(above) ? above.replace(/^#+\s*/, '') : '');
       found.push({
         file: file.name,
         line: index + 1,

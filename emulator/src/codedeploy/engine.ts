@@ -129,12 +129,18 @@ export class CodeDeployEngine {
       try {
         this.advance(d);
       } catch (e) {
-        // A world change under the deployment (service deleted, listener gone) fails it like AWS would.
-        this.fail(
-          d,
-          'ECS_UPDATE_ERROR',
-          `The ECS service cannot be updated due to an unexpected error: ${(e as Error).message}`,
-        );
+        // A world change under the deployment (service deleted, listener gone) fails it like AWS
+        // would; if even the cleanup fails, the deployment still ends rather than break the clock.
+        if (TERMINAL.includes(d.status)) continue;
+        try {
+          this.fail(
+            d,
+            'ECS_UPDATE_ERROR',
+            `The ECS service cannot be updated due to an unexpected error: ${(e as Error).message}`,
+          );
+        } catch {
+          this.finish(d, 'Failed', { code: 'INTERNAL_ERROR', message: (e as Error).message });
+        }
       }
     }
   }

@@ -18,7 +18,12 @@ function parse(body: string): unknown {
 }
 
 export function controlRoutes(emu: EmulatorInternals) {
-  return async function control(req: http.IncomingMessage, res: http.ServerResponse, url: URL, body: string): Promise<void> {
+  return async function control(
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    url: URL,
+    body: string,
+  ): Promise<void> {
     const route = `${req.method} ${url.pathname.replace(/\/+$/, '')}`;
     try {
       const input = parse(body) as Record<string, unknown>;
@@ -47,7 +52,11 @@ export function controlRoutes(emu: EmulatorInternals) {
           return json(res, 200, { ok: true });
         case 'POST /_cendence/faults': {
           const specs = (Array.isArray(input) ? input : [input]) as FaultSpec[];
-          return json(res, 200, specs.map((s) => emu.faults.add(s)));
+          return json(
+            res,
+            200,
+            specs.map((s) => emu.faults.add(s)),
+          );
         }
         case 'GET /_cendence/faults':
           return json(res, 200, emu.faults.list());
@@ -56,7 +65,11 @@ export function controlRoutes(emu: EmulatorInternals) {
           return json(res, 200, { ok: true });
         case 'POST /_cendence/behaviors': {
           const specs = (Array.isArray(input) ? input : [input]) as BehaviorSpec[];
-          return json(res, 200, specs.map((s) => emu.world().behaviors.add(s)));
+          return json(
+            res,
+            200,
+            specs.map((s) => emu.world().behaviors.add(s)),
+          );
         }
         case 'GET /_cendence/behaviors':
           return json(res, 200, emu.world().behaviors.list());
@@ -68,7 +81,10 @@ export function controlRoutes(emu: EmulatorInternals) {
         case 'POST /_cendence/clock/advance': {
           const seconds = Number(input.seconds);
           if (!(seconds >= 0)) return json(res, 400, { error: '"seconds" must be a number >= 0' });
-          if (emu.clock.mode !== 'virtual') return json(res, 400, { error: 'the clock is real: start the emulator with --clock virtual to advance it' });
+          if (emu.clock.mode !== 'virtual')
+            return json(res, 400, {
+              error: 'the clock is real: start the emulator with --clock virtual to advance it',
+            });
           await emu.clock.advance(seconds);
           return json(res, 200, clockInfo(emu));
         }

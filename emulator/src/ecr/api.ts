@@ -7,6 +7,7 @@ import {
   type EcrStore,
   type Image,
   PushRefused,
+  REFUSAL_API_CODES,
   type Repository,
   TAG_MUTABILITIES,
   type TagMutability,
@@ -350,15 +351,11 @@ export function createEcrApi(storeOf: (ctx: HandlerContext) => EcrStore): Servic
         };
       } catch (e) {
         if (!(e instanceof PushRefused)) throw e;
-        const code = {
-          TAG_IMMUTABLE: 'ImageTagAlreadyExistsException',
-          IMAGE_EXISTS: 'ImageAlreadyExistsException',
-          BLOB_UNKNOWN: 'LayersNotFoundException',
-          REFERENCED_IMAGE_UNKNOWN: 'ReferencedImagesNotFoundException',
-          MANIFEST_INVALID: 'InvalidParameterException',
-          DIGEST_MISMATCH: 'ImageDigestDoesNotMatchException',
-        }[e.reason];
-        throw new AwsError(code, e.message);
+        const message =
+          e.reason === 'MANIFEST_INVALID'
+            ? `Invalid parameter at 'imageManifest' failed to satisfy constraint: '${e.message}'`
+            : e.message;
+        throw new AwsError(REFUSAL_API_CODES[e.reason], message);
       }
     },
 

@@ -53,6 +53,11 @@ export class BlobStore {
     return this.blobs.has(digest);
   }
 
+  /** Whether a blob was spilled to the temp dir rather than kept in memory. */
+  onDisk(digest: string): boolean {
+    return this.blobs.get(digest)?.file !== undefined;
+  }
+
   size(digest: string): number | undefined {
     return this.blobs.get(digest)?.size;
   }

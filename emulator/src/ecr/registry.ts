@@ -3,10 +3,18 @@
 // 127.0.0.1:<port>/<repo>:<tag> work. Basic auth only (as ECR), blobs checked by sha256, manifests
 // stored through EcrStore.putManifest so pushed images show up in the ECR API and immutable tags hold.
 import type http from 'node:http';
+import type { EmulatorContext } from '../context.js';
+import type { FaultError } from '../faults.js';
 import type { HandlerContext, RawRoute } from '../types.js';
 import { DigestMismatchError } from './blobs.js';
 import { accepts, isDigest } from './manifest.js';
-import { type EcrStore, PushRefused, type RegistryToken, type Repository } from './store.js';
+import {
+  type EcrStore,
+  PushRefused,
+  REFUSAL_API_CODES,
+  type RegistryToken,
+  type Repository,
+} from './store.js';
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
@@ -18,9 +26,76 @@ class RegistryError extends Error {
     readonly code: string,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** The ECR API error code the call log shows, when it differs from the registry's. */
+    readonly apiCode?: string,
   ) {
     super(message);
   }
+}
+
+/**
+ * The ECR API operation a registry request counts as (ECR logs docker pushes and pulls to CloudTrail
+ * under these names), so GET /_cendence/calls shows a push as mutating calls. Undefined: not logged.
+ */
+function operationOf(method: string, pathname: string): string | undefined {
+  const m = ROUTE_RE.exec(pathname);
+  if (!m) return undefined;
+  const [, , kind, , blobDigest, manifestRef] = m;
+  if (kind.startsWith('blobs/uploads')) {
+    return { POST: 'InitiateLayerUpload', PATCH: 'UploadLayerPart', PUT: 'CompleteLayerUpload' }[method];
+  }
+  if (blobDigest !== undefined)
+    return { HEAD: 'BatchCheckLayerAvailability', GET: 'GetDownloadUrlForLayer' }[method];
+  if (manifestRef !== undefined)
+    return { PUT: 'PutImage', GET: 'BatchGetImage', HEAD: 'BatchGetImage' }[method];
+  return undefined;
+}
+
+function recordCall(
+  ctx: HandlerContext | undefined,
+  req: http.IncomingMessage,
+  url: URL,
+  error?: RegistryError,
+): void {
+  const calls = (ctx as EmulatorContext | undefined)?.calls;
+  const operation = operationOf(req.method ?? 'GET', url.pathname);
+  if (!calls || !ctx || !operation) return;
+  calls.record({
+    service: 'ecr',
+    operation,
+    time: new Date(ctx.clock.now()).toISOString(),
+    wallMs: Date.now(),
+    error: error && (error.apiCode ?? error.code),
+    accessKeyId: ctx.accessKeyId,
+  });
+}
+
+/** Registry answers for the injectable faults (POST /_cendence/faults), as ECR's registry words them. */
+const FAULT_ANSWERS: Record<FaultError, [number, string, string]> = {
+  ThrottlingException: [429, 'TOOMANYREQUESTS', 'Rate exceeded'],
+  InternalFailure: [500, 'UNKNOWN', 'An internal error occurred (injected fault).'],
+  ServiceUnavailable: [503, 'UNAVAILABLE', 'Service Unavailable (injected fault).'],
+};
+
+/**
+ * Applies an injected fault matching the request's ECR operation (service "ecr"): latency, a dropped
+ * connection (returns true: nothing more to do), or an error thrown as a RegistryError.
+ */
+async function injectFault(ctx: HandlerContext, req: http.IncomingMessage, url: URL): Promise<boolean> {
+  const operation = operationOf(req.method ?? 'GET', url.pathname);
+  const fault = operation && (ctx as EmulatorContext).faults?.take('ecr', operation);
+  if (!fault) return false;
+  if (fault.latencyMs) await new Promise((r) => setTimeout(r, fault.latencyMs));
+  if (fault.drop) {
+    recordCall(ctx, req, url, new RegistryError(0, 'ConnectionDropped', 'dropped'));
+    req.socket.destroy();
+    return true;
+  }
+  if (fault.error) {
+    const [status, code, message] = FAULT_ANSWERS[fault.error];
+    throw new RegistryError(status, code, message, {}, fault.error);
+  }
+  return false;
 }
 
 function send(
@@ -50,13 +125,16 @@ export function createRegistryRoute(storeOf: (ctx: HandlerContext) => EcrStore):
     if (url.pathname !== '/v2' && !url.pathname.startsWith('/v2/')) return false;
     try {
       if (!ctx) throw new Error('the registry route needs the emulator context');
+      if (await injectFault(ctx, req, url)) return true;
       await serve(storeOf(ctx), ctx, req, res, url);
+      recordCall(ctx, req, url);
     } catch (e) {
+      const err =
+        e instanceof RegistryError
+          ? e
+          : new RegistryError(500, 'UNKNOWN', `internal error: ${(e as Error).message}`);
+      recordCall(ctx, req, url, err);
       if (!res.headersSent) {
-        const err =
-          e instanceof RegistryError
-            ? e
-            : new RegistryError(500, 'UNKNOWN', `internal error: ${(e as Error).message}`);
         const body = JSON.stringify({ errors: [{ code: err.code, message: err.message, detail: {} }] });
         send(
           res,
@@ -277,15 +355,15 @@ async function manifest(
       });
     } catch (e) {
       if (!(e instanceof PushRefused)) throw e;
-      const [status, code] = {
-        TAG_IMMUTABLE: [400, 'TAG_INVALID'],
-        IMAGE_EXISTS: [400, 'TAG_INVALID'],
-        BLOB_UNKNOWN: [400, 'MANIFEST_BLOB_UNKNOWN'],
-        REFERENCED_IMAGE_UNKNOWN: [400, 'MANIFEST_BLOB_UNKNOWN'],
-        MANIFEST_INVALID: [400, 'MANIFEST_INVALID'],
-        DIGEST_MISMATCH: [400, 'DIGEST_INVALID'],
-      }[e.reason] as [number, string];
-      throw new RegistryError(status, code, e.message);
+      const code = {
+        TAG_IMMUTABLE: 'TAG_INVALID',
+        IMAGE_EXISTS: 'TAG_INVALID',
+        BLOB_UNKNOWN: 'MANIFEST_BLOB_UNKNOWN',
+        REFERENCED_IMAGE_UNKNOWN: 'MANIFEST_BLOB_UNKNOWN',
+        MANIFEST_INVALID: 'MANIFEST_INVALID',
+        DIGEST_MISMATCH: 'DIGEST_INVALID',
+      }[e.reason];
+      throw new RegistryError(400, code, e.message, {}, REFUSAL_API_CODES[e.reason]);
     }
   }
   if (req.method !== 'GET' && req.method !== 'HEAD') {

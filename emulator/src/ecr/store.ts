@@ -75,6 +75,16 @@ export type PushRefusal =
   | 'DIGEST_MISMATCH'
   | 'REFERENCED_IMAGE_UNKNOWN';
 
+/** The ECR API exception for each refusal (PutImage's, and what CloudTrail would log for a docker push). */
+export const REFUSAL_API_CODES: Record<PushRefusal, string> = {
+  TAG_IMMUTABLE: 'ImageTagAlreadyExistsException',
+  IMAGE_EXISTS: 'ImageAlreadyExistsException',
+  BLOB_UNKNOWN: 'LayersNotFoundException',
+  REFERENCED_IMAGE_UNKNOWN: 'ReferencedImagesNotFoundException',
+  MANIFEST_INVALID: 'InvalidParameterException',
+  DIGEST_MISMATCH: 'ImageDigestDoesNotMatchException',
+};
+
 export class PushRefused extends Error {
   constructor(
     readonly reason: PushRefusal,
@@ -98,9 +108,12 @@ export class EcrStore {
     this.blobs.clear();
   }
 
-  /** What GET /_cendence/state shows: repositories with their settings, tags and image digests. */
+  /**
+   * What GET /_cendence/state shows: repositories with their settings, tags and image digests, and the
+   * blob bytes the registry received and served (a re-tag moves none).
+   */
   snapshot(): unknown {
-    return [...this.repositories.values()].map((r) => ({
+    const repositories = [...this.repositories.values()].map((r) => ({
       name: r.name,
       uri: r.uri,
       imageTagMutability: r.mutability,
@@ -113,6 +126,11 @@ export class EcrStore {
         pushedAt: new Date(img.pushedAt).toISOString(),
       })),
     }));
+    return {
+      repositories,
+      blobBytesReceived: this.blobs.stats.bytesReceived,
+      blobBytesServed: this.blobs.stats.bytesServed,
+    };
   }
 
   // ---- repositories ----

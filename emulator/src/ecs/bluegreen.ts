@@ -14,7 +14,15 @@ import {
   tasksByDeployment,
 } from './deployments.js';
 import { CIRCUIT_BREAKER_REASON, events } from './events.js';
-import type { Deployment, LoadBalancerRef, Service } from './model.js';
+import { hooksAt, runHooks } from './hooks.js';
+import {
+  type Deployment,
+  type DeploymentConfiguration,
+  LIFECYCLE_STAGES,
+  type LifecycleStage,
+  type LoadBalancerRef,
+  type Service,
+} from './model.js';
 import type { EcsState } from './state.js';
 
 export function isBlueGreen(svc: Service): boolean {
@@ -27,12 +35,20 @@ export function isBlueGreen(svc: Service): boolean {
 }
 
 function advancedLb(svc: Service): LoadBalancerRef & { targetGroupArn: string } {
-  return svc.loadBalancers.find((lb) => lb.advancedConfiguration?.alternateTargetGroupArn) as LoadBalancerRef & {
+  return svc.loadBalancers.find(
+    (lb) => lb.advancedConfiguration?.alternateTargetGroupArn,
+  ) as LoadBalancerRef & {
     targetGroupArn: string;
   };
 }
 
-function setTraffic(ecs: EcsState, svc: Service, rule: string | undefined, blueTg: string, greenTg: string, greenPercent: number): void {
+function setTraffic(
+  ecs: EcsState,
+  rule: string | undefined,
+  blueTg: string,
+  greenTg: string,
+  greenPercent: number,
+): void {
   if (!rule) return;
   const g = Math.round(greenPercent);
   ecs.world.elbv2.setForwardWeights(rule, [
@@ -48,8 +64,17 @@ export function reconcileBlueGreen(ecs: EcsState, svc: Service, now: number): vo
   const adv = lb.advancedConfiguration ?? {};
   const live = svc.sim.liveTargetGroupArn ?? lb.targetGroupArn;
   svc.sim.liveTargetGroupArn = live;
-  const blues = svc.deployments.slice(1).filter((d) => !d.sim.frozen);
   const other = live === lb.targetGroupArn ? (adv.alternateTargetGroupArn as string) : lb.targetGroupArn;
+  // A newer deployment supersedes one still in progress: its green side goes, traffic returns to blue.
+  for (const d of svc.deployments.slice(1)) {
+    if (d.rolloutState !== 'IN_PROGRESS' || d.sim.frozen) continue;
+    d.sim.frozen = true;
+    d.status = 'ACTIVE';
+    setTraffic(ecs, adv.productionListenerRule, live, other, 0);
+    setTraffic(ecs, adv.testListenerRule, live, other, 0);
+    stopForScaling(ecs, svc, tasksByDeployment(ecs, svc).get(d.id)?.active ?? [], green.id);
+  }
+  const blues = svc.deployments.slice(1).filter((d) => !d.sim.frozen);
   green.sim.targetGroupArn ??= blues.length ? other : live;
   const greenTg = green.sim.targetGroupArn;
   const groups = tasksByDeployment(ecs, svc);
@@ -59,7 +84,12 @@ export function reconcileBlueGreen(ecs: EcsState, svc: Service, now: number): vo
   const cfg = svc.deploymentConfiguration;
 
   // Keep the primary at its desired count (replacing failed tasks) unless it is frozen.
-  if (!green.sim.frozen && mine.active.length < desired) launch(ecs, svc, green, desired - mine.active.length, greenTg);
+  const beforeScaleUp =
+    green.rolloutState === 'IN_PROGRESS' &&
+    blues.length > 0 &&
+    (green.sim.stage ?? firstStage(cfg)) === 'PRE_SCALE_UP';
+  if (!green.sim.frozen && !beforeScaleUp && mine.active.length < desired)
+    launch(ecs, svc, green, desired - mine.active.length, greenTg);
   if (mine.active.length > desired) {
     stopForScaling(ecs, svc, mine.active.slice(0, mine.active.length - desired), green.id);
   }
@@ -105,62 +135,120 @@ export function reconcileBlueGreen(ecs: EcsState, svc: Service, now: number): vo
   // The first deployment of a service has no blue side: it completes once healthy.
   if (blues.length === 0 && svc.deployments.length === 1) {
     if (mine.healthy.length >= desired) {
-      setTraffic(ecs, svc, adv.productionListenerRule, other, live, 0);
+      setTraffic(ecs, adv.productionListenerRule, other, live, 0);
       completeDeployment(ecs, svc, green);
       markSteady(ecs, svc, mine);
     }
     return;
   }
   const blueTg = live;
-  const stage = green.sim.stage ?? 'SCALE_UP';
-  const enter = (next: typeof stage, until = now) => {
+  const stage = green.sim.stage ?? firstStage(cfg);
+  green.sim.stage = stage;
+  const enter = (next: LifecycleStage) => {
     green.sim.stage = next;
-    green.sim.stageUntil = until;
+    green.sim.stageUntil = next === 'BAKE_TIME' ? now + (cfg.bakeTimeInMinutes ?? 0) * 60_000 : now;
     sd.lifecycleStage = next;
     sd.updatedAt = now;
+    if (next === 'CLEAN_UP') {
+      for (const b of blues) stopForScaling(ecs, svc, groups.get(b.id)?.active ?? [], green.id);
+    }
   };
+
+  // Each stage: its work, then its lifecycle hooks, then the next stage that applies.
+  let workDone: boolean;
   switch (stage) {
     case 'SCALE_UP':
-      green.sim.stage = 'SCALE_UP';
-      if (mine.healthy.length >= desired) enter(adv.testListenerRule ? 'TEST_TRAFFIC_SHIFT' : 'PRODUCTION_TRAFFIC_SHIFT');
-      return;
+      workDone = mine.healthy.length >= desired;
+      break;
     case 'TEST_TRAFFIC_SHIFT':
-      setTraffic(ecs, svc, adv.testListenerRule, blueTg, greenTg, 100);
-      ecs.event(svc, events.trafficShifted(svc.serviceName, green.id, 100, 'test'));
-      enter('PRODUCTION_TRAFFIC_SHIFT');
-      return;
-    case 'PRODUCTION_TRAFFIC_SHIFT': {
-      if (now < (green.sim.stageUntil ?? now)) return;
-      const current = green.sim.trafficPercent ?? 0;
-      const strategy = cfg.strategy ?? 'BLUE_GREEN';
-      let next = 100;
-      let wait = 0;
-      if (strategy === 'CANARY' && current === 0) {
-        next = cfg.canaryConfiguration?.canaryPercent ?? 5;
-        wait = cfg.canaryConfiguration?.canaryBakeTimeInMinutes ?? 10;
-      } else if (strategy === 'LINEAR') {
-        next = Math.min(100, current + (cfg.linearConfiguration?.stepPercent ?? 10));
-        wait = next < 100 ? (cfg.linearConfiguration?.stepBakeTimeInMinutes ?? 6) : 0;
+      if (!green.sim.testShifted && adv.testListenerRule) {
+        setTraffic(ecs, adv.testListenerRule, blueTg, greenTg, 100);
+        ecs.event(svc, events.trafficShifted(svc.serviceName, green.id, 100, 'test'));
       }
-      green.sim.trafficPercent = next;
-      setTraffic(ecs, svc, adv.productionListenerRule, blueTg, greenTg, next);
-      ecs.event(svc, events.trafficShifted(svc.serviceName, green.id, next, 'production'));
-      if (next >= 100) enter('BAKE_TIME', now + (cfg.bakeTimeInMinutes ?? 0) * 60_000);
-      else green.sim.stageUntil = now + wait * 60_000;
-      return;
-    }
+      green.sim.testShifted = true;
+      workDone = true;
+      break;
+    case 'PRODUCTION_TRAFFIC_SHIFT':
+      workDone = shiftProduction(ecs, svc, green, blueTg, greenTg, now);
+      break;
     case 'BAKE_TIME':
-      if (now < (green.sim.stageUntil ?? now)) return;
-      enter('CLEAN_UP');
-      for (const b of blues) stopForScaling(ecs, svc, groups.get(b.id)?.active ?? [], green.id);
-      return;
+      workDone = now >= (green.sim.stageUntil ?? now);
+      break;
     case 'CLEAN_UP':
       if (svc.deployments.length > 1) return;
       svc.sim.liveTargetGroupArn = greenTg;
       completeDeployment(ecs, svc, green);
       markSteady(ecs, svc, mine);
       return;
+    default:
+      workDone = true; // PRE_/POST_ stages exist for their hooks
   }
+  if (!workDone) return;
+  const hooks = runHooks(sd, stage, now);
+  if (hooks === 'waiting') return;
+  if (hooks === 'rollback') {
+    rollBackBlueGreen(ecs, svc, green, `Service deployment rolled back by a lifecycle hook at ${stage}.`);
+    return;
+  }
+  enter(nextStage(cfg, stage, Boolean(adv.testListenerRule)));
+}
+
+/** The stages a deployment goes through: hook-only stages only when a hook runs there. */
+const ALWAYS: LifecycleStage[] = ['SCALE_UP', 'PRODUCTION_TRAFFIC_SHIFT', 'BAKE_TIME', 'CLEAN_UP'];
+
+function applies(cfg: DeploymentConfiguration, stage: LifecycleStage, hasTestRule: boolean): boolean {
+  if (ALWAYS.includes(stage)) return true;
+  if (stage === 'TEST_TRAFFIC_SHIFT' && hasTestRule) return true;
+  return hooksAt(cfg, stage).length > 0;
+}
+
+export function firstStage(cfg: DeploymentConfiguration): LifecycleStage {
+  return hooksAt(cfg, 'PRE_SCALE_UP').length > 0 ? 'PRE_SCALE_UP' : 'SCALE_UP';
+}
+
+function nextStage(
+  cfg: DeploymentConfiguration,
+  stage: LifecycleStage,
+  hasTestRule: boolean,
+): LifecycleStage {
+  const order = LIFECYCLE_STAGES.slice(LIFECYCLE_STAGES.indexOf(stage) + 1);
+  return order.find((s) => applies(cfg, s, hasTestRule)) ?? 'CLEAN_UP';
+}
+
+/** One production traffic step when due (all at once, linear steps, or canary then the rest). */
+function shiftProduction(
+  ecs: EcsState,
+  svc: Service,
+  green: Deployment,
+  blueTg: string,
+  greenTg: string,
+  now: number,
+): boolean {
+  const current = green.sim.trafficPercent ?? 0;
+  if (current >= 100) return true;
+  if (now < (green.sim.stageUntil ?? now)) return false;
+  const cfg = svc.deploymentConfiguration;
+  const strategy = cfg.strategy ?? 'BLUE_GREEN';
+  let next = 100;
+  let waitMinutes = 0;
+  if (strategy === 'CANARY' && current === 0) {
+    next = cfg.canaryConfiguration?.canaryPercent ?? 5;
+    waitMinutes = cfg.canaryConfiguration?.canaryBakeTimeInMinutes ?? 10;
+  } else if (strategy === 'LINEAR') {
+    next = Math.min(100, current + (cfg.linearConfiguration?.stepPercent ?? 10));
+    waitMinutes = cfg.linearConfiguration?.stepBakeTimeInMinutes ?? 6;
+  }
+  green.sim.trafficPercent = next;
+  green.sim.stageUntil = now + waitMinutes * 60_000;
+  setTraffic(
+    ecs,
+    svc.loadBalancers.find((lb) => lb.advancedConfiguration)?.advancedConfiguration?.productionListenerRule,
+    blueTg,
+    greenTg,
+    next,
+  );
+  ecs.event(svc, events.trafficShifted(svc.serviceName, green.id, next, 'production'));
+  return false;
 }
 
 /** Traffic back to blue, green's tasks stopped, blue PRIMARY again. */
@@ -170,8 +258,8 @@ export function rollBackBlueGreen(ecs: EcsState, svc: Service, green: Deployment
   const adv = lb.advancedConfiguration ?? {};
   const blueTg = svc.sim.liveTargetGroupArn ?? lb.targetGroupArn;
   const greenTg = green.sim.targetGroupArn ?? (adv.alternateTargetGroupArn as string);
-  setTraffic(ecs, svc, adv.productionListenerRule, blueTg, greenTg, 0);
-  setTraffic(ecs, svc, adv.testListenerRule, blueTg, greenTg, 0);
+  setTraffic(ecs, adv.productionListenerRule, blueTg, greenTg, 0);
+  setTraffic(ecs, adv.testListenerRule, blueTg, greenTg, 0);
   green.rolloutState = 'FAILED';
   green.rolloutStateReason = reason;
   green.sim.frozen = true;

@@ -2,9 +2,16 @@
 // the rolling scheduler (minimumHealthyPercent / maximumPercent), the circuit breaker and its
 // rollback, completion and the steady-state event. Blue/green stages live in bluegreen.ts.
 import { digits, hex } from '../ids.js';
-import { isBlueGreen, reconcileBlueGreen } from './bluegreen.js';
+import { firstStage, isBlueGreen, reconcileBlueGreen } from './bluegreen.js';
 import { CIRCUIT_BREAKER_REASON, events, schedulerStopReason } from './events.js';
-import type { ContainerDef, Deployment, ServiceDeploymentRecord, Service, Task, TaskDefinition } from './model.js';
+import type {
+  ContainerDef,
+  Deployment,
+  Service,
+  ServiceDeploymentRecord,
+  Task,
+  TaskDefinition,
+} from './model.js';
 import type { EcsState } from './state.js';
 import { isHealthy, launchTask, stopTask } from './tasks.js';
 
@@ -19,10 +26,19 @@ export function failureThreshold(svc: Service): number {
 }
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const shortId = (): string => [...hex(21)].slice(0, 21).map((c, i) => ALNUM[(parseInt(c, 16) * 7 + i * 13) % 62]).join('');
+const shortId = (): string =>
+  [...hex(21)]
+    .slice(0, 21)
+    .map((c, i) => ALNUM[(parseInt(c, 16) * 7 + i * 13) % 62])
+    .join('');
 
 /** Creates an ECS deployment (and its service revision) for `td`; does not attach it to the service. */
-export function createDeployment(ecs: EcsState, svc: Service, td: TaskDefinition, serviceDeploymentArn: string): Deployment {
+export function createDeployment(
+  ecs: EcsState,
+  svc: Service,
+  td: TaskDefinition,
+  serviceDeploymentArn: string,
+): Deployment {
   const now = ecs.now();
   const clusterName = svc.clusterArn.slice(svc.clusterArn.lastIndexOf('/') + 1);
   const revisionArn = ecs.arn(`service-revision/${clusterName}/${svc.serviceName}/${digits()}`);
@@ -39,7 +55,9 @@ export function createDeployment(ecs: EcsState, svc: Service, td: TaskDefinition
     containerImages: ((td.body.containerDefinitions as ContainerDef[]) ?? []).map((c) => ({
       containerName: c.name,
       image: c.image,
-      imageDigest: c.image.includes('@sha256:') ? c.image.slice(c.image.indexOf('@') + 1) : `sha256:${hex(32)}`,
+      imageDigest: c.image.includes('@sha256:')
+        ? c.image.slice(c.image.indexOf('@') + 1)
+        : `sha256:${hex(32)}`,
     })),
     createdAt: now,
   });
@@ -74,7 +92,9 @@ export function startDeployment(ecs: EcsState, svc: Service, td: TaskDefinition)
   const now = ecs.now();
   const clusterName = svc.clusterArn.slice(svc.clusterArn.lastIndexOf('/') + 1);
   const sdArn = ecs.arn(`service-deployment/${clusterName}/${svc.serviceName}/${shortId()}`);
-  const previous = svc.currentServiceDeployment ? ecs.serviceDeployments.get(svc.currentServiceDeployment) : undefined;
+  const previous = svc.currentServiceDeployment
+    ? ecs.serviceDeployments.get(svc.currentServiceDeployment)
+    : undefined;
   if (previous && !isTerminal(previous)) {
     previous.status = 'STOPPED';
     previous.statusReason = 'Superseded by a newer service deployment.';
@@ -100,7 +120,7 @@ export function startDeployment(ecs: EcsState, svc: Service, td: TaskDefinition)
     sourceServiceRevisionArns: [...new Set(sources)],
     targetServiceRevisionArn: dep.serviceRevisionArn,
     status: 'IN_PROGRESS',
-    lifecycleStage: isBlueGreen(svc) ? 'SCALE_UP' : 'RECONCILE_SERVICE',
+    lifecycleStage: isBlueGreen(svc) ? firstStage(svc.deploymentConfiguration) : 'RECONCILE_SERVICE',
     deploymentConfiguration: structuredClone(svc.deploymentConfiguration),
     circuitBreaker: {
       status: cb?.enable ? 'MONITORING' : 'DISABLED',
@@ -108,6 +128,7 @@ export function startDeployment(ecs: EcsState, svc: Service, td: TaskDefinition)
       threshold: failureThreshold(svc),
     },
     deploymentId: dep.id,
+    hooks: [],
   };
   ecs.serviceDeployments.set(sdArn, record);
   svc.currentServiceDeployment = sdArn;
@@ -215,14 +236,24 @@ function reconcileRolling(ecs: EcsState, svc: Service): void {
   if (toStop.length) stopForScaling(ecs, svc, toStop, primary.id);
 
   // Older deployments with nothing left are INACTIVE and leave the list.
-  svc.deployments = svc.deployments.filter((d) => d === primary || (groups.get(d.id)?.live.some((t) => t.lastStatus !== 'STOPPED') ?? false));
+  svc.deployments = svc.deployments.filter(
+    (d) => d === primary || (groups.get(d.id)?.live.some((t) => t.lastStatus !== 'STOPPED') ?? false),
+  );
   for (const d of svc.deployments) if (d !== primary && d.status === 'PRIMARY') d.status = 'ACTIVE';
 
-  if (sd && sd.status === 'IN_PROGRESS' && sd.lifecycleStage === 'RECONCILE_SERVICE' && mine.active.length > 0) {
+  if (
+    sd &&
+    sd.status === 'IN_PROGRESS' &&
+    sd.lifecycleStage === 'RECONCILE_SERVICE' &&
+    mine.active.length > 0
+  ) {
     sd.lifecycleStage = 'SCALE_UP';
   }
   const done =
-    svc.deployments.length === 1 && mine.active.length === desired && primaryHealthy >= desired && !primary.sim.frozen;
+    svc.deployments.length === 1 &&
+    mine.active.length === desired &&
+    primaryHealthy >= desired &&
+    !primary.sim.frozen;
   if (primary.rolloutState === 'IN_PROGRESS' && done) completeDeployment(ecs, svc, primary);
   markSteady(ecs, svc, mine);
 }
@@ -232,14 +263,21 @@ function order(tasks: Task[]): Task[] {
   return [...tasks].sort((a, b) => Number(isHealthy(a)) - Number(isHealthy(b)) || b.createdAt - a.createdAt);
 }
 
-export function launch(ecs: EcsState, svc: Service, dep: Deployment, n: number, targetGroupArn?: string): Task[] {
+export function launch(
+  ecs: EcsState,
+  svc: Service,
+  dep: Deployment,
+  n: number,
+  targetGroupArn?: string,
+): Task[] {
   const td = ecs.findTaskDef(dep.taskDefinition);
   if (!td) return [];
   const tasks: Task[] = [];
   for (let i = 0; i < n; i++) {
     const targets = svc.loadBalancers
       .map((lb, idx) => ({
-        targetGroupArn: (idx === 0 ? (targetGroupArn ?? dep.sim.targetGroupArn) : undefined) ?? lb.targetGroupArn,
+        targetGroupArn:
+          (idx === 0 ? (targetGroupArn ?? dep.sim.targetGroupArn) : undefined) ?? lb.targetGroupArn,
         port: Number(lb.containerPort),
       }))
       .filter((t): t is { targetGroupArn: string; port: number } => typeof t.targetGroupArn === 'string');
@@ -259,15 +297,28 @@ export function launch(ecs: EcsState, svc: Service, dep: Deployment, n: number, 
       }),
     );
   }
-  ecs.event(svc, events.started(svc.serviceName, tasks.map((t) => t.id)));
+  ecs.event(
+    svc,
+    events.started(
+      svc.serviceName,
+      tasks.map((t) => t.id),
+    ),
+  );
   svc.sim.steady = false;
   return tasks;
 }
 
 export function stopForScaling(ecs: EcsState, svc: Service, tasks: Task[], deploymentId: string): void {
   if (tasks.length === 0) return;
-  for (const t of tasks) stopTask(ecs, t, { stopCode: 'ServiceSchedulerInitiated', reason: schedulerStopReason(deploymentId) });
-  ecs.event(svc, events.stopped(svc.serviceName, tasks.map((t) => t.id)));
+  for (const t of tasks)
+    stopTask(ecs, t, { stopCode: 'ServiceSchedulerInitiated', reason: schedulerStopReason(deploymentId) });
+  ecs.event(
+    svc,
+    events.stopped(
+      svc.serviceName,
+      tasks.map((t) => t.id),
+    ),
+  );
   svc.sim.steady = false;
 }
 
@@ -325,7 +376,9 @@ function tripCircuitBreaker(ecs: EcsState, svc: Service, failed: Deployment): vo
   failed.sim.frozen = true;
   if (sd && !isTerminal(sd)) {
     sd.status = cb?.rollback ? 'ROLLBACK_FAILED' : 'STOPPED';
-    sd.statusReason = cb?.rollback ? `${CIRCUIT_BREAKER_REASON} No completed deployment to roll back to.` : CIRCUIT_BREAKER_REASON;
+    sd.statusReason = cb?.rollback
+      ? `${CIRCUIT_BREAKER_REASON} No completed deployment to roll back to.`
+      : CIRCUIT_BREAKER_REASON;
     sd.finishedAt = now;
     sd.stoppedAt = now;
   }
@@ -375,13 +428,18 @@ function reconcileTaskSets(ecs: EcsState, svc: Service): void {
   for (const g of groups.values()) {
     if (g.dep.sim.frozen) continue;
     if (g.active.length < desired) launch(ecs, svc, g.dep, desired - g.active.length);
-    else if (g.active.length > desired) stopForScaling(ecs, svc, order(g.active).slice(0, g.active.length - desired), g.dep.id);
+    else if (g.active.length > desired)
+      stopForScaling(ecs, svc, order(g.active).slice(0, g.active.length - desired), g.dep.id);
   }
   svc.deployments = svc.deployments.filter((d) => !d.sim.frozen || (groups.get(d.id)?.live.length ?? 0) > 0);
   const primary = svc.deployments[0];
   if (primary && svc.deployments.length === 1) {
     const mine = groups.get(primary.id) as DeploymentTasks;
-    if (primary.rolloutState === 'IN_PROGRESS' && mine.healthy.length >= desired && mine.active.length === desired) {
+    if (
+      primary.rolloutState === 'IN_PROGRESS' &&
+      mine.healthy.length >= desired &&
+      mine.active.length === desired
+    ) {
       completeDeployment(ecs, svc, primary);
     }
     markSteady(ecs, svc, mine);
@@ -393,7 +451,8 @@ function updateCounts(ecs: EcsState, svc: Service, now: number): void {
   for (const dep of svc.deployments) {
     const g = groups.get(dep.id);
     const running = g?.active.filter((t) => t.lastStatus === 'RUNNING').length ?? 0;
-    const pending = g?.active.filter((t) => t.lastStatus === 'PROVISIONING' || t.lastStatus === 'PENDING').length ?? 0;
+    const pending =
+      g?.active.filter((t) => t.lastStatus === 'PROVISIONING' || t.lastStatus === 'PENDING').length ?? 0;
     const desired = dep.status === 'PRIMARY' || dep.sim.taskSet ? svc.desiredCount : (g?.active.length ?? 0);
     if (running !== dep.runningCount || pending !== dep.pendingCount || desired !== dep.desiredCount) {
       dep.runningCount = running;

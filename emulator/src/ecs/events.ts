@@ -6,13 +6,16 @@ export const events = {
     `(service ${svc}) has stopped ${ids.length} running tasks: ${ids.map((id) => `(task ${id})`).join(' ')}.`,
   steady: (svc: string) => `(service ${svc}) has reached a steady state.`,
   completed: (svc: string, dep: string) => `(service ${svc}) (deployment ${dep}) deployment completed.`,
-  failed: (svc: string, dep: string) => `(service ${svc}) deployment ${dep} deployment failed: tasks failed to start.`,
+  failed: (svc: string, dep: string) =>
+    `(service ${svc}) deployment ${dep} deployment failed: tasks failed to start.`,
   rollingBack: (svc: string, failed: string, to: string) =>
     `(service ${svc}) deployment ${failed} rolling back to deployment ${to}.`,
   trafficShifted: (svc: string, dep: string, percent: number, kind: 'production' | 'test') =>
     `(service ${svc}) (deployment ${dep}) shifted ${percent}% of ${kind} traffic to the new service revision.`,
-  stage: (svc: string, dep: string, stage: string) => `(service ${svc}) (deployment ${dep}) entered lifecycle stage ${stage}.`,
+  stage: (svc: string, dep: string, stage: string) =>
+    `(service ${svc}) (deployment ${dep}) entered lifecycle stage ${stage}.`,
 };
 
 export const CIRCUIT_BREAKER_REASON = 'ECS deployment circuit breaker: tasks failed to start.';
-export const schedulerStopReason = (deploymentId: string) => `Scaling activity initiated by (deployment ${deploymentId})`;
+export const schedulerStopReason = (deploymentId: string) =>
+  `Scaling activity initiated by (deployment ${deploymentId})`;

@@ -7,7 +7,12 @@ import type { Deployment, Service } from './model.js';
 import type { EcsState } from './state.js';
 
 /** Starts a task set of `taskDefinition` (family, family:rev or ARN) in `targetGroupArn`. */
-export function startTaskSet(ecs: EcsState, svc: Service, taskDefinition: string, targetGroupArn: string): Deployment {
+export function startTaskSet(
+  ecs: EcsState,
+  svc: Service,
+  taskDefinition: string,
+  targetGroupArn: string,
+): Deployment {
   const td = ecs.findTaskDef(taskDefinition);
   if (!td) throw new Error(`task definition ${taskDefinition} not found`);
   const dep = createDeployment(ecs, svc, td, svc.currentServiceDeployment ?? '');
@@ -34,7 +39,8 @@ export function taskSetCounts(ecs: EcsState, svc: Service, dep: Deployment): Tas
     desired: svc.desiredCount,
     running: g?.active.filter((t) => t.lastStatus === 'RUNNING').length ?? 0,
     healthy: g?.healthy.length ?? 0,
-    pending: g?.active.filter((t) => t.lastStatus === 'PROVISIONING' || t.lastStatus === 'PENDING').length ?? 0,
+    pending:
+      g?.active.filter((t) => t.lastStatus === 'PROVISIONING' || t.lastStatus === 'PENDING').length ?? 0,
     failed: dep.failedTasks,
   };
 }

@@ -3,6 +3,7 @@ import type { ServiceHandlers } from '../types.js';
 import { clusterHandlers } from './clusters.js';
 import { serviceDeploymentHandlers } from './service-deployments.js';
 import { serviceHandlers } from './services.js';
+import { tagHandlers } from './tags.js';
 import { taskDefinitionHandlers } from './taskdefs.js';
 import { taskHandlers } from './tasks-api.js';
 
@@ -12,7 +13,5 @@ export const ecsHandlers: ServiceHandlers = {
   ...serviceHandlers,
   ...serviceDeploymentHandlers,
   ...taskHandlers,
-  TagResource: () => ({}),
-  UntagResource: () => ({}),
-  ListTagsForResource: () => ({ tags: [] }),
+  ...tagHandlers,
 };

@@ -31,7 +31,13 @@ export interface ContainerDef {
   name: string;
   image: string;
   essential?: boolean;
-  healthCheck?: { command: string[]; interval?: number; timeout?: number; retries?: number; startPeriod?: number };
+  healthCheck?: {
+    command: string[];
+    interval?: number;
+    timeout?: number;
+    retries?: number;
+    startPeriod?: number;
+  };
   portMappings?: { containerPort?: number; hostPort?: number; protocol?: string; name?: string }[];
   logConfiguration?: { logDriver: string; options?: Record<string, string> };
   [k: string]: unknown;
@@ -51,7 +57,12 @@ export interface LoadBalancerRef {
 }
 
 export interface DeploymentConfiguration {
-  deploymentCircuitBreaker?: { enable: boolean; rollback: boolean; resetOnHealthyTask?: boolean; thresholdConfiguration?: { type?: string; value?: number } };
+  deploymentCircuitBreaker?: {
+    enable: boolean;
+    rollback: boolean;
+    resetOnHealthyTask?: boolean;
+    thresholdConfiguration?: { type?: string; value?: number };
+  };
   maximumPercent?: number;
   minimumHealthyPercent?: number;
   alarms?: { alarmNames: string[]; enable: boolean; rollback: boolean };
@@ -59,17 +70,46 @@ export interface DeploymentConfiguration {
   bakeTimeInMinutes?: number;
   linearConfiguration?: { stepPercent?: number; stepBakeTimeInMinutes?: number };
   canaryConfiguration?: { canaryPercent?: number; canaryBakeTimeInMinutes?: number };
-  lifecycleHooks?: Json[];
+  lifecycleHooks?: LifecycleHook[];
   [k: string]: unknown;
 }
 
-export type LifecycleStage =
-  | 'RECONCILE_SERVICE'
-  | 'SCALE_UP'
-  | 'TEST_TRAFFIC_SHIFT'
-  | 'PRODUCTION_TRAFFIC_SHIFT'
-  | 'BAKE_TIME'
-  | 'CLEAN_UP';
+export const LIFECYCLE_STAGES = [
+  'RECONCILE_SERVICE',
+  'PRE_SCALE_UP',
+  'SCALE_UP',
+  'POST_SCALE_UP',
+  'TEST_TRAFFIC_SHIFT',
+  'POST_TEST_TRAFFIC_SHIFT',
+  'PRE_PRODUCTION_TRAFFIC_SHIFT',
+  'PRODUCTION_TRAFFIC_SHIFT',
+  'POST_PRODUCTION_TRAFFIC_SHIFT',
+  'BAKE_TIME',
+  'CLEAN_UP',
+] as const;
+export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
+
+export interface LifecycleHook {
+  targetType?: 'AWS_LAMBDA' | 'PAUSE';
+  hookTargetArn?: string;
+  roleArn?: string;
+  lifecycleStages?: LifecycleStage[];
+  hookDetails?: unknown;
+  timeoutConfiguration?: { timeoutInMinutes?: number; action?: 'ROLLBACK' | 'CONTINUE' };
+}
+
+/** ServiceDeployment.lifecycleHookDetails[] plus the stage it belongs to. */
+export interface HookRun {
+  hookId: string;
+  targetType: 'AWS_LAMBDA' | 'PAUSE';
+  targetArn?: string;
+  status: 'AWAITING_ACTION' | 'FAILED' | 'IN_PROGRESS' | 'SUCCEEDED' | 'TIMED_OUT';
+  expiresAt?: number;
+  timeoutAction: 'ROLLBACK' | 'CONTINUE';
+  stage: LifecycleStage;
+  /** ContinueServiceDeployment asked for a rollback. */
+  rollbackRequested?: boolean;
+}
 
 export type ServiceDeploymentStatus =
   | 'PENDING'
@@ -111,6 +151,8 @@ export interface Deployment {
     stageUntil?: number;
     /** Blue/green: production traffic percent on this deployment. */
     trafficPercent?: number;
+    /** Blue/green: the test listener rule already points at this deployment. */
+    testShifted?: boolean;
     /** Set once the deployment may launch no more tasks (failed without rollback, rolled back). */
     frozen?: boolean;
     /** Rollback deployment created by the circuit breaker or StopServiceDeployment. */
@@ -136,10 +178,16 @@ export interface ServiceDeploymentRecord {
   lifecycleStage: LifecycleStage;
   deploymentConfiguration: DeploymentConfiguration;
   rollback?: { reason: string; startedAt: number; serviceRevisionArn: string };
-  circuitBreaker: { status: 'TRIGGERED' | 'MONITORING' | 'MONITORING_COMPLETE' | 'DISABLED'; failureCount: number; threshold: number };
+  circuitBreaker: {
+    status: 'TRIGGERED' | 'MONITORING' | 'MONITORING_COMPLETE' | 'DISABLED';
+    failureCount: number;
+    threshold: number;
+  };
   /** ECS deployment id of the target revision (and of the rollback, once one starts). */
   deploymentId: string;
   rollbackDeploymentId?: string;
+  /** Lifecycle hooks run so far (blue/green strategies). */
+  hooks: HookRun[];
 }
 
 export interface ServiceRevision {

@@ -5,6 +5,7 @@ import type { HandlerContext, ServiceHandlers } from '../types.js';
 import { AwsError } from '../types.js';
 import { isBlueGreen } from './bluegreen.js';
 import { isTerminal, rollBack } from './deployments.js';
+import { continueHook, hookDetailsOut } from './hooks.js';
 import type { Json, Service, ServiceDeploymentRecord } from './model.js';
 import type { EcsState } from './state.js';
 
@@ -40,6 +41,7 @@ export function serviceDeploymentOut(ecs: EcsState, sd: ServiceDeploymentRecord)
     status: sd.status,
     statusReason: sd.statusReason,
     lifecycleStage: sd.lifecycleStage,
+    lifecycleHookDetails: sd.hooks.length ? hookDetailsOut(sd.hooks) : undefined,
     deploymentConfiguration: sd.deploymentConfiguration,
     rollback: sd.rollback && { ...sd.rollback, startedAt: d(sd.rollback.startedAt) },
     deploymentCircuitBreaker: sd.circuitBreaker,
@@ -51,16 +53,21 @@ export const serviceDeploymentHandlers: ServiceHandlers = {
   ListServiceDeployments(input, ctx) {
     const ecs = ecsOf(ctx);
     const cluster = ecs.cluster(input.cluster);
-    if (typeof input.service !== 'string') throw new AwsError('InvalidParameterException', 'service is required.');
+    if (typeof input.service !== 'string')
+      throw new AwsError('InvalidParameterException', 'service is required.');
     const svc = ecs.findService(cluster, input.service);
     if (!svc) throw new AwsError('ServiceNotFoundException', 'Service not found.');
-    const statuses: string[] | undefined = Array.isArray(input.status) && input.status.length ? input.status : undefined;
+    const statuses: string[] | undefined =
+      Array.isArray(input.status) && input.status.length ? input.status : undefined;
     const after = input.createdAt?.after === undefined ? undefined : Number(input.createdAt.after) * 1000;
     const before = input.createdAt?.before === undefined ? undefined : Number(input.createdAt.before) * 1000;
     const all = [...ecs.serviceDeployments.values()]
       .filter((sd) => sd.serviceArn === svc.serviceArn)
       .filter((sd) => !statuses || statuses.includes(sd.status))
-      .filter((sd) => (after === undefined || sd.createdAt >= after) && (before === undefined || sd.createdAt <= before))
+      .filter(
+        (sd) =>
+          (after === undefined || sd.createdAt >= after) && (before === undefined || sd.createdAt <= before),
+      )
       .reverse();
     const start = Number(input.nextToken ?? 0) || 0;
     const max = Math.min(Number(input.maxResults ?? 20), 100);
@@ -83,8 +90,10 @@ export const serviceDeploymentHandlers: ServiceHandlers = {
   DescribeServiceDeployments(input, ctx) {
     const ecs = ecsOf(ctx);
     const arns: unknown = input.serviceDeploymentArns;
-    if (!Array.isArray(arns) || arns.length === 0) throw new AwsError('InvalidParameterException', 'serviceDeploymentArns cannot be empty.');
-    if (arns.length > 20) throw new AwsError('InvalidParameterException', 'serviceDeploymentArns can have at most 20 items.');
+    if (!Array.isArray(arns) || arns.length === 0)
+      throw new AwsError('InvalidParameterException', 'serviceDeploymentArns cannot be empty.');
+    if (arns.length > 20)
+      throw new AwsError('InvalidParameterException', 'serviceDeploymentArns can have at most 20 items.');
     const serviceDeployments: Json[] = [];
     const failures: Json[] = [];
     for (const arn of arns as string[]) {
@@ -98,27 +107,64 @@ export const serviceDeploymentHandlers: ServiceHandlers = {
   StopServiceDeployment(input, ctx) {
     const ecs = ecsOf(ctx);
     const sd = ecs.serviceDeployments.get(String(input.serviceDeploymentArn ?? ''));
-    if (!sd) throw new AwsError('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
+    if (!sd)
+      throw new AwsError('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
     const stopType = input.stopType ?? 'ROLLBACK';
-    if (stopType !== 'ROLLBACK') throw new AwsError('InvalidParameterException', `stopType ${stopType} is not supported; use ROLLBACK.`);
+    if (stopType !== 'ROLLBACK')
+      throw new AwsError('InvalidParameterException', `stopType ${stopType} is not supported; use ROLLBACK.`);
     if (isTerminal(sd)) {
-      throw new AwsError('ConflictException', `The service deployment is in a terminal state (${sd.status}) and cannot be stopped.`);
+      throw new AwsError(
+        'ConflictException',
+        `The service deployment is in a terminal state (${sd.status}) and cannot be stopped.`,
+      );
     }
-    if (sd.status !== 'IN_PROGRESS' && sd.status !== 'PENDING') return { serviceDeploymentArn: sd.serviceDeploymentArn };
+    if (sd.status !== 'IN_PROGRESS' && sd.status !== 'PENDING')
+      return { serviceDeploymentArn: sd.serviceDeploymentArn };
     const svc = ecs.services.get(sd.serviceArn) as Service;
     const target = svc.deployments.find((dep) => dep.id === sd.deploymentId);
     const sourceArn = sd.sourceServiceRevisionArns[0];
     const source = sourceArn ? ecs.revisions.get(sourceArn) : undefined;
     if (!target || !source) {
-      throw new AwsError('ConflictException', 'The service deployment has no previous service revision to roll back to.');
+      throw new AwsError(
+        'ConflictException',
+        'The service deployment has no previous service revision to roll back to.',
+      );
     }
     sd.status = 'ROLLBACK_REQUESTED';
     sd.updatedAt = ecs.now();
     if (!isBlueGreen(svc)) {
       target.rolloutState = 'FAILED';
       target.rolloutStateReason = 'Service deployment rolled back because of a stop request.';
-      rollBack(ecs, svc, target, 'Service deployment rolled back because of a stop request.', source.taskDefinition, source.serviceRevisionArn);
+      rollBack(
+        ecs,
+        svc,
+        target,
+        'Service deployment rolled back because of a stop request.',
+        source.taskDefinition,
+        source.serviceRevisionArn,
+      );
     }
+    return { serviceDeploymentArn: sd.serviceDeploymentArn };
+  },
+
+  ContinueServiceDeployment(input, ctx) {
+    const ecs = ecsOf(ctx);
+    const sd = ecs.serviceDeployments.get(String(input.serviceDeploymentArn ?? ''));
+    if (!sd)
+      throw new AwsError('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
+    if (typeof input.hookId !== 'string')
+      throw new AwsError('InvalidParameterException', 'hookId is required.');
+    const action = input.action ?? 'CONTINUE';
+    if (action !== 'CONTINUE' && action !== 'ROLLBACK') {
+      throw new AwsError('InvalidParameterException', `action must be CONTINUE or ROLLBACK, got ${action}.`);
+    }
+    if (isTerminal(sd)) {
+      throw new AwsError(
+        'ConflictException',
+        `The service deployment is in a terminal state (${sd.status}).`,
+      );
+    }
+    continueHook(sd, input.hookId, action, ecs.now());
     return { serviceDeploymentArn: sd.serviceDeploymentArn };
   },
 

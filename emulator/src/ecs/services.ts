@@ -4,7 +4,16 @@ import { worldOf } from '../context.js';
 import type { HandlerContext, ServiceHandlers } from '../types.js';
 import { AwsError } from '../types.js';
 import { startDeployment } from './deployments.js';
-import type { ContainerDef, Deployment, DeploymentConfiguration, Json, LoadBalancerRef, Service, TaskDefinition } from './model.js';
+import { validateHooks } from './hooks.js';
+import type {
+  ContainerDef,
+  Deployment,
+  DeploymentConfiguration,
+  Json,
+  LoadBalancerRef,
+  Service,
+  TaskDefinition,
+} from './model.js';
 import type { EcsState } from './state.js';
 
 const ecsOf = (ctx: HandlerContext): EcsState => worldOf(ctx).ecs;
@@ -25,7 +34,11 @@ export function resolveTaskDefinition(ecs: EcsState, ref: unknown): TaskDefiniti
   return td;
 }
 
-function checkNetwork(td: TaskDefinition, networkConfiguration: Json | undefined, launchType: string | undefined): void {
+function checkNetwork(
+  td: TaskDefinition,
+  networkConfiguration: Json | undefined,
+  launchType: string | undefined,
+): void {
   const vpc = networkConfiguration?.awsvpcConfiguration as { subnets?: string[] } | undefined;
   if (td.body.networkMode === 'awsvpc' && !vpc?.subnets?.length) {
     throw invalid("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
@@ -35,27 +48,41 @@ function checkNetwork(td: TaskDefinition, networkConfiguration: Json | undefined
   }
 }
 
-function checkLoadBalancers(ecs: EcsState, td: TaskDefinition, lbs: LoadBalancerRef[], strategy: string): void {
+function checkLoadBalancers(
+  ecs: EcsState,
+  td: TaskDefinition,
+  lbs: LoadBalancerRef[],
+  strategy: string,
+): void {
   const containers = (td.body.containerDefinitions as ContainerDef[]) ?? [];
   for (const lb of lbs) {
-    const tgArns = [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn].filter(Boolean) as string[];
-    if (!lb.targetGroupArn) throw invalid('targetGroupArn is required for a load balancer of an awsvpc service.');
+    const tgArns = [lb.targetGroupArn, lb.advancedConfiguration?.alternateTargetGroupArn].filter(
+      Boolean,
+    ) as string[];
+    if (!lb.targetGroupArn)
+      throw invalid('targetGroupArn is required for a load balancer of an awsvpc service.');
     for (const arn of tgArns) {
       const tg = ecs.world.elbv2.targetGroups.get(arn);
       if (!tg) throw invalid(`Unable to validate the specified targetGroupArn: ${arn} not found.`);
       if (tg.LoadBalancerArns.length === 0) {
-        throw invalid(`The target group with targetGroupArn ${arn} does not have an associated load balancer.`);
+        throw invalid(
+          `The target group with targetGroupArn ${arn} does not have an associated load balancer.`,
+        );
       }
     }
     const c = containers.find((x) => x.name === lb.containerName);
     if (!c) throw invalid(`The container ${lb.containerName} does not exist in the task definition.`);
     if (!(c.portMappings ?? []).some((p) => Number(p.containerPort) === Number(lb.containerPort))) {
-      throw invalid(`The container ${lb.containerName} did not have a container port ${lb.containerPort} defined.`);
+      throw invalid(
+        `The container ${lb.containerName} did not have a container port ${lb.containerPort} defined.`,
+      );
     }
     const adv = lb.advancedConfiguration;
     if (adv) {
       if (!adv.alternateTargetGroupArn || !adv.productionListenerRule || !adv.roleArn) {
-        throw invalid('advancedConfiguration needs alternateTargetGroupArn, productionListenerRule and roleArn.');
+        throw invalid(
+          'advancedConfiguration needs alternateTargetGroupArn, productionListenerRule and roleArn.',
+        );
       }
       for (const rule of [adv.productionListenerRule, adv.testListenerRule].filter(Boolean) as string[]) {
         if (!ecs.world.elbv2.rules.has(rule) && !ecs.world.elbv2.listeners.has(rule)) {
@@ -65,17 +92,21 @@ function checkLoadBalancers(ecs: EcsState, td: TaskDefinition, lbs: LoadBalancer
     }
   }
   if (strategy !== 'ROLLING' && !lbs.some((lb) => lb.advancedConfiguration)) {
-    throw invalid(`The ${strategy} deployment strategy needs a load balancer with advancedConfiguration (alternate target group and listener rules).`);
+    throw invalid(
+      `The ${strategy} deployment strategy needs a load balancer with advancedConfiguration (alternate target group and listener rules).`,
+    );
   }
 }
 
 function checkDeploymentConfiguration(cfg: DeploymentConfiguration): void {
+  validateHooks(cfg);
   const cb = cfg.deploymentCircuitBreaker;
   if (cb && (typeof cb.enable !== 'boolean' || typeof cb.rollback !== 'boolean')) {
     throw invalid('deploymentCircuitBreaker requires both enable and rollback.');
   }
   const strategy = cfg.strategy ?? 'ROLLING';
-  if (!['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'].includes(strategy)) throw invalid(`Unknown deployment strategy ${strategy}.`);
+  if (!['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'].includes(strategy))
+    throw invalid(`Unknown deployment strategy ${strategy}.`);
   if (strategy === 'BLUE_GREEN' && cfg.bakeTimeInMinutes === undefined) {
     throw invalid('bakeTimeInMinutes is required for the BLUE_GREEN deployment strategy.');
   }
@@ -85,9 +116,11 @@ function checkDeploymentConfiguration(cfg: DeploymentConfiguration): void {
     throw invalid('maximumPercent must be at least 100 and minimumHealthyPercent between 0 and 100.');
   }
   const step = cfg.linearConfiguration?.stepPercent;
-  if (step !== undefined && !(step >= 3 && step <= 100)) throw invalid('linearConfiguration.stepPercent must be between 3.0 and 100.0.');
+  if (step !== undefined && !(step >= 3 && step <= 100))
+    throw invalid('linearConfiguration.stepPercent must be between 3.0 and 100.0.');
   const canary = cfg.canaryConfiguration?.canaryPercent;
-  if (canary !== undefined && !(canary >= 0.1 && canary <= 100)) throw invalid('canaryConfiguration.canaryPercent must be between 0.1 and 100.');
+  if (canary !== undefined && !(canary >= 0.1 && canary <= 100))
+    throw invalid('canaryConfiguration.canaryPercent must be between 0.1 and 100.');
 }
 
 export function createService(ecs: EcsState, input: Json, createdBy: string): Service {
@@ -98,11 +131,17 @@ export function createService(ecs: EcsState, input: Json, createdBy: string): Se
   }
   const existing = ecs.findService(cluster, name);
   if (existing && existing.status !== 'INACTIVE') throw invalid('Creation of service was not idempotent.');
-  const controller = ((input.deploymentController as Json | undefined)?.type as Service['deploymentController']['type']) ?? 'ECS';
+  const controller =
+    ((input.deploymentController as Json | undefined)?.type as Service['deploymentController']['type']) ??
+    'ECS';
   const td = resolveTaskDefinition(ecs, input.taskDefinition);
-  const launchType = (input.launchType as string | undefined) ?? (input.capacityProviderStrategy ? undefined : 'FARGATE');
+  const launchType =
+    (input.launchType as string | undefined) ?? (input.capacityProviderStrategy ? undefined : 'FARGATE');
   checkNetwork(td, input.networkConfiguration as Json | undefined, launchType);
-  const cfg: DeploymentConfiguration = { ...DEFAULT_DEPLOYMENT_CONFIGURATION, ...(input.deploymentConfiguration as DeploymentConfiguration) };
+  const cfg: DeploymentConfiguration = {
+    ...DEFAULT_DEPLOYMENT_CONFIGURATION,
+    ...(input.deploymentConfiguration as DeploymentConfiguration),
+  };
   checkDeploymentConfiguration(cfg);
   const lbs = (input.loadBalancers as LoadBalancerRef[] | undefined) ?? [];
   checkLoadBalancers(ecs, td, lbs, controller === 'ECS' ? (cfg.strategy ?? 'ROLLING') : 'ROLLING');
@@ -118,7 +157,10 @@ export function createService(ecs: EcsState, input: Json, createdBy: string): Se
     desiredCount: desired,
     launchType,
     capacityProviderStrategy: input.capacityProviderStrategy as Json[] | undefined,
-    platformVersion: launchType === 'FARGATE' || input.capacityProviderStrategy ? ((input.platformVersion as string) ?? 'LATEST') : undefined,
+    platformVersion:
+      launchType === 'FARGATE' || input.capacityProviderStrategy
+        ? ((input.platformVersion as string) ?? 'LATEST')
+        : undefined,
     platformFamily: 'Linux',
     loadBalancers: lbs,
     serviceRegistries: (input.serviceRegistries as Json[]) ?? [],
@@ -144,7 +186,13 @@ export function createService(ecs: EcsState, input: Json, createdBy: string): Se
   return svc;
 }
 
-const NEW_DEPLOYMENT_FIELDS = ['networkConfiguration', 'loadBalancers', 'platformVersion', 'capacityProviderStrategy', 'launchType'] as const;
+const NEW_DEPLOYMENT_FIELDS = [
+  'networkConfiguration',
+  'loadBalancers',
+  'platformVersion',
+  'capacityProviderStrategy',
+  'launchType',
+] as const;
 
 export function updateService(ecs: EcsState, input: Json): Service {
   const cluster = ecs.cluster(input.cluster as string | undefined);
@@ -189,8 +237,10 @@ export function updateService(ecs: EcsState, input: Json): Service {
     svc.launchType = undefined;
   }
   if (input.launchType !== undefined) svc.launchType = input.launchType as string;
-  if (input.healthCheckGracePeriodSeconds !== undefined) svc.healthCheckGracePeriodSeconds = Number(input.healthCheckGracePeriodSeconds);
-  if (input.enableExecuteCommand !== undefined) svc.enableExecuteCommand = Boolean(input.enableExecuteCommand);
+  if (input.healthCheckGracePeriodSeconds !== undefined)
+    svc.healthCheckGracePeriodSeconds = Number(input.healthCheckGracePeriodSeconds);
+  if (input.enableExecuteCommand !== undefined)
+    svc.enableExecuteCommand = Boolean(input.enableExecuteCommand);
   if (input.propagateTags !== undefined) svc.propagateTags = input.propagateTags as string;
   if (!codeDeploy && (changed || input.forceNewDeployment === true)) startDeployment(ecs, svc, target);
   return svc;
@@ -263,7 +313,12 @@ export function serviceOut(svc: Service, includeTags = false): Json {
 export const serviceHandlers: ServiceHandlers = {
   CreateService(input, ctx) {
     const ecs = ecsOf(ctx);
-    return { service: serviceOut(createService(ecs, input, `arn:aws:iam::${ctx.accountId}:user/cendence-emulator`), true) };
+    return {
+      service: serviceOut(
+        createService(ecs, input, `arn:aws:iam::${ctx.accountId}:user/cendence-emulator`),
+        true,
+      ),
+    };
   },
 
   UpdateService(input, ctx) {
@@ -282,7 +337,11 @@ export const serviceHandlers: ServiceHandlers = {
     for (const ref of refs as string[]) {
       const svc = ecs.findService(cluster, ref);
       if (svc) services.push(serviceOut(svc, withTags));
-      else failures.push({ arn: ref.startsWith('arn:') ? ref : ecs.arn(`service/${cluster.clusterName}/${ref}`), reason: 'MISSING' });
+      else
+        failures.push({
+          arn: ref.startsWith('arn:') ? ref : ecs.arn(`service/${cluster.clusterName}/${ref}`),
+          reason: 'MISSING',
+        });
     }
     return { services, failures };
   },
@@ -291,9 +350,11 @@ export const serviceHandlers: ServiceHandlers = {
     const ecs = ecsOf(ctx);
     const cluster = ecs.cluster(input.cluster);
     const svc = ecs.findService(cluster, String(input.service ?? ''));
-    if (!svc || svc.status === 'INACTIVE') throw new AwsError('ServiceNotFoundException', 'Service not found.');
+    if (!svc || svc.status === 'INACTIVE')
+      throw new AwsError('ServiceNotFoundException', 'Service not found.');
     if (svc.status === 'DRAINING') return { service: serviceOut(svc) };
-    if (svc.desiredCount > 0 && input.force !== true) throw invalid('The service cannot be stopped while it is scaled above 0.');
+    if (svc.desiredCount > 0 && input.force !== true)
+      throw invalid('The service cannot be stopped while it is scaled above 0.');
     svc.status = 'DRAINING';
     svc.desiredCount = 0;
     svc.sim.deletedAt = ecs.now();
@@ -309,6 +370,9 @@ export const serviceHandlers: ServiceHandlers = {
       .map((s) => s.serviceArn);
     const start = Number(input.nextToken ?? 0) || 0;
     const max = Math.min(Number(input.maxResults ?? 10), 100);
-    return { serviceArns: arns.slice(start, start + max), nextToken: start + max < arns.length ? String(start + max) : undefined };
+    return {
+      serviceArns: arns.slice(start, start + max),
+      nextToken: start + max < arns.length ? String(start + max) : undefined,
+    };
   },
 };

@@ -4,7 +4,14 @@ import { lastSegment } from '../ids.js';
 import type { World } from '../state.js';
 import { AwsError } from '../types.js';
 import { reconcileService } from './deployments.js';
-import type { Cluster, ServiceDeploymentRecord, ServiceRevision, Service, Task, TaskDefinition } from './model.js';
+import type {
+  Cluster,
+  Service,
+  ServiceDeploymentRecord,
+  ServiceRevision,
+  Task,
+  TaskDefinition,
+} from './model.js';
 import { advanceTask } from './tasks.js';
 
 /** Scheduler resolution: every lifecycle transition lands on a whole emulated second. */
@@ -40,7 +47,7 @@ export class EcsState {
   /** A cluster by name or ARN (default "default"); ClusterNotFoundException otherwise. */
   cluster(ref?: string): Cluster {
     const c = this.findCluster(ref);
-    if (!c || c.status !== 'ACTIVE') throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
+    if (c?.status !== 'ACTIVE') throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
     return c;
   }
 
@@ -78,8 +85,38 @@ export class EcsState {
 
   tasksOf(svc: Service): Task[] {
     const out: Task[] = [];
-    for (const t of this.live) if (t.sim.serviceName === svc.serviceName && t.clusterArn === svc.clusterArn) out.push(t);
+    for (const t of this.live)
+      if (t.sim.serviceName === svc.serviceName && t.clusterArn === svc.clusterArn) out.push(t);
     return out;
+  }
+
+  private tallies = new Map<Service, Map<string, number>>();
+
+  /**
+   * Counts a target (de)registration or a draining task; tick() turns the counts into one event each,
+   * as ECS does ("registered 2 targets in (target-group …)").
+   */
+  tally(svc: Service, kind: 'registered' | 'deregistered' | 'draining', targetGroupArn = ''): void {
+    let m = this.tallies.get(svc);
+    if (!m) {
+      m = new Map();
+      this.tallies.set(svc, m);
+    }
+    const key = `${kind} ${targetGroupArn}`;
+    m.set(key, (m.get(key) ?? 0) + 1);
+  }
+
+  private flushTallies(): void {
+    for (const [svc, m] of this.tallies) {
+      for (const [key, n] of m) {
+        const [kind, tg] = key.split(' ');
+        const name = svc.serviceName;
+        if (kind === 'draining')
+          this.event(svc, `(service ${name}) has begun draining connections on ${n} tasks.`);
+        else this.event(svc, `(service ${name}) ${kind} ${n} targets in (target-group ${tg})`);
+      }
+    }
+    this.tallies.clear();
   }
 
   /** Appends a service event (newest first, latest 100 kept). */
@@ -97,6 +134,7 @@ export class EcsState {
     for (const svc of this.services.values()) {
       if (svc.status !== 'INACTIVE') reconcileService(this, svc, now);
     }
+    this.flushTallies();
     if (now % 60_000 < TICK_MS) this.purge(now);
   }
 

@@ -34,7 +34,9 @@ export function normalizeCpu(v: unknown): string | undefined {
   const m = /^(\d+(?:\.\d+)?)\s*vcpu$/i.exec(s);
   if (m) return String(Math.round(Number(m[1]) * 1024));
   if (/^\d+$/.test(s)) return s;
-  throw client(`Invalid 'cpu' setting for task: "${s}". Use CPU units (for example 256) or vCPU (for example "1 vCPU").`);
+  throw client(
+    `Invalid 'cpu' setting for task: "${s}". Use CPU units (for example 256) or vCPU (for example "1 vCPU").`,
+  );
 }
 
 /** "2 GB" → "2048", "512" → "512". */
@@ -44,7 +46,9 @@ export function normalizeMemory(v: unknown): string | undefined {
   const m = /^(\d+(?:\.\d+)?)\s*gb$/i.exec(s);
   if (m) return String(Math.round(Number(m[1]) * 1024));
   if (/^\d+$/.test(s)) return s;
-  throw client(`Invalid 'memory' setting for task: "${s}". Use MiB (for example 512) or GB (for example "2 GB").`);
+  throw client(
+    `Invalid 'memory' setting for task: "${s}". Use MiB (for example 512) or GB (for example "2 GB").`,
+  );
 }
 
 function inRange(v: number | undefined, lo: number, hi: number): boolean {
@@ -54,38 +58,54 @@ function inRange(v: number | undefined, lo: number, hi: number): boolean {
 export function validateTaskDefinition(input: Json): { cpu?: string; memory?: string } {
   const family = input.family;
   if (typeof family !== 'string' || !/^[A-Za-z0-9_-]{1,255}$/.test(family)) {
-    throw client('Family contains invalid characters or is empty: use 1-255 letters, numbers, hyphens and underscores.');
+    throw client(
+      'Family contains invalid characters or is empty: use 1-255 letters, numbers, hyphens and underscores.',
+    );
   }
   const containers = input.containerDefinitions as ContainerDef[] | undefined;
   if (!Array.isArray(containers) || containers.length === 0) throw client('Container list cannot be empty.');
   const names = new Set<string>();
   for (const c of containers) {
-    if (!c || typeof c.name !== 'string' || c.name === '') throw client('Container.name should not be null or empty.');
+    if (!c || typeof c.name !== 'string' || c.name === '')
+      throw client('Container.name should not be null or empty.');
     if (!/^[A-Za-z0-9_-]{1,255}$/.test(c.name)) {
-      throw client(`Container name '${c.name}' is invalid: use up to 255 letters, numbers, hyphens and underscores.`);
+      throw client(
+        `Container name '${c.name}' is invalid: use up to 255 letters, numbers, hyphens and underscores.`,
+      );
     }
-    if (names.has(c.name)) throw client(`Container names must be unique within a task definition: '${c.name}' is used twice.`);
+    if (names.has(c.name))
+      throw client(`Container names must be unique within a task definition: '${c.name}' is used twice.`);
     names.add(c.name);
-    if (typeof c.image !== 'string' || c.image.trim() === '') throw client('Container.image should not be null or empty.');
+    if (typeof c.image !== 'string' || c.image.trim() === '')
+      throw client('Container.image should not be null or empty.');
     const hc = c.healthCheck;
     if (hc) {
-      if (!Array.isArray(hc.command) || hc.command.length === 0) throw client(`Container '${c.name}': healthCheck.command is required.`);
-      if (!inRange(hc.interval, 5, 300)) throw client('Health check interval must be between 5 and 300 seconds.');
+      if (!Array.isArray(hc.command) || hc.command.length === 0)
+        throw client(`Container '${c.name}': healthCheck.command is required.`);
+      if (!inRange(hc.interval, 5, 300))
+        throw client('Health check interval must be between 5 and 300 seconds.');
       if (!inRange(hc.timeout, 2, 60)) throw client('Health check timeout must be between 2 and 60 seconds.');
       if (!inRange(hc.retries, 1, 10)) throw client('Health check retries must be between 1 and 10.');
-      if (!inRange(hc.startPeriod, 0, 300)) throw client('Health check startPeriod must be between 0 and 300 seconds.');
+      if (!inRange(hc.startPeriod, 0, 300))
+        throw client('Health check startPeriod must be between 0 and 300 seconds.');
     }
   }
   for (const c of containers) {
     for (const dep of (c.dependsOn as { containerName: string; condition: string }[] | undefined) ?? []) {
       const target = containers.find((x) => x.name === dep.containerName);
-      if (!target) throw client(`Container '${c.name}' depends on '${dep.containerName}', which is not in the task definition.`);
+      if (!target)
+        throw client(
+          `Container '${c.name}' depends on '${dep.containerName}', which is not in the task definition.`,
+        );
       if ((dep.condition === 'COMPLETE' || dep.condition === 'SUCCESS') && target.essential !== false) {
-        throw client(`Container '${c.name}': dependency condition ${dep.condition} cannot be used on the essential container '${target.name}'.`);
+        throw client(
+          `Container '${c.name}': dependency condition ${dep.condition} cannot be used on the essential container '${target.name}'.`,
+        );
       }
     }
   }
-  if (!containers.some((c) => c.essential !== false)) throw client('Task definition does not have any essential container.');
+  if (!containers.some((c) => c.essential !== false))
+    throw client('Task definition does not have any essential container.');
 
   const cpu = normalizeCpu(input.cpu);
   const memory = normalizeMemory(input.memory);
@@ -94,7 +114,9 @@ export function validateTaskDefinition(input: Json): { cpu?: string; memory?: st
     for (const c of containers) {
       for (const p of c.portMappings ?? []) {
         if (p.hostPort !== undefined && p.hostPort !== p.containerPort) {
-          throw client('When networkMode=awsvpc, the host ports and container ports in port mappings must match.');
+          throw client(
+            'When networkMode=awsvpc, the host ports and container ports in port mappings must match.',
+          );
         }
       }
     }
@@ -113,9 +135,14 @@ export function validateTaskDefinition(input: Json): { cpu?: string; memory?: st
     for (const c of containers) {
       const lc = c.logConfiguration;
       if (lc?.logDriver === 'awslogs') {
-        if (!input.executionRoleArn) throw client('Fargate requires task definition to have execution role ARN to support log driver awslogs.');
+        if (!input.executionRoleArn)
+          throw client(
+            'Fargate requires task definition to have execution role ARN to support log driver awslogs.',
+          );
         if (!lc.options?.['awslogs-stream-prefix']) {
-          throw client(`Container '${c.name}': the awslogs-stream-prefix option is required with the awslogs log driver on Fargate.`);
+          throw client(
+            `Container '${c.name}': the awslogs-stream-prefix option is required with the awslogs log driver on Fargate.`,
+          );
         }
       }
       if (Array.isArray(c.secrets) && c.secrets.length > 0 && !input.executionRoleArn) {
@@ -124,7 +151,8 @@ export function validateTaskDefinition(input: Json): { cpu?: string; memory?: st
     }
   }
   const eph = (input.ephemeralStorage as { sizeInGiB?: number } | undefined)?.sizeInGiB;
-  if (eph !== undefined && !inRange(eph, 21, 200)) throw client('The ephemeral storage size must be between 21 and 200 GiB.');
+  if (eph !== undefined && !inRange(eph, 21, 200))
+    throw client('The ephemeral storage size must be between 21 and 200 GiB.');
   return { cpu, memory };
 }
 
@@ -137,15 +165,30 @@ function requiresAttributes(input: Json, containers: ContainerDef[]): { name: st
     names.add('ecs.capability.execution-role-awslogs');
   }
   if (containers.some((c) => c.healthCheck)) names.add('ecs.capability.container-health-check');
-  if (containers.some((c) => Array.isArray(c.secrets) && c.secrets.length)) names.add('ecs.capability.secrets.asm.environment-variables');
+  if (containers.some((c) => Array.isArray(c.secrets) && c.secrets.length))
+    names.add('ecs.capability.secrets.asm.environment-variables');
   return [...names].map((name) => ({ name }));
 }
 
 /** Fields the caller may send that the register call echoes back. */
 const INPUT_FIELDS = [
-  'family', 'taskRoleArn', 'executionRoleArn', 'networkMode', 'containerDefinitions', 'volumes',
-  'placementConstraints', 'requiresCompatibilities', 'cpu', 'memory', 'pidMode', 'ipcMode',
-  'proxyConfiguration', 'inferenceAccelerators', 'ephemeralStorage', 'runtimePlatform', 'enableFaultInjection',
+  'family',
+  'taskRoleArn',
+  'executionRoleArn',
+  'networkMode',
+  'containerDefinitions',
+  'volumes',
+  'placementConstraints',
+  'requiresCompatibilities',
+  'cpu',
+  'memory',
+  'pidMode',
+  'ipcMode',
+  'proxyConfiguration',
+  'inferenceAccelerators',
+  'ephemeralStorage',
+  'runtimePlatform',
+  'enableFaultInjection',
 ];
 
 export function registerTaskDefinition(ecs: EcsState, input: Json, registeredBy: string): TaskDefinition {
@@ -211,7 +254,8 @@ export const taskDefinitionHandlers: ServiceHandlers = {
     const ecs = ecsOf(ctx);
     const ref = String(input.taskDefinition ?? '');
     const tail = ref.startsWith('arn:') ? ref.slice(ref.indexOf('task-definition/') + 16) : ref;
-    if (!tail.includes(':')) throw client('The task definition revision must be specified (family:revision or an ARN).');
+    if (!tail.includes(':'))
+      throw client('The task definition revision must be specified (family:revision or an ARN).');
     const td = describeOrThrow(ecs, ref);
     if (td.status === 'ACTIVE') {
       td.status = 'INACTIVE';
@@ -229,7 +273,10 @@ export const taskDefinitionHandlers: ServiceHandlers = {
     all = all.filter((t) => t.status === status);
     all.sort((a, b) => a.family.localeCompare(b.family) || a.revision - b.revision);
     if (input.sort === 'DESC') all.reverse();
-    const { items, nextToken } = page(all.map((t) => t.arn), input);
+    const { items, nextToken } = page(
+      all.map((t) => t.arn),
+      input,
+    );
     return { taskDefinitionArns: items, nextToken };
   },
 
@@ -237,7 +284,11 @@ export const taskDefinitionHandlers: ServiceHandlers = {
     const ecs = ecsOf(ctx);
     const status = input.status ?? 'ACTIVE';
     const families = [...ecs.taskDefs.entries()]
-      .filter(([f, revs]) => f.startsWith(input.familyPrefix ?? '') && (status === 'ALL' || revs.some((r) => r.status === status)))
+      .filter(
+        ([f, revs]) =>
+          f.startsWith(input.familyPrefix ?? '') &&
+          (status === 'ALL' || revs.some((r) => r.status === status)),
+      )
       .map(([f]) => f)
       .sort();
     const { items, nextToken } = page(families, input);

@@ -22,6 +22,9 @@ export const taskHandlers: ServiceHandlers = {
     if (td.body.networkMode === 'awsvpc' && !vpc?.subnets?.length) {
       throw invalid("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
     }
+    if (typeof input.startedBy === 'string' && input.startedBy.length > 36) {
+      throw invalid('startedBy can be at most 36 characters.');
+    }
     const launchType = input.launchType ?? (input.capacityProviderStrategy ? undefined : 'FARGATE');
     if (launchType === 'FARGATE' && !(td.body.compatibilities as string[]).includes('FARGATE')) {
       throw invalid('Task definition does not support launch_type FARGATE.');
@@ -66,8 +69,12 @@ export const taskHandlers: ServiceHandlers = {
   ListTasks(input, ctx) {
     const ecs = ecsOf(ctx);
     const cluster = ecs.cluster(input.cluster);
-    if (input.startedBy && (input.serviceName || input.family)) {
-      throw invalid('startedBy cannot be combined with serviceName or family.');
+    // ECS: "When you specify startedBy as the filter, it must be the only filter that you use."
+    const others = ['serviceName', 'family', 'containerInstance', 'launchType', 'desiredStatus'].filter(
+      (k) => input[k] !== undefined,
+    );
+    if (input.startedBy && others.length) {
+      throw invalid(`startedBy must be the only filter: remove ${others.join(', ')}.`);
     }
     let serviceName: string | undefined;
     if (input.serviceName) {
@@ -87,7 +94,10 @@ export const taskHandlers: ServiceHandlers = {
     }
     const start = Number(input.nextToken ?? 0) || 0;
     const max = Math.min(Number(input.maxResults ?? 100), 100);
-    return { taskArns: arns.slice(start, start + max), nextToken: start + max < arns.length ? String(start + max) : undefined };
+    return {
+      taskArns: arns.slice(start, start + max),
+      nextToken: start + max < arns.length ? String(start + max) : undefined,
+    };
   },
 
   StopTask(input, ctx) {

@@ -1,10 +1,19 @@
 // Tasks: launching, the lifecycle PROVISIONING → PENDING → RUNNING → (DEACTIVATING →) STOPPING →
 // DEPROVISIONING → STOPPED on the emulator clock, health (container health checks, ELB targets), and
 // what each image behaviour does to a task. Service-level decisions live in deployments.ts.
-import { randomBytes } from 'node:crypto';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { type Behavior, resolveDefaults } from '../behaviors.js';
 import { hex } from '../ids.js';
-import type { ContainerDef, ContainerState, Deployment, Json, Service, Tag, Task, TaskDefinition } from './model.js';
+import type {
+  ContainerDef,
+  ContainerState,
+  Deployment,
+  Json,
+  Service,
+  Tag,
+  Task,
+  TaskDefinition,
+} from './model.js';
 import type { EcsState } from './state.js';
 
 /** Seconds for ENI provisioning (PROVISIONING → PENDING). */
@@ -36,6 +45,16 @@ const digestOf = (image: string): string => {
   return at >= 0 ? image.slice(at + 1) : `sha256:${createHash('sha256').update(image).digest('hex')}`;
 };
 
+// A one-off task (RunTask outside a service, e.g. a migration) runs its command to completion: where its
+// image is merely "healthy" it exits 0, as a command that succeeds does. crash/unhealthy/stall still apply.
+function oneOffOrService(b: Behavior, spec: LaunchSpec): Behavior {
+  if (spec.service || b.behavior !== 'healthy') return b;
+  return {
+    ...resolveDefaults({ image: b.image, behavior: 'exit', startSeconds: b.startSeconds }),
+    logLines: b.logLines,
+  };
+}
+
 export function launchTask(ecs: EcsState, spec: LaunchSpec): Task {
   const now = ecs.now();
   const id = hex(16);
@@ -43,7 +62,8 @@ export function launchTask(ecs: EcsState, spec: LaunchSpec): Task {
   const body = spec.taskDef.body;
   const defs = (body.containerDefinitions as ContainerDef[]) ?? [];
   const ip = `10.0.${randomBytes(1)[0]}.${1 + (randomBytes(1)[0] % 254)}`;
-  const subnets = ((spec.networkConfiguration?.awsvpcConfiguration as Json | undefined)?.subnets as string[]) ?? [];
+  const subnets =
+    ((spec.networkConfiguration?.awsvpcConfiguration as Json | undefined)?.subnets as string[]) ?? [];
   const containers: ContainerState[] = defs.map((c) => ({
     name: c.name,
     image: c.image,
@@ -51,7 +71,7 @@ export function launchTask(ecs: EcsState, spec: LaunchSpec): Task {
     essential: c.essential !== false,
     lastStatus: 'PENDING',
     healthStatus: 'UNKNOWN',
-    behavior: ecs.world.behaviors.for(c.image),
+    behavior: oneOffOrService(ecs.world.behaviors.for(c.image), spec),
     healthCheck: c.healthCheck,
     logConfiguration: c.logConfiguration,
     portMappings: (c.portMappings ?? []).map((p) => ({ containerPort: Number(p.containerPort) })),
@@ -67,7 +87,8 @@ export function launchTask(ecs: EcsState, spec: LaunchSpec): Task {
     startedBy: spec.startedBy,
     group: spec.group,
     launchType: spec.launchType ?? 'FARGATE',
-    platformVersion: spec.platformVersion && spec.platformVersion !== 'LATEST' ? spec.platformVersion : '1.4.0',
+    platformVersion:
+      spec.platformVersion && spec.platformVersion !== 'LATEST' ? spec.platformVersion : '1.4.0',
     cpu: body.cpu as string | undefined,
     memory: body.memory as string | undefined,
     createdAt: now,
@@ -197,12 +218,9 @@ function toRunning(ecs: EcsState, task: Task, now: number): void {
   timelines.set(task, tl);
   const passes = !task.containers.some((c) => c.behavior.behavior === 'unhealthy');
   for (const t of task.sim.targets) ecs.world.elbv2.registerTarget(t.targetGroupArn, task.ip, t.port, passes);
-  if (task.sim.targets.length && task.sim.serviceName) {
-    const svc = serviceOf(ecs, task);
-    for (const tg of new Set(task.sim.targets.map((t) => t.targetGroupArn))) {
-      if (svc) ecs.event(svc, `(service ${svc.serviceName}) registered 1 targets in (target-group ${tg})`);
-    }
-  }
+  const svc = serviceOf(ecs, task);
+  if (svc)
+    for (const tg of new Set(task.sim.targets.map((t) => t.targetGroupArn))) ecs.tally(svc, 'registered', tg);
 }
 
 function writeLogs(ecs: EcsState, task: Task, c: ContainerState, now: number): void {
@@ -244,7 +262,11 @@ function checkRunning(ecs: EcsState, task: Task, now: number): void {
     const svc = serviceOf(ecs, task);
     if (status === 'UNHEALTHY' && svc) {
       ecs.event(svc, `(service ${svc.serviceName}) (task ${task.id}) failed container health checks.`);
-      stopTask(ecs, task, { stopCode: 'ServiceSchedulerInitiated', reason: 'Task failed container health checks', failed: true });
+      stopTask(ecs, task, {
+        stopCode: 'ServiceSchedulerInitiated',
+        reason: 'Task failed container health checks',
+        failed: true,
+      });
       return;
     }
   }
@@ -325,9 +347,10 @@ export function stopTask(ecs: EcsState, task: Task, opts: StopOptions): void {
     if (!wasRunning) continue;
     const delay = ecs.world.elbv2.deregisterTarget(t.targetGroupArn, task.ip, t.port);
     drain = Math.max(drain, delay);
-    if (svc) ecs.event(svc, `(service ${svc.serviceName}) deregistered 1 targets in (target-group ${t.targetGroupArn})`);
+    if (svc) ecs.tally(svc, 'deregistered', t.targetGroupArn);
   }
   if (wasRunning && drain > 0 && !opts.crashed) {
+    if (svc) ecs.tally(svc, 'draining');
     task.lastStatus = 'DEACTIVATING';
     task.sim.nextAt = now + drain * 1000;
   } else {
@@ -360,7 +383,12 @@ export function taskOut(task: Task, includeTags = false): Json {
       {
         id: attachmentId,
         type: 'ElasticNetworkInterface',
-        status: task.lastStatus === 'STOPPED' ? 'DELETED' : task.lastStatus === 'PROVISIONING' ? 'PRECREATED' : 'ATTACHED',
+        status:
+          task.lastStatus === 'STOPPED'
+            ? 'DELETED'
+            : task.lastStatus === 'PROVISIONING'
+              ? 'PRECREATED'
+              : 'ATTACHED',
         details: [
           { name: 'subnetId', value: task.subnet },
           { name: 'networkInterfaceId', value: task.eniId },
@@ -435,6 +463,12 @@ export function settleTask(ecs: EcsState, task: Task): void {
   for (const t of task.sim.targets) {
     ecs.world.elbv2.registerTarget(t.targetGroupArn, task.ip, t.port, true);
     const target = ecs.world.elbv2.target(t.targetGroupArn, task.ip, t.port);
-    if (target) Object.assign(target, { state: 'healthy', reason: undefined, description: undefined, until: undefined });
+    if (target)
+      Object.assign(target, {
+        state: 'healthy',
+        reason: undefined,
+        description: undefined,
+        until: undefined,
+      });
   }
 }

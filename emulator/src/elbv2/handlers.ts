@@ -48,7 +48,12 @@ export const elbv2Handlers: ServiceHandlers = {
   DescribeTargetGroups(input, ctx) {
     const s = elb(ctx);
     const notFound = () => new AwsError('TargetGroupNotFound', 'One or more target groups not found');
-    let tgs = pick(s.targetGroups.values(), list<string>(input.TargetGroupArns), (t) => t.TargetGroupArn, notFound);
+    let tgs = pick(
+      s.targetGroups.values(),
+      list<string>(input.TargetGroupArns),
+      (t) => t.TargetGroupArn,
+      notFound,
+    );
     tgs = pick(tgs, list<string>(input.Names), (t) => t.TargetGroupName, notFound);
     if (input.LoadBalancerArn) {
       if (!s.loadBalancers.has(input.LoadBalancerArn)) {
@@ -102,7 +107,11 @@ export const elbv2Handlers: ServiceHandlers = {
         if (t) return healthOf(t);
         return {
           Target: { Id: w.Id, Port: w.Port === undefined ? undefined : Number(w.Port) },
-          TargetHealth: { State: 'unavailable', Reason: 'Target.NotRegistered', Description: 'Target is not registered to the target group' },
+          TargetHealth: {
+            State: 'unavailable',
+            Reason: 'Target.NotRegistered',
+            Description: 'Target is not registered to the target group',
+          },
         };
       }),
     };
@@ -180,7 +189,11 @@ export const elbv2Handlers: ServiceHandlers = {
   DescribeTargetGroupAttributes(input, ctx) {
     const tg = elb(ctx).targetGroups.get(input.TargetGroupArn);
     if (!tg) throw new AwsError('TargetGroupNotFound', 'One or more target groups not found');
-    return { Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(tg.deregistrationDelaySeconds) }] };
+    return {
+      Attributes: [
+        { Key: 'deregistration_delay.timeout_seconds', Value: String(tg.deregistrationDelaySeconds) },
+      ],
+    };
   },
 
   ModifyTargetGroupAttributes(input, ctx) {
@@ -189,6 +202,10 @@ export const elbv2Handlers: ServiceHandlers = {
     for (const a of list<{ Key: string; Value: string }>(input.Attributes)) {
       if (a.Key === 'deregistration_delay.timeout_seconds') tg.deregistrationDelaySeconds = Number(a.Value);
     }
-    return { Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(tg.deregistrationDelaySeconds) }] };
+    return {
+      Attributes: [
+        { Key: 'deregistration_delay.timeout_seconds', Value: String(tg.deregistrationDelaySeconds) },
+      ],
+    };
   },
 };

@@ -142,7 +142,10 @@ export class Elbv2State {
     if (!input.Name) throw new AwsError('ValidationError', 'A target group name is required');
     for (const tg of this.targetGroups.values()) {
       if (tg.TargetGroupName === input.Name) {
-        throw new AwsError('DuplicateTargetGroupName', `A target group with the same name '${input.Name}' exists`);
+        throw new AwsError(
+          'DuplicateTargetGroupName',
+          `A target group with the same name '${input.Name}' exists`,
+        );
       }
     }
     const protocol = input.Protocol ?? 'HTTP';
@@ -172,7 +175,13 @@ export class Elbv2State {
     return tg;
   }
 
-  createListener(input: { arn?: string; LoadBalancerArn: string; Port: number; Protocol?: string; DefaultActions: Action[] }): Listener {
+  createListener(input: {
+    arn?: string;
+    LoadBalancerArn: string;
+    Port: number;
+    Protocol?: string;
+    DefaultActions: Action[];
+  }): Listener {
     const lb = this.loadBalancers.get(input.LoadBalancerArn);
     if (!lb) throw new AwsError('LoadBalancerNotFound', 'One or more load balancers not found');
     this.checkActions(input.DefaultActions);
@@ -185,7 +194,7 @@ export class Elbv2State {
     };
     this.listeners.set(listener.ListenerArn, listener);
     const defaultRule: Rule = {
-      RuleArn: listener.ListenerArn.replace(':listener/', ':listener-rule/') + `/${hex(8)}`,
+      RuleArn: `${listener.ListenerArn.replace(':listener/', ':listener-rule/')}/${hex(8)}`,
       ListenerArn: listener.ListenerArn,
       Priority: 'default',
       Conditions: [],
@@ -227,7 +236,8 @@ export class Elbv2State {
   }
 
   private checkActions(actions: Action[] | undefined): void {
-    if (!actions || actions.length === 0) throw new AwsError('ValidationError', 'At least one action is required');
+    if (!actions || actions.length === 0)
+      throw new AwsError('ValidationError', 'At least one action is required');
     for (const a of actions) {
       const tgs = [a.TargetGroupArn, ...(a.ForwardConfig?.TargetGroups ?? []).map((t) => t.TargetGroupArn)];
       for (const tg of tgs) {
@@ -271,13 +281,17 @@ export class Elbv2State {
     return rule;
   }
 
-  modifyListener(listenerArn: string, changes: { DefaultActions?: Action[]; Port?: number; Protocol?: string }): Listener {
+  modifyListener(
+    listenerArn: string,
+    changes: { DefaultActions?: Action[]; Port?: number; Protocol?: string },
+  ): Listener {
     const l = this.listeners.get(listenerArn);
     if (!l) throw new AwsError('ListenerNotFound', 'One or more listeners not found');
     if (changes.DefaultActions) {
       this.checkActions(changes.DefaultActions);
       l.DefaultActions = normalizeActions(changes.DefaultActions);
-      for (const r of this.rules.values()) if (r.ListenerArn === l.ListenerArn && r.IsDefault) r.Actions = l.DefaultActions;
+      for (const r of this.rules.values())
+        if (r.ListenerArn === l.ListenerArn && r.IsDefault) r.Actions = l.DefaultActions;
     }
     if (changes.Port !== undefined) l.Port = Number(changes.Port);
     if (changes.Protocol !== undefined) l.Protocol = changes.Protocol;
@@ -291,7 +305,10 @@ export class Elbv2State {
     const fwd = actions.find((a) => a.Type === 'forward');
     if (!fwd) return [];
     if (fwd.ForwardConfig?.TargetGroups?.length) {
-      return fwd.ForwardConfig.TargetGroups.map((t) => ({ TargetGroupArn: t.TargetGroupArn, Weight: t.Weight ?? 1 }));
+      return fwd.ForwardConfig.TargetGroups.map((t) => ({
+        TargetGroupArn: t.TargetGroupArn,
+        Weight: t.Weight ?? 1,
+      }));
     }
     return fwd.TargetGroupArn ? [{ TargetGroupArn: fwd.TargetGroupArn, Weight: 1 }] : [];
   }
@@ -310,7 +327,10 @@ export class Elbv2State {
     if (rule) return rule.Actions;
     const l = this.listeners.get(arn);
     if (l) return l.DefaultActions;
-    throw new AwsError(arn.includes(':listener-rule/') ? 'RuleNotFound' : 'ListenerNotFound', `'${arn}' not found`);
+    throw new AwsError(
+      arn.includes(':listener-rule/') ? 'RuleNotFound' : 'ListenerNotFound',
+      `'${arn}' not found`,
+    );
   }
 
   // --- targets -------------------------------------------------------------------------------------
@@ -390,7 +410,10 @@ function normalizeActions(actions: Action[]): Action[] {
     const out: Action = { ...a, Order: a.Order !== undefined ? Number(a.Order) : i + 1 };
     if (a.Type === 'forward') {
       const groups = a.ForwardConfig?.TargetGroups?.length
-        ? a.ForwardConfig.TargetGroups.map((t) => ({ TargetGroupArn: t.TargetGroupArn, Weight: Number(t.Weight ?? 1) }))
+        ? a.ForwardConfig.TargetGroups.map((t) => ({
+            TargetGroupArn: t.TargetGroupArn,
+            Weight: Number(t.Weight ?? 1),
+          }))
         : a.TargetGroupArn
           ? [{ TargetGroupArn: a.TargetGroupArn, Weight: 1 }]
           : [];

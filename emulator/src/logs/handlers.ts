@@ -89,7 +89,13 @@ export const logsHandlers: ServiceHandlers = {
       if (prefix && !s.logStreamName.startsWith(prefix)) continue;
       for (const [i, e] of s.events.entries()) {
         if (e.timestamp < start || e.timestamp >= end || !matches(input.filterPattern, e.message)) continue;
-        events.push({ logStreamName: s.logStreamName, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: `${e.timestamp}${i}` });
+        events.push({
+          logStreamName: s.logStreamName,
+          timestamp: e.timestamp,
+          message: e.message,
+          ingestionTime: e.ingestionTime,
+          eventId: `${e.timestamp}${i}`,
+        });
       }
     }
     events.sort((a, b) => a.timestamp - b.timestamp);

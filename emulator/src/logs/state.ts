@@ -48,7 +48,9 @@ export class LogsState {
       s = { logStreamName: stream, creationTime: at, events: [] };
       g.streams.set(stream, s);
     }
-    lines.forEach((message, i) => s.events.push({ timestamp: at + i, message, ingestionTime: at + i + 150 }));
+    for (const [i, message] of lines.entries()) {
+      s.events.push({ timestamp: at + i, message, ingestionTime: at + i + 150 });
+    }
     return true;
   }
 

@@ -14,7 +14,11 @@ type Node = Record<string, unknown> | unknown[];
  * "A.member.1.B=x&A.member.2.B=y" → { A: [{B:'x'},{B:'y'}] }. Map shapes ("entry.N.key/value") stay
  * as arrays of {key, value}; handlers that accept maps convert them.
  */
-export function decodeQuery(body: string): { action: string; version: string; input: Record<string, unknown> } {
+export function decodeQuery(body: string): {
+  action: string;
+  version: string;
+  input: Record<string, unknown>;
+} {
   const params = new URLSearchParams(body);
   const input: Record<string, unknown> = {};
   let action = '';

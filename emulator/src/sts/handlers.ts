@@ -33,7 +33,10 @@ export const stsHandlers: ServiceHandlers = {
     const sessions = world.slot('sts', () => new Map<string, Session>());
     const s = ctx.accessKeyId ? sessions.get(ctx.accessKeyId) : undefined;
     if (s) {
-      const role = s.roleArn.slice(s.roleArn.indexOf(':role/') + 6).split('/').pop();
+      const role = s.roleArn
+        .slice(s.roleArn.indexOf(':role/') + 6)
+        .split('/')
+        .pop();
       return {
         UserId: `${s.roleId}:${s.sessionName}`,
         Account: world.accountId,
@@ -53,20 +56,31 @@ export const stsHandlers: ServiceHandlers = {
     const sessionName = String(input.RoleSessionName ?? '');
     const token = String(input.WebIdentityToken ?? '');
     if (!/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/.test(roleArn)) {
-      throw new AwsError('ValidationError', `1 validation error detected: Value '${roleArn}' at 'roleArn' failed to satisfy constraint: Member must be a valid role ARN`);
+      throw new AwsError(
+        'ValidationError',
+        `1 validation error detected: Value '${roleArn}' at 'roleArn' failed to satisfy constraint: Member must be a valid role ARN`,
+      );
     }
     if (!/^[\w+=,.@-]{2,64}$/.test(sessionName)) {
-      throw new AwsError('ValidationError', `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`);
+      throw new AwsError(
+        'ValidationError',
+        `1 validation error detected: Value '${sessionName}' at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]*`,
+      );
     }
     const duration = input.DurationSeconds === undefined ? 3600 : Number(input.DurationSeconds);
     if (!(duration >= 900 && duration <= 43200)) {
-      throw new AwsError('ValidationError', `1 validation error detected: Value '${duration}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`);
+      throw new AwsError(
+        'ValidationError',
+        `1 validation error detected: Value '${duration}' at 'durationSeconds' failed to satisfy constraint: Member must have value between 900 and 43200`,
+      );
     }
     const parts = token.split('.');
-    if (parts.length !== 3 || parts.some((p) => p === '')) throw invalidToken("Couldn't parse the web identity token: it is not a JWT");
+    if (parts.length !== 3 || parts.some((p) => p === ''))
+      throw invalidToken("Couldn't parse the web identity token: it is not a JWT");
     const header = decodePart(parts[0]);
     const claims = decodePart(parts[1]);
-    if (!header || !claims) throw invalidToken("Couldn't parse the web identity token: header or payload is not JSON");
+    if (!header || !claims)
+      throw invalidToken("Couldn't parse the web identity token: header or payload is not JSON");
     if (typeof header.alg !== 'string' || !/^(RS|ES)(256|384|512)$/.test(header.alg)) {
       throw invalidToken('The web identity token must be signed with RS256/384/512 or ES256/384/512');
     }
@@ -84,7 +98,10 @@ export const stsHandlers: ServiceHandlers = {
     const accessKeyId = upperId('ASIA');
     const roleId = upperId('AROA', 17);
     sessions.set(accessKeyId, { roleArn, sessionName, roleId });
-    const role = roleArn.slice(roleArn.indexOf(':role/') + 6).split('/').pop();
+    const role = roleArn
+      .slice(roleArn.indexOf(':role/') + 6)
+      .split('/')
+      .pop();
     const iss = typeof claims.iss === 'string' ? claims.iss.replace(/^https:\/\//, '') : undefined;
     return {
       Credentials: {

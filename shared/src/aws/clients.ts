@@ -50,12 +50,24 @@ export class AwsClients {
 
   constructor(readonly options: AwsOptions = {}) {
     this.region = resolveRegion(options);
+    const env = options.env ?? process.env;
+    // The SDK's default chain reads process.env; a step given its own env (the demo, tests, a GitLab
+    // job's variables) must see the keys in that env too.
+    const envKeys =
+      env !== process.env && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+        ? {
+            accessKeyId: env.AWS_ACCESS_KEY_ID,
+            secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+            ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+          }
+        : undefined;
+    const credentials = options.credentials ?? envKeys;
     // An explicit endpoint wins; otherwise the SDK itself honours AWS_ENDPOINT_URL and
     // AWS_ENDPOINT_URL_<SERVICE>, which is what users of other AWS tools already set.
     this.config = {
       region: this.region,
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(options.credentials ? { credentials: options.credentials } : {}),
+      ...(credentials ? { credentials } : {}),
       retryStrategy: cendenceRetryStrategy(options.maxAttempts),
       customUserAgent: USER_AGENT,
     };

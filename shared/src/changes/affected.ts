@@ -24,19 +24,41 @@ export function isUnder(file: string, dir: string): boolean {
   return file === d || file.startsWith(`${d}/`);
 }
 
+/** Which paths inside a build context can affect the image (image/context.ts contextMatcher). */
+export type ContextFilter = (pathInContext: string) => boolean;
+
+interface Watched {
+  path: string;
+  reason: string;
+  /** Narrows the files under `path` that count (a shared build context: only what the Dockerfile reads). */
+  accepts?: (file: string) => boolean;
+}
+
 /** The repository-relative folders and paths whose changes select this service directly. */
-export function watchedPaths(m: ServiceManifest): { path: string; reason: string }[] {
+export function watchedPaths(m: ServiceManifest, contextFilter?: ContextFilter): Watched[] {
   const context = path.posix.normalize(path.posix.join(m.dir, m.build.context));
   const dockerfile = path.posix.normalize(path.posix.join(m.dir, m.build.dockerfile));
-  const watched = [{ path: m.dir, reason: 'service folder' }];
-  if (!isUnder(context, m.dir)) watched.push({ path: context, reason: 'build context' });
+  const watched: Watched[] = [{ path: m.dir, reason: 'service folder' }];
+  if (!isUnder(context, m.dir)) {
+    const prefix = context === '.' ? '' : `${context}/`;
+    const accepts = contextFilter ? (f: string) => contextFilter(f.slice(prefix.length)) : undefined;
+    watched.push({ path: context, reason: 'build context', accepts });
+  }
   if (!isUnder(dockerfile, m.dir) && !isUnder(dockerfile, context))
     watched.push({ path: dockerfile, reason: 'Dockerfile' });
   for (const p of m.build.paths) watched.push({ path: p, reason: `shared path ${p}` });
   return watched;
 }
 
-export function affectedServices(manifests: ServiceManifest[], files: string[]): Affected {
+/**
+ * `contextFilters` (by service name) narrow a build context shared by several services to what each
+ * Dockerfile reads; without one, any change in a service's context selects it.
+ */
+export function affectedServices(
+  manifests: ServiceManifest[],
+  files: string[],
+  contextFilters: Map<string, ContextFilter> = new Map(),
+): Affected {
   const reasons = new Map<string, string[]>();
   const add = (name: string, reason: string) => {
     const list = reasons.get(name) ?? [];
@@ -44,8 +66,8 @@ export function affectedServices(manifests: ServiceManifest[], files: string[]):
     reasons.set(name, list);
   };
   for (const m of manifests) {
-    for (const w of watchedPaths(m)) {
-      const hits = files.filter((f) => isUnder(f, w.path));
+    for (const w of watchedPaths(m, contextFilters.get(m.name))) {
+      const hits = files.filter((f) => isUnder(f, w.path) && (w.accepts?.(f) ?? true));
       if (hits.length > 0)
         add(m.name, `${w.reason} (${hits.length} file${hits.length > 1 ? 's' : ''}, e.g. ${hits[0]})`);
     }

@@ -4,6 +4,7 @@ import { describeError, exitCodeOf } from '../errors.js';
 import { pickRunner } from '../runner/pick.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
+import { quietSdkNodeWarning } from './quiet.js';
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -67,17 +68,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-}
-
-// The SDK warns on every start under Node 20 that future releases need Node 22; our actions run on
-// node24 and the warning says nothing actionable about the step, so the CLI keeps it out of CI logs.
-function quietSdkNodeWarning(): void {
-  const listeners = process.listeners('warning');
-  process.removeAllListeners('warning');
-  process.on('warning', (w) => {
-    if (w.name === 'NodeVersionSupportWarning') return;
-    for (const l of listeners) l(w);
-  });
 }
 
 // Run when executed directly (the bundle, tsx), not when imported by tests.

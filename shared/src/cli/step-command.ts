@@ -1,6 +1,7 @@
 // Turns a Step into a CLI command: each input becomes --<name>; a GitLab job may instead pass inputs
 // as CENDENCE_<NAME> variables (what the templates do), which the runner port reads.
 import { UserError } from '../errors.js';
+import { invokeStep } from '../steps/invoke.js';
 import type { Step } from '../steps/step.js';
 import { type OptionSpec, parseFlags } from './args.js';
 import type { Command, CommandContext } from './command.js';
@@ -32,10 +33,7 @@ export function stepCommand(step: Step): Command {
       const flags = values as Record<string, string | undefined>;
       const read = (name: string) => flags[name] ?? ctx.runner.input(name) ?? undefined;
       const stepCtx = { runner: ctx.runner, signal: ctx.signal, env: ctx.env, cwd: ctx.cwd };
-      const settings = await step.settings(read, stepCtx);
-      const result = await step.run(settings, stepCtx);
-      for (const [k, v] of Object.entries(step.outputValues(result))) ctx.runner.setOutput(k, v);
-      return result;
+      return (await invokeStep(step, read, stepCtx)).result;
     },
   };
 }

@@ -105,6 +105,21 @@ export function nativeUpdateInput(
   };
 }
 
+/**
+ * Minutes a traffic-shifting deployment spends waiting by design (bake, canary bake, linear steps):
+ * added to the timeout, which is about progress, so a 30-minute bake does not time out a 15-minute wait.
+ */
+export function plannedWaitMinutes(config: DeploymentConfiguration | undefined): number {
+  if (!config) return 0;
+  let minutes = config.bakeTimeInMinutes ?? 0;
+  if (config.strategy === 'CANARY') minutes += config.canaryConfiguration?.canaryBakeTimeInMinutes ?? 10;
+  if (config.strategy === 'LINEAR') {
+    const step = config.linearConfiguration?.stepPercent ?? 10;
+    minutes += (Math.ceil(100 / step) - 1) * (config.linearConfiguration?.stepBakeTimeInMinutes ?? 6);
+  }
+  return minutes;
+}
+
 export async function describeServiceDeployment(
   ecs: ECSClient,
   arn: string,
@@ -158,12 +173,23 @@ export async function followServiceDeployment(
  * Resumes a deployment held at our stage gate: CONTINUE shifts production traffic; ROLLBACK returns
  * traffic to the old revision. Without a waiting hook, ROLLBACK stops the deployment with ECS's rollback.
  */
-export async function resumeGate(ecs: ECSClient, arn: string, action: 'CONTINUE' | 'ROLLBACK'): Promise<string> {
+export async function resumeGate(
+  ecs: ECSClient,
+  arn: string,
+  action: 'CONTINUE' | 'ROLLBACK',
+): Promise<string> {
   const sd = await describeServiceDeployment(ecs, arn);
-  if (!sd) throw new UserError(`service deployment ${arn} not found`, 'deployment', 'pass the deployment-arn output of the gated deploy');
+  if (!sd)
+    throw new UserError(
+      `service deployment ${arn} not found`,
+      'deployment',
+      'pass the deployment-arn output of the gated deploy',
+    );
   const hook = sd.lifecycleHookDetails?.find((h) => h.status === 'AWAITING_ACTION');
   if (hook?.hookId) {
-    await ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId: hook.hookId, action }));
+    await ecs.send(
+      new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId: hook.hookId, action }),
+    );
     return action === 'CONTINUE' ? 'continued past the stage gate' : 'rolled back at the stage gate';
   }
   if (action === 'ROLLBACK') {

@@ -31,7 +31,10 @@ export async function applyCancelPolicy(aws: AwsClients, d: InFlight, policy: Ca
   if (d.serviceDeploymentArn) {
     try {
       await aws.ecs.send(
-        new StopServiceDeploymentCommand({ serviceDeploymentArn: d.serviceDeploymentArn, stopType: 'ROLLBACK' }),
+        new StopServiceDeploymentCommand({
+          serviceDeploymentArn: d.serviceDeploymentArn,
+          stopType: 'ROLLBACK',
+        }),
       );
       return `asked ECS to roll back (StopServiceDeployment ROLLBACK ${d.serviceDeploymentArn})`;
     } catch {
@@ -40,9 +43,13 @@ export async function applyCancelPolicy(aws: AwsClients, d: InFlight, policy: Ca
   }
   if (d.previousTaskDefinition) {
     await aws.ecs.send(
-      new UpdateServiceCommand({ cluster: d.cluster, service: d.service, taskDefinition: d.previousTaskDefinition }),
+      new UpdateServiceCommand({
+        cluster: d.cluster,
+        service: d.service,
+        taskDefinition: d.previousTaskDefinition,
+      }),
     );
     return `returned the service to ${d.previousTaskDefinition} (UpdateService)`;
   }
-  return 'nothing to roll back to: this was the service\'s first deployment';
+  return "nothing to roll back to: this was the service's first deployment";
 }

@@ -54,7 +54,10 @@ export function appSpecFor(target: ServiceTarget, live: Service, taskDefinitionA
       ...(c.base !== undefined ? { Base: c.base } : {}),
     }));
   }
-  const spec = { version: 0.0, Resources: [{ TargetService: { Type: 'AWS::ECS::Service', Properties: properties } }] };
+  const spec = {
+    version: 0.0,
+    Resources: [{ TargetService: { Type: 'AWS::ECS::Service', Properties: properties } }],
+  };
   const content = JSON.stringify(spec, null, 2);
   return { content, sha256: createHash('sha256').update(content).digest('hex') };
 }
@@ -72,8 +75,14 @@ export async function createCodeDeployDeployment(
       deploymentGroupName: cd.deploymentGroup,
       deploymentConfigName: cd.deploymentConfig,
       description: `cendence deploy of ${target.name}`,
-      revision: { revisionType: 'AppSpecContent', appSpecContent: { content: appSpec.content, sha256: appSpec.sha256 } },
-      autoRollbackConfiguration: { enabled: true, events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'] },
+      revision: {
+        revisionType: 'AppSpecContent',
+        appSpecContent: { content: appSpec.content, sha256: appSpec.sha256 },
+      },
+      autoRollbackConfiguration: {
+        enabled: true,
+        events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'],
+      },
     }),
   );
   if (!out.deploymentId) throw new Error('CreateDeployment returned no deploymentId');
@@ -82,7 +91,9 @@ export async function createCodeDeployDeployment(
 
 function progressOf(name: string, info: DeploymentInfo | undefined): string {
   const o = info?.deploymentOverview;
-  const counts = o ? ` — in progress ${o.InProgress ?? 0}, succeeded ${o.Succeeded ?? 0}, failed ${o.Failed ?? 0}` : '';
+  const counts = o
+    ? ` — in progress ${o.InProgress ?? 0}, succeeded ${o.Succeeded ?? 0}, failed ${o.Failed ?? 0}`
+    : '';
   return `${name}: CodeDeploy ${info?.status ?? '…'}${counts}`;
 }
 
@@ -113,5 +124,7 @@ export async function followCodeDeploy(
 
 /** Lets a deployment waiting at Ready shift production traffic. */
 export async function continueCodeDeploy(aws: AwsClients, deploymentId: string): Promise<void> {
-  await aws.codedeploy.send(new ContinueDeploymentCommand({ deploymentId, deploymentWaitType: 'READY_WAIT' }));
+  await aws.codedeploy.send(
+    new ContinueDeploymentCommand({ deploymentId, deploymentWaitType: 'READY_WAIT' }),
+  );
 }

@@ -2,17 +2,17 @@
 // (deploy --continue <arn>: production traffic shifts, wait to the end) or rolled back (rollback
 // --deployment <arn>: wait until ECS or CodeDeploy finished the rollback). A new job does this, so no
 // runner is held during the test phase or the bake.
-import {
-  DescribeServiceRevisionsCommand,
-  type ECSClient,
-} from '@aws-sdk/client-ecs';
+
 import { GetDeploymentCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { DescribeServiceRevisionsCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
 import { UserError } from '../errors.js';
+import type { Runner } from '../runner/types.js';
 import {
   describeServiceDeployment,
   followServiceDeployment,
   parseServiceDeploymentArn,
+  plannedWaitMinutes,
   resumeGate,
 } from './blue-green.js';
 import { continueCodeDeploy, followCodeDeploy } from './codedeploy.js';
@@ -22,7 +22,6 @@ import type { Verdict } from './outcome.js';
 import { buildRecord, type DeploymentRecord, writeRecord } from './record.js';
 import { releaseSummary } from './summary.js';
 import type { CancelPolicy, ServiceResult } from './types.js';
-import type { Runner } from '../runner/types.js';
 
 export interface GateOptions {
   runner: Runner;
@@ -67,7 +66,13 @@ export async function continueGated(
     ? await gateCodeDeploy(aws, id, action, opts)
     : await gateEcs(aws, id, action, opts);
   const outcome = result.outcome === 'succeeded' ? 'succeeded' : 'failed';
-  const record = buildRecord(action === 'CONTINUE' ? 'deploy' : 'rollback', [result], started, new Date(opts.clock.now()), outcome);
+  const record = buildRecord(
+    action === 'CONTINUE' ? 'deploy' : 'rollback',
+    [result],
+    started,
+    new Date(opts.clock.now()),
+    outcome,
+  );
   const recordFile = opts.outputDir ? await writeRecord(opts.outputDir, record) : undefined;
   const summary = releaseSummary(action === 'CONTINUE' ? 'deploy' : 'rollback', [result]);
   opts.runner.info(summary.text);
@@ -75,11 +80,20 @@ export async function continueGated(
   return { services: [result], record, ...(recordFile ? { recordFile } : {}) };
 }
 
-async function gateEcs(aws: AwsClients, arn: string, action: 'CONTINUE' | 'ROLLBACK', opts: GateOptions): Promise<ServiceResult> {
+async function gateEcs(
+  aws: AwsClients,
+  arn: string,
+  action: 'CONTINUE' | 'ROLLBACK',
+  opts: GateOptions,
+): Promise<ServiceResult> {
   const { cluster, service } = parseServiceDeploymentArn(arn);
   const before = await describeServiceDeployment(aws.ecs, arn);
   if (!before) {
-    throw new UserError(`service deployment ${arn} does not exist`, action === 'CONTINUE' ? 'continue' : 'deployment', 'pass the deployment-arn output of the gated deploy');
+    throw new UserError(
+      `service deployment ${arn} does not exist`,
+      action === 'CONTINUE' ? 'continue' : 'deployment',
+      'pass the deployment-arn output of the gated deploy',
+    );
   }
   const source = before.sourceServiceRevisions?.[0]?.arn;
   const target = before.targetServiceRevision?.arn;
@@ -89,11 +103,15 @@ async function gateEcs(aws: AwsClients, arn: string, action: 'CONTINUE' | 'ROLLB
   const ref = { name: service, cluster, service };
   const did = await resumeGate(aws.ecs, arn, action);
   opts.runner.info(`${service}: ${did}`);
+  const timeoutMs =
+    opts.timeoutMs +
+    (action === 'CONTINUE' ? plannedWaitMinutes(before.deploymentConfiguration) * 60_000 : 0);
   const f = await followServiceDeployment(aws.ecs, service, arn, {
     runner: opts.runner,
     clock: opts.clock,
     signal: opts.signal,
-    timeoutMs: opts.timeoutMs,
+    timeoutMs,
+    bakeMinutes: before.deploymentConfiguration?.bakeTimeInMinutes ?? 0,
     ...(opts.timing ? { timing: opts.timing } : {}),
     rollingBack: action === 'ROLLBACK',
   });
@@ -102,7 +120,7 @@ async function gateEcs(aws: AwsClients, arn: string, action: 'CONTINUE' | 'ROLLB
     // Cancelling the wait for a rollback must not "roll back the rollback".
     onCancel: action === 'ROLLBACK' ? 'leave' : opts.onCancel,
     containers: [],
-    timeoutMs: opts.timeoutMs,
+    timeoutMs,
     runner: opts.runner,
     ...(previousTaskDefinition ? { previousTaskDefinition } : {}),
   });
@@ -123,12 +141,23 @@ async function gateEcs(aws: AwsClients, arn: string, action: 'CONTINUE' | 'ROLLB
   };
 }
 
-async function gateCodeDeploy(aws: AwsClients, id: string, action: 'CONTINUE' | 'ROLLBACK', opts: GateOptions): Promise<ServiceResult> {
+async function gateCodeDeploy(
+  aws: AwsClients,
+  id: string,
+  action: 'CONTINUE' | 'ROLLBACK',
+  opts: GateOptions,
+): Promise<ServiceResult> {
   const startedAt = new Date(opts.clock.now()).toISOString();
   const info = (await aws.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
   const name = info?.deploymentGroupName ?? id;
   const ref = { name, cluster: '', service: name };
-  const follow0 = { runner: opts.runner, clock: opts.clock, signal: opts.signal, timeoutMs: opts.timeoutMs, ...(opts.timing ? { timing: opts.timing } : {}) };
+  const follow0 = {
+    runner: opts.runner,
+    clock: opts.clock,
+    signal: opts.signal,
+    timeoutMs: opts.timeoutMs,
+    ...(opts.timing ? { timing: opts.timing } : {}),
+  };
   let end: Execution['end'];
   if (action === 'CONTINUE') {
     await continueCodeDeploy(aws, id);
@@ -136,19 +165,31 @@ async function gateCodeDeploy(aws: AwsClients, id: string, action: 'CONTINUE' | 
   } else {
     await aws.codedeploy.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
     end = await follow<Verdict>(async () => {
-      const status = (await aws.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo?.status;
-      if (status === 'Stopped') return { near: false, done: { kind: 'succeeded', reason: 'stopped with rollback' } };
-      if (status === 'Succeeded') return { near: false, done: { kind: 'failed', reason: 'the deployment succeeded before it could be stopped' } };
-      if (status === 'Failed') return { near: false, done: { kind: 'succeeded', reason: 'failed and rolled back' } };
+      const status = (await aws.codedeploy.send(new GetDeploymentCommand({ deploymentId: id })))
+        .deploymentInfo?.status;
+      if (status === 'Stopped')
+        return { near: false, done: { kind: 'succeeded', reason: 'stopped with rollback' } };
+      if (status === 'Succeeded')
+        return {
+          near: false,
+          done: { kind: 'failed', reason: 'the deployment succeeded before it could be stopped' },
+        };
+      if (status === 'Failed')
+        return { near: false, done: { kind: 'succeeded', reason: 'failed and rolled back' } };
       return { near: true };
     }, follow0);
   }
-  const s = await settle(aws, ref, { codedeployDeploymentId: id, end }, {
-    onCancel: action === 'ROLLBACK' ? 'leave' : opts.onCancel,
-    containers: [],
-    timeoutMs: opts.timeoutMs,
-    runner: opts.runner,
-  });
+  const s = await settle(
+    aws,
+    ref,
+    { codedeployDeploymentId: id, end },
+    {
+      onCancel: action === 'ROLLBACK' ? 'leave' : opts.onCancel,
+      containers: [],
+      timeoutMs: opts.timeoutMs,
+      runner: opts.runner,
+    },
+  );
   return {
     name,
     cluster: '',

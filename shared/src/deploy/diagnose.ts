@@ -2,6 +2,9 @@
 // hour: the rollout reason, recent service events, the stopped tasks of our deployment (stoppedReason,
 // exit codes) and the last log lines of their containers. Printed, put in the summary, and saved as
 // JSON + markdown. Collecting never hides the failure itself: each part that cannot be read is noted.
+
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   type ContainerDefinition,
@@ -10,8 +13,6 @@ import {
   type Service,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 
 export interface StoppedTask {
@@ -120,7 +121,12 @@ export async function diagnose(aws: AwsClients, input: DiagnoseInput): Promise<D
 }
 
 /** awslogs streams are <prefix>/<container>/<taskId>; read the end of each failed container's stream. */
-async function tailLogs(aws: AwsClients, tasks: StoppedTask[], input: DiagnoseInput, gaps: string[]): Promise<LogTail[]> {
+async function tailLogs(
+  aws: AwsClients,
+  tasks: StoppedTask[],
+  input: DiagnoseInput,
+  gaps: string[],
+): Promise<LogTail[]> {
   const tails: LogTail[] = [];
   for (const task of tasks) {
     // Containers that exited non-zero first; if none did (a failed health check), every container.
@@ -160,9 +166,16 @@ async function tailLogs(aws: AwsClients, tasks: StoppedTask[], input: DiagnoseIn
 export function diagnosisMarkdown(d: Diagnosis): string {
   const out: string[] = [`### ${d.name}: ${d.reason}`, ''];
   if (d.rolloutStateReason) out.push(`- rolloutStateReason: ${d.rolloutStateReason}`);
-  if (d.deploymentId) out.push(`- deployment: \`${d.deploymentId}\` (cluster ${d.cluster}, service ${d.service})`);
+  if (d.deploymentId)
+    out.push(`- deployment: \`${d.deploymentId}\` (cluster ${d.cluster}, service ${d.service})`);
   if (d.stoppedTasks.length > 0) {
-    out.push('', '#### Stopped tasks', '', '| task | stop code | stopped reason | containers (exit code) |', '|---|---|---|---|');
+    out.push(
+      '',
+      '#### Stopped tasks',
+      '',
+      '| task | stop code | stopped reason | containers (exit code) |',
+      '|---|---|---|---|',
+    );
     for (const t of d.stoppedTasks) {
       const containers = t.containers
         .map((c) => `${c.name} (${c.exitCode ?? '–'}${c.reason ? `: ${c.reason}` : ''})`)

@@ -49,7 +49,10 @@ export async function execute(
   if (plan.kind === 'codedeploy') {
     const id = await createCodeDeployDeployment(aws, plan.target, plan.appSpec);
     opts.runner.info(`${ref.name}: CodeDeploy deployment ${id} created`);
-    const f = await followCodeDeploy(aws, ref.name, id, { ...opts, stopAtReady: opts.stopAt === 'test-traffic' });
+    const f = await followCodeDeploy(aws, ref.name, id, {
+      ...opts,
+      stopAtReady: opts.stopAt === 'test-traffic',
+    });
     return { codedeployDeploymentId: id, end: f.end };
   }
   const started = await startUpdate(aws.ecs, plan.update, live);
@@ -96,7 +99,12 @@ export interface SettleOptions {
 }
 
 /** From the wait's end to an outcome; applies the cancel policy and diagnoses failures. */
-export async function settle(aws: AwsClients, ref: ServiceRef, ex: Execution, opts: SettleOptions): Promise<Settled> {
+export async function settle(
+  aws: AwsClients,
+  ref: ServiceRef,
+  ex: Execution,
+  opts: SettleOptions,
+): Promise<Settled> {
   let settled: Settled;
   if (ex.end.kind === 'done') {
     const v = ex.end.value;

@@ -1,5 +1,5 @@
-import { describe, expect, it } from '@jest/globals';
 import type { Deployment, Service, ServiceDeployment } from '@aws-sdk/client-ecs';
+import { describe, expect, it } from '@jest/globals';
 import {
   classifyCodeDeploy,
   classifyRollbackOf,
@@ -29,7 +29,10 @@ const me = { deploymentId: 'ecs-svc/2', previousTaskDefinition: OLD };
 
 describe('classifyRolling: success only for our own COMPLETED deployment', () => {
   it('is in progress, and not near, while tasks are still pending', () => {
-    const o = classifyRolling(service(ours(), { id: 'ecs-svc/1', status: 'ACTIVE', taskDefinition: OLD }), me);
+    const o = classifyRolling(
+      service(ours(), { id: 'ecs-svc/1', status: 'ACTIVE', taskDefinition: OLD }),
+      me,
+    );
     expect(o.done).toBeUndefined();
     expect(o.near).toBe(false);
     expect(o.counts).toEqual({ desired: 2, running: 0, pending: 2, failed: 0 });
@@ -41,13 +44,23 @@ describe('classifyRolling: success only for our own COMPLETED deployment', () =>
   });
 
   it('succeeds when our PRIMARY deployment is COMPLETED', () => {
-    const o = classifyRolling(service(ours({ rolloutState: 'COMPLETED', runningCount: 2, pendingCount: 0 })), me);
+    const o = classifyRolling(
+      service(ours({ rolloutState: 'COMPLETED', runningCount: 2, pendingCount: 0 })),
+      me,
+    );
     expect(o.done?.kind).toBe('succeeded');
   });
 
   it('reports a circuit-breaker rollback as rolled-back even though the service is steady again', () => {
     const rolledBack = service(
-      { id: 'ecs-svc/3', status: 'PRIMARY', taskDefinition: OLD, desiredCount: 2, runningCount: 2, rolloutState: 'COMPLETED' },
+      {
+        id: 'ecs-svc/3',
+        status: 'PRIMARY',
+        taskDefinition: OLD,
+        desiredCount: 2,
+        runningCount: 2,
+        rolloutState: 'COMPLETED',
+      },
       ours({
         status: 'ACTIVE',
         rolloutState: 'FAILED',
@@ -61,11 +74,14 @@ describe('classifyRolling: success only for our own COMPLETED deployment', () =>
   });
 
   it('reports FAILED without a rollback deployment as failed', () => {
-    const o = classifyRolling(service(ours({ rolloutState: 'FAILED', rolloutStateReason: 'tasks failed' })), me);
+    const o = classifyRolling(
+      service(ours({ rolloutState: 'FAILED', rolloutStateReason: 'tasks failed' })),
+      me,
+    );
     expect(o.done).toEqual({ kind: 'failed', reason: 'tasks failed' });
   });
 
-  it('reports a foreign PRIMARY (someone else\'s UpdateService) as replaced', () => {
+  it("reports a foreign PRIMARY (someone else's UpdateService) as replaced", () => {
     const other = 'arn:aws:ecs:eu-west-3:123456789012:task-definition/api:7';
     const o = classifyRolling(
       service({ id: 'ecs-svc/9', status: 'PRIMARY', taskDefinition: other }, ours({ status: 'ACTIVE' })),
@@ -90,8 +106,16 @@ describe('classifyServiceDeployment (ECS blue/green, linear, canary)', () => {
   const sd = (over: Partial<ServiceDeployment>): ServiceDeployment => ({ status: 'IN_PROGRESS', ...over });
 
   it('stops at the stage gate once test traffic has shifted', () => {
-    expect(classifyServiceDeployment(sd({ lifecycleStage: 'TEST_TRAFFIC_SHIFT' }), { stopAtStage: 'POST_TEST_TRAFFIC_SHIFT', now: 0 }).done).toBeUndefined();
-    const o = classifyServiceDeployment(sd({ lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT' }), { stopAtStage: 'POST_TEST_TRAFFIC_SHIFT', now: 0 });
+    expect(
+      classifyServiceDeployment(sd({ lifecycleStage: 'TEST_TRAFFIC_SHIFT' }), {
+        stopAtStage: 'POST_TEST_TRAFFIC_SHIFT',
+        now: 0,
+      }).done,
+    ).toBeUndefined();
+    const o = classifyServiceDeployment(sd({ lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT' }), {
+      stopAtStage: 'POST_TEST_TRAFFIC_SHIFT',
+      now: 0,
+    });
     expect(o.done).toMatchObject({ kind: 'stage-reached', stage: 'POST_TEST_TRAFFIC_SHIFT' });
   });
 
@@ -119,9 +143,18 @@ describe('classifyServiceDeployment (ECS blue/green, linear, canary)', () => {
 describe('classifyCodeDeploy', () => {
   it('is honest: Failed and Stopped are failures', () => {
     expect(classifyCodeDeploy({ status: 'Succeeded' }, false).done?.kind).toBe('succeeded');
-    const failed = classifyCodeDeploy({ status: 'Failed', errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'too few healthy' } }, false);
-    expect(failed.done).toEqual({ kind: 'failed', reason: 'CodeDeploy deployment Failed: HEALTH_CONSTRAINTS too few healthy' });
-    expect(classifyCodeDeploy({ status: 'Stopped', rollbackInfo: { rollbackMessage: 'rolled back' } }, false).done?.kind).toBe('rolled-back');
+    const failed = classifyCodeDeploy(
+      { status: 'Failed', errorInformation: { code: 'HEALTH_CONSTRAINTS', message: 'too few healthy' } },
+      false,
+    );
+    expect(failed.done).toEqual({
+      kind: 'failed',
+      reason: 'CodeDeploy deployment Failed: HEALTH_CONSTRAINTS too few healthy',
+    });
+    expect(
+      classifyCodeDeploy({ status: 'Stopped', rollbackInfo: { rollbackMessage: 'rolled back' } }, false).done
+        ?.kind,
+    ).toBe('rolled-back');
     expect(classifyCodeDeploy({ status: 'Ready' }, true).done?.kind).toBe('stage-reached');
     expect(classifyCodeDeploy({ status: 'Ready' }, false).done).toBeUndefined();
   });

@@ -53,7 +53,7 @@ export function classifyRolling(service: Service | undefined, mine: RollingIdent
   const rolloutState = ours?.rolloutState;
 
   if (ours?.rolloutState === 'FAILED') {
-    const why = ours.rolloutStateReason ?? 'rolloutState is FAILED';
+    const why = (ours.rolloutStateReason ?? 'rolloutState is FAILED').replace(/\.$/, '');
     if (primary && primary.id !== ours.id) {
       return {
         near: false,
@@ -73,7 +73,12 @@ export function classifyRolling(service: Service | undefined, mine: RollingIdent
         deployments.length === 1 &&
         (ours.runningCount ?? 0) === (ours.desiredCount ?? 0));
     if (completed) {
-      return { near: false, counts, rolloutState, done: { kind: 'succeeded', reason: 'rolloutState COMPLETED' } };
+      return {
+        near: false,
+        counts,
+        rolloutState,
+        done: { kind: 'succeeded', reason: 'rolloutState COMPLETED' },
+      };
     }
     const c = countsOf(ours);
     // Near: every task is up and only health or draining remains, or failures are being counted
@@ -166,19 +171,29 @@ export function classifyServiceDeployment(
     return { near: false, done: { kind: 'stage-reached', reason: `reached ${stage}`, stage } };
   }
   const breaker = sd.deploymentCircuitBreaker;
-  const failing = (breaker?.failureCount ?? 0) > 0 || breaker?.status === 'TRIGGERED';
+  // Failed tasks bring the outcome near only when a circuit breaker is counting them.
+  const failing =
+    breaker?.status !== 'DISABLED' && ((breaker?.failureCount ?? 0) > 0 || breaker?.status === 'TRIGGERED');
   const bakeEnding =
     (stage === 'BAKE_TIME' && (at.bakeEndsAt === undefined || at.now >= at.bakeEndsAt - 5000)) ||
     stage === 'CLEAN_UP';
   const target = sd.targetServiceRevision;
   const tasksUp =
-    target !== undefined && (target.runningTaskCount ?? 0) >= (target.requestedTaskCount ?? 1) && stageIndex(stage) < 4;
+    target !== undefined &&
+    (target.runningTaskCount ?? 0) >= (target.requestedTaskCount ?? 1) &&
+    stageIndex(stage) < 4;
   return { near: failing || bakeEnding || tasksUp };
 }
 
 /** The CodeDeploy side: GetDeployment's status. Stopped and Failed are failures, whatever the service looks like. */
 export function classifyCodeDeploy(
-  info: { status?: string; errorInformation?: { code?: string; message?: string }; rollbackInfo?: { rollbackMessage?: string } } | undefined,
+  info:
+    | {
+        status?: string;
+        errorInformation?: { code?: string; message?: string };
+        rollbackInfo?: { rollbackMessage?: string };
+      }
+    | undefined,
   stopAtReady: boolean,
 ): Observation<Verdict> {
   const status = info?.status;
@@ -188,14 +203,18 @@ export function classifyCodeDeploy(
     case 'Succeeded':
       return { near: false, done: { kind: 'succeeded', reason: 'CodeDeploy deployment Succeeded' } };
     case 'Failed':
-      return { near: false, done: { kind: 'failed', reason: `CodeDeploy deployment Failed${detail ? `: ${detail}` : ''}` } };
+      return {
+        near: false,
+        done: { kind: 'failed', reason: `CodeDeploy deployment Failed${detail ? `: ${detail}` : ''}` },
+      };
     case 'Stopped': {
       const rb = info?.rollbackInfo?.rollbackMessage;
       const reason = `CodeDeploy deployment Stopped${detail ? `: ${detail}` : ''}${rb ? ` (${rb})` : ''}`;
       return { near: false, done: { kind: rb ? 'rolled-back' : 'failed', reason } };
     }
     case 'Ready':
-      if (stopAtReady) return { near: false, done: { kind: 'stage-reached', reason: 'test traffic ready', stage: 'Ready' } };
+      if (stopAtReady)
+        return { near: false, done: { kind: 'stage-reached', reason: 'test traffic ready', stage: 'Ready' } };
       return { near: false };
     case 'Baking':
       return { near: true };
@@ -229,10 +248,18 @@ export function classifyRollbackOf(sd: ServiceDeployment | undefined): Observati
     case 'ROLLBACK_FAILED':
       return { near: false, done: { kind: 'failed', reason: `the rollback failed${why}` } };
     case 'SUCCESSFUL':
-      return { near: false, done: { kind: 'failed', reason: 'the deployment completed before it could be rolled back' } };
+      return {
+        near: false,
+        done: { kind: 'failed', reason: 'the deployment completed before it could be rolled back' },
+      };
     case 'STOPPED':
-      return { near: false, done: { kind: 'failed', reason: `the deployment stopped without a rollback${why}` } };
+      return {
+        near: false,
+        done: { kind: 'failed', reason: `the deployment stopped without a rollback${why}` },
+      };
   }
   const t = sd.targetServiceRevision;
-  return { near: sd.status === 'ROLLBACK_IN_PROGRESS' || (t !== undefined && (t.runningTaskCount ?? 0) === 0) };
+  return {
+    near: sd.status === 'ROLLBACK_IN_PROGRESS' || (t !== undefined && (t.runningTaskCount ?? 0) === 0),
+  };
 }

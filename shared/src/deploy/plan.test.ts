@@ -36,17 +36,24 @@ describe('checkTargets: everything decidable without AWS', () => {
       target('game'),
       target('auth'),
     ]);
-    expect(waves).toEqual([['auth', 'game'], ['frontend', 'matchmaking']]);
+    expect(waves).toEqual([
+      ['auth', 'game'],
+      ['frontend', 'matchmaking'],
+    ]);
   });
 
   it('rejects a dependency cycle, a strategy without its settings, and one family with two contents', () => {
-    expect(() => checkTargets([target('a', { dependsOn: ['b'] }), target('b', { dependsOn: ['a'] })])).toThrow(
-      /dependency cycle: a → b → a/,
-    );
+    expect(() =>
+      checkTargets([target('a', { dependsOn: ['b'] }), target('b', { dependsOn: ['a'] })]),
+    ).toThrow(/dependency cycle: a → b → a/);
     expect(() => checkTargets([target('a', { strategy: 'blue-green' })])).toThrow(/needs deploy.blueGreen/);
     expect(() => checkTargets([target('a', { strategy: 'codedeploy' })])).toThrow(/needs deploy.codedeploy/);
-    const shared = target('b', { taskDefinition: { family: 'a', containerDefinitions: [{ name: 'x', image: 'other' }] } });
-    expect(() => checkTargets([target('a'), shared])).toThrow(/render different task definitions for family "a"/);
+    const shared = target('b', {
+      taskDefinition: { family: 'a', containerDefinitions: [{ name: 'x', image: 'other' }] },
+    });
+    expect(() => checkTargets([target('a'), shared])).toThrow(
+      /render different task definitions for family "a"/,
+    );
   });
 
   it('registers a family shared by identical renders once', () => {
@@ -59,7 +66,9 @@ describe('checkTargets: everything decidable without AWS', () => {
 
 describe('imagesOf', () => {
   it('records the digest each container is pinned to', () => {
-    expect(imagesOf(target('api'))).toEqual([{ container: 'api', image: `127.0.0.1:4566/api@${DIGEST}`, digest: DIGEST }]);
+    expect(imagesOf(target('api'))).toEqual([
+      { container: 'api', image: `127.0.0.1:4566/api@${DIGEST}`, digest: DIGEST },
+    ]);
   });
 });
 
@@ -67,18 +76,33 @@ describe('appSpecFor (CodeDeploy)', () => {
   it('names the new task definition, the container and port, the network of the service, with its sha256', () => {
     const t = target('api', {
       strategy: 'codedeploy',
-      codedeploy: { application: 'app', deploymentGroup: 'dg', deploymentConfig: 'CodeDeployDefault.ECSAllAtOnce', containerPort: 8080 },
+      codedeploy: {
+        application: 'app',
+        deploymentGroup: 'dg',
+        deploymentConfig: 'CodeDeployDefault.ECSAllAtOnce',
+        containerPort: 8080,
+      },
     });
     const spec = appSpecFor(
       t,
-      { networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'], assignPublicIp: 'DISABLED' } } },
+      {
+        networkConfiguration: {
+          awsvpcConfiguration: {
+            subnets: ['subnet-1'],
+            securityGroups: ['sg-1'],
+            assignPublicIp: 'DISABLED',
+          },
+        },
+      },
       'arn:td:2',
     );
     const doc = JSON.parse(spec.content);
     expect(doc.Resources[0].TargetService.Properties).toEqual({
       TaskDefinition: 'arn:td:2',
       LoadBalancerInfo: { ContainerName: 'api', ContainerPort: 8080 },
-      NetworkConfiguration: { AwsvpcConfiguration: { Subnets: ['subnet-1'], SecurityGroups: ['sg-1'], AssignPublicIp: 'DISABLED' } },
+      NetworkConfiguration: {
+        AwsvpcConfiguration: { Subnets: ['subnet-1'], SecurityGroups: ['sg-1'], AssignPublicIp: 'DISABLED' },
+      },
     });
     expect(spec.sha256).toBe(createHash('sha256').update(spec.content).digest('hex'));
   });
@@ -121,12 +145,25 @@ describe('nativeUpdateInput (ECS BLUE_GREEN / CANARY / LINEAR)', () => {
   });
 
   it('adds a PAUSE hook after the test traffic shift for a stage gate, and removes it again later', () => {
-    const gated = nativeUpdateInput(target('api', { strategy: 'blue-green', blueGreen }), {}, 'arn:td:2', 'test-traffic');
+    const gated = nativeUpdateInput(
+      target('api', { strategy: 'blue-green', blueGreen }),
+      {},
+      'arn:td:2',
+      'test-traffic',
+    );
     const hooks = gated.deploymentConfiguration?.lifecycleHooks ?? [];
     expect(hooks).toEqual([
-      { targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'], timeoutConfiguration: { timeoutInMinutes: 1440, action: 'ROLLBACK' } },
+      {
+        targetType: 'PAUSE',
+        lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'],
+        timeoutConfiguration: { timeoutInMinutes: 1440, action: 'ROLLBACK' },
+      },
     ]);
-    const lambda = { targetType: 'AWS_LAMBDA' as const, hookTargetArn: 'arn:lambda', lifecycleStages: ['POST_SCALE_UP' as const] };
+    const lambda = {
+      targetType: 'AWS_LAMBDA' as const,
+      hookTargetArn: 'arn:lambda',
+      lifecycleStages: ['POST_SCALE_UP' as const],
+    };
     const next = nativeUpdateInput(
       target('api', { strategy: 'blue-green', blueGreen }),
       { deploymentConfiguration: { lifecycleHooks: [...hooks, lambda] } },
@@ -179,9 +216,14 @@ describe('releaseSummary', () => {
       finishedAt: '2026-01-01T00:01:05.000Z',
       polls: 9,
     });
-    const s = releaseSummary('deploy', [r('auth', 'succeeded', 'rolloutState COMPLETED'), r('game', 'rolled-back', 'circuit breaker')]);
+    const s = releaseSummary('deploy', [
+      r('auth', 'succeeded', 'rolloutState COMPLETED'),
+      r('game', 'rolled-back', 'circuit breaker'),
+    ]);
     expect(s.markdown).toContain('## cendence deploy: 1 of 2 failed');
-    expect(s.markdown).toContain('| game | rolling | ❌ rolled-back | game:1 → game:2 | `ecs-svc/1` | 65 s | circuit breaker |');
+    expect(s.markdown).toContain(
+      '| game | rolling | ❌ rolled-back | game:1 → game:2 | `ecs-svc/1` | 65 s | circuit breaker |',
+    );
     expect(s.text.split('\n')).toHaveLength(4);
   });
 });

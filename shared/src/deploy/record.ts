@@ -2,13 +2,14 @@
 // deployed (task definition revisions, image digests), how (strategy), when, and how it ended. It is the
 // evidence trail and the rollback step's source of "the revision that was live before". Also owns the
 // optional clean-up of old revisions (keep the newest N, never one in use).
+
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import {
   DeregisterTaskDefinitionCommand,
   type ECSClient,
   ListTaskDefinitionsCommand,
 } from '@aws-sdk/client-ecs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { ServiceResult } from './types.js';
 
@@ -95,7 +96,9 @@ export async function pruneRevisions(
       new ListTaskDefinitionsCommand({ familyPrefix: family, status: 'ACTIVE', sort: 'DESC', nextToken }),
     );
     // familyPrefix is a prefix: keep only this exact family.
-    arns.push(...(out.taskDefinitionArns ?? []).filter((a) => a.split('/').pop()?.replace(/:\d+$/, '') === family));
+    arns.push(
+      ...(out.taskDefinitionArns ?? []).filter((a) => a.split('/').pop()?.replace(/:\d+$/, '') === family),
+    );
     nextToken = out.nextToken;
   } while (nextToken);
   const drop = revisionsToDrop(arns, keep, inUse);

@@ -7,7 +7,7 @@ import type { Service } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
 import { UserError } from '../errors.js';
 import { dependencyWaves, findCycle } from '../manifest/graph.js';
-import { isNativeTrafficStrategy, nativeUpdateInput } from './blue-green.js';
+import { isNativeTrafficStrategy, nativeUpdateInput, plannedWaitMinutes } from './blue-green.js';
 import { appSpecFor } from './codedeploy.js';
 import { execute, type Plan, settle } from './execute.js';
 import { checkController, deploymentInFlight, describeLive } from './preflight.js';
@@ -43,7 +43,8 @@ export interface ReleaseResult {
 
 /** Checks that need no AWS call: settings per strategy, one content per family, no dependency cycle. */
 export function checkTargets(targets: ServiceTarget[]): string[][] {
-  if (targets.length === 0) throw new UserError('no service to deploy', 'services', 'name at least one service');
+  if (targets.length === 0)
+    throw new UserError('no service to deploy', 'services', 'name at least one service');
   const names = new Set<string>();
   for (const t of targets) {
     if (names.has(t.name)) throw new UserError(`service "${t.name}" is listed twice`, 'services');
@@ -66,13 +67,18 @@ export function checkTargets(targets: ServiceTarget[]): string[][] {
   familiesOf(targets);
   const cycle = findCycle(targets);
   if (cycle) {
-    throw new UserError(`dependency cycle: ${cycle.join(' → ')}`, 'dependsOn', 'remove one of these dependsOn entries');
+    throw new UserError(
+      `dependency cycle: ${cycle.join(' → ')}`,
+      'dependsOn',
+      'remove one of these dependsOn entries',
+    );
   }
   return dependencyWaves(targets);
 }
 
 function planFor(target: ServiceTarget, live: Service, arn: string, opts: DeployOptions): Plan {
-  if (target.strategy === 'codedeploy') return { kind: 'codedeploy', target, appSpec: appSpecFor(target, live, arn) };
+  if (target.strategy === 'codedeploy')
+    return { kind: 'codedeploy', target, appSpec: appSpecFor(target, live, arn) };
   if (isNativeTrafficStrategy(target.strategy)) {
     return {
       kind: 'ecs',
@@ -84,7 +90,11 @@ function planFor(target: ServiceTarget, live: Service, arn: string, opts: Deploy
   return { kind: 'ecs', update: rollingUpdateInput(target, live, arn), native: false };
 }
 
-export async function deployRelease(aws: AwsClients, input: ReleaseInput, opts: DeployOptions): Promise<ReleaseResult> {
+export async function deployRelease(
+  aws: AwsClients,
+  input: ReleaseInput,
+  opts: DeployOptions,
+): Promise<ReleaseResult> {
   const { runner, clock } = opts;
   const started = new Date(clock.now());
   const waves = checkTargets(input.targets);
@@ -100,17 +110,27 @@ export async function deployRelease(aws: AwsClients, input: ReleaseInput, opts: 
   }
   if (waves.length > 1) runner.info(`waves: ${waves.map((w) => w.join(', ')).join(' → ')}`);
 
-  const arns = await registerFamilies(aws.ecs, input.targets);
   const results = new Map<string, ServiceResult>();
-  let failed = false;
+  const arns = opts.signal.aborted
+    ? new Map<string, string>()
+    : await registerFamilies(aws.ecs, input.targets);
+  let failed = opts.signal.aborted;
   for (const wave of waves) {
     if (failed || opts.signal.aborted) {
-      for (const name of wave) results.set(name, skipped(byName.get(name) as ServiceTarget, started, opts, arns));
+      for (const name of wave)
+        results.set(name, skipped(byName.get(name) as ServiceTarget, started, opts, arns));
       continue;
     }
     const done = await Promise.all(
       wave.map((name) =>
-        deployOne(aws, byName.get(name) as ServiceTarget, live.get(name) as Service, arns.get(name) as string, input, opts),
+        deployOne(
+          aws,
+          byName.get(name) as ServiceTarget,
+          live.get(name) as Service,
+          arns.get(name) as string,
+          input,
+          opts,
+        ),
       ),
     );
     for (const r of done) results.set(r.name, r);
@@ -123,14 +143,20 @@ export async function deployRelease(aws: AwsClients, input: ReleaseInput, opts: 
   let deregistered: string[] | undefined;
   if (input.keepRevisions !== undefined && !failed) {
     deregistered = [];
-    const inUse = new Set(ordered.flatMap((r) => [r.taskDefinition, r.previousTaskDefinition]).filter(Boolean) as string[]);
+    const inUse = new Set(
+      ordered.flatMap((r) => [r.taskDefinition, r.previousTaskDefinition]).filter(Boolean) as string[],
+    );
     for (const family of familiesOf(input.targets).keys()) {
       deregistered.push(...(await pruneRevisions(aws.ecs, family, input.keepRevisions, inUse)));
     }
     if (deregistered.length > 0) runner.info(`deregistered ${deregistered.length} old revision(s)`);
   }
 
-  const outcome = failed ? 'failed' : ordered.some((r) => r.outcome === 'stage-reached') ? 'stage-reached' : 'succeeded';
+  const outcome = failed
+    ? 'failed'
+    : ordered.some((r) => r.outcome === 'stage-reached')
+      ? 'stage-reached'
+      : 'succeeded';
   const record = buildRecord('deploy', ordered, started, new Date(clock.now()), outcome);
   if (deregistered) record.deregistered = deregistered;
   const recordFile = input.outputDir ? await writeRecord(input.outputDir, record) : undefined;
@@ -149,8 +175,9 @@ function skipped(t: ServiceTarget, at: Date, opts: DeployOptions, arns: Map<stri
     strategy: t.strategy,
     images: imagesOf(t),
     ...(arns.get(t.name) ? { taskDefinition: arns.get(t.name) } : {}),
-    outcome: 'skipped',
-    reason: opts.signal.aborted ? 'cancelled before its wave' : 'an earlier wave failed',
+    // Not started because of a cancellation is still a cancelled deploy (non-zero exit), not a skip.
+    outcome: opts.signal.aborted ? 'cancelled' : 'skipped',
+    reason: opts.signal.aborted ? 'cancelled before it started' : 'an earlier wave failed',
     startedAt: at.toISOString(),
     finishedAt: now,
     polls: 0,
@@ -178,10 +205,15 @@ async function deployOne(
     images: imagesOf(target),
     startedAt,
   };
-  const timeoutMs = (input.timeoutSeconds ?? target.timeoutSeconds) * 1000;
+  const plan = planFor(target, live, arn, opts);
+  const planned =
+    plan.kind === 'ecs' && plan.native ? plannedWaitMinutes(plan.update.deploymentConfiguration) : 0;
+  const timeoutMs = ((input.timeoutSeconds ?? target.timeoutSeconds) + planned * 60) * 1000;
   return runner.group(`deploy ${target.name} (${target.strategy}) → ${arn}`, async () => {
     if (!previousTaskDefinition || (live.deployments ?? []).every((d) => d.rolloutState !== 'COMPLETED')) {
-      runner.warning(`${target.name}: no completed deployment yet, so ECS has nothing to roll back to if this fails`);
+      runner.warning(
+        `${target.name}: no completed deployment yet, so ECS has nothing to roll back to if this fails`,
+      );
     }
     if (target.preDeployTask && input.preDeploy) {
       try {
@@ -189,10 +221,16 @@ async function deployOne(
       } catch (err) {
         const reason = `preDeployTask failed: ${(err as Error).message}`;
         runner.error(`${target.name}: ${reason}`);
-        return { ...base, outcome: 'failed', reason, finishedAt: new Date(clock.now()).toISOString(), polls: 0 };
+        return {
+          ...base,
+          outcome: 'failed',
+          reason,
+          finishedAt: new Date(clock.now()).toISOString(),
+          polls: 0,
+        };
       }
     }
-    const ex = await execute(aws, target, planFor(target, live, arn, opts), live, previousTaskDefinition, {
+    const ex = await execute(aws, target, plan, live, previousTaskDefinition, {
       runner,
       clock,
       signal: opts.signal,
@@ -233,9 +271,13 @@ async function restoreChanged(
   input: ReleaseInput,
   opts: DeployOptions,
 ): Promise<void> {
-  const changed = results.filter((r) => (r.outcome === 'succeeded' || r.outcome === 'stage-reached') && r.previousTaskDefinition);
+  const changed = results.filter(
+    (r) => (r.outcome === 'succeeded' || r.outcome === 'stage-reached') && r.previousTaskDefinition,
+  );
   if (changed.length === 0) return;
-  opts.runner.info(`release rollback: returning ${changed.map((r) => r.name).join(', ')} to their previous revisions`);
+  opts.runner.info(
+    `release rollback: returning ${changed.map((r) => r.name).join(', ')} to their previous revisions`,
+  );
   // A fresh signal: the restore must finish even when the failure was a cancellation.
   const signal = new AbortController().signal;
   const live = await describeLive(aws.ecs, changed);
@@ -247,9 +289,18 @@ async function restoreChanged(
       const plan: Plan =
         target.strategy === 'codedeploy'
           ? { kind: 'codedeploy', target, appSpec: appSpecFor(target, l, previous) }
-          : { kind: 'ecs', update: { cluster: r.cluster, service: r.service, taskDefinition: previous }, native: isNativeTrafficStrategy(target.strategy) };
+          : {
+              kind: 'ecs',
+              update: { cluster: r.cluster, service: r.service, taskDefinition: previous },
+              native: isNativeTrafficStrategy(target.strategy),
+            };
       const timeoutMs = (input.timeoutSeconds ?? target.timeoutSeconds) * 1000;
-      const ex = await execute(aws, r, plan, l, r.taskDefinition, { runner: opts.runner, clock: opts.clock, signal, timeoutMs });
+      const ex = await execute(aws, r, plan, l, r.taskDefinition, {
+        runner: opts.runner,
+        clock: opts.clock,
+        signal,
+        timeoutMs,
+      });
       const s = await settle(aws, r, ex, {
         onCancel: 'leave',
         containers: [],

@@ -13,6 +13,8 @@ import {
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
 import { UserError } from '../errors.js';
+import type { Runner } from '../runner/types.js';
+import { toRegisterInput } from '../taskdef/shape.js';
 import { describeServiceDeployment, followServiceDeployment } from './blue-green.js';
 import { appSpecFor } from './codedeploy.js';
 import { revisionTaskDefinitions } from './continue.js';
@@ -22,8 +24,6 @@ import { checkController, describeLive } from './preflight.js';
 import { buildRecord, type DeploymentRecord, writeRecord } from './record.js';
 import { releaseSummary } from './summary.js';
 import { isFailure, type ServiceResult, type ServiceTarget, type Strategy } from './types.js';
-import { toRegisterInput } from '../taskdef/shape.js';
-import type { Runner } from '../runner/types.js';
 
 export interface RollbackRequest {
   name: string;
@@ -62,9 +62,15 @@ type Decision =
   | { kind: 'none'; why: string };
 
 /** The newest service deployment still running (PENDING or IN_PROGRESS), or undefined. */
-async function inFlightDeployment(ecs: ECSClient, cluster: string, service: string): Promise<string | undefined> {
+async function inFlightDeployment(
+  ecs: ECSClient,
+  cluster: string,
+  service: string,
+): Promise<string | undefined> {
   try {
-    const out = await ecs.send(new ListServiceDeploymentsCommand({ cluster, service, status: ['PENDING', 'IN_PROGRESS'] }));
+    const out = await ecs.send(
+      new ListServiceDeploymentsCommand({ cluster, service, status: ['PENDING', 'IN_PROGRESS'] }),
+    );
     return out.serviceDeployments?.[0]?.serviceDeploymentArn;
   } catch {
     return undefined;
@@ -76,9 +82,18 @@ async function inFlightDeployment(ecs: ECSClient, cluster: string, service: stri
  * Only deployments whose target is what runs now count, so a deploy that already failed and rolled back
  * does not send us one revision further back than the user expects.
  */
-export async function previousFromHistory(ecs: ECSClient, cluster: string, live: Service): Promise<string | undefined> {
+export async function previousFromHistory(
+  ecs: ECSClient,
+  cluster: string,
+  live: Service,
+): Promise<string | undefined> {
   const out = await ecs.send(
-    new ListServiceDeploymentsCommand({ cluster, service: live.serviceName, status: ['SUCCESSFUL'], maxResults: 20 }),
+    new ListServiceDeploymentsCommand({
+      cluster,
+      service: live.serviceName,
+      status: ['SUCCESSFUL'],
+      maxResults: 20,
+    }),
   );
   const newestFirst = [...(out.serviceDeployments ?? [])].sort(
     (a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0),
@@ -98,13 +113,19 @@ export async function previousFromHistory(ecs: ECSClient, cluster: string, live:
 async function decide(aws: AwsClients, r: RollbackRequest, live: Service): Promise<Decision> {
   if (r.toImage) {
     // The live task definition with one image changed, registered as a new revision at rollback time.
-    const current = await aws.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live.taskDefinition }));
+    const current = await aws.ecs.send(
+      new DescribeTaskDefinitionCommand({ taskDefinition: live.taskDefinition }),
+    );
     const input = toRegisterInput(current.taskDefinition as Record<string, unknown>)
       .taskDefinition as unknown as ServiceTarget['taskDefinition'];
     const container = r.container ?? r.name;
     const c = input.containerDefinitions?.find((x) => x.name === container);
     if (!c) {
-      throw new UserError(`container "${container}" is not in ${live.taskDefinition}`, 'container', 'pass the container that runs the image');
+      throw new UserError(
+        `container "${container}" is not in ${live.taskDefinition}`,
+        'container',
+        'pass the container that runs the image',
+      );
     }
     c.image = r.toImage;
     return { kind: 'image', image: r.toImage, container, input };
@@ -121,7 +142,8 @@ async function decide(aws: AwsClients, r: RollbackRequest, live: Service): Promi
         'pick an ACTIVE revision (cendence shows them in the deploy record), or use to-image',
       );
     }
-    if (td.taskDefinitionArn === live.taskDefinition) return { kind: 'none', why: `already running ${td.taskDefinitionArn}` };
+    if (td.taskDefinitionArn === live.taskDefinition)
+      return { kind: 'none', why: `already running ${td.taskDefinitionArn}` };
     return { kind: 'redeploy', taskDefinition: td.taskDefinitionArn, why: 'named revision' };
   }
   const flying = await inFlightDeployment(aws.ecs, r.cluster, r.service);
@@ -131,10 +153,14 @@ async function decide(aws: AwsClients, r: RollbackRequest, live: Service): Promi
     throw new UserError(
       `no earlier revision of ${r.service} is known from its deployment history`,
       `services/${r.name}`,
-      'pass record-file (the deploy\'s record) or to-revision',
+      "pass record-file (the deploy's record) or to-revision",
     );
   }
-  return { kind: 'redeploy', taskDefinition: previous, why: 'live before the last deploy (deployment history)' };
+  return {
+    kind: 'redeploy',
+    taskDefinition: previous,
+    why: 'live before the last deploy (deployment history)',
+  };
 }
 
 export async function rollbackServices(
@@ -159,9 +185,19 @@ export async function rollbackServices(
     }
     decisions.set(r.name, await decide(aws, r, l));
   }
-  const results = await Promise.all(requests.map((r) => rollbackOne(aws, r, live.get(r.name) as Service, decisions.get(r.name) as Decision, opts)));
+  const results = await Promise.all(
+    requests.map((r) =>
+      rollbackOne(aws, r, live.get(r.name) as Service, decisions.get(r.name) as Decision, opts),
+    ),
+  );
   const failed = results.some((x) => isFailure(x.outcome));
-  const record = buildRecord('rollback', results, started, new Date(opts.clock.now()), failed ? 'failed' : 'succeeded');
+  const record = buildRecord(
+    'rollback',
+    results,
+    started,
+    new Date(opts.clock.now()),
+    failed ? 'failed' : 'succeeded',
+  );
   const recordFile = opts.outputDir ? await writeRecord(opts.outputDir, record) : undefined;
   const summary = releaseSummary('rollback', results);
   opts.runner.info(summary.text);
@@ -177,7 +213,8 @@ async function rollbackOne(
   opts: RollbackOptions,
 ): Promise<ServiceResult> {
   const startedAt = new Date(opts.clock.now()).toISOString();
-  const strategy: Strategy = r.strategy ?? (live.deploymentController?.type === 'CODE_DEPLOY' ? 'codedeploy' : 'rolling');
+  const strategy: Strategy =
+    r.strategy ?? (live.deploymentController?.type === 'CODE_DEPLOY' ? 'codedeploy' : 'rolling');
   const base = {
     name: r.name,
     cluster: r.cluster,
@@ -188,18 +225,52 @@ async function rollbackOne(
     startedAt,
   };
   const timeoutMs = r.timeoutSeconds * 1000;
-  const follow = { runner: opts.runner, clock: opts.clock, signal: opts.signal, timeoutMs, ...(opts.timing ? { timing: opts.timing } : {}) };
+  const follow = {
+    runner: opts.runner,
+    clock: opts.clock,
+    signal: opts.signal,
+    timeoutMs,
+    ...(opts.timing ? { timing: opts.timing } : {}),
+  };
   return opts.runner.group(`rollback ${r.name}`, async () => {
     if (decision.kind === 'none') {
       opts.runner.info(`${r.name}: nothing to do, ${decision.why}`);
-      return { ...base, taskDefinition: live.taskDefinition, outcome: 'succeeded', reason: decision.why, finishedAt: startedAt, polls: 0 };
+      return {
+        ...base,
+        taskDefinition: live.taskDefinition,
+        outcome: 'succeeded',
+        reason: decision.why,
+        finishedAt: startedAt,
+        polls: 0,
+      };
     }
     if (decision.kind === 'stop') {
-      opts.runner.info(`${r.name}: deployment ${decision.serviceDeploymentArn} is in flight; asking ECS to roll it back`);
-      await aws.ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: decision.serviceDeploymentArn, stopType: 'ROLLBACK' }));
-      const f = await followServiceDeployment(aws.ecs, r.name, decision.serviceDeploymentArn, { ...follow, rollingBack: true });
-      const s = await settle(aws, r, { serviceDeploymentArn: decision.serviceDeploymentArn, end: f.end }, { onCancel: 'leave', containers: [], timeoutMs, runner: opts.runner });
-      return { ...base, serviceDeploymentArn: decision.serviceDeploymentArn, ...s, finishedAt: new Date(opts.clock.now()).toISOString(), polls: f.end.polls };
+      opts.runner.info(
+        `${r.name}: deployment ${decision.serviceDeploymentArn} is in flight; asking ECS to roll it back`,
+      );
+      await aws.ecs.send(
+        new StopServiceDeploymentCommand({
+          serviceDeploymentArn: decision.serviceDeploymentArn,
+          stopType: 'ROLLBACK',
+        }),
+      );
+      const f = await followServiceDeployment(aws.ecs, r.name, decision.serviceDeploymentArn, {
+        ...follow,
+        rollingBack: true,
+      });
+      const s = await settle(
+        aws,
+        r,
+        { serviceDeploymentArn: decision.serviceDeploymentArn, end: f.end },
+        { onCancel: 'leave', containers: [], timeoutMs, runner: opts.runner },
+      );
+      return {
+        ...base,
+        serviceDeploymentArn: decision.serviceDeploymentArn,
+        ...s,
+        finishedAt: new Date(opts.clock.now()).toISOString(),
+        polls: f.end.polls,
+      };
     }
     let taskDefinition: string;
     let containers: ServiceResult['images'] = [];

@@ -69,7 +69,12 @@ export async function findServiceDeploymentArn(
 ): Promise<string | undefined> {
   try {
     const out = await ecs.send(
-      new ListServiceDeploymentsCommand({ cluster, service, status: ['PENDING', 'IN_PROGRESS'], maxResults: 5 }),
+      new ListServiceDeploymentsCommand({
+        cluster,
+        service,
+        status: ['PENDING', 'IN_PROGRESS'],
+        maxResults: 5,
+      }),
     );
     const newest = [...(out.serviceDeployments ?? [])].sort(
       (a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0),
@@ -80,7 +85,11 @@ export async function findServiceDeploymentArn(
   }
 }
 
-export function rollingUpdateInput(target: ServiceTarget, live: Service, taskDefinitionArn: string): UpdateServiceCommandInput {
+export function rollingUpdateInput(
+  target: ServiceTarget,
+  live: Service,
+  taskDefinitionArn: string,
+): UpdateServiceCommandInput {
   return {
     cluster: target.cluster,
     service: target.service,
@@ -115,7 +124,9 @@ export async function followRolling(
   let last: Service | undefined;
   const end = await follow(
     async () => {
-      const out = await ecs.send(new DescribeServicesCommand({ cluster: ref.cluster, services: [ref.service] }));
+      const out = await ecs.send(
+        new DescribeServicesCommand({ cluster: ref.cluster, services: [ref.service] }),
+      );
       last = out.services?.[0];
       for (const e of feed.fresh(last?.events)) opts.runner.info(`${ref.name}: ${e.message}`);
       opts.runner.progress(progressLine(ref.name, last, identity.deploymentId));

@@ -14,7 +14,10 @@ const revision = (arn?: string) => (arn ? (arn.split('/').pop() ?? arn) : '–')
 const seconds = (r: ServiceResult) =>
   `${Math.round((Date.parse(r.finishedAt) - Date.parse(r.startedAt)) / 1000)} s`;
 
-export function releaseSummary(verb: 'deploy' | 'rollback', results: ServiceResult[]): { markdown: string; text: string } {
+export function releaseSummary(
+  verb: 'deploy' | 'rollback',
+  results: ServiceResult[],
+): { markdown: string; text: string } {
   const rows = results.map((r) => ({
     service: r.name,
     strategy: r.strategy,
@@ -24,7 +27,9 @@ export function releaseSummary(verb: 'deploy' | 'rollback', results: ServiceResu
     time: seconds(r),
     note: [r.reason, r.afterwards].filter(Boolean).join('; '),
   }));
-  const failed = results.filter((r) => ['failed', 'rolled-back', 'replaced', 'timeout', 'cancelled'].includes(r.outcome));
+  const failed = results.filter((r) =>
+    ['failed', 'rolled-back', 'replaced', 'timeout', 'cancelled'].includes(r.outcome),
+  );
   const title = `cendence ${verb}: ${failed.length === 0 ? 'succeeded' : `${failed.length} of ${results.length} failed`}`;
   const md = [
     `## ${title}`,
@@ -39,8 +44,19 @@ export function releaseSummary(verb: 'deploy' | 'rollback', results: ServiceResu
   ].join('\n');
   const cols = ['service', 'outcome', 'change', 'deployment', 'time'] as const;
   const width = Object.fromEntries(cols.map((c) => [c, Math.max(c.length, ...rows.map((r) => r[c].length))]));
-  const line = (r: Record<(typeof cols)[number], string>) => cols.map((c) => r[c].padEnd(width[c])).join('  ');
-  const header = { service: 'service', outcome: 'outcome', change: 'change', deployment: 'deployment', time: 'time' };
-  const text = [title, line(header), ...rows.map((r) => `${line(r)}${r.outcome === 'succeeded' ? '' : `  ${r.note}`}`)].join('\n');
+  const line = (r: Record<(typeof cols)[number], string>) =>
+    cols.map((c) => r[c].padEnd(width[c])).join('  ');
+  const header = {
+    service: 'service',
+    outcome: 'outcome',
+    change: 'change',
+    deployment: 'deployment',
+    time: 'time',
+  };
+  const text = [
+    title,
+    line(header),
+    ...rows.map((r) => `${line(r)}${r.outcome === 'succeeded' ? '' : `  ${r.note}`}`),
+  ].join('\n');
   return { markdown: md, text };
 }

@@ -69,7 +69,6 @@ describe('contentTag', () => {
     const withDockerfile = (await contentTag(inputs())).tag;
     expect(new Set([base, withArg, withTarget, withBase, withDockerfile]).size).toBe(5);
   });
-});
 
   it('with a context shared by several services, counts only what the Dockerfile copies', async () => {
     // Like services/: one context, each Dockerfile copies common/ and its own folder.
@@ -77,7 +76,10 @@ describe('contentTag', () => {
     await mkdir(path.join(dir, 'game'));
     await writeFile(path.join(dir, 'common', 'lib.ts'), 'v1');
     await writeFile(path.join(dir, 'game', 'index.ts'), 'v1');
-    await writeFile(path.join(dir, 'Dockerfile'), 'FROM scratch AS build\nCOPY common/ common/\nCOPY app.* ./\nFROM scratch\nCOPY --from=build /x /x\n');
+    await writeFile(
+      path.join(dir, 'Dockerfile'),
+      'FROM scratch AS build\nCOPY common/ common/\nCOPY app.* ./\nFROM scratch\nCOPY --from=build /x /x\n',
+    );
     const t0 = (await contentTag(inputs())).tag;
     await writeFile(path.join(dir, 'game', 'index.ts'), 'v2');
     await writeFile(path.join(dir, 'notes.txt'), 'not copied');
@@ -92,7 +94,15 @@ describe('contentTag', () => {
 
 describe('contextSources and readBySources', () => {
   it('reads COPY/ADD sources with ARG substitution, skipping --from copies and URLs', () => {
-    const df = 'ARG APP=ai\nFROM scratch\nCOPY --chown=1:1 common/package.json ${APP}/ /x/\nADD https://example.com/a.tgz /a\nCOPY ["lib/*.ts", "/lib/"]\nCOPY --from=build /src /src\n';
+    const df = [
+      'ARG APP=ai',
+      'FROM scratch',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: Dockerfile text, not a template
+      'COPY --chown=1:1 common/package.json ${APP}/ /x/',
+      'ADD https://example.com/a.tgz /a',
+      'COPY ["lib/*.ts", "/lib/"]',
+      'COPY --from=build /src /src',
+    ].join('\n');
     expect(contextSources(df, {})).toEqual(['common/package.json', 'ai', 'lib/*.ts']);
     expect(contextSources(df, { APP: 'game' })).toContain('game');
     expect(contextSources('FROM scratch\nCOPY . /app\n', {})).toBe('all');

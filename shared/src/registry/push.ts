@@ -105,7 +105,9 @@ export async function pushImages(o: PushOptions): Promise<PushRecord[]> {
       records.push(record(b, out.digest, 'pushed', out, bytes, seconds));
     }
   });
-  return records;
+  // In the order of the builds record, whatever was pushed and what was not.
+  const order = o.builds.map((b) => b.service);
+  return records.sort((a, b) => order.indexOf(a.service) - order.indexOf(b.service));
 }
 
 /** Pushes the git-sha tag; an immutable tag already on the same digest is fine, on another one an error. */

@@ -1,9 +1,10 @@
 // runAction: the whole body of an action entry. Inputs through INPUT_*, settings validated before run,
 // outputs to $GITHUB_OUTPUT, and the CLI's exit-code contract (2 bad input, 1 failed) with an annotation.
-import { afterAll, afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { StepFailed } from '../errors.js';
 import { Inputs, type Step } from '../steps/step.js';
 import { runAction } from './action.js';

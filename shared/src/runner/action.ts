@@ -1,6 +1,7 @@
 // The whole body of a GitHub Action entry: read inputs, build settings, run the step, set outputs.
 // Exit code follows the CLI contract (1 failed, 2 bad input) and the error becomes an annotation.
 import { describeError, exitCodeOf } from '../errors.js';
+import { invokeStep } from '../steps/invoke.js';
 import type { Step } from '../steps/step.js';
 import { GitHubRunner } from './github.js';
 
@@ -12,9 +13,7 @@ export async function runAction(step: Step): Promise<void> {
   process.once('SIGTERM', onSignal);
   const ctx = { runner, signal: abort.signal, env: process.env, cwd: process.cwd() };
   try {
-    const settings = await step.settings((n) => runner.input(n), ctx);
-    const result = await step.run(settings, ctx);
-    for (const [k, v] of Object.entries(step.outputValues(result))) runner.setOutput(k, v);
+    await invokeStep(step, (n) => runner.input(n), ctx);
   } catch (err) {
     runner.error(describeError(err));
     process.exitCode = exitCodeOf(err);

@@ -1,5 +1,6 @@
 // Terminal adapter: readable output for people. On a TTY the progress line is redrawn in place;
 // in a pipe (CI logs, files) each changed progress line is printed once, so logs stay readable.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFile } from 'node:fs/promises';
 import { type Annotation, Masker, type Runner } from './types.js';
 
@@ -20,7 +21,8 @@ export class TerminalRunner implements Runner {
   private readonly tty: boolean;
   private lastProgress = '';
   private progressShown = false;
-  private depth = 0;
+  // Depth per async flow: services deployed in parallel each indent their own groups correctly.
+  private readonly depth = new AsyncLocalStorage<number>();
   readonly outputs: Record<string, string>;
 
   constructor(private readonly opts: TerminalOptions = {}) {
@@ -38,7 +40,7 @@ export class TerminalRunner implements Runner {
   }
   private write(line: string): void {
     this.clearProgress();
-    const indent = '  '.repeat(this.depth);
+    const indent = '  '.repeat(this.depth.getStore() ?? 0);
     this.out.write(`${indent}${this.masker.apply(line).split('\n').join(`\n${indent}`)}\n`);
   }
   private clearProgress(): void {
@@ -61,12 +63,7 @@ export class TerminalRunner implements Runner {
   }
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     this.write(`▸ ${title}`);
-    this.depth++;
-    try {
-      return await fn();
-    } finally {
-      this.depth--;
-    }
+    return this.depth.run((this.depth.getStore() ?? 0) + 1, fn);
   }
   progress(line: string): void {
     const text = this.masker.apply(line);
@@ -74,7 +71,7 @@ export class TerminalRunner implements Runner {
     this.lastProgress = text;
     if (this.tty) {
       const width = (this.out.columns ?? 100) - 1;
-      this.out.write(`\r\x1b[2K${'  '.repeat(this.depth)}${text.slice(0, width)}`);
+      this.out.write(`\r\x1b[2K${'  '.repeat(this.depth.getStore() ?? 0)}${text.slice(0, width)}`);
       this.progressShown = true;
     } else {
       this.write(text);

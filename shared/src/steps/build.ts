@@ -9,7 +9,8 @@ import { UserError } from '../errors.js';
 import { type BuildRecord, buildImages } from '../image/build.js';
 import { DEFAULT_BUILDAH_ROOT } from '../image/buildah.js';
 import type { EngineName } from '../image/engine.js';
-import { type Builds, keyValueList, makeEngine, selectServices } from '../image/handoff.js';
+import type { Builds } from '../image/handoff.js';
+import { keyValueList, makeEngine, selectServices } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
@@ -26,7 +27,8 @@ export const ENGINE_INPUTS: InputSpec[] = [
   },
   {
     name: 'buildah-root',
-    description: 'Private buildah storage folder shared by build and push (root/ and run/ inside). Default: $TMPDIR/cendence-buildah.',
+    description:
+      'Private buildah storage folder shared by build and push (root/ and run/ inside). Default: $TMPDIR/cendence-buildah.',
   },
 ];
 

@@ -9,7 +9,13 @@ import { CANCEL_POLICIES } from '../deploy/cancel.js';
 import { continueGated } from '../deploy/continue.js';
 import { type Clock, systemClock } from '../deploy/follow.js';
 import { deployRelease, type ReleaseResult } from '../deploy/release.js';
-import { type CancelPolicy, isFailure, type ServiceResult, type ServiceTarget, type StopAt } from '../deploy/types.js';
+import {
+  type CancelPolicy,
+  isFailure,
+  type ServiceResult,
+  type ServiceTarget,
+  type StopAt,
+} from '../deploy/types.js';
 import { StepFailed, UserError } from '../errors.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { runOneOffTask } from '../run-task/run-task.js';
@@ -17,10 +23,14 @@ import { ecsNames } from '../taskdef/render.js';
 import { renderServices } from '../taskdef/services.js';
 import { verifyDeployment, verifyTargetFor } from '../verify/verify.js';
 import { readServiceInputs, SERVICE_INPUTS } from './render.js';
-import { AWS_INPUTS, Inputs, type InputSpec, type Step, type StepContext } from './step.js';
+import { AWS_INPUTS, type InputSpec, Inputs, type Step, type StepContext } from './step.js';
 
 export const DEPLOY_WAIT_INPUTS: InputSpec[] = [
-  { name: 'timeout', kind: 'number', description: 'Seconds to wait for each service\'s outcome. Default: deploy.timeoutSeconds (900).' },
+  {
+    name: 'timeout',
+    kind: 'number',
+    description: "Seconds to wait for each service's outcome. Default: deploy.timeoutSeconds (900).",
+  },
   {
     name: 'on-cancel',
     kind: 'choice',
@@ -29,7 +39,11 @@ export const DEPLOY_WAIT_INPUTS: InputSpec[] = [
     description:
       'What happens to a deployment in flight when the job is cancelled or the timeout passes: rollback (ECS rolls back to the previous revision) or leave it running.',
   },
-  { name: 'output-dir', default: '.cendence', description: 'Folder for the deployment record and failure diagnoses.' },
+  {
+    name: 'output-dir',
+    default: '.cendence',
+    description: 'Folder for the deployment record and failure diagnoses.',
+  },
 ];
 
 const inputs: InputSpec[] = [
@@ -42,10 +56,28 @@ const inputs: InputSpec[] = [
     description:
       'Blue/green, canary, linear and CodeDeploy only: return once test traffic is on the new revision; finish later with --continue <deployment-arn> or rollback --deployment <deployment-arn>.',
   },
-  { name: 'continue', description: 'Resume a deployment held at --stop-at: its deployment-arn output (or CodeDeploy deployment id), waited to the end.' },
-  { name: 'release-rollback', kind: 'boolean', description: 'When one service fails, return every service this release already changed to its previous revision.' },
-  { name: 'keep-revisions', kind: 'number', description: 'After success, deregister older revisions of each family, keeping the newest N.' },
-  { name: 'verify', kind: 'boolean', default: 'true', description: 'Check images, log groups, target groups and services before changing anything.' },
+  {
+    name: 'continue',
+    description:
+      'Resume a deployment held at --stop-at: its deployment-arn output (or CodeDeploy deployment id), waited to the end.',
+  },
+  {
+    name: 'release-rollback',
+    kind: 'boolean',
+    description:
+      'When one service fails, return every service this release already changed to its previous revision.',
+  },
+  {
+    name: 'keep-revisions',
+    kind: 'number',
+    description: 'After success, deregister older revisions of each family, keeping the newest N.',
+  },
+  {
+    name: 'verify',
+    kind: 'boolean',
+    default: 'true',
+    description: 'Check images, log groups, target groups and services before changing anything.',
+  },
   ...AWS_INPUTS,
 ];
 
@@ -93,25 +125,41 @@ function targetFor(m: ServiceManifest, taskDefinition: ServiceTarget['taskDefini
 export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsResolved, DeployResult> {
   return {
     name: 'deploy',
-    summary: 'register and deploy services (rolling, blue/green, canary, linear, CodeDeploy) and wait for the honest outcome',
+    summary:
+      'register and deploy services (rolling, blue/green, canary, linear, CodeDeploy) and wait for the honest outcome',
     inputs,
     outputs: [
       { name: 'status', description: 'succeeded, failed, or stage-reached (held at --stop-at).' },
       { name: 'deployment-ids', description: 'JSON {"<service>": "<ECS deployment id or CodeDeploy id>"}.' },
-      { name: 'deployment-arn', description: 'Service deployment ARN (first service); pass it to --continue or rollback --deployment.' },
+      {
+        name: 'deployment-arn',
+        description:
+          'Service deployment ARN (first service); pass it to --continue or rollback --deployment.',
+      },
       { name: 'previous-revision', description: 'JSON {"<service>": "<task definition ARN live before>"}.' },
       { name: 'stage', description: 'Lifecycle stage reached when held at --stop-at.' },
-      { name: 'test-listener-rule', description: 'Test listener rule serving the new revision when held at --stop-at.' },
+      {
+        name: 'test-listener-rule',
+        description: 'Test listener rule serving the new revision when held at --stop-at.',
+      },
       { name: 'record-file', description: 'Path of the deployment record JSON.' },
     ],
     async settings(read, ctx) {
       const i = new Inputs(read, inputs);
       const aws = awsSettings(i, ctx);
       const timeout = i.number('timeout');
-      if (timeout !== undefined && !(timeout > 0)) throw new UserError(`input "timeout" must be a positive number of seconds, got ${timeout}`, 'timeout');
+      if (timeout !== undefined && !(timeout > 0))
+        throw new UserError(
+          `input "timeout" must be a positive number of seconds, got ${timeout}`,
+          'timeout',
+        );
       const keep = i.number('keep-revisions');
       if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1)) {
-        throw new UserError(`input "keep-revisions" must be a whole number ≥ 1, got ${keep}`, 'keep-revisions', 'the live and previous revisions are always kept');
+        throw new UserError(
+          `input "keep-revisions" must be a whole number ≥ 1, got ${keep}`,
+          'keep-revisions',
+          'the live and previous revisions are always kept',
+        );
       }
       const common = {
         aws,
@@ -128,11 +176,23 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
       }
       const stopAt = i.choice<StopAt>('stop-at');
       const { root, manifests: selected, images } = readServiceInputs(i, ctx.cwd, ctx.env);
-      if (selected.length === 0) throw new UserError('no selected service has a deploy section', 'services', 'add deploy: to the service.yml of the services to deploy');
-      const rendered = await renderServices(selected, { root, images, region: aws.region, runner: ctx.runner });
+      if (selected.length === 0)
+        throw new UserError(
+          'no selected service has a deploy section',
+          'services',
+          'add deploy: to the service.yml of the services to deploy',
+        );
+      const rendered = await renderServices(selected, {
+        root,
+        images,
+        region: aws.region,
+        runner: ctx.runner,
+      });
       const targets = selected.map((m, n) => targetFor(m, rendered[n].taskDefinition));
       if (stopAt) {
-        const rolling = targets.filter((t) => !isNativeTrafficStrategy(t.strategy) && t.strategy !== 'codedeploy');
+        const rolling = targets.filter(
+          (t) => !isNativeTrafficStrategy(t.strategy) && t.strategy !== 'codedeploy',
+        );
         if (rolling.length > 0) {
           throw new UserError(
             `--stop-at needs a traffic-shifting strategy; ${rolling.map((t) => t.name).join(', ')} ${rolling.length > 1 ? 'are' : 'is'} rolling`,
@@ -151,7 +211,9 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
     async run(s, ctx) {
       const aws = await connect(s.aws, ctx);
       try {
-        const result = s.continueId ? await continueRun(aws, s, ctx, clock) : await releaseRun(aws, s, ctx, clock);
+        const result = s.continueId
+          ? await continueRun(aws, s, ctx, clock)
+          : await releaseRun(aws, s, ctx, clock);
         return finish(result, ctx, this.outputValues);
       } finally {
         aws.destroy();
@@ -161,7 +223,12 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
   };
 }
 
-async function releaseRun(aws: AwsClients, s: DeploySettingsResolved, ctx: StepContext, clock: Clock): Promise<DeployResult> {
+async function releaseRun(
+  aws: AwsClients,
+  s: DeploySettingsResolved,
+  ctx: StepContext,
+  clock: Clock,
+): Promise<DeployResult> {
   const live = s.verify ? (await verifyDeployment(aws, s.verify)).services : undefined;
   const r: ReleaseResult = await deployRelease(
     aws,
@@ -189,12 +256,27 @@ async function releaseRun(aws: AwsClients, s: DeploySettingsResolved, ctx: StepC
         });
       },
     },
-    { runner: ctx.runner, signal: ctx.signal, clock, onCancel: s.onCancel, ...(s.stopAt ? { stopAt: s.stopAt } : {}) },
+    {
+      runner: ctx.runner,
+      signal: ctx.signal,
+      clock,
+      onCancel: s.onCancel,
+      ...(s.stopAt ? { stopAt: s.stopAt } : {}),
+    },
   );
-  return { status: r.record.outcome, services: r.services, ...(r.recordFile ? { recordFile: r.recordFile } : {}) };
+  return {
+    status: r.record.outcome,
+    services: r.services,
+    ...(r.recordFile ? { recordFile: r.recordFile } : {}),
+  };
 }
 
-async function continueRun(aws: AwsClients, s: DeploySettingsResolved, ctx: StepContext, clock: Clock): Promise<DeployResult> {
+async function continueRun(
+  aws: AwsClients,
+  s: DeploySettingsResolved,
+  ctx: StepContext,
+  clock: Clock,
+): Promise<DeployResult> {
   const r = await continueGated(aws, s.continueId as string, 'CONTINUE', {
     runner: ctx.runner,
     signal: ctx.signal,
@@ -203,12 +285,18 @@ async function continueRun(aws: AwsClients, s: DeploySettingsResolved, ctx: Step
     timeoutMs: (s.timeoutSeconds ?? 900) * 1000,
     outputDir: s.outputDir,
   });
-  return { status: r.record.outcome, services: r.services, ...(r.recordFile ? { recordFile: r.recordFile } : {}) };
+  return {
+    status: r.record.outcome,
+    services: r.services,
+    ...(r.recordFile ? { recordFile: r.recordFile } : {}),
+  };
 }
 
 function deployOutputs(r: DeployResult): Record<string, string> {
   const first = r.services[0];
-  const ids = Object.fromEntries(r.services.map((x) => [x.name, x.codedeployDeploymentId ?? x.deploymentId ?? '']));
+  const ids = Object.fromEntries(
+    r.services.map((x) => [x.name, x.codedeployDeploymentId ?? x.deploymentId ?? '']),
+  );
   const previous = Object.fromEntries(r.services.map((x) => [x.name, x.previousTaskDefinition ?? '']));
   return {
     status: r.status,
@@ -222,7 +310,11 @@ function deployOutputs(r: DeployResult): Record<string, string> {
 }
 
 /** A failed release still publishes its outputs (the record file feeds a rollback job), then fails the step. */
-function finish(r: DeployResult, ctx: StepContext, outputs: (r: DeployResult) => Record<string, string>): DeployResult {
+function finish(
+  r: DeployResult,
+  ctx: StepContext,
+  outputs: (r: DeployResult) => Record<string, string>,
+): DeployResult {
   if (r.status !== 'failed') return r;
   for (const [k, v] of Object.entries(outputs(r))) ctx.runner.setOutput(k, v);
   const bad = r.services.filter((x) => isFailure(x.outcome));

@@ -1,11 +1,12 @@
 // plan: which services a git range affects, in dependency order, as a GitHub matrix and a GitLab child
 // pipeline. Reads only git and the manifests; no AWS call.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type AffectedService, affectedServices } from '../changes/affected.js';
+import { type AffectedService, affectedServices, type ContextFilter } from '../changes/affected.js';
 import { changedFiles, repositoryRoot } from '../changes/git.js';
 import { githubMatrix, gitlabChildPipeline, type MatrixEntry, matrixEntries } from '../changes/matrix.js';
-import { UserError } from '../errors.js';
+import { contextMatcher } from '../image/context.js';
+import { selectServices } from '../image/step-inputs.js';
 import { dependencyWaves } from '../manifest/graph.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
@@ -20,7 +21,10 @@ const inputs: InputSpec[] = [
       'Base git ref: plan the changes from its merge base with head. Default: the last commit only.',
   },
   { name: 'head', description: 'Head git ref.', default: 'HEAD' },
-  { name: 'services', kind: 'list', description: 'Plan exactly these services (and no git diff).' },
+  {
+    name: 'services',
+    description: 'Plan exactly these services (names or a JSON list), without a git diff.',
+  },
   { name: 'all', kind: 'boolean', description: 'Plan every service.', default: 'false' },
   {
     name: 'gitlab-pipeline',
@@ -55,6 +59,22 @@ export interface PlanResult {
   gitlabPipeline?: string;
 }
 
+/** For each service whose build context lies outside its folder: what in that context its Dockerfile reads. */
+async function contextFilters(
+  root: string,
+  manifests: ServiceManifest[],
+): Promise<Map<string, ContextFilter>> {
+  const filters = new Map<string, ContextFilter>();
+  for (const m of manifests) {
+    const dockerfile = await readFile(path.resolve(root, m.dir, m.build.dockerfile), 'utf8');
+    filters.set(
+      m.name,
+      await contextMatcher(path.resolve(root, m.dir, m.build.context), dockerfile, m.build.args),
+    );
+  }
+  return filters;
+}
+
 export const planStep: Step<PlanSettings, PlanResult> = {
   name: 'plan',
   summary:
@@ -71,16 +91,8 @@ export const planStep: Step<PlanSettings, PlanResult> = {
     const i = new Inputs(read, inputs);
     const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
     const manifests = loadManifests(root);
-    const services = i.list('services');
-    const known = manifests.map((m) => m.name);
-    for (const s of services) {
-      if (!known.includes(s))
-        throw new UserError(
-          `unknown service '${s}' (known: ${known.join(', ')})`,
-          'services',
-          'use a name from services/<name>/',
-        );
-    }
+    const raw = i.string('services');
+    const services = raw?.trim() ? selectServices(manifests, raw).map((m) => m.name) : [];
     const gitlabPipeline = i.string('gitlab-pipeline');
     return {
       root,
@@ -111,7 +123,7 @@ export const planStep: Step<PlanSettings, PlanResult> = {
       const files = prefix
         ? range.files.filter((f) => f.startsWith(`${prefix}/`)).map((f) => f.slice(prefix.length + 1))
         : range.files;
-      affected = affectedServices(manifests, files);
+      affected = affectedServices(manifests, files, await contextFilters(s.root, manifests));
       ctx.runner.info(
         `${range.files.length} file(s) changed in ${range.base ? `${range.base.slice(0, 12)}..` : ''}${range.head?.slice(0, 12)}`,
       );

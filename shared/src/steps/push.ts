@@ -7,7 +7,8 @@ import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
 import { UserError } from '../errors.js';
 import { DEFAULT_BUILDAH_ROOT } from '../image/buildah.js';
 import type { EngineName } from '../image/engine.js';
-import { type Builds, makeEngine, readBuilds } from '../image/handoff.js';
+import { type Builds, readBuilds } from '../image/handoff.js';
+import { makeEngine, parseNames } from '../image/step-inputs.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
 import { type PushRecord, pushImages } from '../registry/push.js';
 import { markdownTable } from '../report/markdown-table.js';
@@ -62,7 +63,7 @@ export const pushStep: Step<PushSettings, PushResult> = {
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
     const all = readBuilds(i.required('builds'), ctx.cwd);
-    const wanted = i.list('services').flatMap((s) => (s.startsWith('[') ? (JSON.parse(s) as string[]) : [s]));
+    const wanted = parseNames(i.string('services')?.trim() ?? '');
     for (const w of wanted) {
       if (!all[w])
         throw new UserError(

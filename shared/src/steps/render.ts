@@ -2,7 +2,7 @@
 // No AWS call: it can run in a pull request without credentials.
 import path from 'node:path';
 import { resolveRegion } from '../aws/clients.js';
-import { selectServices } from '../image/handoff.js';
+import { selectServices } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import type { RenderedTaskDefinition } from '../taskdef/render.js';

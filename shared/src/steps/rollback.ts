@@ -15,18 +15,51 @@ import { StepFailed, UserError } from '../errors.js';
 import { loadManifests, MANIFEST_NAME, SERVICES_DIR } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { ecsNames } from '../taskdef/render.js';
-import { AWS_INPUTS, Inputs, type InputSpec, type Step } from './step.js';
+import { AWS_INPUTS, type InputSpec, Inputs, type Step } from './step.js';
 
 const inputs: InputSpec[] = [
-  { name: 'services', kind: 'list', description: 'Services to roll back (manifest names, or ECS service names with --cluster). Default with record-file: every service in the record.' },
-  { name: 'record-file', description: 'A deploy\'s record file: each service returns to the revision that was live before that deploy.' },
-  { name: 'to-revision', description: 'A task definition ARN or family:revision to return to (one service).' },
-  { name: 'to-image', description: 'An image URI to return to (one service): the live task definition with this image, registered as a new revision.' },
-  { name: 'container', description: 'With to-image: the container that gets the image. Default: deploy.container or the service name.' },
-  { name: 'deployment', description: 'A deployment held at a stage gate (deploy --stop-at): its deployment-arn or CodeDeploy id, rolled back.' },
+  {
+    name: 'services',
+    kind: 'list',
+    description:
+      'Services to roll back (manifest names, or ECS service names with --cluster). Default with record-file: every service in the record.',
+  },
+  {
+    name: 'record-file',
+    description:
+      "A deploy's record file: each service returns to the revision that was live before that deploy.",
+  },
+  {
+    name: 'to-revision',
+    description: 'A task definition ARN or family:revision to return to (one service).',
+  },
+  {
+    name: 'to-image',
+    description:
+      'An image URI to return to (one service): the live task definition with this image, registered as a new revision.',
+  },
+  {
+    name: 'container',
+    description:
+      'With to-image: the container that gets the image. Default: deploy.container or the service name.',
+  },
+  {
+    name: 'deployment',
+    description:
+      'A deployment held at a stage gate (deploy --stop-at): its deployment-arn or CodeDeploy id, rolled back.',
+  },
   { name: 'cluster', description: 'Cluster of the services, when they have no manifest here.' },
-  { name: 'root', default: '.', description: 'Repository root holding services/<name>/service.yml (optional for rollback).' },
-  { name: 'timeout', kind: 'number', default: '900', description: 'Seconds to wait for each service\'s rollback to finish.' },
+  {
+    name: 'root',
+    default: '.',
+    description: 'Repository root holding services/<name>/service.yml (optional for rollback).',
+  },
+  {
+    name: 'timeout',
+    kind: 'number',
+    default: '900',
+    description: "Seconds to wait for each service's rollback to finish.",
+  },
   { name: 'output-dir', default: '.cendence', description: 'Folder for the rollback record and diagnoses.' },
   ...AWS_INPUTS,
 ];
@@ -67,7 +100,8 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
       const i = new Inputs(read, inputs);
       const aws = awsSettings(i, ctx);
       const timeoutSeconds = i.number('timeout') ?? 900;
-      if (!(timeoutSeconds > 0)) throw new UserError(`input "timeout" must be a positive number of seconds`, 'timeout');
+      if (!(timeoutSeconds > 0))
+        throw new UserError(`input "timeout" must be a positive number of seconds`, 'timeout');
       const outputDir = path.resolve(ctx.cwd, i.string('output-dir') ?? '.cendence');
       const deployment = i.string('deployment');
       const names = i.list('services');
@@ -76,22 +110,41 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
       const toImage = i.string('to-image');
       if (deployment) {
         if (names.length || recordFile || toRevision || toImage) {
-          throw new UserError('input "deployment" stands alone', 'deployment', 'roll back a held deployment, or services, not both');
+          throw new UserError(
+            'input "deployment" stands alone',
+            'deployment',
+            'roll back a held deployment, or services, not both',
+          );
         }
         if (!/^d-[A-Z0-9]{9}$/.test(deployment)) parseServiceDeploymentArn(deployment);
         return { aws, requests: [], deployment, timeoutSeconds, outputDir };
       }
       if ([recordFile, toRevision, toImage].filter(Boolean).length > 1) {
-        throw new UserError('give only one of record-file, to-revision, to-image', 'to-revision', 'pick the one target you mean');
+        throw new UserError(
+          'give only one of record-file, to-revision, to-image',
+          'to-revision',
+          'pick the one target you mean',
+        );
       }
       if (toRevision && !REVISION.test(toRevision)) {
-        throw new UserError(`"${toRevision}" is not a task definition ARN or family:revision`, 'to-revision', 'for example api:41');
+        throw new UserError(
+          `"${toRevision}" is not a task definition ARN or family:revision`,
+          'to-revision',
+          'for example api:41',
+        );
       }
       if (toImage && !IMAGE.test(toImage)) {
-        throw new UserError(`"${toImage}" is not an image URI (registry/repository:tag or @sha256:…)`, 'to-image');
+        throw new UserError(
+          `"${toImage}" is not an image URI (registry/repository:tag or @sha256:…)`,
+          'to-image',
+        );
       }
       if ((toRevision || toImage) && names.length !== 1) {
-        throw new UserError('to-revision and to-image apply to exactly one service', 'services', 'name the one service');
+        throw new UserError(
+          'to-revision and to-image apply to exactly one service',
+          'services',
+          'name the one service',
+        );
       }
       const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
       const manifests = manifestsIfAny(root);
@@ -123,10 +176,19 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
         const record = await readRecord(path.resolve(ctx.cwd, recordFile));
         const chosen = names.length ? record.services.filter((s) => names.includes(s.name)) : record.services;
         const unknown = names.filter((n) => !record.services.some((s) => s.name === n));
-        if (unknown.length) throw new UserError(`${unknown.join(', ')} not in the record`, 'services', `the record has ${record.services.map((s) => s.name).join(', ')}`);
+        if (unknown.length)
+          throw new UserError(
+            `${unknown.join(', ')} not in the record`,
+            'services',
+            `the record has ${record.services.map((s) => s.name).join(', ')}`,
+          );
         requests = chosen.map((s) => {
           if (!s.previousTaskDefinition) {
-            throw new UserError(`the record has no previous revision for ${s.name} (first deployment)`, recordFile, 'pass to-revision');
+            throw new UserError(
+              `the record has no previous revision for ${s.name} (first deployment)`,
+              recordFile,
+              'pass to-revision',
+            );
           }
           const m = manifests.find((x) => x.name === s.name);
           return {
@@ -141,7 +203,8 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
           };
         });
       } else {
-        if (names.length === 0) throw new UserError('input "services" is required (or record-file, or deployment)', 'services');
+        if (names.length === 0)
+          throw new UserError('input "services" is required (or record-file, or deployment)', 'services');
         requests = names.map((n) => ({
           ...base(n),
           ...(toRevision ? { toTaskDefinition: toRevision } : {}),
@@ -163,7 +226,12 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
               timeoutMs: s.timeoutSeconds * 1000,
               outputDir: s.outputDir,
             })
-          : await rollbackServices(aws, s.requests, { runner: ctx.runner, signal: ctx.signal, clock, outputDir: s.outputDir });
+          : await rollbackServices(aws, s.requests, {
+              runner: ctx.runner,
+              signal: ctx.signal,
+              clock,
+              outputDir: s.outputDir,
+            });
         const result: RollbackStepResult = {
           status: r.record.outcome === 'succeeded' ? 'succeeded' : 'failed',
           services: r.services,
@@ -172,7 +240,10 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
         if (result.status === 'failed') {
           for (const [k, v] of Object.entries(rollbackOutputs(result))) ctx.runner.setOutput(k, v);
           const bad = result.services.filter((x) => isFailure(x.outcome));
-          throw new StepFailed(`rollback failed: ${bad.map((x) => `${x.name} ${x.outcome} (${x.reason})`).join('; ')}`, result);
+          throw new StepFailed(
+            `rollback failed: ${bad.map((x) => `${x.name} ${x.outcome} (${x.reason})`).join('; ')}`,
+            result,
+          );
         }
         return result;
       } finally {
@@ -186,7 +257,14 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
 function rollbackOutputs(r: RollbackStepResult): Record<string, string> {
   return {
     status: r.status,
-    'deployment-ids': JSON.stringify(Object.fromEntries(r.services.map((x) => [x.name, x.codedeployDeploymentId ?? x.deploymentId ?? x.serviceDeploymentArn ?? '']))),
+    'deployment-ids': JSON.stringify(
+      Object.fromEntries(
+        r.services.map((x) => [
+          x.name,
+          x.codedeployDeploymentId ?? x.deploymentId ?? x.serviceDeploymentArn ?? '',
+        ]),
+      ),
+    ),
     revisions: JSON.stringify(Object.fromEntries(r.services.map((x) => [x.name, x.taskDefinition ?? '']))),
     'record-file': r.recordFile ?? '',
   };

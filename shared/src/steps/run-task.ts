@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
 import { StepFailed, UserError } from '../errors.js';
-import { selectServices } from '../image/handoff.js';
+import { selectServices } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { type RunTaskFailure, type RunTaskResult, runOneOffTask } from '../run-task/run-task.js';

@@ -180,7 +180,7 @@ async function checkClustersAndServices(
             .map(([k]) => k);
           problems.push({
             field: `${t.file} deploy.strategy`,
-            message: `strategy ${t.strategy} needs a ${wanted} deployment controller, but service "${t.service}" uses ${controller}`,
+            message: `strategy ${t.strategy} needs the ${wanted} deployment controller, but service "${t.service}" uses ${controller}`,
             fix:
               fitting.length > 0
                 ? `set deploy.strategy to ${fitting.join(' or ')}, or recreate the service with deploymentController ${wanted}`

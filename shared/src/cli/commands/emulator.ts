@@ -54,15 +54,32 @@ export const emulatorCommand: Command = {
       try {
         isDir = statSync(file).isDirectory();
       } catch {
-        throw new UserError(`--world: ${file} does not exist`, '--world', 'pass a world YAML/JSON file or a repository folder');
+        throw new UserError(
+          `--world: ${file} does not exist`,
+          '--world',
+          'pass a world YAML/JSON file or a repository folder',
+        );
       }
-      world = isDir ? worldFromManifests(path.basename(file) === 'services' ? path.dirname(file) : file) : file;
+      world = isDir
+        ? worldFromManifests(path.basename(file) === 'services' ? path.dirname(file) : file)
+        : file;
     }
     let emu: Awaited<ReturnType<typeof startEmulator>>;
     try {
-      emu = await startEmulator({ port, clock, speed, world, throttling: !values['no-throttling'], region: values.region });
+      emu = await startEmulator({
+        port,
+        clock,
+        speed,
+        world,
+        throttling: !values['no-throttling'],
+        region: values.region,
+      });
     } catch (err) {
-      throw new UserError(`the emulator could not start: ${(err as Error).message}`, '--port', 'pick another port, or 0 for a free one');
+      throw new UserError(
+        `the emulator could not start: ${(err as Error).message}`,
+        '--port',
+        'pick another port, or 0 for a free one',
+      );
     }
     process.stdout.write(`emulator listening on ${emu.url}\n`);
     await new Promise<void>((resolve) => {

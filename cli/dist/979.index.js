@@ -1,8 +1,8 @@
-export const id = 360;
-export const ids = [360];
+export const id = 979;
+export const ids = [979];
 export const modules = {
 
-/***/ 3360:
+/***/ 4979:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -504,6 +504,7 @@ function createHandler(deps) {
             host: world.host,
             accessKeyId: accessKeyIdOf(req),
             world,
+            calls: deps.calls,
         };
         if (url.pathname.startsWith('/_cendence/')) {
             await deps.control(req, res, url, await readBody(req));
@@ -2954,9 +2955,83 @@ class CodeDeployEngine {
     }
 }
 
+;// CONCATENATED MODULE: ./emulator/src/codedeploy/seed.ts
+
+function listenerArn(world, ref) {
+    if (ref.startsWith('arn:'))
+        return ref;
+    const [lbName, port] = ref.split(':');
+    for (const l of world.elbv2.listeners.values()) {
+        const lb = world.elbv2.loadBalancers.get(l.LoadBalancerArn);
+        if (lb?.LoadBalancerName === lbName && String(l.Port) === port)
+            return l.ListenerArn;
+    }
+    throw new Error(`world file: codedeploy listener '${ref}' not found (use an ARN or "<load balancer>:<port>")`);
+}
+async function seedCodeDeploy(world, handlers, spec) {
+    const cd = spec.codedeploy;
+    if (!cd)
+        return;
+    const ctx = {
+        clock: world.clock,
+        region: world.region,
+        accountId: world.accountId,
+        host: world.host,
+        world,
+    };
+    const call = async (op, input, where) => {
+        try {
+            await handlers[op](input, ctx);
+        }
+        catch (e) {
+            const code = e instanceof AwsError ? `${e.code}: ` : '';
+            throw new Error(`world file: codedeploy ${where}: ${code}${e.message}`);
+        }
+    };
+    for (const app of cd.applications ?? []) {
+        await call('CreateApplication', { applicationName: app.name, computePlatform: 'ECS' }, `application ${app.name}`);
+        for (const g of app.deploymentGroups ?? []) {
+            const rollback = g.autoRollback !== false;
+            await call('CreateDeploymentGroup', {
+                applicationName: app.name,
+                deploymentGroupName: g.name,
+                deploymentConfigName: g.deploymentConfigName,
+                serviceRoleArn: `arn:aws:iam::${world.accountId}:role/codedeploy-ecs`,
+                deploymentStyle: { deploymentType: 'BLUE_GREEN', deploymentOption: 'WITH_TRAFFIC_CONTROL' },
+                ecsServices: [{ clusterName: g.cluster ?? 'default', serviceName: g.service }],
+                loadBalancerInfo: {
+                    targetGroupPairInfoList: [
+                        {
+                            targetGroups: (g.targetGroups ?? []).map((name) => ({ name })),
+                            prodTrafficRoute: { listenerArns: [listenerArn(world, g.prodListener)] },
+                            ...(g.testListener && {
+                                testTrafficRoute: { listenerArns: [listenerArn(world, g.testListener)] },
+                            }),
+                        },
+                    ],
+                },
+                blueGreenDeploymentConfiguration: {
+                    terminateBlueInstancesOnDeploymentSuccess: {
+                        action: 'TERMINATE',
+                        terminationWaitTimeInMinutes: g.terminationWaitMinutes ?? 0,
+                    },
+                    deploymentReadyOption: g.readyWaitMinutes === undefined
+                        ? { actionOnTimeout: 'CONTINUE_DEPLOYMENT' }
+                        : { actionOnTimeout: 'STOP_DEPLOYMENT', waitTimeInMinutes: g.readyWaitMinutes },
+                },
+                autoRollbackConfiguration: {
+                    enabled: rollback,
+                    events: rollback ? ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'] : [],
+                },
+            }, `deployment group ${app.name}/${g.name}`);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./emulator/src/codedeploy/index.ts
 // CodeDeploy in the emulator (ECS blue/green): the API handlers over one store and engine per
 // emulator world, the engine ticking on the world's clock.
+
 
 
 
@@ -2974,6 +3049,10 @@ function codedeployParts(ctx) {
     });
 }
 const codedeployHandlers = createCodeDeployApi(codedeployParts);
+/** World files: `codedeploy.applications[].deploymentGroups[]` (see seed.ts). */
+function seedCodeDeployGroups(world, spec) {
+    return seedCodeDeploy(world, codedeployHandlers, spec);
+}
 
 ;// CONCATENATED MODULE: ./emulator/src/ecr/manifest.ts
 // Image manifests as ECR stores them: which media types it accepts, how a manifest's media type is
@@ -3130,6 +3209,10 @@ class BlobStore {
     stats = { bytesReceived: 0, bytesServed: 0 };
     has(digest) {
         return this.blobs.has(digest);
+    }
+    /** Whether a blob was spilled to the temp dir rather than kept in memory. */
+    onDisk(digest) {
+        return this.blobs.get(digest)?.file !== undefined;
     }
     size(digest) {
         return this.blobs.get(digest)?.size;
@@ -5670,7 +5753,7 @@ const MODULES = [
     { service: 'sts', handlers: stsHandlers },
     { service: 'logs', handlers: logsHandlers },
     { service: 'ecr', handlers: ecrHandlers, rawRoutes: [registryRoute], seed: ecr_seedRepositories },
-    { service: 'codedeploy', handlers: codedeployHandlers },
+    { service: 'codedeploy', handlers: codedeployHandlers, seed: seedCodeDeployGroups },
 ];
 
 ;// CONCATENATED MODULE: ./emulator/src/behaviors.ts

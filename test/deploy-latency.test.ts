@@ -1,0 +1,151 @@
+// Outcome latency and API calls, measured on the emulator's virtual clock (deterministic, not timed):
+// how long after ECS reached COMPLETED (or FAILED) the deploy reported it, in emulated seconds and in
+// polls, and how many API calls one single-service rolling deploy makes — next to a waiter-based
+// deploy (RegisterTaskDefinition, UpdateService, then the SDK waiter's services-stable schedule with its
+// default 15 s minimum delay) on the same rollout.
+
+import { readFile } from 'node:fs/promises';
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { makeDeployStep } from '../shared/src/steps/deploy.js';
+import { type DeployWorld, deployWorld, imagesInput, rollingService } from './deploy-harness.js';
+import { runStep } from './render-world.js';
+
+let w: DeployWorld | undefined;
+afterEach(async () => {
+  await w?.stop();
+  w = undefined;
+});
+
+/** The SDK waiter's delay before poll n+1 (poller.js), with the random factor fixed for repeatability. */
+function waiterDelayMs(attempt: number, minDelay = 15, maxDelay = 120, random = 0.5): number {
+  const [min, max] = [minDelay * 1000, maxDelay * 1000];
+  if (attempt > Math.log(max / min) / Math.log(2) + 1) return max;
+  return min + random * (Math.min(min * 2 ** (attempt - 1), max) - min);
+}
+
+interface Figures {
+  latencySeconds: number;
+  pollsAfterOutcome: number;
+  calls: number;
+}
+
+async function ourDeploy(world: DeployWorld, tag: string): Promise<Figures & { outcome: string }> {
+  const run = await runStep(
+    makeDeployStep(world.time),
+    { ...world.awsInputs, images: imagesInput(world.emu, { api: tag }) },
+    { cwd: world.root },
+  );
+  const record = JSON.parse(await readFile(run.outputs['record-file'], 'utf8'));
+  const svc = record.services[0];
+  const sd = (
+    await world.aws.ecs.send(
+      new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [svc.serviceDeploymentArn] }),
+    )
+  ).serviceDeployments?.[0];
+  // When ECS decided: COMPLETED = the service deployment finished; FAILED = its rollback started.
+  const decided = (sd?.rollback?.startedAt ?? sd?.finishedAt) as Date;
+  const reported = Date.parse(svc.finishedAt);
+  const calls = world.emu.calls();
+  const pollsAfterOutcome = calls.filter(
+    (c) => c.operation === 'DescribeServices' && Date.parse(c.time) >= decided.getTime(),
+  ).length;
+  const ours = calls.filter((c) => !['ListTasks', 'DescribeTasks', 'GetLogEvents'].includes(c.operation));
+  return {
+    latencySeconds: (reported - decided.getTime()) / 1000,
+    pollsAfterOutcome,
+    calls: ours.length,
+    outcome: svc.outcome,
+  };
+}
+
+/** What a waiter-based tool does for the same rollout: register, update, waitUntilServicesStable. */
+async function waiterDeploy(world: DeployWorld, image: string): Promise<Figures & { stableAt: number }> {
+  const ecs = world.aws.ecs;
+  const start = world.emu.calls().length;
+  const live = (await ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['api'] })))
+    .services?.[0];
+  const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live?.taskDefinition })))
+    .taskDefinition;
+  const reg = await ecs.send(
+    new RegisterTaskDefinitionCommand({
+      family: 'api',
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: td?.cpu,
+      memory: td?.memory,
+      containerDefinitions: (td?.containerDefinitions ?? []).map((c) => ({ ...c, image })),
+    }),
+  );
+  await ecs.send(
+    new UpdateServiceCommand({
+      cluster: 'main',
+      service: 'api',
+      taskDefinition: reg.taskDefinition?.taskDefinitionArn,
+    }),
+  );
+  const signal = new AbortController().signal;
+  let stableAt = 0;
+  for (let attempt = 0; ; attempt++) {
+    if (attempt > 0) await world.time.sleep(waiterDelayMs(attempt), signal);
+    const s = (await ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['api'] })))
+      .services?.[0];
+    if (s?.deployments?.length === 1 && s.runningCount === s.desiredCount) {
+      stableAt = world.emu.clock.now();
+      break;
+    }
+  }
+  return { latencySeconds: 0, pollsAfterOutcome: 0, calls: world.emu.calls().length - start, stableAt };
+}
+
+describe('outcome latency and API calls (virtual clock)', () => {
+  it('reports COMPLETED within one poll of ECS, with fewer calls than the outcome-blind waiter needs', async () => {
+    w = await deployWorld([rollingService('api')]);
+    const ours = await ourDeploy(w, 'v2');
+    expect(ours.outcome).toBe('succeeded');
+    expect(ours.latencySeconds).toBeLessThanOrEqual(2);
+    expect(ours.pollsAfterOutcome).toBe(1);
+
+    const w2 = await deployWorld([rollingService('api')]);
+    try {
+      const waiter = await waiterDeploy(w2, `${w2.emu.host}/api:v2`);
+      const sd = (
+        await w2.aws.ecs.send(
+          new DescribeServiceDeploymentsCommand({
+            serviceDeploymentArns: [
+              (
+                await w2.aws.ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['api'] }))
+              ).services?.[0]?.currentServiceDeployment as string,
+            ],
+          }),
+        )
+      ).serviceDeployments?.[0];
+      const waiterLatency = (waiter.stableAt - (sd?.finishedAt?.getTime() ?? 0)) / 1000;
+      process.stdout.write(
+        `\n[figures] rolling COMPLETED: ours latency ${ours.latencySeconds} s, ${ours.pollsAfterOutcome} poll after, ${ours.calls} calls; ` +
+          `waiter (15 s min delay) latency ${waiterLatency} s, ${waiter.calls} calls\n`,
+      );
+      expect(waiterLatency).toBeGreaterThan(ours.latencySeconds);
+    } finally {
+      await w2.stop();
+    }
+  });
+
+  it('reports a circuit-breaker FAILED within one poll of ECS deciding it', async () => {
+    w = await deployWorld([rollingService('api')]);
+    w.emu.behavior({ image: '*api:bad', behavior: 'crash' });
+    const ours = await ourDeploy(w, 'bad');
+    expect(ours.outcome).toBe('rolled-back');
+    expect(ours.latencySeconds).toBeLessThanOrEqual(2);
+    expect(ours.pollsAfterOutcome).toBe(1);
+    process.stdout.write(
+      `\n[figures] rolling FAILED: ours latency ${ours.latencySeconds} s, ${ours.pollsAfterOutcome} poll after, ${ours.calls} calls\n`,
+    );
+  });
+});

@@ -1,0 +1,244 @@
+// Traffic-shifting deploys end to end: ECS-native BLUE_GREEN / CANARY / LINEAR (lifecycle stages, bake,
+// the stage gate and its continue / rollback in a later job) and CodeDeploy blue/green (AppSpec,
+// honest Stopped/Failed, stop with rollback).
+
+import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
+import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { makeDeployStep } from '../shared/src/steps/deploy.js';
+import { makeRollbackStep } from '../shared/src/steps/rollback.js';
+import {
+  type DeployWorld,
+  deployWorld,
+  describe1,
+  imagesInput,
+  ROLE,
+  rollingService,
+} from './deploy-harness.js';
+import { runStep } from './render-world.js';
+
+let w: DeployWorld | undefined;
+afterEach(async () => {
+  await w?.stop();
+  w = undefined;
+});
+
+const ELB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
+const blueGreen = (extra: Record<string, unknown> = {}) => ({
+  targetGroup: `${ELB}:targetgroup/api-blue/1111111111111111`,
+  alternateTargetGroup: `${ELB}:targetgroup/api-green/2222222222222222`,
+  productionListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/5555555555555555`,
+  testListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/6666666666666666`,
+  roleArn: ROLE,
+  containerPort: 8080,
+  bakeTimeMinutes: 5,
+  ...extra,
+});
+
+async function greenWeight(world: DeployWorld, rule: string): Promise<number | undefined> {
+  const out = await world.aws.elbv2.send(new DescribeRulesCommand({ RuleArns: [rule] }));
+  const groups = out.Rules?.[0]?.Actions?.[0]?.ForwardConfig?.TargetGroups ?? [];
+  return groups.find((g) => g.TargetGroupArn?.includes('api-green'))?.Weight;
+}
+
+describe('ECS-native blue/green, canary, linear', () => {
+  it.each([
+    ['blue-green', {}],
+    ['canary', { canaryPercent: 10, canaryBakeMinutes: 2 }],
+    ['linear', { linearStepPercent: 50, linearStepBakeMinutes: 1 }],
+  ])('%s: follows the lifecycle stages through the bake to SUCCESSFUL', async (strategy, extra) => {
+    w = await deployWorld([rollingService('api', { strategy, blueGreen: blueGreen(extra) })]);
+    const run = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }) },
+      { cwd: w.root },
+    );
+    expect(run.error).toBeUndefined();
+    expect(run.outputs.status).toBe('succeeded');
+    expect(run.log).toMatch(/api: lifecycle stage (TEST|PRODUCTION)_TRAFFIC_SHIFT/);
+    expect(run.log).toContain('api: lifecycle stage BAKE_TIME');
+    const s = await describe1(w, 'api');
+    expect(s.deploymentConfiguration?.strategy).toBe(
+      strategy === 'blue-green' ? 'BLUE_GREEN' : strategy.toUpperCase(),
+    );
+    expect(s.loadBalancers?.[0].advancedConfiguration?.alternateTargetGroupArn).toContain('api-green');
+    expect(s.taskDefinition).toMatch(/api:2$/);
+    // Production traffic now on the new revision.
+    const prod = blueGreen().productionListenerRule;
+    const green = await greenWeight(w, prod);
+    const blue = (await w.aws.elbv2.send(new DescribeRulesCommand({ RuleArns: [prod] }))).Rules?.[0]
+      ?.Actions?.[0]?.ForwardConfig?.TargetGroups;
+    expect(green === 100 || blue?.find((g) => g.TargetGroupArn?.includes('api-blue'))?.Weight === 100).toBe(
+      true,
+    );
+    // The whole bake was waited for, at a low poll rate: no fast polling for five minutes.
+    const polls = w.emu.calls({ operation: 'DescribeServiceDeployments' }).length;
+    expect(polls).toBeLessThan(5 * 60);
+  });
+
+  it('times out a green revision that never gets healthy and rolls traffic back to blue', async () => {
+    w = await deployWorld([rollingService('api', { strategy: 'blue-green', blueGreen: blueGreen() })]);
+    w.emu.behavior({ image: '*api:bad', behavior: 'crash' });
+    // No circuit breaker on this service: green never becomes healthy, the wait times out and the
+    // default --on-cancel rollback sends traffic back to blue.
+    const run = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images: imagesInput(w.emu, { api: 'bad' }), timeout: '120' },
+      { cwd: w.root },
+    );
+    expect(run.exitCode).toBe(1);
+    expect(run.error?.message).toMatch(/api timeout/);
+    expect(run.log).toMatch(/StopServiceDeployment ROLLBACK/);
+    await w.emu.advance(120);
+    expect((await describe1(w, 'api')).taskDefinition).toMatch(/api:1$/);
+  });
+
+  it('stage gate: returns at test traffic with the test listener rule, then --continue finishes in a later job', async () => {
+    w = await deployWorld([
+      rollingService('api', { strategy: 'blue-green', blueGreen: blueGreen({ bakeTimeMinutes: 30 }) }),
+    ]);
+    const gate = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }), 'stop-at': 'test-traffic' },
+      { cwd: w.root },
+    );
+    expect(gate.error).toBeUndefined();
+    expect(gate.outputs.status).toBe('stage-reached');
+    expect(gate.outputs['test-listener-rule']).toBe(blueGreen().testListenerRule);
+    expect(gate.outputs['deployment-arn']).toMatch(/:service-deployment\/main\/api\//);
+    expect(gate.outputs.stage).not.toBe('');
+    // The test listener serves the new revision.
+    expect(await greenWeight(w, blueGreen().testListenerRule)).toBe(100);
+    // The gate asked ECS to pause after the test traffic shift.
+    const hooks = (await describe1(w, 'api')).deploymentConfiguration?.lifecycleHooks ?? [];
+    expect(hooks).toEqual([
+      expect.objectContaining({ targetType: 'PAUSE', lifecycleStages: ['POST_TEST_TRAFFIC_SHIFT'] }),
+    ]);
+
+    const done = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, continue: gate.outputs['deployment-arn'] },
+      { cwd: w.root },
+    );
+    if (done.error) process.stdout.write(`GATE LOG\n${gate.log}\nCONTINUE LOG\n${done.log.slice(0, 3000)}\n`);
+    expect(done.error).toBeUndefined();
+    expect(done.outputs.status).toBe('succeeded');
+    expect((await describe1(w, 'api')).taskDefinition).toMatch(/api:2$/);
+  });
+
+  it('stage gate: rollback --deployment returns traffic to the old revision', async () => {
+    w = await deployWorld([
+      rollingService('api', { strategy: 'blue-green', blueGreen: blueGreen({ bakeTimeMinutes: 30 }) }),
+    ]);
+    const gate = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }), 'stop-at': 'test-traffic' },
+      { cwd: w.root },
+    );
+    expect(gate.outputs.status).toBe('stage-reached');
+    const back = await runStep(
+      makeRollbackStep(w.time),
+      { ...w.awsInputs, deployment: gate.outputs['deployment-arn'] },
+      { cwd: w.root },
+    );
+    expect(back.error).toBeUndefined();
+    expect(back.outputs.status).toBe('succeeded');
+    expect((await describe1(w, 'api')).taskDefinition).toMatch(/api:1$/);
+    expect(await greenWeight(w, blueGreen().productionListenerRule)).toBe(0);
+  });
+});
+
+describe('CodeDeploy blue/green', () => {
+  const codedeploy = { application: 'shop', deploymentGroup: 'api', containerPort: 8080 };
+  const world = (opts: { readyWaitMinutes?: number } = {}) =>
+    deployWorld([rollingService('api', { strategy: 'codedeploy', codedeploy })], {
+      extra: (spec) => ({
+        ...spec,
+        targetGroups: [
+          {
+            name: 'cd-blue',
+            port: 8080,
+            healthCheckIntervalSeconds: 10,
+            healthyThresholdCount: 2,
+            deregistrationDelaySeconds: 30,
+          },
+          {
+            name: 'cd-green',
+            port: 8080,
+            healthCheckIntervalSeconds: 10,
+            healthyThresholdCount: 2,
+            deregistrationDelaySeconds: 30,
+          },
+        ],
+        loadBalancers: [
+          {
+            name: 'shop',
+            listeners: [
+              { port: 80, forward: 'cd-blue' },
+              { port: 8080, forward: 'cd-blue' },
+            ],
+          },
+        ],
+        services: (spec.services ?? []).map((s) => ({
+          ...s,
+          loadBalancer: { targetGroup: 'cd-blue', containerName: 'api', containerPort: 8080 },
+        })),
+        codedeploy: {
+          applications: [
+            {
+              name: 'shop',
+              deploymentGroups: [
+                {
+                  name: 'api',
+                  cluster: 'main',
+                  service: 'api',
+                  targetGroups: ['cd-blue', 'cd-green'],
+                  prodListener: 'shop:80',
+                  testListener: 'shop:8080',
+                  ...opts,
+                },
+              ],
+            },
+          ],
+        },
+      }),
+    });
+
+  it('creates a deployment from a generated AppSpec and follows it to Succeeded', async () => {
+    w = await world();
+    const run = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }) },
+      { cwd: w.root },
+    );
+    expect(run.error).toBeUndefined();
+    const id = JSON.parse(run.outputs['deployment-ids']).api;
+    expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
+    const info = (await w.aws.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
+    expect(info?.status).toBe('Succeeded');
+    expect(run.log).toMatch(/CodeDeploy d-\w+ Succeeded/);
+    expect(w.emu.calls({ operation: 'UpdateService' })).toHaveLength(0);
+  });
+
+  it('stops the deployment with rollback when the job is cancelled', async () => {
+    w = await world({ readyWaitMinutes: 60 });
+    const abort = new AbortController();
+    const wd = w;
+    const at = wd.emu.clock.now() + 30_000;
+    const timer = setInterval(() => wd.emu.clock.now() >= at && abort.abort(), 1);
+    const run = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }) },
+      { cwd: w.root, signal: abort.signal },
+    );
+    clearInterval(timer);
+    expect(run.exitCode).toBe(1);
+    expect(run.log).toMatch(/stopped CodeDeploy deployment d-\w+ with rollback/);
+    const stop = w.emu.calls({ operation: 'StopDeployment' });
+    expect(stop).toHaveLength(1);
+    const id = JSON.parse(run.outputs['deployment-ids']).api;
+    await w.emu.advance(120);
+    const info = (await w.aws.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
+    expect(info?.status).toBe('Stopped');
+  });
+});
