@@ -3,11 +3,11 @@
 // release (migration task first; rolling backends, blue/green frontend) → a broken image that is
 // detected, diagnosed and rolled back → a service rolled back by hand → summary table and reports.
 // Each phase runs the same Step a CI job runs; the demo only chooses the inputs.
+import '../shared/src/cli/quiet.js';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type Emulator, startEmulator, worldFromManifests } from '../emulator/src/index.js';
 import { checkDocker } from '../shared/src/cli/commands/doctor.js';
-import { quietSdkNodeWarning } from '../shared/src/cli/quiet.js';
 import { describeError, StepFailed } from '../shared/src/errors.js';
 import { markdownTable } from '../shared/src/report/markdown-table.js';
 import { TerminalRunner } from '../shared/src/runner/terminal.js';
@@ -164,7 +164,6 @@ async function main(): Promise<number> {
   return 0;
 }
 
-quietSdkNodeWarning();
 main().then(
   (code) => {
     process.exitCode = code;

@@ -19,14 +19,23 @@ export function inputsTable(step: Step): string {
         ? i.options.map((o) => `\`${o}\``).join(' \\| ')
         : (i.kind ?? 'string');
     const dflt = i.required ? 'required' : i.default !== undefined ? `\`${i.default}\`` : '';
-    return `| \`${i.name}\` | ${kind} | ${dflt} | ${cell(i.description)} |`;
+    return [`\`${i.name}\``, kind, dflt, cell(i.description)];
   });
-  return ['| input | type | default | description |', '|---|---|---|---|', ...rows].join('\n');
+  return table(['input', 'type', 'default', 'description'], rows);
 }
 
 export function outputsTable(step: Step): string {
-  const rows = step.outputs.map((o) => `| \`${o.name}\` | ${cell(o.description)} |`);
-  return ['| output | description |', '|---|---|', ...rows].join('\n');
+  return table(
+    ['output', 'description'],
+    step.outputs.map((o) => [`\`${o.name}\``, cell(o.description)]),
+  );
+}
+
+/** A markdown table with padded columns, as `biome format` writes it, so lint and --check agree. */
+function table(head: string[], rows: string[][]): string {
+  const widths = head.map((h, c) => Math.max(3, h.length, ...rows.map((r) => r[c].length)));
+  const line = (cells: string[]) => `| ${cells.map((x, c) => x.padEnd(widths[c])).join(' | ')} |`;
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
 /** The doc with its marked tables regenerated; unchanged when it has no markers. */

@@ -10,10 +10,12 @@ import {
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
+import { toRegisterInput } from '../shared/src/taskdef/shape.js';
 import { type DeployWorld, deployWorld, imagesInput, rollingService } from './deploy-harness.js';
 import { runStep } from './render-world.js';
 
@@ -73,16 +75,11 @@ async function waiterDeploy(world: DeployWorld, image: string): Promise<Figures 
     .services?.[0];
   const td = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live?.taskDefinition })))
     .taskDefinition;
-  const reg = await ecs.send(
-    new RegisterTaskDefinitionCommand({
-      family: 'api',
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: td?.cpu,
-      memory: td?.memory,
-      containerDefinitions: (td?.containerDefinitions ?? []).map((c) => ({ ...c, image })),
-    }),
-  );
+  // The live task definition with the new image, as aws-actions' render + deploy would register it.
+  const input = toRegisterInput(td as Record<string, unknown>)
+    .taskDefinition as unknown as RegisterTaskDefinitionCommandInput;
+  input.containerDefinitions = (input.containerDefinitions ?? []).map((c) => ({ ...c, image }));
+  const reg = await ecs.send(new RegisterTaskDefinitionCommand(input));
   await ecs.send(
     new UpdateServiceCommand({
       cluster: 'main',
@@ -101,11 +98,12 @@ async function waiterDeploy(world: DeployWorld, image: string): Promise<Figures 
       break;
     }
   }
-  return { latencySeconds: 0, pollsAfterOutcome: 0, calls: world.emu.calls().length - start, stableAt };
+  // DescribeTaskDefinition only builds this test's input (aws-actions renders from a file): not counted.
+  return { latencySeconds: 0, pollsAfterOutcome: 0, calls: world.emu.calls().length - start - 1, stableAt };
 }
 
 describe('outcome latency and API calls (virtual clock)', () => {
-  it('reports COMPLETED within one poll of ECS, with fewer calls than the outcome-blind waiter needs', async () => {
+  it('reports COMPLETED within one poll of ECS, long before the services-stable waiter would', async () => {
     w = await deployWorld([rollingService('api')]);
     const ours = await ourDeploy(w, 'v2');
     expect(ours.outcome).toBe('succeeded');

@@ -106,9 +106,13 @@ describe('ECS-native blue/green, canary, linear', () => {
     expect(gate.outputs.status).toBe('stage-reached');
     expect(gate.outputs['test-listener-rule']).toBe(blueGreen().testListenerRule);
     expect(gate.outputs['deployment-arn']).toMatch(/:service-deployment\/main\/api\//);
-    expect(gate.outputs.stage).not.toBe('');
-    // The test listener serves the new revision.
+    // The test listener serves the new revision; production traffic is still all on the old one.
     expect(await greenWeight(w, blueGreen().testListenerRule)).toBe(100);
+    expect(await greenWeight(w, blueGreen().productionListenerRule)).toBe(0);
+    expect(gate.outputs.stage).toBe('POST_TEST_TRAFFIC_SHIFT');
+    // Held there however long the tests take (no runner is waiting meanwhile).
+    await w.emu.advance(3600);
+    expect(await greenWeight(w, blueGreen().productionListenerRule)).toBe(0);
     // The gate asked ECS to pause after the test traffic shift.
     const hooks = (await describe1(w, 'api')).deploymentConfiguration?.lifecycleHooks ?? [];
     expect(hooks).toEqual([
@@ -120,7 +124,6 @@ describe('ECS-native blue/green, canary, linear', () => {
       { ...w.awsInputs, continue: gate.outputs['deployment-arn'] },
       { cwd: w.root },
     );
-    if (done.error) process.stdout.write(`GATE LOG\n${gate.log}\nCONTINUE LOG\n${done.log.slice(0, 3000)}\n`);
     expect(done.error).toBeUndefined();
     expect(done.outputs.status).toBe('succeeded');
     expect((await describe1(w, 'api')).taskDefinition).toMatch(/api:2$/);

@@ -38,7 +38,11 @@ beforeAll(async () => {
     world: {
       clusters: ['prod'],
       services: [
-        { name: 'api', cluster: 'prod', taskDefinition: live.taskDefinition as Record<string, unknown> },
+        {
+          name: 'api',
+          cluster: 'prod',
+          taskDefinition: live.taskDefinition as unknown as Record<string, unknown>,
+        },
       ],
     },
   });

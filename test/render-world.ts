@@ -60,12 +60,12 @@ export interface StepRun<R> {
 export async function runStep<S, R>(
   step: Step<S, R>,
   inputs: Record<string, string>,
-  opts: { cwd: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal },
+  opts: { cwd: string; env?: NodeJS.ProcessEnv; signal?: AbortSignal; debug?: boolean },
 ): Promise<StepRun<R>> {
   const stream = new PassThrough();
   let log = '';
   stream.on('data', (c) => (log += c));
-  const runner = new TerminalRunner({ stream });
+  const runner = new TerminalRunner({ stream, debug: opts.debug ?? false });
   const ctx = {
     runner,
     signal: opts.signal ?? new AbortController().signal,

@@ -204,6 +204,47 @@ describe('run-task', () => {
   });
 });
 
+describe('run-task under AWS faults', () => {
+  it('survives throttled and failing polls (the SDK retries them)', async () => {
+    emu.fault({ service: 'ecs', operation: 'DescribeTasks', error: 'ThrottlingException', times: 2 });
+    emu.fault({ service: 'logs', operation: 'GetLogEvents', error: 'ServiceUnavailable', times: 1 });
+    const r = await run({ taskDefinition: 'mig-ok' });
+    expect(r.error).toBeUndefined();
+    expect(r.result?.exitCode).toBe(0);
+    expect(r.calls.filter((c) => c.error === 'ThrottlingException')).toHaveLength(2);
+  });
+
+  it('stops the task rather than leave it unwatched when polling keeps failing', async () => {
+    const impatient = new AwsClients({ region: emu.region, endpoint: emu.url, credentials, maxAttempts: 1 });
+    emu.fault({ service: 'ecs', operation: 'DescribeTasks', error: 'InternalFailure', times: 1 });
+    const stream = new PassThrough();
+    const since = emu.calls().at(-1)?.seq ?? 0;
+    try {
+      await expect(
+        runOneOffTask(impatient, {
+          cluster: 'prod',
+          service: 'api',
+          taskDefinition: 'mig-stall',
+          timeoutSeconds: 600,
+          runner: new TerminalRunner({ stream }),
+          signal: new AbortController().signal,
+          clock: virtualClock(),
+        }),
+      ).rejects.toThrow();
+    } finally {
+      impatient.destroy();
+    }
+    const ops = emu.calls({ since }).map((c) => c.operation);
+    expect(ops).toEqual([
+      'DescribeServices',
+      'DescribeTaskDefinition',
+      'RunTask',
+      'DescribeTasks',
+      'StopTask',
+    ]);
+  });
+});
+
 describe('run-task step: bad input ends with exit 2 and no mutating call', () => {
   let root: string;
   beforeAll(async () => {

@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // The cendence CLI: one binary, a command per step. Exit codes: 0 success, 1 step failed, 2 bad input.
+import './quiet.js';
 import { describeError, exitCodeOf } from '../errors.js';
 import { pickRunner } from '../runner/pick.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
-import { quietSdkNodeWarning } from './quiet.js';
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -73,7 +73,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 // Run when executed directly (the bundle, tsx), not when imported by tests.
 const entry = process.argv[1] ?? '';
 if (/(?:cli[\\/]dist[\\/]index\.js|cli[\\/]main\.ts|cendence)$/.test(entry)) {
-  quietSdkNodeWarning();
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

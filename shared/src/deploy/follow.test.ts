@@ -25,6 +25,13 @@ describe('PollSchedule', () => {
     expect(s.next(false, 60_000)).toBe(2000);
   });
 
+  it('slows near polls to 2 s when a drain goes on for long, keeping latency within 2 s', () => {
+    const s = new PollSchedule();
+    const near = Array.from({ length: 12 }, () => s.next(true, 600_000));
+    expect(near.slice(0, 10).every((d) => d === 1000)).toBe(true);
+    expect(near.slice(10)).toEqual([2000, 2000]);
+  });
+
   it('never sleeps past the deadline', () => {
     expect(new PollSchedule().next(false, 700)).toBe(700);
   });

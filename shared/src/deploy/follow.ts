@@ -35,21 +35,32 @@ export interface Observation<T> {
 export interface PollTiming {
   /** Delay while the outcome is near. */
   fastMs: number;
+  /** After this many consecutive near polls (a long connection drain), near polls slow to nearMaxMs. */
+  fastPolls?: number;
+  nearMaxMs?: number;
   /** First delay while tasks are still starting; grows by `growth` up to maxMs. */
   slowStartMs: number;
   maxMs: number;
   growth: number;
 }
 
-export const DEFAULT_TIMING: PollTiming = { fastMs: 1000, slowStartMs: 2000, maxMs: 5000, growth: 1.5 };
+export const DEFAULT_TIMING: PollTiming = {
+  fastMs: 1000,
+  fastPolls: 10,
+  nearMaxMs: 2000,
+  slowStartMs: 2000,
+  maxMs: 5000,
+  growth: 1.5,
+};
 
 /**
  * The delay before the next poll. Near the outcome: fastMs, so the outcome is known within about a
- * second of ECS reaching it. Otherwise the delay grows from slowStartMs to maxMs, so a slow task start
- * costs few calls. Never sleeps past the deadline.
+ * second of ECS reaching it (nearMaxMs once a drain goes on for long). Otherwise the delay grows from
+ * slowStartMs to maxMs, so a slow task start costs few calls. Never sleeps past the deadline.
  */
 export class PollSchedule {
   private slowMs: number;
+  private nearPolls = 0;
   constructor(private readonly timing: PollTiming = DEFAULT_TIMING) {
     this.slowMs = timing.slowStartMs;
   }
@@ -57,9 +68,12 @@ export class PollSchedule {
   next(near: boolean, remainingMs: number): number {
     let delay: number;
     if (near) {
-      delay = this.timing.fastMs;
+      this.nearPolls++;
+      const budget = this.timing.fastPolls ?? Number.POSITIVE_INFINITY;
+      delay = this.nearPolls > budget ? (this.timing.nearMaxMs ?? this.timing.fastMs) : this.timing.fastMs;
       this.slowMs = this.timing.slowStartMs;
     } else {
+      this.nearPolls = 0;
       delay = this.slowMs;
       this.slowMs = Math.min(this.timing.maxMs, Math.round(this.slowMs * this.timing.growth));
     }

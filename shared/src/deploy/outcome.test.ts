@@ -38,8 +38,18 @@ describe('classifyRolling: success only for our own COMPLETED deployment', () =>
     expect(o.counts).toEqual({ desired: 2, running: 0, pending: 2, failed: 0 });
   });
 
-  it('is near once every task runs (only health and draining remain) or failures are counted', () => {
-    expect(classifyRolling(service(ours({ runningCount: 2, pendingCount: 0 })), me).near).toBe(true);
+  it('is near once every task runs and the old ones are being retired, or failures are counted', () => {
+    const old = (over: Partial<Deployment>): Deployment => ({
+      id: 'ecs-svc/1',
+      status: 'ACTIVE',
+      taskDefinition: OLD,
+      ...over,
+    });
+    const up = ours({ runningCount: 2, pendingCount: 0 });
+    // New tasks up but awaiting health: the old deployment still wants its tasks — not near yet.
+    expect(classifyRolling(service(up, old({ desiredCount: 2, runningCount: 2 })), me).near).toBe(false);
+    expect(classifyRolling(service(up, old({ desiredCount: 0, runningCount: 1 })), me).near).toBe(true);
+    expect(classifyRolling(service(up), me).near).toBe(true);
     expect(classifyRolling(service(ours({ failedTasks: 1 })), me).near).toBe(true);
   });
 

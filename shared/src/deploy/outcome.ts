@@ -81,9 +81,13 @@ export function classifyRolling(service: Service | undefined, mine: RollingIdent
       };
     }
     const c = countsOf(ours);
-    // Near: every task is up and only health or draining remains, or failures are being counted
-    // towards the circuit breaker's threshold.
-    const near = (c.running >= c.desired && c.pending === 0) || c.failed > 0;
+    // Near: our tasks are all up and ECS is retiring the old ones (their desired count went to 0), so
+    // only draining is left before COMPLETED; or failures are being counted toward the circuit breaker.
+    // While new tasks await their health checks the old ones keep their desired count: that wait is
+    // long (health intervals) and polled slowly.
+    const others = deployments.filter((d) => d.id !== ours.id);
+    const retiring = others.every((d) => (d.desiredCount ?? 0) === 0 || (d.runningCount ?? 0) === 0);
+    const near = (c.running >= c.desired && c.pending === 0 && retiring) || c.failed > 0;
     return { near, counts, rolloutState };
   }
 

@@ -18,7 +18,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
-import { type Clock, follow, type PollTiming, systemClock } from '../deploy/follow.js';
+import { type Clock, type FollowEnd, follow, type PollTiming, systemClock } from '../deploy/follow.js';
 import { StepFailed, UserError } from '../errors.js';
 import type { DeploySettings } from '../manifest/schema.js';
 import type { Runner } from '../runner/types.js';
@@ -28,8 +28,10 @@ export interface RunTaskOptions {
   cluster: string;
   /** Task definition ARN, or family[:revision]. Default: the one the live service runs. */
   taskDefinition?: string;
-  /** Container whose command is overridden, whose logs are streamed and whose exit code decides. Default: the first essential one. */
+  /** Container whose command is overridden, whose logs are streamed and whose exit code decides. */
   container?: string;
+  /** When `container` is not given: this one if the task definition has it (the service's own), else the first essential. */
+  preferredContainer?: string;
   /** Overrides the container's command (argv). */
   command?: string[];
   /** ECS service whose network configuration and capacity provider strategy the task uses. */
@@ -93,7 +95,12 @@ export async function runOneOffTask(aws: AwsClients, opts: RunTaskOptions): Prom
       'pass --task-definition <family:revision or ARN>, or deploy the service first',
     );
   }
-  const { arn: taskDefinitionArn, container } = await resolveContainer(aws, wanted, opts.container);
+  const { arn: taskDefinitionArn, container } = await resolveContainer(
+    aws,
+    wanted,
+    opts.container,
+    opts.preferredContainer,
+  );
 
   const run = await aws.ecs.send(
     new RunTaskCommand({
@@ -127,32 +134,42 @@ export async function runOneOffTask(aws: AwsClients, opts: RunTaskOptions): Prom
   const logs = logTailFor(aws, container, taskId, runner, opts.excerptLines ?? 20);
   let seenRunning = false;
   let lastStatus = '';
-  const end = await follow<Task>(
-    async () => {
-      const out = await aws.ecs.send(new DescribeTasksCommand({ cluster: opts.cluster, tasks: [taskArn] }));
-      const task = out.tasks?.[0];
-      if (task?.lastStatus && task.lastStatus !== lastStatus) {
-        lastStatus = task.lastStatus;
-        runner.progress(`task ${taskId}: ${lastStatus}`);
-      }
-      if (task?.lastStatus === 'RUNNING') seenRunning = true;
-      await logs?.drain();
-      if (task?.lastStatus === 'STOPPED') return { done: task, near: true };
-      return { near: seenRunning };
-    },
-    {
-      clock,
-      signal: opts.signal,
-      timeoutMs: opts.timeoutSeconds * 1000,
-      timing: opts.timing ?? RUN_TASK_TIMING,
-    },
-  );
+  const stop = (reason: string) =>
+    aws.ecs.send(
+      new StopTaskCommand({ cluster: opts.cluster, task: taskArn, reason: `cendence run-task: ${reason}` }),
+    );
+  let end: FollowEnd<Task>;
+  try {
+    end = await follow<Task>(
+      async () => {
+        const out = await aws.ecs.send(new DescribeTasksCommand({ cluster: opts.cluster, tasks: [taskArn] }));
+        const task = out.tasks?.[0];
+        if (task?.lastStatus && task.lastStatus !== lastStatus) {
+          lastStatus = task.lastStatus;
+          runner.progress(`task ${taskId}: ${lastStatus}`);
+        }
+        if (task?.lastStatus === 'RUNNING') seenRunning = true;
+        await logs?.drain();
+        if (task?.lastStatus === 'STOPPED') return { done: task, near: true };
+        return { near: seenRunning };
+      },
+      {
+        clock,
+        signal: opts.signal,
+        timeoutMs: opts.timeoutSeconds * 1000,
+        timing: opts.timing ?? RUN_TASK_TIMING,
+      },
+    );
+  } catch (err) {
+    // We can no longer watch the task: do not leave a migration running unobserved.
+    await stop('watching the task failed').catch(() => undefined);
+    runner.warning(`stopped task ${taskId} because watching it failed`);
+    throw err;
+  }
 
   if (end.kind !== 'done') {
     const why = end.kind === 'timeout' ? `did not finish within ${opts.timeoutSeconds}s` : 'was cancelled';
-    await aws.ecs.send(
-      new StopTaskCommand({ cluster: opts.cluster, task: taskArn, reason: `cendence run-task: ${why}` }),
-    );
+    await stop(why);
     await logs?.drain().catch(() => undefined);
     throw new StepFailed(`task ${taskId} ${why}; it has been stopped`, {
       taskArn,
@@ -194,6 +211,7 @@ async function resolveContainer(
   aws: AwsClients,
   taskDefinition: string,
   containerName: string | undefined,
+  preferred: string | undefined,
 ): Promise<{ arn: string; container: ContainerDefinition }> {
   let td: DescribeTaskDefinitionCommandOutput;
   try {
@@ -212,7 +230,7 @@ async function resolveContainer(
   const names = defs.map((d) => d.name).join(', ');
   const container = containerName
     ? defs.find((d) => d.name === containerName)
-    : (defs.find((d) => d.essential !== false) ?? defs[0]);
+    : (defs.find((d) => d.name === preferred) ?? defs.find((d) => d.essential !== false) ?? defs[0]);
   if (!container) {
     throw new UserError(
       `task definition ${taskDefinition} has no container named "${containerName}" (containers: ${names})`,

@@ -25,7 +25,7 @@ const inputs: InputSpec[] = [
   {
     name: 'container',
     description:
-      'Container to run the command in and take the exit code from. Default: deploy.preDeployTask.container, else the first essential container.',
+      'Container to run the command in and take the exit code from. Default: deploy.preDeployTask.container, else the service container (deploy.container or the service name) when the task definition has it, else the first essential one.',
   },
   {
     name: 'task-definition',
@@ -133,6 +133,7 @@ export const runTaskStep: Step<RunTaskSettings, RunTaskResult> = {
         service: s.service,
         ...(s.taskDefinition ? { taskDefinition: s.taskDefinition } : {}),
         ...(s.container ? { container: s.container } : {}),
+        preferredContainer: s.manifest.deploy?.container ?? s.manifest.name,
         ...(s.command ? { command: s.command } : {}),
         ...(s.manifest.deploy?.network ? { network: s.manifest.deploy.network } : {}),
         timeoutSeconds: s.timeoutSeconds,

@@ -209,6 +209,34 @@ describe('render: bad input names the field and the fix', () => {
     ],
   ];
 
+  cases.push(
+    [
+      'containers whose memory limits exceed the task',
+      () => renderError(template({}, { memory: 1024 })),
+      /containerDefinitions\[\*\]\.memory: containers' hard memory limits add up to 1024 MiB, more than the task's 512/,
+      /memoryReservation/,
+    ],
+    [
+      'ephemeral storage outside Fargate range',
+      () => renderError(template({ ephemeralStorage: { sizeInGiB: 500 } })),
+      /ephemeralStorage\.sizeInGiB: 500 is outside/,
+      /21 to 200/,
+    ],
+    [
+      'dependsOn COMPLETE on an essential container',
+      () =>
+        renderError({
+          ...template({}, { dependsOn: [{ containerName: 'init', condition: 'COMPLETE' }] }),
+          containerDefinitions: [
+            { name: 'api', image: '<IMAGE>', dependsOn: [{ containerName: 'init', condition: 'COMPLETE' }] },
+            { name: 'init', image: '<IMAGE>' },
+          ],
+        }),
+      /condition COMPLETE on essential container "init" can never be met/,
+      /"essential": false/,
+    ],
+  );
+
   it.each(cases)('%s', (_name, act, message, fix) => {
     const err = act();
     expect(err.exitCode).toBe(2);

@@ -267,11 +267,19 @@ export function renderFromTemplate(
       problems.add(`${at}.privileged`, 'Fargate does not run privileged containers', 'remove "privileged"');
     }
     for (const d of Array.isArray(c.dependsOn) ? c.dependsOn : []) {
-      if (isRecord(d) && !containers.some((o) => o.name === d.containerName)) {
+      if (!isRecord(d)) continue;
+      const target = containers.find((o) => o.name === d.containerName);
+      if (!target) {
         problems.add(
           `${at}.dependsOn`,
           `names unknown container "${String(d.containerName)}"`,
           `use one of: ${containerNames}`,
+        );
+      } else if ((d.condition === 'COMPLETE' || d.condition === 'SUCCESS') && target.essential !== false) {
+        problems.add(
+          `${at}.dependsOn`,
+          `condition ${d.condition} on essential container "${String(d.containerName)}" can never be met`,
+          `mark "${String(d.containerName)}" "essential": false (an init container), or use START or HEALTHY`,
         );
       }
     }
@@ -328,7 +336,19 @@ export function renderFromTemplate(
   if (size.ok) {
     td.cpu = size.cpu;
     td.memory = size.memory;
+    checkContainerShares(containers, Number(size.cpu), Number(size.memory), problems);
   } else problems.add(size.field, size.message, size.fix);
+  const storage = isRecord(td.ephemeralStorage) ? td.ephemeralStorage.sizeInGiB : undefined;
+  if (
+    storage !== undefined &&
+    !(Number.isInteger(storage) && Number(storage) >= 21 && Number(storage) <= 200)
+  ) {
+    problems.add(
+      'ephemeralStorage.sizeInGiB',
+      `${JSON.stringify(storage)} is outside Fargate's 21–200 GiB`,
+      'use a whole number from 21 to 200, or remove it for the default 20 GiB',
+    );
+  }
   const platform = isRecord(td.runtimePlatform) ? td.runtimePlatform : {};
   platform.operatingSystemFamily ??= 'LINUX';
   platform.cpuArchitecture ??= 'X86_64';
@@ -362,6 +382,31 @@ export function renderFromTemplate(
     warnings,
     templateFile,
   };
+}
+
+/** Containers' own cpu and hard memory limits must fit in the task's (ECS rejects the task otherwise). */
+function checkContainerShares(
+  containers: Container[],
+  cpu: number,
+  memory: number,
+  problems: Problems,
+): void {
+  const sum = (key: 'cpu' | 'memory') =>
+    containers.reduce((n, c) => n + (typeof c[key] === 'number' ? c[key] : 0), 0);
+  if (sum('cpu') > cpu) {
+    problems.add(
+      'containerDefinitions[*].cpu',
+      `containers reserve ${sum('cpu')} CPU units, more than the task's ${cpu}`,
+      "lower the containers' cpu, or raise the task-level cpu",
+    );
+  }
+  if (sum('memory') > memory) {
+    problems.add(
+      'containerDefinitions[*].memory',
+      `containers' hard memory limits add up to ${sum('memory')} MiB, more than the task's ${memory}`,
+      "lower the containers' memory (or use memoryReservation), or raise the task-level memory",
+    );
+  }
 }
 
 /** Awslogs defaults: a group per cluster/service, a stream prefix (required on Fargate), non-blocking mode. */
