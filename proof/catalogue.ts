@@ -59,9 +59,8 @@ async function inWorld(
     const services = result?.services ?? details?.services ?? [];
     return {
       exitCode: run.exitCode,
-      message: run.error
-        ? `${run.error.message}${run.error.fix ? ` (fix: ${run.error.fix})` : ''}`
-        : 'succeeded',
+      // What the CLI prints: "where: message", then the fix.
+      message: run.error ? describeError(run.error).replace(/\n\s*fix: (.*)$/s, ' (fix: $1)') : 'succeeded',
       mutatingCalls: w.emu.calls({ mutates: true }).length - before,
       log: run.log,
       ...(services[0] ? { outcome: services[0].outcome } : {}),

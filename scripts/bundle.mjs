@@ -16,7 +16,11 @@ const wanted = process.argv.slice(2);
 const targets = readdirSync(join(root, 'actions'))
   .filter((step) => existsSync(join(root, 'actions', step, 'src/index.ts')))
   .filter((step) => wanted.length === 0 || wanted.includes(step))
-  .map((step) => ({ name: `actions/${step}`, entry: `actions/${step}/src/index.ts`, out: `actions/${step}/dist` }));
+  .map((step) => ({
+    name: `actions/${step}`,
+    entry: `actions/${step}/src/index.ts`,
+    out: `actions/${step}/dist`,
+  }));
 if (wanted.length === 0 || wanted.includes('cli')) {
   targets.push({ name: 'cli', entry: 'cli/src/index.ts', out: 'cli/dist' });
 }
@@ -26,7 +30,9 @@ function build({ entry, out }) {
   return new Promise((resolve, reject) => {
     const args = [ncc, 'build', entry, '-o', out, '-m', '-t', '-q', '--license', 'licenses.txt'];
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`ncc failed for ${entry} (${code})`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`ncc failed for ${entry} (${code})`)),
+    );
   });
 }
 

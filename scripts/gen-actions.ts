@@ -127,7 +127,8 @@ function exampleWith(step: AnyStep): string[] {
   for (const i of step.inputs.filter((x) => x.required && x.default === undefined)) {
     lines.push(`          ${i.name}: <${i.name}>`);
   }
-  if (isAws(step)) lines.push('          role-to-assume: ${{ vars.AWS_ROLE_ARN }}', '          region: eu-west-1');
+  if (isAws(step))
+    lines.push('          role-to-assume: ${{ vars.AWS_ROLE_ARN }}', '          region: eu-west-1');
   return lines;
 }
 
@@ -147,7 +148,7 @@ export function actionReadme(step: AnyStep): string {
     'Pin the action to a full commit SHA; the comment keeps the version readable.',
     ...(isAws(step)
       ? [
-          'Credentials: the job\'s configured AWS credentials, or, with `role-to-assume`, the OIDC exchange',
+          "Credentials: the job's configured AWS credentials, or, with `role-to-assume`, the OIDC exchange",
           '(give the job `permissions: id-token: write`).',
         ]
       : []),

@@ -2,19 +2,21 @@
 // bundle), inputs as INPUT_* with action.yml's defaults applied, outputs read back from $GITHUB_OUTPUT and
 // the summary from $GITHUB_STEP_SUMMARY. One chain against the emulator and the Docker engine:
 // plan → build → test → push → render → deploy → rollback, each step fed the previous steps' outputs.
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
 import { BUSYBOX, dockerStatus } from './build-push-support.js';
-import { type DoorWorld, deployableWorld, REGION, run } from './doors-fixture.js';
+import { type DoorWorld, deployableWorld, disposeWorld, REGION, run } from './doors-fixture.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const docker = dockerStatus();
 const ready = docker.ok && Boolean(BUSYBOX);
-if (!ready) console.warn(`actions e2e skipped: ${docker.reason ?? 'no busybox binary to build the fixture image'}`);
+if (!ready)
+  console.warn(`actions e2e skipped: ${docker.reason ?? 'no busybox binary to build the fixture image'}`);
 
 interface ActionRun {
   code: number;
@@ -61,6 +63,11 @@ describe('GitHub actions, run from their bundles like the runner does', () => {
     };
   }
 
+  /** Exit code 0; on failure the assertion shows the action's log. */
+  function succeeded(r: ActionRun): void {
+    expect([r.code, r.code === 0 ? 'ok' : r.stdout]).toEqual([0, 'ok']);
+  }
+
   /** Every value announced with ::add-mask:: appears nowhere else in the log. */
   function expectMasked(stdout: string): void {
     for (const [, secret] of stdout.matchAll(/^::add-mask::(.+)$/gm)) {
@@ -70,8 +77,8 @@ describe('GitHub actions, run from their bundles like the runner does', () => {
 
   beforeAll(async () => {
     if (!ready) return;
-    world = await deployableWorld();
     dir = mkdtempSync(join(tmpdir(), 'cendence-actions-'));
+    world = await deployableWorld();
     ecs = new ECSClient({
       region: REGION,
       endpoint: world.emulator.url,
@@ -80,23 +87,23 @@ describe('GitHub actions, run from their bundles like the runner does', () => {
   });
 
   afterAll(async () => {
-    if (!ready) return;
-    ecs.destroy();
-    await world.emulator.stop();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(world.fixture.repo, { recursive: true, force: true });
-    rmSync(world.fixture.shimDir, { recursive: true, force: true });
+    ecs?.destroy();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    await disposeWorld(world);
   });
 
   const maybe = ready ? test : test.skip;
 
-  maybe('bad input fails before any AWS change: exit 2 and an error annotation naming the input', async () => {
-    const before = world.emulator.calls({ mutates: true }).length;
-    const r = await action('deploy', { services: 'nope', endpoint: world.emulator.url, region: REGION });
-    expect(r.code).toBe(2);
-    expect(r.stdout).toMatch(/^::error::services: unknown service.*nope/m);
-    expect(world.emulator.calls({ mutates: true }).length).toBe(before);
-  });
+  maybe(
+    'bad input fails before any AWS change: exit 2 and an error annotation naming the input',
+    async () => {
+      const before = world.emulator.calls({ mutates: true }).length;
+      const r = await action('deploy', { services: 'nope', endpoint: world.emulator.url, region: REGION });
+      expect(r.code).toBe(2);
+      expect(r.stdout).toMatch(/^::error::services: unknown service.*nope/m);
+      expect(world.emulator.calls({ mutates: true }).length).toBe(before);
+    },
+  );
 
   maybe('plan → build → test → push → render → deploy → rollback, chained through outputs', async () => {
     const aws = { endpoint: world.emulator.url, region: REGION };
@@ -105,19 +112,22 @@ describe('GitHub actions, run from their bundles like the runner does', () => {
     const seeded = (await service()).taskDefinition!;
 
     const plan = await action('plan', { all: 'true' });
-    expect(plan.code).toBe(0);
+    succeeded(plan);
     expect(plan.outputs.services).toBe('["web"]');
-    expect(JSON.parse(plan.outputs.matrix).include).toEqual([expect.objectContaining({ service: 'web', wave: 0 })]);
+    expect(JSON.parse(plan.outputs.matrix).include).toEqual([
+      expect.objectContaining({ service: 'web', wave: 0 }),
+    ]);
 
     const build = await action('build', { services: plan.outputs.services, ...aws });
-    expect(build.code).toBe(0);
+    succeeded(build);
     expect(Object.keys(JSON.parse(build.outputs.builds))).toEqual(['web']);
 
     const tested = await action('test', { builds: build.outputs.builds });
-    expect([tested.code, tested.outputs.passed]).toEqual([0, 'true']);
+    succeeded(tested);
+    expect(tested.outputs.passed).toBe('true');
 
     const push = await action('push', { builds: build.outputs.builds, ...aws });
-    expect(push.code).toBe(0);
+    succeeded(push);
     const images = JSON.parse(push.outputs.images) as Record<string, string>;
     expect(images.web).toMatch(/\/fixture\/web@sha256:[0-9a-f]{64}$/);
     // The ECR password is masked before anything prints, and only the mask command carries it.
@@ -125,12 +135,12 @@ describe('GitHub actions, run from their bundles like the runner does', () => {
     expectMasked(push.stdout);
 
     const render = await action('render', { services: 'web', images: push.outputs.images, region: REGION });
-    expect(render.code).toBe(0);
+    succeeded(render);
     const rendered = JSON.parse(readFileSync(JSON.parse(render.outputs['task-definitions']).web, 'utf8'));
     expect(rendered.containerDefinitions[0].image).toBe(images.web);
 
     const deploy = await action('deploy', { services: 'web', images: push.outputs.images, ...aws });
-    expect(deploy.code).toBe(0);
+    succeeded(deploy);
     expect(deploy.outputs.status).toBe('succeeded');
     expect(JSON.parse(deploy.outputs['previous-revision'])).toEqual({ web: seeded });
     expect(deploy.summary).toContain('web');
@@ -142,7 +152,7 @@ describe('GitHub actions, run from their bundles like the runner does', () => {
     expect(td.taskDefinition!.containerDefinitions![0].image).toBe(images.web);
 
     const rollback = await action('rollback', { 'record-file': deploy.outputs['record-file'], ...aws });
-    expect(rollback.code).toBe(0);
+    succeeded(rollback);
     expect(rollback.outputs.status).toBe('succeeded');
     expect(JSON.parse(rollback.outputs.revisions)).toEqual({ web: seeded });
     expect((await service()).taskDefinition).toBe(seeded);

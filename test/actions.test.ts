@@ -1,8 +1,9 @@
 // The GitHub actions' metadata: each actions/<step>/ is what the step generates (action.yml, README tables,
 // entry, GitLab template: no drift), and each action.yml obeys GitHub's action metadata rules, node24 included.
-import { describe, expect, test } from '@jest/globals';
+
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
 import { z } from 'zod';
 import { DOOR_STEPS, generatedFiles, ROOT, staleFiles } from '../scripts/gen-actions.js';
@@ -10,7 +11,17 @@ import { STEPS } from '../shared/src/steps/index.js';
 
 // GitHub's metadata syntax for a JavaScript action (docs: "Metadata syntax for GitHub Actions").
 const ID = /^[A-Za-z_][A-Za-z0-9_-]*$/;
-const FEATHER_ICONS = ['list', 'package', 'check-circle', 'upload-cloud', 'file-text', 'send', 'rotate-ccw', 'play', 'box'];
+const FEATHER_ICONS = [
+  'list',
+  'package',
+  'check-circle',
+  'upload-cloud',
+  'file-text',
+  'send',
+  'rotate-ccw',
+  'play',
+  'box',
+];
 const COLORS = ['white', 'black', 'yellow', 'blue', 'green', 'orange', 'red', 'purple', 'gray-dark'];
 const actionMetadata = z.strictObject({
   name: z.string().min(1),

@@ -15,6 +15,29 @@ afterEach(async () => {
 });
 
 describe('deploy extras', () => {
+  it('verifies before changing anything (default): a missing image is exit 2 with no mutating call', async () => {
+    w = await deployWorld([rollingService('api')], {
+      extra: (world) => ({ ...world, repositories: [{ name: 'api', images: ['v2'] }] }),
+    });
+    const verified = { ...w.awsInputs, verify: 'true' };
+    const missing = await runStep(
+      makeDeployStep(w.time),
+      { ...verified, images: imagesInput(w.emu, { api: 'v9' }) },
+      { cwd: w.root },
+    );
+    expect(missing.exitCode).toBe(2);
+    expect(missing.error?.message).toMatch(/image tag v9 is not in ECR repository "api"/);
+    expect(w.emu.calls({ mutates: true })).toEqual([]);
+
+    const ok = await runStep(
+      makeDeployStep(w.time),
+      { ...verified, images: imagesInput(w.emu, { api: 'v2' }) },
+      { cwd: w.root },
+    );
+    expect(ok.error).toBeUndefined();
+    expect(ok.outputs.status).toBe('succeeded');
+  });
+
   it('runs deploy.preDeployTask first; a migration that exits non-zero stops the deploy before UpdateService', async () => {
     w = await deployWorld([
       rollingService('api', { preDeployTask: { command: ['npm', 'run', 'migrate'], timeoutSeconds: 120 } }),

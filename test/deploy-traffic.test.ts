@@ -146,6 +146,7 @@ describe('ECS-native blue/green, canary, linear', () => {
     );
     expect(back.error).toBeUndefined();
     expect(back.outputs.status).toBe('succeeded');
+    expect(back.log).toMatch(/rolled back at the stage gate|asked ECS to roll back/);
     expect((await describe1(w, 'api')).taskDefinition).toMatch(/api:1$/);
     expect(await greenWeight(w, blueGreen().productionListenerRule)).toBe(0);
   });
@@ -221,6 +222,47 @@ describe('CodeDeploy blue/green', () => {
     expect(info?.status).toBe('Succeeded');
     expect(run.log).toMatch(/CodeDeploy d-\w+ Succeeded/);
     expect(w.emu.calls({ operation: 'UpdateService' })).toHaveLength(0);
+  });
+
+  it('stage gate at Ready: returns with the deployment id, then --continue shifts production', async () => {
+    w = await world({ readyWaitMinutes: 60 });
+    const gate = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }), 'stop-at': 'test-traffic' },
+      { cwd: w.root },
+    );
+    expect(gate.error).toBeUndefined();
+    expect(gate.outputs.status).toBe('stage-reached');
+    expect(gate.outputs.stage).toBe('Ready');
+    const id = gate.outputs['deployment-arn'];
+    expect(id).toMatch(/^d-[A-Z0-9]{9}$/);
+    const done = await runStep(makeDeployStep(w.time), { ...w.awsInputs, continue: id }, { cwd: w.root });
+    expect(done.error).toBeUndefined();
+    expect(done.outputs.status).toBe('succeeded');
+    expect(w.emu.calls({ operation: 'ContinueDeployment' })).toHaveLength(1);
+    const info = (await w.aws.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
+    expect(info?.status).toBe('Succeeded');
+  });
+
+  it('rollback --record-file sends a CodeDeploy service back through a new CodeDeploy deployment', async () => {
+    w = await world();
+    const first = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }) },
+      { cwd: w.root },
+    );
+    expect(first.outputs.status).toBe('succeeded');
+    expect((await describe1(w, 'api')).taskDefinition).toMatch(/api:2$/);
+    const back = await runStep(
+      makeRollbackStep(w.time),
+      { ...w.awsInputs, 'record-file': first.outputs['record-file'] },
+      { cwd: w.root },
+    );
+    expect(back.error).toBeUndefined();
+    expect(back.outputs.status).toBe('succeeded');
+    expect(w.emu.calls({ operation: 'CreateDeployment' })).toHaveLength(2);
+    expect(w.emu.calls({ operation: 'UpdateService' })).toHaveLength(0);
+    expect((await describe1(w, 'api')).taskDefinition).toMatch(/api:1$/);
   });
 
   it('stops the deployment with rollback when the job is cancelled', async () => {

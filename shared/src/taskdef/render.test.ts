@@ -162,13 +162,13 @@ describe('render: bad input names the field and the fix', () => {
     [
       'plaintext secret in environment',
       () => renderError(template(), manifest({ environment: { DB_PASSWORD: 'hunter2' } })),
-      /environment\.DB_PASSWORD: looks like a secret/,
+      /services\/api\/service\.yml deploy\.environment\.DB_PASSWORD: looks like a secret/,
       /deploy\.secrets/,
     ],
     [
       'secret valueFrom that is a literal',
       () => renderError(template(), manifest({ secrets: { API_KEY: 'sk live 123' } })),
-      /secrets\.API_KEY\.valueFrom/,
+      /services\/api\/service\.yml deploy\.secrets\.API_KEY: valueFrom is neither/,
       /SSM parameter ARN/,
     ],
     [

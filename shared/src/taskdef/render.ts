@@ -246,7 +246,9 @@ export function renderFromTemplate(
       if (typeof e.value === 'number' || typeof e.value === 'boolean') e.value = String(e.value);
       if (looksSecretName(e.name) && typeof e.value === 'string' && e.value !== '') {
         problems.add(
-          `${at}.environment.${e.name}`,
+          c === own && e.name in deploy.environment
+            ? `${manifest.file} deploy.environment.${e.name}`
+            : `${at}.environment.${e.name}`,
           'looks like a secret but has a literal value (anyone who can describe the task definition reads it)',
           `store it in SSM Parameter Store or Secrets Manager and list it under deploy.secrets in ${manifest.file} ({"${e.name}": "arn:aws:ssm:…:parameter/…"})`,
         );
@@ -257,7 +259,9 @@ export function renderFromTemplate(
       const why = isRecord(s) ? invalidSecretReference(s.valueFrom) : 'is not an object';
       if (why) {
         problems.add(
-          `${at}.secrets.${name}.valueFrom`,
+          c === own && name in deploy.secrets
+            ? `${manifest.file} deploy.secrets.${name}`
+            : `${at}.secrets.${name}.valueFrom`,
           why,
           'use an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>) or name, or a Secrets Manager ARN',
         );
