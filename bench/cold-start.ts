@@ -1,98 +1,239 @@
 // Action bundle size and cold start: from process spawn to the first AWS request arriving at a local
 // listener, with the action run the way the GitHub runner runs it (node dist/index.js, INPUT_* env).
-import { spawn } from 'node:child_process';
+// The process is stopped once that request arrives: only the start is timed. For context, the same
+// is timed for a bare `node -e` that sends one HTTP request (the floor on this machine, now).
+// Peak memory is measured on a whole single-service deploy by the deploy bundle against the emulator.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startEmulator, worldFromManifests } from '../emulator/src/index.js';
+import { rollingService } from '../test/deploy-harness.js';
+import { makeRepo } from '../test/render-world.js';
+import { median } from './figures.js';
+import { NO_REQUEST } from './report.js';
 
 export interface BundleFigure {
   action: string;
   bytes: number;
+  /** Median ms from spawn to the first AWS request; null when the action makes no AWS call. */
   coldStartMs: number | null;
-  peakRssMb: number | null;
+  /** Median CPU ms the process used until then (user + system): far less sensitive to other load. */
+  coldStartCpuMs?: number | null;
+  note?: string;
 }
 
-/** Inputs that make each action reach its first AWS call quickly (it fails after; we only time the start). */
+const DIGEST = `sha256:${'0'.repeat(64)}`;
+const ECR = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
+
+/** Inputs that make each action reach its first AWS call quickly (it is stopped there). */
 const FIRST_CALL_INPUTS: Record<string, Record<string, string>> = {
-  deploy: { services: 'game' },
+  build: { services: 'game' },
+  deploy: { services: 'game', images: JSON.stringify({ game: `${ECR}/game@${DIGEST}` }) },
+  push: {
+    builds: JSON.stringify({
+      game: {
+        image: `${ECR}/game`,
+        repository: 'game',
+        contentTag: 'c-0123456789abcdef',
+        gitTag: 'abc',
+        status: 'built',
+      },
+    }),
+  },
   rollback: { services: 'game' },
   'run-task': { service: 'auth', command: 'true' },
-  verify: { services: 'game' },
-  diff: { services: 'game' },
-  push: { services: 'game' },
 };
+
+/** Steps that never call AWS (plan and render work on files, test runs containers). */
+const NO_AWS = new Set(['plan', 'render', 'test']);
+
+function githubEnv(endpoint: string, inputs: Record<string, string>): NodeJS.ProcessEnv {
+  const dir = mkdtempSync(join(tmpdir(), 'cendence-bench-'));
+  // @actions/core refuses to write outputs or a summary to files that do not exist.
+  writeFileSync(join(dir, 'out'), '');
+  writeFileSync(join(dir, 'summary'), '');
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    GITHUB_OUTPUT: join(dir, 'out'),
+    GITHUB_STEP_SUMMARY: join(dir, 'summary'),
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    INPUT_ENDPOINT: endpoint,
+  };
+  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
+  return env;
+}
+
+/** Samples a process's peak resident set (VmHWM) every 20 ms until it exits. */
+function peakRss(child: ChildProcess): { stop(): number } {
+  let mb = 0;
+  const sample = () => {
+    try {
+      const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (m) mb = Math.max(mb, Number(m[1]) / 1024);
+    } catch {
+      // the process has exited between samples
+    }
+  };
+  const timer = setInterval(sample, 20);
+  return {
+    stop() {
+      clearInterval(timer);
+      return mb;
+    },
+  };
+}
+
+interface StartSample {
+  ms: number;
+  cpuMs: number;
+}
+
+/** CPU ms a process has used so far (/proc/<pid>/stat utime + stime, in ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Spawn → first request at a local listener, wall and CPU; the child is killed once it arrives. */
+async function firstRequest(
+  root: string,
+  argv: string[],
+  env: (endpoint: string) => NodeJS.ProcessEnv,
+): Promise<StartSample | null> {
+  let child: ChildProcess | undefined;
+  let resolveFirst: (s: StartSample) => void = () => {};
+  const first = new Promise<StartSample>((r) => {
+    resolveFirst = r;
+  });
+  let start = 0;
+  const server = http.createServer((_req, res) => {
+    const ms = performance.now() - start;
+    let cpuMs = Number.NaN;
+    try {
+      cpuMs = cpuMsOf(child?.pid as number);
+    } catch {
+      // exited already
+    }
+    resolveFirst({ ms, cpuMs });
+    res.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' });
+    res.end('{"__type":"InternalFailure","message":"bench"}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const childEnv = env(endpoint);
+  start = performance.now();
+  child = spawn(process.execPath, argv, { cwd: root, env: childEnv, stdio: 'ignore' });
+  const exited = new Promise<null>((r) => child?.on('exit', () => r(null)));
+  const timer = setTimeout(() => child?.kill('SIGKILL'), 15_000);
+  const sample = await Promise.race([first, exited]);
+  child.kill('SIGKILL');
+  await exited;
+  clearTimeout(timer);
+  server.closeAllConnections();
+  server.close();
+  return sample;
+}
+
+/** Medians of wall and CPU ms over `runs` starts (null when no run reached a request). */
+async function medianStart(
+  runs: number,
+  sample: () => Promise<StartSample | null>,
+): Promise<{ ms: number | null; cpuMs: number | null }> {
+  const samples: StartSample[] = [];
+  for (let i = 0; i < runs; i++) {
+    const s = await sample();
+    if (s) samples.push(s);
+  }
+  return {
+    ms: median(samples.map((s) => s.ms)),
+    cpuMs: median(samples.map((s) => s.cpuMs).filter((x) => !Number.isNaN(x))),
+  };
+}
+
+/** The floor: a bare node process that sends one HTTP request. */
+export function nodeFloor(root: string, runs = 5): Promise<{ ms: number | null; cpuMs: number | null }> {
+  const script =
+    "require('http').request(process.env.INPUT_ENDPOINT,{method:'POST'}).on('error',()=>{}).end('{}')";
+  return medianStart(runs, () => firstRequest(root, ['-e', script], (e) => githubEnv(e, {})));
+}
 
 export async function measureBundles(root: string, runs = 5): Promise<BundleFigure[]> {
   const actionsDir = join(root, 'actions');
   const out: BundleFigure[] = [];
   for (const action of readdirSync(actionsDir).sort()) {
     const bundle = join(actionsDir, action, 'dist', 'index.js');
-    if (!existsSync(bundle)) continue;
+    if (!existsSync(join(actionsDir, action, 'action.yml'))) continue;
+    if (!existsSync(bundle)) {
+      out.push({ action, bytes: Number.NaN, coldStartMs: null, note: 'dist/index.js absent: skipped' });
+      continue;
+    }
     const bytes = statSync(bundle).size;
     const inputs = FIRST_CALL_INPUTS[action];
-    let coldStartMs: number | null = null;
-    let peakRssMb: number | null = null;
-    if (inputs) {
-      const samples: number[] = [];
-      for (let i = 0; i < runs; i++) {
-        const r = await firstRequestLatency(root, bundle, inputs);
-        if (r) {
-          samples.push(r.ms);
-          peakRssMb = Math.max(peakRssMb ?? 0, r.rssMb);
-        }
-      }
-      samples.sort((a, b) => a - b);
-      coldStartMs = samples.length ? samples[Math.floor(samples.length / 2)] : null;
+    if (!inputs) {
+      const note = NO_AWS.has(action) ? 'makes no AWS call' : 'no first-call inputs known to the bench';
+      out.push({ action, bytes, coldStartMs: null, note });
+      continue;
     }
-    out.push({ action, bytes, coldStartMs, peakRssMb });
+    const start = await medianStart(runs, () => firstRequest(root, [bundle], (e) => githubEnv(e, inputs)));
+    out.push({
+      action,
+      bytes,
+      coldStartMs: start.ms,
+      coldStartCpuMs: start.cpuMs,
+      ...(start.ms === null ? { note: NO_REQUEST } : {}),
+    });
   }
   return out;
 }
 
-async function firstRequestLatency(root: string, bundle: string, inputs: Record<string, string>) {
-  let firstAt = 0;
-  const server = http.createServer((req, res) => {
-    if (!firstAt) firstAt = performance.now();
-    res.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' });
-    res.end('{"__type":"InternalFailure","message":"bench"}');
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as AddressInfo).port;
-  const dir = mkdtempSync(join(tmpdir(), 'cendence-bench-'));
-  writeFileSync(join(dir, 'out'), '');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    GITHUB_OUTPUT: join(dir, 'out'),
-    AWS_REGION: 'us-east-1',
-    AWS_ACCESS_KEY_ID: 'bench',
-    AWS_SECRET_ACCESS_KEY: 'bench',
-    AWS_MAX_ATTEMPTS: '1',
-    INPUT_ENDPOINT: `http://127.0.0.1:${port}`,
-    INPUT_CLUSTER: 'transcendence',
-    INPUT_WAIT: 'false',
-    INPUT_IMAGES: '{}',
-  };
-  for (const [k, v] of Object.entries(inputs)) env[`INPUT_${k.toUpperCase()}`] = v;
-  const start = performance.now();
-  const child = spawn(process.execPath, [bundle], { cwd: root, env, stdio: 'ignore' });
-  let rssMb = 0;
-  const exited = new Promise<void>((r) => child.on('exit', () => r()));
-  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-  const sampler = setInterval(() => {
-    try {
-      // VmHWM is the process's peak resident set so far.
-      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
-      const m = /VmHWM:\s+(\d+)/.exec(status);
-      if (m) rssMb = Math.max(rssMb, Number(m[1]) / 1024);
-    } catch {
-      // the process has exited between samples
-    }
-  }, 20);
-  await exited;
-  clearTimeout(timer);
-  clearInterval(sampler);
-  server.close();
-  return firstAt ? { ms: firstAt - start, rssMb } : null;
+export interface DeployRunFigure {
+  peakRssMb: number;
+  exitCode: number | null;
+  wallMs: number;
+  /** The end of what the action printed, when it did not exit 0. */
+  outputTail?: string;
+}
+
+/**
+ * The deploy bundle deploying one rolling service against the emulator (real clock ×`speed`, so the
+ * rollout takes seconds), with its peak RSS sampled throughout. Null when the bundle is absent.
+ */
+export async function measureDeployRun(root: string, speed = 10): Promise<DeployRunFigure | null> {
+  const bundle = join(root, 'actions', 'deploy', 'dist', 'index.js');
+  if (!existsSync(bundle)) return null;
+  const repo = await makeRepo([rollingService('api')]);
+  const emu = await startEmulator({ clock: 'real', speed, world: worldFromManifests(repo) });
+  try {
+    const env = githubEnv(emu.url, {
+      root: repo,
+      images: JSON.stringify({ api: `${emu.host}/api:v2` }),
+      verify: 'false',
+      'output-dir': join(repo, '.cendence'),
+    });
+    const started = performance.now();
+    const child = spawn(process.execPath, [bundle], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString()).slice(-2000);
+    };
+    child.stdout.on('data', keep);
+    child.stderr.on('data', keep);
+    const rss = peakRss(child);
+    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    const exitCode = await new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    clearTimeout(timer);
+    return {
+      peakRssMb: rss.stop(),
+      exitCode,
+      wallMs: performance.now() - started,
+      ...(exitCode === 0 ? {} : { outputTail: output.slice(-500) }),
+    };
+  } finally {
+    await emu.stop();
+  }
 }

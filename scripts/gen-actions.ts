@@ -1,11 +1,13 @@
 // Generates every door's metadata from the Step definitions (shared/src/steps), so the doors cannot drift
-// from the core: actions/<step>/{action.yml,README.md,src/index.ts} and pipelines/gitlab/<step>.yml.
+// from the core: actions/<step>/{action.yml,README.md,src/index.ts} and pipelines/gitlab/<step>.yml, and
+// the inputs tables in docs/github.md and docs/gitlab.md (`<!-- inputs of <file> -->` blocks).
 // `npx tsx scripts/gen-actions.ts` writes them; `--check` lists stale files and exits 1 (tests do the same
 // through generatedFiles()). Hand-written files (pipeline.yml, workflows, docs) are not produced here.
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { stringify } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { STEPS } from '../shared/src/steps/index.js';
 import type { InputSpec, Step } from '../shared/src/steps/step.js';
 
@@ -128,6 +130,7 @@ function exampleWith(step: AnyStep): string[] {
     lines.push(`          ${i.name}: <${i.name}>`);
   }
   if (isAws(step))
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template
     lines.push('          role-to-assume: ${{ vars.AWS_ROLE_ARN }}', '          region: eu-west-1');
   return lines;
 }
@@ -255,7 +258,8 @@ export function gitlabTemplate(step: AnyStep): string {
       : {}),
     ...(step.name === 'rollback' ? { when: '$[[ inputs.when ]]' } : {}),
     variables,
-    script: [`$[[ inputs.cli ]] ${step.name}`],
+    // Earlier jobs' reports arrive with their artifacts; this job's reports hold only its own outputs.
+    script: ['rm -f cendence.env cendence-summary.md', `$[[ inputs.cli ]] ${step.name}`],
     artifacts: {
       when: 'always',
       expire_in: '30 days',
@@ -287,6 +291,49 @@ export function gitlabTemplate(step: AnyStep): string {
     stringify({ '$[[ inputs.job-name ]]': job }, { lineWidth: 0 }),
   ].join('\n');
 }
+
+// ---------------------------------------------------------------- docs tables
+
+/** A default as a table cell: strings as typed, the empty string visibly. */
+function shown(value: unknown): string {
+  return value === '' ? '`""`' : `\`${cell(typeof value === 'string' ? value : JSON.stringify(value))}\``;
+}
+
+/** Inputs table of a GitLab template's spec:inputs. */
+export function gitlabInputsTable(text: string): string {
+  const inputs = (parseAllDocuments(text)[0].toJS() as { spec: { inputs: Record<string, GitLabInput> } }).spec
+    .inputs;
+  const rows = Object.entries(inputs).map(([name, i]) => {
+    const def = i.default === undefined ? '_(required)_' : shown(i.default);
+    const options = i.options ? ` Options: ${i.options.map((o) => `\`${o}\``).join(', ')}.` : '';
+    return `| \`${name}\` | ${i.type ?? 'string'} | ${def} | ${cell(i.description)}${options} |`;
+  });
+  return ['| input | type | default | description |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+/** Inputs table of a workflow's workflow_call (or else workflow_dispatch) trigger. */
+export function workflowInputsTable(text: string): string {
+  const on = (parse(text) as { on: Record<string, { inputs?: Record<string, Record<string, unknown>> }> }).on;
+  const inputs = (on.workflow_call ?? on.workflow_dispatch)?.inputs ?? {};
+  const rows = Object.entries(inputs).map(([name, i]) => {
+    const def = i.required ? '_(required)_' : shown(i.default ?? '');
+    return `| \`${name}\` | ${i.type} | ${def} | ${cell(String(i.description))} |`;
+  });
+  return ['| input | type | default | description |', '|---|---|---|---|', ...rows].join('\n');
+}
+
+const DOC_BLOCK = /(<!-- inputs of (\S+) -->\n)[\s\S]*?(\n<!-- end inputs -->)/g;
+
+/** A doc with every `<!-- inputs of <file> -->` block refilled from that file. */
+export function refreshDocTables(doc: string): string {
+  return doc.replace(DOC_BLOCK, (_all, open: string, file: string, close: string) => {
+    const text = readFileSync(join(ROOT, file), 'utf8');
+    const table = file.startsWith('pipelines/gitlab/') ? gitlabInputsTable(text) : workflowInputsTable(text);
+    return `${open}${table}${close}`;
+  });
+}
+
+const DOCS = ['docs/github.md', 'docs/gitlab.md'];
 
 // ---------------------------------------------------------------- discovery and writing
 
@@ -326,7 +373,21 @@ export async function generatedFiles(steps: AnyStep[] = STEPS): Promise<Generate
       { path: `pipelines/gitlab/${step.name}.yml`, content: gitlabTemplate(step) },
     );
   }
-  return files;
+  // Docs tables are read from the committed templates and workflows, so they follow them.
+  for (const doc of DOCS.filter((d) => existsSync(join(ROOT, d)))) {
+    files.push({ path: doc, content: refreshDocTables(readFileSync(join(ROOT, doc), 'utf8')) });
+  }
+  // Files leave here the way the project's formatter (biome) writes them, so `npm run lint` agrees.
+  return files.map((f) => ({ ...f, content: formatted(f.path, f.content) }));
+}
+
+function formatted(path: string, content: string): string {
+  const biome = join(ROOT, 'node_modules/@biomejs/biome/bin/biome');
+  return execFileSync(process.execPath, [biome, 'format', `--stdin-file-path=${path}`], {
+    cwd: ROOT,
+    input: content,
+    encoding: 'utf8',
+  });
 }
 
 /** Files whose committed content differs from what the steps generate. */
@@ -351,7 +412,7 @@ async function main(): Promise<void> {
     mkdirSync(dirname(join(ROOT, f.path)), { recursive: true });
     writeFileSync(join(ROOT, f.path), f.content);
   }
-  console.log(`generated ${files.length} files for ${files.length / 4} steps`);
+  console.log(`generated ${files.length} files`);
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await main();

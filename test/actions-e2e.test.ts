@@ -4,6 +4,8 @@
 // plan → build → test → push → render → deploy → rollback, each step fed the previous steps' outputs.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
@@ -33,15 +35,41 @@ function readOutputs(file: string): Record<string, string> {
   return out;
 }
 
+const ROLE = 'arn:aws:iam::123456789012:role/cendence-deploy';
+
+/** The runner's OIDC token service (ACTIONS_ID_TOKEN_REQUEST_URL): answers {value: <JWT>} for an audience. */
+async function fakeRunnerTokenService() {
+  const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+  const exp = Math.floor(Date.now() / 1000) + 3600;
+  const jwt = `${b64({ alg: 'RS256', typ: 'JWT' })}.${b64({ aud: 'sts.amazonaws.com', exp, sub: 'repo:o/r:environment:production' })}.c2lnbmF0dXJl`;
+  const requests: { audience: string | null; auth?: string }[] = [];
+  const server = createServer((req, res) => {
+    requests.push({
+      audience: new URL(req.url ?? '/', 'http://x').searchParams.get('audience'),
+      auth: req.headers.authorization,
+    });
+    res.setHeader('content-type', 'application/json');
+    res.end(JSON.stringify({ value: jwt }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/token?api-version=2.0`,
+    jwt,
+    requests,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
 describe('GitHub actions, run from their bundles like the runner does', () => {
   let world: DoorWorld;
   let ecs: ECSClient;
   let dir: string;
   let n = 0;
 
-  async function action(step: string, inputs: Record<string, string>): Promise<ActionRun> {
+  async function action(step: string, inputs: Record<string, string>, extraEnv = {}): Promise<ActionRun> {
     const meta = parse(readFileSync(join(ROOT, 'actions', step, 'action.yml'), 'utf8'));
-    const env: NodeJS.ProcessEnv = { ...world.fixture.env, GITHUB_ACTIONS: 'true' };
+    const env: NodeJS.ProcessEnv = { ...world.fixture.env, GITHUB_ACTIONS: 'true', ...extraEnv };
     // The runner passes every declared input, its default when the workflow gives none.
     for (const [name, spec] of Object.entries<{ default?: string }>(meta.inputs ?? {})) {
       env[`INPUT_${name.toUpperCase()}`] = inputs[name] ?? spec.default ?? '';
@@ -151,8 +179,30 @@ describe('GitHub actions, run from their bundles like the runner does', () => {
     const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live }));
     expect(td.taskDefinition!.containerDefinitions![0].image).toBe(images.web);
 
-    const rollback = await action('rollback', { 'record-file': deploy.outputs['record-file'], ...aws });
+    // The rollback authenticates the way a workflow with `permissions: id-token: write` does: the runner's
+    // token service hands out a JWT, STS exchanges it for the role's credentials.
+    const runnerTokens = await fakeRunnerTokenService();
+    const sts = world.emulator.calls({ operation: 'AssumeRoleWithWebIdentity' }).length;
+    const rollback = await action(
+      'rollback',
+      { 'record-file': deploy.outputs['record-file'], 'role-to-assume': ROLE, ...aws },
+      {
+        ACTIONS_ID_TOKEN_REQUEST_URL: runnerTokens.url,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'runner-request-token-1234',
+      },
+    );
+    await runnerTokens.close();
     succeeded(rollback);
+    expect(runnerTokens.requests).toEqual([
+      { audience: 'sts.amazonaws.com', auth: 'Bearer runner-request-token-1234' },
+    ]);
+    expect(world.emulator.calls({ operation: 'AssumeRoleWithWebIdentity' }).length).toBe(sts + 1);
+    const assumedAt = world.emulator.calls({ operation: 'AssumeRoleWithWebIdentity' }).at(-1)!.seq;
+    const ecsCalls = world.emulator.calls({ service: 'ecs' }).filter((c) => c.seq > assumedAt);
+    expect(ecsCalls.length).toBeGreaterThan(0);
+    expect(new Set(ecsCalls.map((c) => c.accessKeyId)).has('AKIDEXAMPLE')).toBe(false);
+    expect(rollback.stdout).toContain(`::add-mask::${runnerTokens.jwt}`);
+    expectMasked(rollback.stdout);
     expect(rollback.outputs.status).toBe('succeeded');
     expect(JSON.parse(rollback.outputs.revisions)).toEqual({ web: seeded });
     expect((await service()).taskDefinition).toBe(seeded);

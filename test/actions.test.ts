@@ -98,7 +98,7 @@ describe('generated doors', () => {
 
   test('every committed generated file equals what the steps generate (run npx tsx scripts/gen-actions.ts)', async () => {
     const files = await generatedFiles();
-    expect(files.length).toBe(doorSteps.length * 4);
+    expect(files.filter((f) => !f.path.startsWith('docs/')).length).toBe(doorSteps.length * 4);
     expect(staleFiles(files)).toEqual([]);
   });
 
@@ -115,7 +115,12 @@ describe('generated doors', () => {
         .split('\n## ')[0]
         .split('\n')
         .filter((l) => l.startsWith('| `'))
-        .map((l) => l.split(' | ').map((c) => c.replace(/^\|? ?`?|`? ?\|?$/g, '')));
+        .map((l) =>
+          l
+            .split('|')
+            .slice(1, -1)
+            .map((c) => c.trim().replace(/^`|`$/g, '')),
+        );
     expect(rows('Inputs').map(([name, , required, def]) => ({ name, required, def }))).toEqual(
       Object.entries<{ required: boolean; default?: string }>(doc.inputs ?? {}).map(([name, i]) => ({
         name,

@@ -10,7 +10,7 @@ import { type Emulator, startEmulator } from '../emulator/src/index.js';
 import { buildStep } from '../shared/src/steps/build.js';
 import { pushStep } from '../shared/src/steps/push.js';
 import { testStep } from '../shared/src/steps/test.js';
-import { dockerStatus, type Fixture, makeFixture, runStep } from './build-push-support.js';
+import { dockerStatus, type Fixture, makeFixture, removeImages, runStep } from './build-push-support.js';
 
 const BASE = process.env.CENDENCE_BASE_IMAGE ?? 'cendence/base:node20';
 const SERVICES = ['ai', 'auth', 'frontend', 'game', 'matchmaking'];
@@ -48,13 +48,7 @@ if (reason) process.stdout.write(`skipping the real-services build/push test: ${
   afterAll(async () => {
     await emu?.stop();
     if (f) {
-      const ids = execFileSync('docker', ['images', '-q', '--filter', `reference=${emu.host}/*`], {
-        encoding: 'utf8',
-      })
-        .split('\n')
-        .filter(Boolean);
-      if (ids.length > 0)
-        execFileSync('docker', ['image', 'rm', '--force', ...new Set(ids)], { stdio: 'ignore' });
+      removeImages(`${emu.host}/*`);
       await rm(f.repo, { recursive: true, force: true });
       await rm(f.shimDir, { recursive: true, force: true });
     }

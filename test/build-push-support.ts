@@ -136,6 +136,24 @@ export async function argvLines(f: Fixture): Promise<string[]> {
   return existsSync(f.argvLog) ? (await readFile(f.argvLog, 'utf8')).split('\n').filter(Boolean) : [];
 }
 
+/** Removes the images a test pushed (named <registry host>/...), by name; best effort. */
+export function removeImages(reference: string): void {
+  try {
+    const names = execFileSync(
+      'docker',
+      ['images', '--format', '{{.Repository}}:{{.Tag}}', '--filter', `reference=${reference}`],
+      {
+        encoding: 'utf8',
+      },
+    )
+      .split('\n')
+      .filter(Boolean);
+    if (names.length > 0) execFileSync('docker', ['image', 'rm', '--force', ...names], { stdio: 'ignore' });
+  } catch {
+    // Leftover images only cost disk space; the test's outcome does not depend on them.
+  }
+}
+
 /** The job summary every step of a fixture appends to (the CLI's --summary file). */
 export function summaryFile(f: Fixture): string {
   return path.join(f.shimDir, 'summary.md');

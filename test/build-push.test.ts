@@ -23,6 +23,7 @@ import {
   dockerStatus,
   type Fixture,
   makeFixture,
+  removeImages,
   runStep,
   summaryFile,
 } from './build-push-support.js';
@@ -75,13 +76,7 @@ if (!ready) {
     await emu?.stop();
     if (f) {
       // Remove the fixture images from the daemon: they are named for this emulator's port.
-      const ids = execFileSync('docker', ['images', '-q', '--filter', `reference=${emu.host}/fixture/*`], {
-        encoding: 'utf8',
-      })
-        .split('\n')
-        .filter(Boolean);
-      if (ids.length > 0)
-        execFileSync('docker', ['image', 'rm', '--force', ...new Set(ids)], { stdio: 'ignore' });
+      removeImages(`${emu.host}/fixture/*`);
       await rm(f.repo, { recursive: true, force: true });
       await rm(f.shimDir, { recursive: true, force: true });
     }

@@ -69,6 +69,7 @@ async function ourDeploy(world: DeployWorld, tag: string): Promise<Figures & { o
 
 /** What a waiter-based tool does for the same rollout: register, update, waitUntilServicesStable. */
 async function waiterDeploy(world: DeployWorld, image: string): Promise<Figures & { stableAt: number }> {
+  // The service's own circuit breaker (Terraform sets it, REL-13); the tool itself does not touch it.
   const ecs = world.aws.ecs;
   const start = world.emu.calls().length;
   const live = (await ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['api'] })))
@@ -85,11 +86,13 @@ async function waiterDeploy(world: DeployWorld, image: string): Promise<Figures 
       cluster: 'main',
       service: 'api',
       taskDefinition: reg.taskDefinition?.taskDefinitionArn,
+      deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } },
     }),
   );
   const signal = new AbortController().signal;
   let stableAt = 0;
-  for (let attempt = 0; ; attempt++) {
+  const deadline = world.emu.clock.now() + 600_000;
+  for (let attempt = 0; world.emu.clock.now() < deadline; attempt++) {
     if (attempt > 0) await world.time.sleep(waiterDelayMs(attempt), signal);
     const s = (await ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['api'] })))
       .services?.[0];
@@ -135,6 +138,26 @@ describe('outcome latency and API calls (virtual clock)', () => {
     }
   });
 
+  it('counts the calls of a verified deploy (the default): checks first, then the same rollout', async () => {
+    w = await deployWorld([rollingService('api')], {
+      extra: (world) => ({ ...world, repositories: [{ name: 'api', images: ['v2'] }] }),
+    });
+    const run = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, verify: 'true', images: imagesInput(w.emu, { api: 'v2' }) },
+      { cwd: w.root },
+    );
+    expect(run.outputs.status).toBe('succeeded');
+    const ops = w.emu.calls().map((c) => c.operation);
+    const count = (op: string) => ops.filter((o) => o === op).length;
+    // verify reads the live service once and the deploy reuses it: no second DescribeServices before the update.
+    const firstUpdate = ops.indexOf('UpdateService');
+    expect(ops.slice(0, firstUpdate).filter((o) => o === 'DescribeServices')).toHaveLength(1);
+    process.stdout.write(
+      `\n[figures] verified rolling deploy: ${ops.length} calls (${[...new Set(ops)].map((o) => `${o}×${count(o)}`).join(', ')})\n`,
+    );
+  });
+
   it('reports a circuit-breaker FAILED within one poll of ECS deciding it', async () => {
     w = await deployWorld([rollingService('api')]);
     w.emu.behavior({ image: '*api:bad', behavior: 'crash' });
@@ -142,8 +165,22 @@ describe('outcome latency and API calls (virtual clock)', () => {
     expect(ours.outcome).toBe('rolled-back');
     expect(ours.latencySeconds).toBeLessThanOrEqual(2);
     expect(ours.pollsAfterOutcome).toBe(1);
-    process.stdout.write(
-      `\n[figures] rolling FAILED: ours latency ${ours.latencySeconds} s, ${ours.pollsAfterOutcome} poll after, ${ours.calls} calls\n`,
-    );
+    // The waiter on the same crash: it ends "stable" once ECS has rolled back — a false success.
+    const w2 = await deployWorld([rollingService('api')]);
+    try {
+      w2.emu.behavior({ image: '*api:bad', behavior: 'crash' });
+      const waiter = await waiterDeploy(w2, `${w2.emu.host}/api:bad`);
+      const live = (
+        await w2.aws.ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['api'] }))
+      ).services?.[0];
+      expect(live?.taskDefinition).toMatch(/api:1$/);
+      expect(waiter.stableAt).toBeGreaterThan(0);
+      process.stdout.write(
+        `\n[figures] rolling FAILED: ours latency ${ours.latencySeconds} s, ${ours.pollsAfterOutcome} poll after, ${ours.calls} calls; ` +
+          `waiter reported SUCCESS (wrong) after ${waiter.calls} calls\n`,
+      );
+    } finally {
+      await w2.stop();
+    }
   });
 });

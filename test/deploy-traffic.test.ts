@@ -126,6 +126,8 @@ describe('ECS-native blue/green, canary, linear', () => {
     );
     expect(done.error).toBeUndefined();
     expect(done.outputs.status).toBe('succeeded');
+    expect(done.log).toContain('continued past the stage gate');
+    expect(w.emu.calls({ operation: 'ContinueServiceDeployment' })).toHaveLength(1);
     expect((await describe1(w, 'api')).taskDefinition).toMatch(/api:2$/);
   });
 
@@ -146,7 +148,8 @@ describe('ECS-native blue/green, canary, linear', () => {
     );
     expect(back.error).toBeUndefined();
     expect(back.outputs.status).toBe('succeeded');
-    expect(back.log).toMatch(/rolled back at the stage gate|asked ECS to roll back/);
+    expect(back.log).toContain('rolled back at the stage gate');
+    expect(w.emu.calls({ operation: 'ContinueServiceDeployment' })).toHaveLength(1);
     expect((await describe1(w, 'api')).taskDefinition).toMatch(/api:1$/);
     expect(await greenWeight(w, blueGreen().productionListenerRule)).toBe(0);
   });

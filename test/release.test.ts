@@ -108,6 +108,35 @@ describe('release of several services', () => {
     expect(run.log).toContain('release rollback: returning');
   });
 
+  it('a cancellation mid-release rolls back the service in flight and starts restoring the earlier waves', async () => {
+    w = await deployWorld([rollingService('game'), rollingService('matchmaking', {}, ['game'])]);
+    w.emu.behavior({ image: '*matchmaking:slow', behavior: 'slow', startSeconds: 600 });
+    const world = w;
+    const abort = new AbortController();
+    const timer = setInterval(() => {
+      // Cancel once wave 2 is under way.
+      if (world.emu.calls({ operation: 'UpdateService' }).length >= 2) abort.abort();
+    }, 1);
+    const images = imagesInput(w.emu, { game: 'v2', matchmaking: 'slow' });
+    const run = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images, 'release-rollback': 'true' },
+      { cwd: w.root, signal: abort.signal },
+    );
+    clearInterval(timer);
+    expect(run.exitCode).toBe(1);
+    const record = JSON.parse(await readFile(run.outputs['record-file'], 'utf8'));
+    const by = Object.fromEntries(record.services.map((s: RecordService) => [s.name, s])) as Record<
+      string,
+      RecordService
+    >;
+    expect(by.matchmaking.outcome).toBe('cancelled');
+    expect(by.matchmaking.afterwards).toMatch(/StopServiceDeployment ROLLBACK/);
+    expect(by.game.afterwards).toMatch(/^restore to .*game:1 started .*not followed: the job was cancelled/);
+    // The restore was started: game's service now targets its previous revision.
+    expect((await describe1(w, 'game')).taskDefinition).toMatch(/game:1$/);
+  });
+
   it('without --release-rollback, only the failed service is rolled back and later waves are skipped', async () => {
     w = await deployWorld([rollingService('game'), rollingService('matchmaking', {}, ['game'])]);
     w.emu.behavior({ image: '*game:bad', behavior: 'crash' });

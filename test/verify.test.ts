@@ -20,7 +20,7 @@ beforeAll(async () => {
     region: 'eu-west-3',
     world: {
       clusters: ['prod'],
-      logGroups: ['/ecs/prod/api', '/ecs/prod/web'],
+      logGroups: ['/ecs/prod/api', '/ecs/prod/web', '/ecs/prod/legacy'],
       repositories: [{ name: 'api', images: ['v1'] }],
       targetGroups: [{ name: 'web-blue' }, { name: 'web-green' }],
       loadBalancers: [
@@ -55,6 +55,22 @@ beforeAll(async () => {
         { name: 'legacy', cluster: 'prod', image: 'api:v1', deploymentController: 'CODE_DEPLOY' },
         { name: 'old', cluster: 'prod', image: 'api:v1', desiredCount: 0 },
       ],
+      codedeploy: {
+        applications: [
+          {
+            name: 'legacy-app',
+            deploymentGroups: [
+              {
+                name: 'legacy-dg',
+                cluster: 'prod',
+                service: 'legacy',
+                targetGroups: ['web-blue', 'web-green'],
+                prodListener: 'public:80',
+              },
+            ],
+          },
+        ],
+      },
     },
   });
   Object.assign(process.env, {
@@ -141,6 +157,19 @@ describe('verify', () => {
     expect(mutating).toEqual([]);
   });
 
+  it('passes for codedeploy when the application and deployment group exist', async () => {
+    const { run, mutating } = await verify({
+      deploy: {
+        service: 'legacy',
+        strategy: 'codedeploy',
+        codedeploy: { application: 'legacy-app', deploymentGroup: 'legacy-dg', containerPort: 8080 },
+      },
+    });
+    expect(run.error).toBeUndefined();
+    expect(run.log).toContain('ok: CodeDeploy group legacy-app/legacy-dg exists');
+    expect(mutating).toEqual([]);
+  });
+
   const bad: [string, () => Case, RegExp, RegExp][] = [
     [
       'a cluster that does not exist',
@@ -204,6 +233,18 @@ describe('verify', () => {
       }),
       /awslogs-group \/ecs\/prod\/missing\): CloudWatch log group "\/ecs\/prod\/missing" does not exist/,
       /awslogs-create-group/,
+    ],
+    [
+      'a CodeDeploy deployment group that does not exist',
+      () => ({
+        deploy: {
+          service: 'legacy',
+          strategy: 'codedeploy',
+          codedeploy: { application: 'legacy-app', deploymentGroup: 'nope', containerPort: 8080 },
+        },
+      }),
+      /deploy\.codedeploy\.deploymentGroup: CodeDeploy deployment group "nope" does not exist in "legacy-app"/,
+      /fix the name/,
     ],
     [
       'blue/green without target groups',

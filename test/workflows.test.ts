@@ -28,6 +28,8 @@ function actionlint(pattern: string, cwd = ROOT) {
 // biome-ignore lint/suspicious/noExplicitAny: parsed workflow YAML
 type Workflow = any;
 const load = (file: string): Workflow => parse(readFileSync(file, 'utf8'));
+/** A GitHub expression as it appears in YAML: gh('inputs.x') is "${{ inputs.x }}". */
+const gh = (expr: string) => `\${{ ${expr} }}`;
 const steps = (wf: Workflow) =>
   Object.values<Workflow>(wf.jobs).flatMap((j) => (j.steps ?? []) as { uses?: string; run?: string }[]);
 
@@ -77,19 +79,33 @@ describe('reusable workflows', () => {
     );
   });
 
-  test('release goes plan → build/test/push matrix → deploy, one deploy per environment and service at a time', () => {
+  test('release goes plan → build/test/push matrix → deploy waves, one deploy per environment and service', () => {
     const wf = load(join(WORKFLOWS, 'release.yml'));
     const uses = (job: string) => wf.jobs[job].steps.map((s: Workflow) => s.uses).filter(Boolean);
-    expect(uses('plan')).toContain('./actions/plan');
+    expect(uses('plan')).toContain('./.cendence-actions/actions/plan');
     expect(uses('images')).toEqual(
-      expect.arrayContaining(['./actions/build', './actions/test', './actions/push']),
+      expect.arrayContaining([
+        './.cendence-actions/actions/build',
+        './.cendence-actions/actions/test',
+        './.cendence-actions/actions/push',
+      ]),
     );
     expect(wf.jobs.images.needs).toBe('plan');
-    expect(wf.jobs.images.strategy.matrix).toContain('fromJSON(needs.plan.outputs.matrix)');
-    expect(uses('deploy')).toContain('./actions/deploy');
-    expect(wf.jobs.deploy.environment).toContain('inputs.environment');
-    expect(wf.jobs.deploy.concurrency.group).toMatch(/inputs\.environment.*matrix\.service/);
-    expect(wf.jobs.deploy.concurrency['cancel-in-progress']).toBe(false);
+    expect(wf.jobs.images.strategy.matrix).toBe(gh('fromJSON(needs.plan.outputs.matrix)'));
+    const waves = Object.keys(wf.jobs).filter((j) => j.startsWith('deploy-wave-'));
+    expect(waves).toEqual(['deploy-wave-1', 'deploy-wave-2', 'deploy-wave-3']);
+    waves.forEach((name, i) => {
+      const job = wf.jobs[name];
+      expect(uses(name)).toContain('./.cendence-actions/actions/deploy');
+      // Wave i deploys the plan's i-th list of services, after the previous wave succeeded.
+      expect(job.strategy.matrix.service).toBe(gh(`fromJSON(needs.plan.outputs.waves)[${i}]`));
+      expect(job.needs).toContain(i === 0 ? 'images' : waves[i - 1]);
+      expect(job.environment).toBe(gh('inputs.environment'));
+      expect(job.concurrency).toEqual({
+        group: `cendence-deploy-${gh('inputs.environment')}-${gh('matrix.service')}`,
+        'cancel-in-progress': false,
+      });
+    });
   });
 
   test('rollback is dispatched by hand, behind an environment for approval', () => {
@@ -98,10 +114,25 @@ describe('reusable workflows', () => {
     const inputs = wf.on.workflow_dispatch.inputs;
     expect(Object.keys(inputs)).toEqual(expect.arrayContaining(['services', 'environment']));
     const job = Object.values<Workflow>(wf.jobs).find((j) =>
-      j.steps?.some((s: Workflow) => s.uses === './actions/rollback'),
+      j.steps?.some((s: Workflow) => s.uses === './.cendence-actions/actions/rollback'),
     );
-    expect(job.environment).toContain('inputs.environment');
-    expect(job.concurrency.group).toContain('inputs.environment');
+    expect(job.environment).toBe(gh('inputs.environment'));
+    expect(job.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    // The same group as the release's deploy jobs: a rollback waits for a deploy of that service.
+    expect(job.concurrency.group).toBe(
+      `cendence-deploy-${gh('inputs.environment')}-${gh('inputs.services')}`,
+    );
+  });
+
+  test('the dogfood workflow runs every ./actions step against the emulator', () => {
+    const wf = load(join(WORKFLOWS, 'dogfood.yml'));
+    const used = steps(wf)
+      .map((s) => s.uses)
+      .filter((u) => u?.startsWith('./actions/'));
+    expect(used).toEqual(
+      ['plan', 'build', 'test', 'push', 'render', 'deploy', 'rollback'].map((a) => `./actions/${a}`),
+    );
+    expect(steps(wf).some((s) => s.run?.includes('shared/src/cli/main.ts emulator --port 4566'))).toBe(true);
   });
 
   test('our own workflows use only actions pinned to a full commit SHA, or local ./actions', () => {
@@ -109,7 +140,7 @@ describe('reusable workflows', () => {
       for (const s of steps(load(file)).filter((x) => x.uses)) {
         expect([file, s.uses]).toEqual([
           file,
-          expect.stringMatching(/^(\.\/actions\/[\w-]+|[\w-]+\/[\w-]+@[0-9a-f]{40})$/),
+          expect.stringMatching(/^(\.\/(\.cendence-actions\/)?actions\/[\w-]+|[\w-]+\/[\w-]+@[0-9a-f]{40})$/),
         ]);
       }
     }

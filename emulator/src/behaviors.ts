@@ -1,7 +1,7 @@
 // How tasks of an image behave (POST /_cendence/behaviors). Images without a matching behaviour are
 // healthy. The latest matching registration wins.
 
-export const BEHAVIORS = ['healthy', 'crash', 'unhealthy', 'slow', 'exit', 'stall'] as const;
+export const BEHAVIORS = ['healthy', 'crash', 'unhealthy', 'slow', 'exit', 'stall', 'pull-error'] as const;
 export type BehaviorKind = (typeof BEHAVIORS)[number];
 
 export interface BehaviorSpec {

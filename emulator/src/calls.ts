@@ -19,6 +19,8 @@ export interface CallRecord {
   accessKeyId?: string;
 }
 
+const MAX_RECORDS = 200_000;
+
 export class CallLog {
   private records: CallRecord[] = [];
   private seq = 0;
@@ -30,6 +32,8 @@ export class CallLog {
       mutates: isMutating(entry.service as AwsService, entry.operation),
     };
     this.records.push(rec);
+    // A long demo must not grow without bound: keep the latest MAX_RECORDS (seq keeps counting).
+    if (this.records.length > MAX_RECORDS) this.records.splice(0, this.records.length - MAX_RECORDS);
     return rec;
   }
 

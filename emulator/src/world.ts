@@ -234,7 +234,7 @@ export function seedCore(world: World, spec: WorldSpec): void {
         serviceName: s.name,
         taskDefinition: family,
         desiredCount: s.desiredCount ?? 1,
-        launchType: s.deploymentController === 'CODE_DEPLOY' ? 'FARGATE' : 'FARGATE',
+        launchType: 'FARGATE',
         networkConfiguration: {
           awsvpcConfiguration: {
             subnets: s.subnets ?? DEFAULT_SUBNETS,

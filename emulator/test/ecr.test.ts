@@ -11,10 +11,12 @@ import {
   DescribeRepositoriesCommand,
   ECRClient,
   GetAuthorizationTokenCommand,
+  GetDownloadUrlForLayerCommand,
   ImageAlreadyExistsException,
   ImageNotFoundException,
   ImageTagAlreadyExistsException,
   InvalidParameterException,
+  LayersNotFoundException,
   ListImagesCommand,
   PutImageCommand,
   RepositoryAlreadyExistsException,
@@ -23,7 +25,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { type Emulator, startEmulator } from '../src/index.js';
-import { pushImage, putManifest, registryLogin } from './registry-support.js';
+import { pushImage, putManifest, registryLogin, sha256 } from './registry-support.js';
 
 let emu: Emulator;
 let ecr: ECRClient;
@@ -173,6 +175,28 @@ describe('images', () => {
       [layers[0], 'AVAILABLE'],
     ]);
     expect(check.failures?.[0].failureCode).toBe('MissingLayerDigest');
+  });
+
+  it('hands out a layer download URL that works without credentials for one hour', async () => {
+    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'dl' }));
+    const { authorization } = await registryLogin(ecr);
+    const pushed = await pushImage(emu.url, authorization, 'dl', 'v1');
+    const [layer, config] = [
+      JSON.parse(pushed.manifest).layers[0].digest,
+      JSON.parse(pushed.manifest).config.digest,
+    ];
+    const { downloadUrl } = await ecr.send(
+      new GetDownloadUrlForLayerCommand({ repositoryName: 'dl', layerDigest: layer }),
+    );
+    const body = Buffer.from(await (await fetch(downloadUrl!)).arrayBuffer());
+    expect(sha256(body)).toBe(layer);
+    // The signature is for that blob only, and expires.
+    expect((await fetch(downloadUrl!.replace(layer, config))).status).toBe(401);
+    await advance(3600);
+    expect((await fetch(downloadUrl!)).status).toBe(401);
+    await expect(
+      ecr.send(new GetDownloadUrlForLayerCommand({ repositoryName: 'dl', layerDigest: sha256('absent') })),
+    ).rejects.toBeInstanceOf(LayersNotFoundException);
   });
 
   it('re-tags by manifest with PutImage, refuses an identical re-put, and moves tags in a mutable repository', async () => {

@@ -4,12 +4,15 @@
 import {
   CreateClusterCommand,
   CreateServiceCommand,
+  DeleteServiceCommand,
   DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
+  InvalidParameterException,
   ListServiceDeploymentsCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
+  ServiceNotActiveException,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
@@ -109,5 +112,62 @@ describe('rolling deployment', () => {
       deploymentCircuitBreaker: { status: 'MONITORING_COMPLETE', failureCount: 0, threshold: 3 },
     });
     expect(sd.serviceDeployments?.[0]?.finishedAt).toBeInstanceOf(Date);
+  });
+  it('with maximumPercent 100 and minimumHealthyPercent 50, stops old tasks before starting new ones', async () => {
+    await h.emu.reset();
+    await h.ecs.send(new CreateClusterCommand({ clusterName: 'main' }));
+    await h.ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('api', 'api:v1')));
+    await h.ecs.send(
+      new CreateServiceCommand({
+        cluster: 'main',
+        serviceName: 'api',
+        taskDefinition: 'api',
+        desiredCount: 4,
+        networkConfiguration: network,
+        deploymentConfiguration: { maximumPercent: 100, minimumHealthyPercent: 50 },
+      }),
+    );
+    const api = async () =>
+      (await h.ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['api'] }))).services?.[0];
+    await advanceUntil(h.emu, async () => (await api())?.deployments?.[0]?.rolloutState === 'COMPLETED');
+    await h.ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('api', 'api:v2')));
+    await h.ecs.send(new UpdateServiceCommand({ cluster: 'main', service: 'api', taskDefinition: 'api' }));
+    let maxActive = 0;
+    let minRunning = Number.POSITIVE_INFINITY;
+    await advanceUntil(
+      h.emu,
+      async () => {
+        const running = await h.ecs.send(new ListTasksCommand({ cluster: 'main', serviceName: 'api' }));
+        const tasks =
+          (await h.ecs.send(new DescribeTasksCommand({ cluster: 'main', tasks: running.taskArns }))).tasks ??
+          [];
+        maxActive = Math.max(maxActive, tasks.length);
+        minRunning = Math.min(minRunning, tasks.filter((t) => t.lastStatus === 'RUNNING').length);
+        const s = await api();
+        return s?.deployments?.length === 1 && s.deployments[0].rolloutState === 'COMPLETED';
+      },
+      1800,
+      1,
+    );
+    expect(maxActive).toBe(4);
+    expect(minRunning).toBe(2);
+    expect((await api())?.taskDefinition).toMatch(/api:2$/);
+  });
+  it('deletes a service: DRAINING while its tasks stop, then INACTIVE', async () => {
+    const api = async () =>
+      (await h.ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['api'] }))).services?.[0];
+    await expect(
+      h.ecs.send(new DeleteServiceCommand({ cluster: 'main', service: 'api' })),
+    ).rejects.toBeInstanceOf(InvalidParameterException);
+    const deleted = await h.ecs.send(
+      new DeleteServiceCommand({ cluster: 'main', service: 'api', force: true }),
+    );
+    expect(deleted.service).toMatchObject({ status: 'DRAINING', desiredCount: 0 });
+    await advanceUntil(h.emu, async () => (await api())?.status === 'INACTIVE');
+    const listed = await h.ecs.send(new ListTasksCommand({ cluster: 'main', serviceName: 'api' }));
+    expect(listed.taskArns).toEqual([]);
+    await expect(
+      h.ecs.send(new UpdateServiceCommand({ cluster: 'main', service: 'api', desiredCount: 1 })),
+    ).rejects.toBeInstanceOf(ServiceNotActiveException);
   });
 });

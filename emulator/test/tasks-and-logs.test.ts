@@ -147,4 +147,17 @@ describe('tasks and logs', () => {
       stoppedReason: 'deploy timed out',
     });
   });
+  it('fails a task whose image cannot be pulled with CannotPullContainerError', async () => {
+    h.emu.behavior({ image: 'ghost:v9', behavior: 'pull-error' });
+    await h.ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('ghost', 'ghost:v9')));
+    const run = await h.ecs.send(
+      new RunTaskCommand({ cluster: 'main', taskDefinition: 'ghost', networkConfiguration: network }),
+    );
+    await h.emu.advance(20);
+    const t = await describeTask(run.tasks?.[0]?.taskArn as string);
+    expect(t).toMatchObject({ lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart' });
+    expect(t.stoppedReason).toMatch(/^CannotPullContainerError: .*ghost:v9: not found$/);
+    expect(t.containers?.[0]?.reason).toBe(t.stoppedReason);
+    expect(t.containers?.[0]?.exitCode).toBeUndefined();
+  });
 });

@@ -414,6 +414,23 @@ export function createEcrApi(storeOf: (ctx: HandlerContext) => EcrStore): Servic
       return { layers, failures };
     },
 
+    GetDownloadUrlForLayer(input: Input, ctx) {
+      const store = storeOf(ctx);
+      const r = repo(input, ctx);
+      const digest = requireString(input, 'layerDigest');
+      if (!store.hasBlob(r, digest)) {
+        throw new AwsError(
+          'LayersNotFoundException',
+          `The layer '${digest}' does not exist in the repository.`,
+        );
+      }
+      const signature = store.signDownload(r.name, digest, ctx.clock.now());
+      return {
+        downloadUrl: `http://${ctx.host}/v2/${r.name}/blobs/${digest}?X-Amz-Expires=3600&X-Amz-Signature=${signature}`,
+        layerDigest: digest,
+      };
+    },
+
     InitiateLayerUpload(input: Input, ctx) {
       const store = storeOf(ctx);
       const r = repo(input, ctx);

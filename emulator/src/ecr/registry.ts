@@ -59,7 +59,8 @@ function recordCall(
 ): void {
   const calls = (ctx as EmulatorContext | undefined)?.calls;
   const operation = operationOf(req.method ?? 'GET', url.pathname);
-  if (!calls || !ctx || !operation) return;
+  // A presigned layer download is S3's business on AWS: the GetDownloadUrlForLayer call was logged already.
+  if (!calls || !ctx || !operation || url.searchParams.has('X-Amz-Signature')) return;
   calls.record({
     service: 'ecr',
     operation,
@@ -162,7 +163,7 @@ async function serve(
   res: http.ServerResponse,
   url: URL,
 ): Promise<void> {
-  authorize(store, ctx, req);
+  if (!presignedBlobGet(store, ctx, req, url)) authorize(store, ctx, req);
   const method = req.method ?? 'GET';
   if (url.pathname === '/v2' || url.pathname === '/v2/') {
     send(
@@ -192,6 +193,19 @@ async function serve(
 }
 
 /** Basic auth with `AWS:<password>` from an unexpired GetAuthorizationToken answer; ECR has no anonymous access. */
+/** A blob GET carrying a GetDownloadUrlForLayer signature for exactly that blob needs no credentials (like S3's presigned URL). */
+function presignedBlobGet(
+  store: EcrStore,
+  ctx: HandlerContext,
+  req: http.IncomingMessage,
+  url: URL,
+): boolean {
+  const signature = url.searchParams.get('X-Amz-Signature');
+  const m = ROUTE_RE.exec(url.pathname);
+  if (!signature || req.method !== 'GET' || !m || m[4] === undefined) return false;
+  return store.checkDownloadSignature(signature, m[1], m[4], ctx.clock.now());
+}
+
 function authorize(store: EcrStore, ctx: HandlerContext, req: http.IncomingMessage): RegistryToken {
   const host = req.headers.host ?? '127.0.0.1';
   const challenge = { 'WWW-Authenticate': `Basic realm="http://${host}/",service="ecr.amazonaws.com"` };

@@ -95,11 +95,13 @@ export class PushRefused extends Error {
 }
 
 export const TOKEN_TTL_MS = 12 * 60 * 60 * 1000;
+const DOWNLOAD_URL_TTL_MS = 60 * 60 * 1000;
 
 export class EcrStore {
   readonly repositories = new Map<string, Repository>();
   readonly blobs = new BlobStore();
   private tokens = new Map<string, RegistryToken>();
+  private downloads = new Map<string, { repositoryName: string; digest: string; expiresAt: number }>();
   /** Findings set ahead of a scan (world file or tests), keyed by `<repo>@<digest>` or `<repo>:<tag>`. */
   private presetFindings = new Map<string, SeverityCounts>();
 
@@ -322,6 +324,18 @@ export class EcrStore {
   }
 
   // ---- registry credentials ----
+
+  /** A download signature for one blob, valid 1 h (GetDownloadUrlForLayer's presigned URL). */
+  signDownload(repositoryName: string, digest: string, now: number): string {
+    const signature = randomBytes(24).toString('hex');
+    this.downloads.set(signature, { repositoryName, digest, expiresAt: now + DOWNLOAD_URL_TTL_MS });
+    return signature;
+  }
+
+  checkDownloadSignature(signature: string, repositoryName: string, digest: string, now: number): boolean {
+    const d = this.downloads.get(signature);
+    return d !== undefined && d.repositoryName === repositoryName && d.digest === digest && now < d.expiresAt;
+  }
 
   issueToken(ctx: HandlerContext): RegistryToken {
     const token: RegistryToken = {

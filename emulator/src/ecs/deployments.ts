@@ -1,6 +1,7 @@
 // Service deployments over the clock: creating ECS deployments and their ServiceDeployment records,
 // the rolling scheduler (minimumHealthyPercent / maximumPercent), the circuit breaker and its
 // rollback, completion and the steady-state event. Blue/green stages live in bluegreen.ts.
+import { randomBytes } from 'node:crypto';
 import { digits, hex } from '../ids.js';
 import { firstStage, isBlueGreen, reconcileBlueGreen } from './bluegreen.js';
 import { CIRCUIT_BREAKER_REASON, events, schedulerStopReason } from './events.js';
@@ -26,11 +27,8 @@ export function failureThreshold(svc: Service): number {
 }
 
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const shortId = (): string =>
-  [...hex(21)]
-    .slice(0, 21)
-    .map((c, i) => ALNUM[(parseInt(c, 16) * 7 + i * 13) % 62])
-    .join('');
+/** A service deployment id like ECS's ("r7bnSmWKFdXrGTdAm1WW7"). */
+const shortId = (): string => [...randomBytes(21)].map((b) => ALNUM[b % 62]).join('');
 
 /** Creates an ECS deployment (and its service revision) for `td`; does not attach it to the service. */
 export function createDeployment(
@@ -166,6 +164,10 @@ export function tasksByDeployment(ecs: EcsState, svc: Service): Map<string, Depl
 }
 
 export function reconcileService(ecs: EcsState, svc: Service, now: number): void {
+  if (svc.status === 'DRAINING') {
+    // DeleteService: every task of every deployment goes.
+    for (const g of tasksByDeployment(ecs, svc).values()) stopForScaling(ecs, svc, g.active, g.dep.id);
+  }
   if (svc.deploymentController.type !== 'ECS') reconcileTaskSets(ecs, svc);
   else if (isBlueGreen(svc)) reconcileBlueGreen(ecs, svc, now);
   else reconcileRolling(ecs, svc);

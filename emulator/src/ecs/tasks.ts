@@ -189,6 +189,15 @@ function toPending(ecs: EcsState, task: Task, now: number): void {
 }
 
 function toRunning(ecs: EcsState, task: Task, now: number): void {
+  const unpullable = task.containers.find((c) => c.behavior.behavior === 'pull-error');
+  if (unpullable) {
+    const reason =
+      `CannotPullContainerError: pull image manifest has been retried 7 time(s): failed to resolve ref ` +
+      `${unpullable.image}: not found`;
+    unpullable.reason = reason;
+    stopTask(ecs, task, { stopCode: 'TaskFailedToStart', reason, failed: true });
+    return;
+  }
   task.lastStatus = 'RUNNING';
   task.pullStoppedAt = now;
   task.startedAt = now;

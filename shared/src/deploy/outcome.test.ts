@@ -122,11 +122,21 @@ describe('classifyServiceDeployment (ECS blue/green, linear, canary)', () => {
         now: 0,
       }).done,
     ).toBeUndefined();
-    const o = classifyServiceDeployment(sd({ lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT' }), {
-      stopAtStage: 'POST_TEST_TRAFFIC_SHIFT',
-      now: 0,
-    });
-    expect(o.done).toMatchObject({ kind: 'stage-reached', stage: 'POST_TEST_TRAFFIC_SHIFT' });
+    const gate = { stopAtStage: 'POST_TEST_TRAFFIC_SHIFT', now: 0 };
+    // At the stage but the PAUSE hook is not waiting yet: keep polling, fast.
+    const entering = classifyServiceDeployment(sd({ lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT' }), gate);
+    expect(entering).toEqual({ near: true });
+    const held = classifyServiceDeployment(
+      sd({
+        lifecycleStage: 'POST_TEST_TRAFFIC_SHIFT',
+        lifecycleHookDetails: [{ hookId: 'h1', status: 'AWAITING_ACTION' }],
+      }),
+      gate,
+    );
+    expect(held.done).toMatchObject({ kind: 'stage-reached', stage: 'POST_TEST_TRAFFIC_SHIFT' });
+    // Already past the gate (no pause honoured): reported where it is, not as held.
+    const past = classifyServiceDeployment(sd({ lifecycleStage: 'BAKE_TIME' }), gate);
+    expect(past.done).toMatchObject({ kind: 'stage-reached', stage: 'BAKE_TIME' });
   });
 
   it('treats any rollback state as a failure, at once', () => {

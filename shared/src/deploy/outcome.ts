@@ -171,8 +171,15 @@ export function classifyServiceDeployment(
     }
   }
   const stage = sd.lifecycleStage;
-  if (at.stopAtStage && stageIndex(stage) >= stageIndex(at.stopAtStage)) {
-    return { near: false, done: { kind: 'stage-reached', reason: `reached ${stage}`, stage } };
+  if (at.stopAtStage) {
+    // Held = at the gate stage with our PAUSE hook awaiting action (ECS enters the stage a moment
+    // before the hook starts waiting). A deployment already past the gate is reported where it is.
+    const held =
+      stage === at.stopAtStage && (sd.lifecycleHookDetails ?? []).some((h) => h.status === 'AWAITING_ACTION');
+    if (held || stageIndex(stage) > stageIndex(at.stopAtStage)) {
+      return { near: false, done: { kind: 'stage-reached', reason: `reached ${stage}`, stage } };
+    }
+    if (stage === at.stopAtStage) return { near: true };
   }
   const breaker = sd.deploymentCircuitBreaker;
   // Failed tasks bring the outcome near only when a circuit breaker is counting them.

@@ -32,13 +32,3 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
-
-/** Maps with at most `concurrency` calls in flight; results keep the input order. */
-export async function mapLimited<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  fn: (item: T, index: number) => Promise<R>,
-): Promise<R[]> {
-  const limiter = new Limiter(concurrency);
-  return Promise.all(items.map((item, i) => limiter.run(() => fn(item, i))));
-}

@@ -130,6 +130,7 @@ export async function deployRelease(
           arns.get(name) as string,
           input,
           opts,
+          wave.length === 1,
         ),
       ),
     );
@@ -138,7 +139,9 @@ export async function deployRelease(
   }
 
   const ordered = waves.flat().map((n) => results.get(n) as ServiceResult);
-  if (failed && input.releaseRollback) await restoreChanged(aws, ordered, byName, input, opts);
+  // --on-cancel leave means leave everything as it is, the services of earlier waves included.
+  const leave = opts.signal.aborted && opts.onCancel === 'leave';
+  if (failed && input.releaseRollback && !leave) await restoreChanged(aws, ordered, byName, input, opts);
 
   let deregistered: string[] | undefined;
   if (input.keepRevisions !== undefined && !failed) {
@@ -191,6 +194,8 @@ async function deployOne(
   arn: string,
   input: ReleaseInput,
   opts: DeployOptions,
+  /** Log groups cannot interleave (GitHub has no nested or parallel groups): only a lone service gets one. */
+  grouped: boolean,
 ): Promise<ServiceResult> {
   const { runner, clock } = opts;
   const startedAt = new Date(clock.now()).toISOString();
@@ -209,7 +214,13 @@ async function deployOne(
   const planned =
     plan.kind === 'ecs' && plan.native ? plannedWaitMinutes(plan.update.deploymentConfiguration) : 0;
   const timeoutMs = ((input.timeoutSeconds ?? target.timeoutSeconds) + planned * 60) * 1000;
-  return runner.group(`deploy ${target.name} (${target.strategy}) → ${arn}`, async () => {
+  const title = `deploy ${target.name} (${target.strategy}) → ${arn}`;
+  const inGroup = <T>(fn: () => Promise<T>): Promise<T> => {
+    if (grouped) return runner.group(title, fn);
+    runner.info(title);
+    return fn();
+  };
+  return inGroup(async () => {
     if (!previousTaskDefinition || (live.deployments ?? []).every((d) => d.rolloutState !== 'COMPLETED')) {
       runner.warning(
         `${target.name}: no completed deployment yet, so ECS has nothing to roll back to if this fails`,
@@ -278,8 +289,10 @@ async function restoreChanged(
   opts.runner.info(
     `release rollback: returning ${changed.map((r) => r.name).join(', ')} to their previous revisions`,
   );
-  // A fresh signal: the restore must finish even when the failure was a cancellation.
-  const signal = new AbortController().signal;
+  // After a failure the restores are followed to their end; after a cancellation (seconds left) they
+  // are only started.
+  const cancelled = opts.signal.aborted;
+  const signal = cancelled ? opts.signal : new AbortController().signal;
   const live = await describeLive(aws.ecs, changed);
   await Promise.all(
     changed.map(async (r) => {
@@ -307,9 +320,12 @@ async function restoreChanged(
         timeoutMs,
         runner: opts.runner,
       });
+      const id = ex.codedeployDeploymentId ?? ex.deploymentId;
       if (s.outcome === 'succeeded') {
         r.outcome = 'restored';
-        r.afterwards = `restored to ${previous}${ex.deploymentId ? ` (deployment ${ex.deploymentId})` : ''}`;
+        r.afterwards = `restored to ${previous}${id ? ` (deployment ${id})` : ''}`;
+      } else if (cancelled) {
+        r.afterwards = `restore to ${previous} started (deployment ${id ?? '?'}), not followed: the job was cancelled`;
       } else {
         r.afterwards = `restore to ${previous} did not complete: ${s.outcome} — ${s.reason}`;
       }

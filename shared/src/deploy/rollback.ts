@@ -4,8 +4,10 @@
 // image. A deployment still in flight is stopped with ECS's own rollback instead. Every path is
 // followed with the same honest-outcome rules as deploy.
 import {
+  ClientException,
   DescribeTaskDefinitionCommand,
   type ECSClient,
+  InvalidParameterException,
   ListServiceDeploymentsCommand,
   RegisterTaskDefinitionCommand,
   type Service,
@@ -131,9 +133,13 @@ async function decide(aws: AwsClients, r: RollbackRequest, live: Service): Promi
     return { kind: 'image', image: r.toImage, container, input };
   }
   if (r.toTaskDefinition) {
+    // ECS answers an unknown revision with ClientException; anything else (throttling, access) is real.
     const out = await aws.ecs
       .send(new DescribeTaskDefinitionCommand({ taskDefinition: r.toTaskDefinition }))
-      .catch(() => undefined);
+      .catch((err: unknown) => {
+        if (err instanceof ClientException || err instanceof InvalidParameterException) return undefined;
+        throw err;
+      });
     const td = out?.taskDefinition;
     if (!td?.taskDefinitionArn || td.status !== 'ACTIVE') {
       throw new UserError(
@@ -148,7 +154,7 @@ async function decide(aws: AwsClients, r: RollbackRequest, live: Service): Promi
   }
   const flying = await inFlightDeployment(aws.ecs, r.cluster, r.service);
   if (flying) return { kind: 'stop', serviceDeploymentArn: flying };
-  const previous = await previousFromHistory(aws.ecs, r.cluster, live).catch(() => undefined);
+  const previous = await previousFromHistory(aws.ecs, r.cluster, live);
   if (!previous) {
     throw new UserError(
       `no earlier revision of ${r.service} is known from its deployment history`,
@@ -187,7 +193,14 @@ export async function rollbackServices(
   }
   const results = await Promise.all(
     requests.map((r) =>
-      rollbackOne(aws, r, live.get(r.name) as Service, decisions.get(r.name) as Decision, opts),
+      rollbackOne(
+        aws,
+        r,
+        live.get(r.name) as Service,
+        decisions.get(r.name) as Decision,
+        opts,
+        requests.length === 1,
+      ),
     ),
   );
   const failed = results.some((x) => isFailure(x.outcome));
@@ -211,6 +224,8 @@ async function rollbackOne(
   live: Service,
   decision: Decision,
   opts: RollbackOptions,
+  /** Parallel rollbacks log with a service prefix instead of groups, which cannot interleave. */
+  grouped: boolean,
 ): Promise<ServiceResult> {
   const startedAt = new Date(opts.clock.now()).toISOString();
   const strategy: Strategy =
@@ -232,7 +247,7 @@ async function rollbackOne(
     timeoutMs,
     ...(opts.timing ? { timing: opts.timing } : {}),
   };
-  return opts.runner.group(`rollback ${r.name}`, async () => {
+  const body = async (): Promise<ServiceResult> => {
     if (decision.kind === 'none') {
       opts.runner.info(`${r.name}: nothing to do, ${decision.why}`);
       return {
@@ -305,7 +320,8 @@ async function rollbackOne(
       finishedAt: new Date(opts.clock.now()).toISOString(),
       polls: ex.end.polls,
     };
-  });
+  };
+  return grouped ? opts.runner.group(`rollback ${r.name}`, body) : body();
 }
 
 /** A CodeDeploy service goes back through CodeDeploy: an AppSpec naming the older task definition. */

@@ -23,7 +23,7 @@ import {
   RuleNotFoundException,
   TargetGroupNotFoundException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
-import type { AwsClients } from '../aws/clients.js';
+import { AwsClients } from '../aws/clients.js';
 import type { DeploySettings, ServiceManifest, Strategy } from '../manifest/schema.js';
 import { ecrRegistry, parseImageRef } from '../taskdef/image-ref.js';
 import { type Problem, problemsError } from '../taskdef/problems.js';
@@ -203,39 +203,54 @@ async function checkImages(
 ): Promise<void> {
   const users = new Map<string, VerifyTarget[]>();
   for (const t of targets) for (const i of t.images) users.set(i, [...(users.get(i) ?? []), t]);
-  await Promise.all(
-    [...users].map(async ([image, ts]) => {
-      const ref = parseImageRef(image);
-      const registry = ref && ecrRegistry(ref.registry);
-      // Images outside ECR (Docker Hub, GHCR) cannot be checked with ECR's API; the task pull will tell.
-      if (!ref || !registry) return;
-      const field = ts.map((t) => `${t.file} (image ${image})`).join(', ');
-      try {
-        await aws.ecr.send(
-          new DescribeImagesCommand({
-            repositoryName: ref.repository,
-            ...(registry.accountId ? { registryId: registry.accountId } : {}),
-            imageIds: [ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag ?? 'latest' }],
-          }),
-        );
-        checked.push(`image ${image} exists`);
-      } catch (err) {
-        if (err instanceof ImageNotFoundException) {
-          problems.push({
-            field,
-            message: `image ${ref.digest ?? `tag ${ref.tag ?? 'latest'}`} is not in ECR repository "${ref.repository}"`,
-            fix: 'run the push step for this service first, and pass the images it printed',
-          });
-        } else if (err instanceof RepositoryNotFoundException) {
-          problems.push({
-            field,
-            message: `ECR repository "${ref.repository}" does not exist`,
-            fix: 'create it (terraform/ or the push step creates it) and push the image',
-          });
-        } else throw err;
-      }
-    }),
-  );
+  // An image in another region's registry (a replicated repository) is asked about in that region.
+  const regional = new Map<string, AwsClients>();
+  const clientsFor = (region: string | undefined) => {
+    if (!region || region === aws.region) return aws;
+    let c = regional.get(region);
+    if (!c) {
+      c = new AwsClients({ ...aws.options, region });
+      regional.set(region, c);
+    }
+    return c;
+  };
+  try {
+    await Promise.all([...users].map(([image, ts]) => checkImage(image, ts)));
+  } finally {
+    for (const c of regional.values()) c.destroy();
+  }
+
+  async function checkImage(image: string, ts: VerifyTarget[]): Promise<void> {
+    const ref = parseImageRef(image);
+    const registry = ref && ecrRegistry(ref.registry);
+    // Images outside ECR (Docker Hub, GHCR) cannot be checked with ECR's API; the task pull will tell.
+    if (!ref || !registry) return;
+    const field = ts.map((t) => `${t.file} (image ${image})`).join(', ');
+    try {
+      await clientsFor(registry.region).ecr.send(
+        new DescribeImagesCommand({
+          repositoryName: ref.repository,
+          ...(registry.accountId ? { registryId: registry.accountId } : {}),
+          imageIds: [ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag ?? 'latest' }],
+        }),
+      );
+      checked.push(`image ${image} exists`);
+    } catch (err) {
+      if (err instanceof ImageNotFoundException) {
+        problems.push({
+          field,
+          message: `image ${ref.digest ?? `tag ${ref.tag ?? 'latest'}`} is not in ECR repository "${ref.repository}"`,
+          fix: 'run the push step for this service first, and pass the images it printed',
+        });
+      } else if (err instanceof RepositoryNotFoundException) {
+        problems.push({
+          field,
+          message: `ECR repository "${ref.repository}" does not exist`,
+          fix: 'create it (terraform/ or the push step creates it) and push the image',
+        });
+      } else throw err;
+    }
+  }
 }
 
 async function checkLogGroups(

@@ -1,8 +1,8 @@
-export const id = 979;
-export const ids = [979];
+export const id = 665;
+export const ids = [665];
 export const modules = {
 
-/***/ 4979:
+/***/ 1665:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 
@@ -464,6 +464,9 @@ class AwsError extends Error {
 }
 
 ;// CONCATENATED MODULE: ./emulator/src/server.ts
+// The HTTP front: control API under /_cendence/, raw module routes (the ECR registry), then the AWS
+// APIs. Decodes the wire protocol, records the call, applies injected faults and throttling, calls the
+// service handler and encodes its answer or error in the service's own shape.
 
 
 
@@ -485,7 +488,10 @@ function accessKeyIdOf(req) {
     return m?.[1];
 }
 function send(res, status, body, contentType, requestId) {
-    const headers = { 'content-type': contentType, 'content-length': Buffer.byteLength(body) };
+    const headers = {
+        'content-type': contentType,
+        'content-length': Buffer.byteLength(body),
+    };
     if (requestId)
         headers['x-amzn-requestid'] = requestId;
     res.writeHead(status, headers);
@@ -505,6 +511,7 @@ function createHandler(deps) {
             accessKeyId: accessKeyIdOf(req),
             world,
             calls: deps.calls,
+            faults: deps.faults,
         };
         if (url.pathname.startsWith('/_cendence/')) {
             await deps.control(req, res, url, await readBody(req));
@@ -515,7 +522,10 @@ function createHandler(deps) {
                 return;
         }
         if (req.method !== 'POST' || url.pathname !== '/') {
-            send(res, 404, JSON.stringify({ __type: 'UnknownOperationException', message: `No route for ${req.method} ${url.pathname}` }), 'application/json');
+            send(res, 404, JSON.stringify({
+                __type: 'UnknownOperationException',
+                message: `No route for ${req.method} ${url.pathname}`,
+            }), 'application/json');
             return;
         }
         const body = await readBody(req);
@@ -545,7 +555,13 @@ function createHandler(deps) {
                 send(res, 400, queryError('InvalidAction', `Unknown API version "${q.version}" for action "${q.action}"`, requestId, 400), 'text/xml', requestId);
                 return;
             }
-            decoded = { service: v.service, operation: q.action, input: q.input, protocol: 'query', xmlns: v.xmlns };
+            decoded = {
+                service: v.service,
+                operation: q.action,
+                input: q.input,
+                protocol: 'query',
+                xmlns: v.xmlns,
+            };
         }
         await dispatch(deps, handlers, decoded, ctx, req, res, requestId);
     };
@@ -557,8 +573,10 @@ async function dispatch(deps, handlers, call, ctx, req, res, requestId) {
     const record = (error) => deps.calls.record({ service, operation, time, wallMs, error, accessKeyId: ctx.accessKeyId });
     const fail = (code, message, status) => {
         record(code);
-        if (protocol === 'json')
+        if (protocol === 'json') {
+            res.setHeader('x-amzn-errortype', code);
             send(res, status, jsonError(code, message), 'application/x-amz-json-1.1', requestId);
+        }
         else
             send(res, status, queryError(code, message, requestId, status), 'text/xml', requestId);
     };
@@ -580,7 +598,11 @@ async function dispatch(deps, handlers, call, ctx, req, res, requestId) {
     }
     if (fault?.error) {
         const w = faultWire(fault.error, service);
-        fail(w.code, w.code === 'InternalFailure' ? 'An internal error occurred (injected fault).' : w.status === 503 ? 'Service Unavailable (injected fault).' : 'Rate exceeded', w.status);
+        fail(w.code, w.code === 'InternalFailure'
+            ? 'An internal error occurred (injected fault).'
+            : w.status === 503
+                ? 'Service Unavailable (injected fault).'
+                : 'Rate exceeded', w.status);
         return;
     }
     if (!deps.throttler.take(service, operation)) {
@@ -662,7 +684,9 @@ function controlRoutes(emu) {
                     if (!(seconds >= 0))
                         return json(res, 400, { error: '"seconds" must be a number >= 0' });
                     if (emu.clock.mode !== 'virtual')
-                        return json(res, 400, { error: 'the clock is real: start the emulator with --clock virtual to advance it' });
+                        return json(res, 400, {
+                            error: 'the clock is real: start the emulator with --clock virtual to advance it',
+                        });
                     await emu.clock.advance(seconds);
                     return json(res, 200, clockInfo(emu));
                 }
@@ -1406,12 +1430,118 @@ const events = {
 const CIRCUIT_BREAKER_REASON = 'ECS deployment circuit breaker: tasks failed to start.';
 const schedulerStopReason = (deploymentId) => `Scaling activity initiated by (deployment ${deploymentId})`;
 
+;// CONCATENATED MODULE: ./emulator/src/ecs/hooks.ts
+// Deployment lifecycle hooks of the blue/green strategies. PAUSE hooks wait for
+// ContinueServiceDeployment (or time out with their timeout action); AWS_LAMBDA hooks succeed at once,
+// since the emulator runs no Lambda functions.
+
+
+const NO_HOOKS = ['SCALE_UP', 'BAKE_TIME', 'CLEAN_UP'];
+const NO_PAUSE = ['TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT'];
+function hooksAt(cfg, stage) {
+    return (cfg.lifecycleHooks ?? []).filter((h) => h.lifecycleStages?.includes(stage));
+}
+function validateHooks(cfg) {
+    const invalid = (m) => new AwsError('InvalidParameterException', m);
+    for (const h of cfg.lifecycleHooks ?? []) {
+        const type = h.targetType ?? 'AWS_LAMBDA';
+        if (type !== 'AWS_LAMBDA' && type !== 'PAUSE')
+            throw invalid(`Unknown lifecycle hook targetType ${type}.`);
+        if (!h.lifecycleStages?.length)
+            throw invalid('A lifecycle hook needs at least one lifecycle stage.');
+        for (const stage of h.lifecycleStages) {
+            if (NO_HOOKS.includes(stage))
+                throw invalid(`Lifecycle hooks cannot run at the ${stage} stage.`);
+            if (type === 'PAUSE' && NO_PAUSE.includes(stage))
+                throw invalid(`A PAUSE hook cannot be used at the ${stage} stage.`);
+        }
+        if (type === 'AWS_LAMBDA' && (!h.hookTargetArn || !h.roleArn)) {
+            throw invalid('An AWS_LAMBDA lifecycle hook needs hookTargetArn and roleArn.');
+        }
+    }
+}
+/** Starts (once) and checks the hooks of `stage`: done when all succeeded, rollback when one says so. */
+function runHooks(sd, stage, now) {
+    const hooks = hooksAt(sd.deploymentConfiguration, stage);
+    if (hooks.length === 0)
+        return 'done';
+    if (!sd.hooks.some((r) => r.stage === stage)) {
+        for (const h of hooks) {
+            const type = h.targetType ?? 'AWS_LAMBDA';
+            sd.hooks.push({
+                hookId: hex(16),
+                targetType: type,
+                targetArn: h.hookTargetArn,
+                status: type === 'PAUSE' ? 'AWAITING_ACTION' : 'SUCCEEDED',
+                expiresAt: now + (h.timeoutConfiguration?.timeoutInMinutes ?? 1440) * 60_000,
+                timeoutAction: h.timeoutConfiguration?.action ?? 'ROLLBACK',
+                stage,
+            });
+        }
+        sd.updatedAt = now;
+    }
+    let outcome = 'done';
+    for (const r of sd.hooks.filter((x) => x.stage === stage)) {
+        if (r.status === 'AWAITING_ACTION' && r.expiresAt !== undefined && now >= r.expiresAt) {
+            r.status = 'TIMED_OUT';
+            sd.updatedAt = now;
+        }
+        if (r.rollbackRequested || r.status === 'FAILED')
+            return 'rollback';
+        if (r.status === 'TIMED_OUT' && r.timeoutAction === 'ROLLBACK')
+            return 'rollback';
+        if (r.status === 'AWAITING_ACTION' || r.status === 'IN_PROGRESS')
+            outcome = 'waiting';
+    }
+    return outcome;
+}
+/** ContinueServiceDeployment: CONTINUE lets the deployment move on; ROLLBACK sends it back. */
+function continueHook(sd, hookId, action, now) {
+    const r = sd.hooks.find((x) => x.hookId === hookId);
+    if (!r)
+        throw new AwsError('InvalidParameterException', `The lifecycle hook ${hookId} was not found in this service deployment.`);
+    if (r.status !== 'AWAITING_ACTION') {
+        throw new AwsError('ConflictException', `The lifecycle hook ${hookId} is ${r.status}, not AWAITING_ACTION.`);
+    }
+    r.status = 'SUCCEEDED';
+    if (action === 'ROLLBACK')
+        r.rollbackRequested = true;
+    sd.updatedAt = now;
+}
+function hookDetailsOut(runs) {
+    return runs.map((r) => ({
+        hookId: r.hookId,
+        targetType: r.targetType,
+        targetArn: r.targetArn,
+        status: r.status,
+        expiresAt: r.expiresAt === undefined ? undefined : new Date(r.expiresAt),
+        timeoutAction: r.timeoutAction,
+    }));
+}
+
+;// CONCATENATED MODULE: ./emulator/src/ecs/model.ts
+const LIFECYCLE_STAGES = [
+    'RECONCILE_SERVICE',
+    'PRE_SCALE_UP',
+    'SCALE_UP',
+    'POST_SCALE_UP',
+    'TEST_TRAFFIC_SHIFT',
+    'POST_TEST_TRAFFIC_SHIFT',
+    'PRE_PRODUCTION_TRAFFIC_SHIFT',
+    'PRODUCTION_TRAFFIC_SHIFT',
+    'POST_PRODUCTION_TRAFFIC_SHIFT',
+    'BAKE_TIME',
+    'CLEAN_UP',
+];
+
 ;// CONCATENATED MODULE: ./emulator/src/ecs/bluegreen.ts
 // ECS-native BLUE_GREEN, LINEAR and CANARY deployments: green tasks start in the target group that
 // is not receiving production traffic, then SCALE_UP → TEST_TRAFFIC_SHIFT → PRODUCTION_TRAFFIC_SHIFT
 // (listener rule weights rewritten in ELBv2, all at once, in linear steps or canary first) →
 // BAKE_TIME → CLEAN_UP (blue tasks stopped) → SUCCESSFUL. A failing green, or StopServiceDeployment
 // during the deployment, sends traffic back to blue.
+
+
 
 
 function isBlueGreen(svc) {
@@ -1423,7 +1553,7 @@ function isBlueGreen(svc) {
 function advancedLb(svc) {
     return svc.loadBalancers.find((lb) => lb.advancedConfiguration?.alternateTargetGroupArn);
 }
-function setTraffic(ecs, svc, rule, blueTg, greenTg, greenPercent) {
+function setTraffic(ecs, rule, blueTg, greenTg, greenPercent) {
     if (!rule)
         return;
     const g = Math.round(greenPercent);
@@ -1440,8 +1570,18 @@ function reconcileBlueGreen(ecs, svc, now) {
     const adv = lb.advancedConfiguration ?? {};
     const live = svc.sim.liveTargetGroupArn ?? lb.targetGroupArn;
     svc.sim.liveTargetGroupArn = live;
-    const blues = svc.deployments.slice(1).filter((d) => !d.sim.frozen);
     const other = live === lb.targetGroupArn ? adv.alternateTargetGroupArn : lb.targetGroupArn;
+    // A newer deployment supersedes one still in progress: its green side goes, traffic returns to blue.
+    for (const d of svc.deployments.slice(1)) {
+        if (d.rolloutState !== 'IN_PROGRESS' || d.sim.frozen)
+            continue;
+        d.sim.frozen = true;
+        d.status = 'ACTIVE';
+        setTraffic(ecs, adv.productionListenerRule, live, other, 0);
+        setTraffic(ecs, adv.testListenerRule, live, other, 0);
+        stopForScaling(ecs, svc, tasksByDeployment(ecs, svc).get(d.id)?.active ?? [], green.id);
+    }
+    const blues = svc.deployments.slice(1).filter((d) => !d.sim.frozen);
     green.sim.targetGroupArn ??= blues.length ? other : live;
     const greenTg = green.sim.targetGroupArn;
     const groups = tasksByDeployment(ecs, svc);
@@ -1450,7 +1590,10 @@ function reconcileBlueGreen(ecs, svc, now) {
     const sd = ecs.serviceDeployments.get(green.serviceDeploymentArn);
     const cfg = svc.deploymentConfiguration;
     // Keep the primary at its desired count (replacing failed tasks) unless it is frozen.
-    if (!green.sim.frozen && mine.active.length < desired)
+    const beforeScaleUp = green.rolloutState === 'IN_PROGRESS' &&
+        blues.length > 0 &&
+        (green.sim.stage ?? firstStage(cfg)) === 'PRE_SCALE_UP';
+    if (!green.sim.frozen && !beforeScaleUp && mine.active.length < desired)
         launch(ecs, svc, green, desired - mine.active.length, greenTg);
     if (mine.active.length > desired) {
         stopForScaling(ecs, svc, mine.active.slice(0, mine.active.length - desired), green.id);
@@ -1496,62 +1639,45 @@ function reconcileBlueGreen(ecs, svc, now) {
     // The first deployment of a service has no blue side: it completes once healthy.
     if (blues.length === 0 && svc.deployments.length === 1) {
         if (mine.healthy.length >= desired) {
-            setTraffic(ecs, svc, adv.productionListenerRule, other, live, 0);
+            setTraffic(ecs, adv.productionListenerRule, other, live, 0);
             completeDeployment(ecs, svc, green);
             markSteady(ecs, svc, mine);
         }
         return;
     }
     const blueTg = live;
-    const stage = green.sim.stage ?? 'SCALE_UP';
-    const enter = (next, until = now) => {
+    const stage = green.sim.stage ?? firstStage(cfg);
+    green.sim.stage = stage;
+    const enter = (next) => {
         green.sim.stage = next;
-        green.sim.stageUntil = until;
+        green.sim.stageUntil = next === 'BAKE_TIME' ? now + (cfg.bakeTimeInMinutes ?? 0) * 60_000 : now;
         sd.lifecycleStage = next;
         sd.updatedAt = now;
-    };
-    switch (stage) {
-        case 'SCALE_UP':
-            green.sim.stage = 'SCALE_UP';
-            if (mine.healthy.length >= desired)
-                enter(adv.testListenerRule ? 'TEST_TRAFFIC_SHIFT' : 'PRODUCTION_TRAFFIC_SHIFT');
-            return;
-        case 'TEST_TRAFFIC_SHIFT':
-            setTraffic(ecs, svc, adv.testListenerRule, blueTg, greenTg, 100);
-            ecs.event(svc, events.trafficShifted(svc.serviceName, green.id, 100, 'test'));
-            enter('PRODUCTION_TRAFFIC_SHIFT');
-            return;
-        case 'PRODUCTION_TRAFFIC_SHIFT': {
-            if (now < (green.sim.stageUntil ?? now))
-                return;
-            const current = green.sim.trafficPercent ?? 0;
-            const strategy = cfg.strategy ?? 'BLUE_GREEN';
-            let next = 100;
-            let wait = 0;
-            if (strategy === 'CANARY' && current === 0) {
-                next = cfg.canaryConfiguration?.canaryPercent ?? 5;
-                wait = cfg.canaryConfiguration?.canaryBakeTimeInMinutes ?? 10;
-            }
-            else if (strategy === 'LINEAR') {
-                next = Math.min(100, current + (cfg.linearConfiguration?.stepPercent ?? 10));
-                wait = next < 100 ? (cfg.linearConfiguration?.stepBakeTimeInMinutes ?? 6) : 0;
-            }
-            green.sim.trafficPercent = next;
-            setTraffic(ecs, svc, adv.productionListenerRule, blueTg, greenTg, next);
-            ecs.event(svc, events.trafficShifted(svc.serviceName, green.id, next, 'production'));
-            if (next >= 100)
-                enter('BAKE_TIME', now + (cfg.bakeTimeInMinutes ?? 0) * 60_000);
-            else
-                green.sim.stageUntil = now + wait * 60_000;
-            return;
-        }
-        case 'BAKE_TIME':
-            if (now < (green.sim.stageUntil ?? now))
-                return;
-            enter('CLEAN_UP');
+        if (next === 'CLEAN_UP') {
             for (const b of blues)
                 stopForScaling(ecs, svc, groups.get(b.id)?.active ?? [], green.id);
-            return;
+        }
+    };
+    // Each stage: its work, then its lifecycle hooks, then the next stage that applies.
+    let workDone;
+    switch (stage) {
+        case 'SCALE_UP':
+            workDone = mine.healthy.length >= desired;
+            break;
+        case 'TEST_TRAFFIC_SHIFT':
+            if (!green.sim.testShifted && adv.testListenerRule) {
+                setTraffic(ecs, adv.testListenerRule, blueTg, greenTg, 100);
+                ecs.event(svc, events.trafficShifted(svc.serviceName, green.id, 100, 'test'));
+            }
+            green.sim.testShifted = true;
+            workDone = true;
+            break;
+        case 'PRODUCTION_TRAFFIC_SHIFT':
+            workDone = shiftProduction(ecs, svc, green, blueTg, greenTg, now);
+            break;
+        case 'BAKE_TIME':
+            workDone = now >= (green.sim.stageUntil ?? now);
+            break;
         case 'CLEAN_UP':
             if (svc.deployments.length > 1)
                 return;
@@ -1559,7 +1685,60 @@ function reconcileBlueGreen(ecs, svc, now) {
             completeDeployment(ecs, svc, green);
             markSteady(ecs, svc, mine);
             return;
+        default:
+            workDone = true; // PRE_/POST_ stages exist for their hooks
     }
+    if (!workDone)
+        return;
+    const hooks = runHooks(sd, stage, now);
+    if (hooks === 'waiting')
+        return;
+    if (hooks === 'rollback') {
+        rollBackBlueGreen(ecs, svc, green, `Service deployment rolled back by a lifecycle hook at ${stage}.`);
+        return;
+    }
+    enter(nextStage(cfg, stage, Boolean(adv.testListenerRule)));
+}
+/** The stages a deployment goes through: hook-only stages only when a hook runs there. */
+const ALWAYS = ['SCALE_UP', 'PRODUCTION_TRAFFIC_SHIFT', 'BAKE_TIME', 'CLEAN_UP'];
+function applies(cfg, stage, hasTestRule) {
+    if (ALWAYS.includes(stage))
+        return true;
+    if (stage === 'TEST_TRAFFIC_SHIFT' && hasTestRule)
+        return true;
+    return hooksAt(cfg, stage).length > 0;
+}
+function firstStage(cfg) {
+    return hooksAt(cfg, 'PRE_SCALE_UP').length > 0 ? 'PRE_SCALE_UP' : 'SCALE_UP';
+}
+function nextStage(cfg, stage, hasTestRule) {
+    const order = LIFECYCLE_STAGES.slice(LIFECYCLE_STAGES.indexOf(stage) + 1);
+    return order.find((s) => applies(cfg, s, hasTestRule)) ?? 'CLEAN_UP';
+}
+/** One production traffic step when due (all at once, linear steps, or canary then the rest). */
+function shiftProduction(ecs, svc, green, blueTg, greenTg, now) {
+    const current = green.sim.trafficPercent ?? 0;
+    if (current >= 100)
+        return true;
+    if (now < (green.sim.stageUntil ?? now))
+        return false;
+    const cfg = svc.deploymentConfiguration;
+    const strategy = cfg.strategy ?? 'BLUE_GREEN';
+    let next = 100;
+    let waitMinutes = 0;
+    if (strategy === 'CANARY' && current === 0) {
+        next = cfg.canaryConfiguration?.canaryPercent ?? 5;
+        waitMinutes = cfg.canaryConfiguration?.canaryBakeTimeInMinutes ?? 10;
+    }
+    else if (strategy === 'LINEAR') {
+        next = Math.min(100, current + (cfg.linearConfiguration?.stepPercent ?? 10));
+        waitMinutes = cfg.linearConfiguration?.stepBakeTimeInMinutes ?? 6;
+    }
+    green.sim.trafficPercent = next;
+    green.sim.stageUntil = now + waitMinutes * 60_000;
+    setTraffic(ecs, svc.loadBalancers.find((lb) => lb.advancedConfiguration)?.advancedConfiguration?.productionListenerRule, blueTg, greenTg, next);
+    ecs.event(svc, events.trafficShifted(svc.serviceName, green.id, next, 'production'));
+    return false;
 }
 /** Traffic back to blue, green's tasks stopped, blue PRIMARY again. */
 function rollBackBlueGreen(ecs, svc, green, reason) {
@@ -1568,8 +1747,8 @@ function rollBackBlueGreen(ecs, svc, green, reason) {
     const adv = lb.advancedConfiguration ?? {};
     const blueTg = svc.sim.liveTargetGroupArn ?? lb.targetGroupArn;
     const greenTg = green.sim.targetGroupArn ?? adv.alternateTargetGroupArn;
-    setTraffic(ecs, svc, adv.productionListenerRule, blueTg, greenTg, 0);
-    setTraffic(ecs, svc, adv.testListenerRule, blueTg, greenTg, 0);
+    setTraffic(ecs, adv.productionListenerRule, blueTg, greenTg, 0);
+    setTraffic(ecs, adv.testListenerRule, blueTg, greenTg, 0);
     green.rolloutState = 'FAILED';
     green.rolloutStateReason = reason;
     green.sim.frozen = true;
@@ -1601,6 +1780,85 @@ function rollBackBlueGreen(ecs, svc, green, reason) {
     ecs.event(svc, events.rollingBack(svc.serviceName, green.id, blue.id));
 }
 
+;// CONCATENATED MODULE: ./emulator/src/behaviors.ts
+// How tasks of an image behave (POST /_cendence/behaviors). Images without a matching behaviour are
+// healthy. The latest matching registration wins.
+const BEHAVIORS = ['healthy', 'crash', 'unhealthy', 'slow', 'exit', 'stall'];
+function resolveDefaults(spec) {
+    const b = spec.behavior;
+    return {
+        image: spec.image,
+        behavior: b,
+        startSeconds: spec.startSeconds ?? (b === 'slow' ? 120 : 5),
+        runSeconds: spec.runSeconds ?? (b === 'exit' ? 5 : 3),
+        exitCode: spec.exitCode ?? (b === 'exit' ? 0 : 1),
+        logLines: spec.logLines ?? [],
+    };
+}
+const HEALTHY = (image) => resolveDefaults({ image, behavior: 'healthy' });
+function globToRegExp(glob) {
+    const body = glob
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*')
+        .replace(/\?/g, '.');
+    return new RegExp(`^${body}$`);
+}
+/** The image without its registry host: "1234.dkr.ecr.r.amazonaws.com/web:v1" → "web:v1". */
+function withoutRegistry(image) {
+    const slash = image.indexOf('/');
+    if (slash < 0)
+        return image;
+    const first = image.slice(0, slash);
+    return first.includes('.') || first.includes(':') || first === 'localhost' ? image.slice(slash + 1) : image;
+}
+function imageMatches(pattern, image) {
+    const short = withoutRegistry(image);
+    if (pattern === image || pattern === short)
+        return true;
+    if (pattern.startsWith('sha256:') && image.endsWith(`@${pattern}`))
+        return true;
+    if (pattern.includes('*') || pattern.includes('?')) {
+        const re = globToRegExp(pattern);
+        return re.test(image) || re.test(short);
+    }
+    // "web" matches "web:latest" and any tag or digest of web.
+    return (short === `${pattern}:latest` ||
+        short.startsWith(`${pattern}@`) ||
+        (!pattern.includes(':') && short.startsWith(`${pattern}:`)));
+}
+class BehaviorBook {
+    entries = [];
+    add(spec) {
+        if (typeof spec.image !== 'string' || spec.image === '')
+            throw new Error('"image" is required');
+        if (!BEHAVIORS.includes(spec.behavior))
+            throw new Error(`"behavior" must be one of ${BEHAVIORS.join(', ')}`);
+        for (const k of ['startSeconds', 'runSeconds', 'exitCode']) {
+            const v = spec[k];
+            if (v !== undefined && !(typeof v === 'number' && v >= 0))
+                throw new Error(`"${k}" must be a number >= 0`);
+        }
+        if (spec.logLines !== undefined && !Array.isArray(spec.logLines))
+            throw new Error('"logLines" must be a list');
+        const b = resolveDefaults(spec);
+        this.entries.push(b);
+        return b;
+    }
+    for(image) {
+        for (let i = this.entries.length - 1; i >= 0; i--) {
+            if (imageMatches(this.entries[i].image, image))
+                return this.entries[i];
+        }
+        return HEALTHY(image);
+    }
+    list() {
+        return [...this.entries];
+    }
+    clear() {
+        this.entries = [];
+    }
+}
+
 ;// CONCATENATED MODULE: ./emulator/src/ecs/tasks.ts
 // Tasks: launching, the lifecycle PROVISIONING → PENDING → RUNNING → (DEACTIVATING →) STOPPING →
 // DEPROVISIONING → STOPPED on the emulator clock, health (container health checks, ELB targets), and
@@ -1619,6 +1877,16 @@ const digestOf = (image) => {
     const at = image.indexOf('@sha256:');
     return at >= 0 ? image.slice(at + 1) : `sha256:${(0,external_node_crypto_.createHash)('sha256').update(image).digest('hex')}`;
 };
+// A one-off task (RunTask outside a service, e.g. a migration) runs its command to completion: where its
+// image is merely "healthy" it exits 0, as a command that succeeds does. crash/unhealthy/stall still apply.
+function oneOffOrService(b, spec) {
+    if (spec.service || b.behavior !== 'healthy')
+        return b;
+    return {
+        ...resolveDefaults({ image: b.image, behavior: 'exit', startSeconds: b.startSeconds }),
+        logLines: b.logLines,
+    };
+}
 function launchTask(ecs, spec) {
     const now = ecs.now();
     const id = hex(16);
@@ -1634,7 +1902,7 @@ function launchTask(ecs, spec) {
         essential: c.essential !== false,
         lastStatus: 'PENDING',
         healthStatus: 'UNKNOWN',
-        behavior: ecs.world.behaviors.for(c.image),
+        behavior: oneOffOrService(ecs.world.behaviors.for(c.image), spec),
         healthCheck: c.healthCheck,
         logConfiguration: c.logConfiguration,
         portMappings: (c.portMappings ?? []).map((p) => ({ containerPort: Number(p.containerPort) })),
@@ -1777,13 +2045,10 @@ function toRunning(ecs, task, now) {
     const passes = !task.containers.some((c) => c.behavior.behavior === 'unhealthy');
     for (const t of task.sim.targets)
         ecs.world.elbv2.registerTarget(t.targetGroupArn, task.ip, t.port, passes);
-    if (task.sim.targets.length && task.sim.serviceName) {
-        const svc = serviceOf(ecs, task);
-        for (const tg of new Set(task.sim.targets.map((t) => t.targetGroupArn))) {
-            if (svc)
-                ecs.event(svc, `(service ${svc.serviceName}) registered 1 targets in (target-group ${tg})`);
-        }
-    }
+    const svc = serviceOf(ecs, task);
+    if (svc)
+        for (const tg of new Set(task.sim.targets.map((t) => t.targetGroupArn)))
+            ecs.tally(svc, 'registered', tg);
 }
 function writeLogs(ecs, task, c, now) {
     const lc = c.logConfiguration;
@@ -1828,7 +2093,11 @@ function checkRunning(ecs, task, now) {
         const svc = serviceOf(ecs, task);
         if (status === 'UNHEALTHY' && svc) {
             ecs.event(svc, `(service ${svc.serviceName}) (task ${task.id}) failed container health checks.`);
-            stopTask(ecs, task, { stopCode: 'ServiceSchedulerInitiated', reason: 'Task failed container health checks', failed: true });
+            stopTask(ecs, task, {
+                stopCode: 'ServiceSchedulerInitiated',
+                reason: 'Task failed container health checks',
+                failed: true,
+            });
             return;
         }
     }
@@ -1904,9 +2173,11 @@ function stopTask(ecs, task, opts) {
         const delay = ecs.world.elbv2.deregisterTarget(t.targetGroupArn, task.ip, t.port);
         drain = Math.max(drain, delay);
         if (svc)
-            ecs.event(svc, `(service ${svc.serviceName}) deregistered 1 targets in (target-group ${t.targetGroupArn})`);
+            ecs.tally(svc, 'deregistered', t.targetGroupArn);
     }
     if (wasRunning && drain > 0 && !opts.crashed) {
+        if (svc)
+            ecs.tally(svc, 'draining');
         task.lastStatus = 'DEACTIVATING';
         task.sim.nextAt = now + drain * 1000;
     }
@@ -1938,7 +2209,11 @@ function taskOut(task, includeTags = false) {
             {
                 id: attachmentId,
                 type: 'ElasticNetworkInterface',
-                status: task.lastStatus === 'STOPPED' ? 'DELETED' : task.lastStatus === 'PROVISIONING' ? 'PRECREATED' : 'ATTACHED',
+                status: task.lastStatus === 'STOPPED'
+                    ? 'DELETED'
+                    : task.lastStatus === 'PROVISIONING'
+                        ? 'PRECREATED'
+                        : 'ATTACHED',
                 details: [
                     { name: 'subnetId', value: task.subnet },
                     { name: 'networkInterfaceId', value: task.eniId },
@@ -2015,7 +2290,12 @@ function settleTask(ecs, task) {
         ecs.world.elbv2.registerTarget(t.targetGroupArn, task.ip, t.port, true);
         const target = ecs.world.elbv2.target(t.targetGroupArn, task.ip, t.port);
         if (target)
-            Object.assign(target, { state: 'healthy', reason: undefined, description: undefined, until: undefined });
+            Object.assign(target, {
+                state: 'healthy',
+                reason: undefined,
+                description: undefined,
+                until: undefined,
+            });
     }
 }
 
@@ -2038,7 +2318,10 @@ function failureThreshold(svc) {
     return type === 'UNBOUNDED_PERCENT' ? Math.max(1, raw) : Math.min(200, Math.max(3, raw));
 }
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-const shortId = () => [...hex(21)].slice(0, 21).map((c, i) => ALNUM[(parseInt(c, 16) * 7 + i * 13) % 62]).join('');
+const shortId = () => [...hex(21)]
+    .slice(0, 21)
+    .map((c, i) => ALNUM[(parseInt(c, 16) * 7 + i * 13) % 62])
+    .join('');
 /** Creates an ECS deployment (and its service revision) for `td`; does not attach it to the service. */
 function createDeployment(ecs, svc, td, serviceDeploymentArn) {
     const now = ecs.now();
@@ -2057,7 +2340,9 @@ function createDeployment(ecs, svc, td, serviceDeploymentArn) {
         containerImages: (td.body.containerDefinitions ?? []).map((c) => ({
             containerName: c.name,
             image: c.image,
-            imageDigest: c.image.includes('@sha256:') ? c.image.slice(c.image.indexOf('@') + 1) : `sha256:${hex(32)}`,
+            imageDigest: c.image.includes('@sha256:')
+                ? c.image.slice(c.image.indexOf('@') + 1)
+                : `sha256:${hex(32)}`,
         })),
         createdAt: now,
     });
@@ -2091,7 +2376,9 @@ function startDeployment(ecs, svc, td) {
     const now = ecs.now();
     const clusterName = svc.clusterArn.slice(svc.clusterArn.lastIndexOf('/') + 1);
     const sdArn = ecs.arn(`service-deployment/${clusterName}/${svc.serviceName}/${shortId()}`);
-    const previous = svc.currentServiceDeployment ? ecs.serviceDeployments.get(svc.currentServiceDeployment) : undefined;
+    const previous = svc.currentServiceDeployment
+        ? ecs.serviceDeployments.get(svc.currentServiceDeployment)
+        : undefined;
     if (previous && !isTerminal(previous)) {
         previous.status = 'STOPPED';
         previous.statusReason = 'Superseded by a newer service deployment.';
@@ -2119,7 +2406,7 @@ function startDeployment(ecs, svc, td) {
         sourceServiceRevisionArns: [...new Set(sources)],
         targetServiceRevisionArn: dep.serviceRevisionArn,
         status: 'IN_PROGRESS',
-        lifecycleStage: isBlueGreen(svc) ? 'SCALE_UP' : 'RECONCILE_SERVICE',
+        lifecycleStage: isBlueGreen(svc) ? firstStage(svc.deploymentConfiguration) : 'RECONCILE_SERVICE',
         deploymentConfiguration: structuredClone(svc.deploymentConfiguration),
         circuitBreaker: {
             status: cb?.enable ? 'MONITORING' : 'DISABLED',
@@ -2127,6 +2414,7 @@ function startDeployment(ecs, svc, td) {
             threshold: failureThreshold(svc),
         },
         deploymentId: dep.id,
+        hooks: [],
     };
     ecs.serviceDeployments.set(sdArn, record);
     svc.currentServiceDeployment = sdArn;
@@ -2233,10 +2521,16 @@ function reconcileRolling(ecs, svc) {
     for (const d of svc.deployments)
         if (d !== primary && d.status === 'PRIMARY')
             d.status = 'ACTIVE';
-    if (sd && sd.status === 'IN_PROGRESS' && sd.lifecycleStage === 'RECONCILE_SERVICE' && mine.active.length > 0) {
+    if (sd &&
+        sd.status === 'IN_PROGRESS' &&
+        sd.lifecycleStage === 'RECONCILE_SERVICE' &&
+        mine.active.length > 0) {
         sd.lifecycleStage = 'SCALE_UP';
     }
-    const done = svc.deployments.length === 1 && mine.active.length === desired && primaryHealthy >= desired && !primary.sim.frozen;
+    const done = svc.deployments.length === 1 &&
+        mine.active.length === desired &&
+        primaryHealthy >= desired &&
+        !primary.sim.frozen;
     if (primary.rolloutState === 'IN_PROGRESS' && done)
         completeDeployment(ecs, svc, primary);
     markSteady(ecs, svc, mine);
@@ -2335,7 +2629,9 @@ function tripCircuitBreaker(ecs, svc, failed) {
     failed.sim.frozen = true;
     if (sd && !isTerminal(sd)) {
         sd.status = cb?.rollback ? 'ROLLBACK_FAILED' : 'STOPPED';
-        sd.statusReason = cb?.rollback ? `${CIRCUIT_BREAKER_REASON} No completed deployment to roll back to.` : CIRCUIT_BREAKER_REASON;
+        sd.statusReason = cb?.rollback
+            ? `${CIRCUIT_BREAKER_REASON} No completed deployment to roll back to.`
+            : CIRCUIT_BREAKER_REASON;
         sd.finishedAt = now;
         sd.stoppedAt = now;
     }
@@ -2389,7 +2685,9 @@ function reconcileTaskSets(ecs, svc) {
     const primary = svc.deployments[0];
     if (primary && svc.deployments.length === 1) {
         const mine = groups.get(primary.id);
-        if (primary.rolloutState === 'IN_PROGRESS' && mine.healthy.length >= desired && mine.active.length === desired) {
+        if (primary.rolloutState === 'IN_PROGRESS' &&
+            mine.healthy.length >= desired &&
+            mine.active.length === desired) {
             completeDeployment(ecs, svc, primary);
         }
         markSteady(ecs, svc, mine);
@@ -2588,8 +2886,16 @@ class CodeDeployEngine {
                 this.advance(d);
             }
             catch (e) {
-                // A world change under the deployment (service deleted, listener gone) fails it like AWS would.
-                this.fail(d, 'ECS_UPDATE_ERROR', `The ECS service cannot be updated due to an unexpected error: ${e.message}`);
+                // A world change under the deployment (service deleted, listener gone) fails it like AWS
+                // would; if even the cleanup fails, the deployment still ends rather than break the clock.
+                if (TERMINAL.includes(d.status))
+                    continue;
+                try {
+                    this.fail(d, 'ECS_UPDATE_ERROR', `The ECS service cannot be updated due to an unexpected error: ${e.message}`);
+                }
+                catch {
+                    this.finish(d, 'Failed', { code: 'INTERNAL_ERROR', message: e.message });
+                }
             }
         }
     }
@@ -3340,6 +3646,15 @@ const TAG_MUTABILITIES = [
     'IMMUTABLE_WITH_EXCLUSION',
     'MUTABLE_WITH_EXCLUSION',
 ];
+/** The ECR API exception for each refusal (PutImage's, and what CloudTrail would log for a docker push). */
+const REFUSAL_API_CODES = {
+    TAG_IMMUTABLE: 'ImageTagAlreadyExistsException',
+    IMAGE_EXISTS: 'ImageAlreadyExistsException',
+    BLOB_UNKNOWN: 'LayersNotFoundException',
+    REFERENCED_IMAGE_UNKNOWN: 'ReferencedImagesNotFoundException',
+    MANIFEST_INVALID: 'InvalidParameterException',
+    DIGEST_MISMATCH: 'ImageDigestDoesNotMatchException',
+};
 class PushRefused extends Error {
     reason;
     constructor(reason, message) {
@@ -3358,9 +3673,12 @@ class EcrStore {
     dispose() {
         this.blobs.clear();
     }
-    /** What GET /_cendence/state shows: repositories with their settings, tags and image digests. */
+    /**
+     * What GET /_cendence/state shows: repositories with their settings, tags and image digests, and the
+     * blob bytes the registry received and served (a re-tag moves none).
+     */
     snapshot() {
-        return [...this.repositories.values()].map((r) => ({
+        const repositories = [...this.repositories.values()].map((r) => ({
             name: r.name,
             uri: r.uri,
             imageTagMutability: r.mutability,
@@ -3373,6 +3691,11 @@ class EcrStore {
                 pushedAt: new Date(img.pushedAt).toISOString(),
             })),
         }));
+        return {
+            repositories,
+            blobBytesReceived: this.blobs.stats.bytesReceived,
+            blobBytesServed: this.blobs.stats.bytesServed,
+        };
     }
     // ---- repositories ----
     createRepository(ctx, opts) {
@@ -3866,15 +4189,10 @@ function createEcrApi(storeOf) {
             catch (e) {
                 if (!(e instanceof PushRefused))
                     throw e;
-                const code = {
-                    TAG_IMMUTABLE: 'ImageTagAlreadyExistsException',
-                    IMAGE_EXISTS: 'ImageAlreadyExistsException',
-                    BLOB_UNKNOWN: 'LayersNotFoundException',
-                    REFERENCED_IMAGE_UNKNOWN: 'ReferencedImagesNotFoundException',
-                    MANIFEST_INVALID: 'InvalidParameterException',
-                    DIGEST_MISMATCH: 'ImageDigestDoesNotMatchException',
-                }[e.reason];
-                throw new AwsError(code, e.message);
+                const message = e.reason === 'MANIFEST_INVALID'
+                    ? `Invalid parameter at 'imageManifest' failed to satisfy constraint: '${e.message}'`
+                    : e.message;
+                throw new AwsError(REFUSAL_API_CODES[e.reason], message);
             }
         },
         BatchDeleteImage(input, ctx) {
@@ -4040,12 +4358,76 @@ class RegistryError extends Error {
     status;
     code;
     headers;
-    constructor(status, code, message, headers = {}) {
+    apiCode;
+    constructor(status, code, message, headers = {}, 
+    /** The ECR API error code the call log shows, when it differs from the registry's. */
+    apiCode) {
         super(message);
         this.status = status;
         this.code = code;
         this.headers = headers;
+        this.apiCode = apiCode;
     }
+}
+/**
+ * The ECR API operation a registry request counts as (ECR logs docker pushes and pulls to CloudTrail
+ * under these names), so GET /_cendence/calls shows a push as mutating calls. Undefined: not logged.
+ */
+function operationOf(method, pathname) {
+    const m = ROUTE_RE.exec(pathname);
+    if (!m)
+        return undefined;
+    const [, , kind, , blobDigest, manifestRef] = m;
+    if (kind.startsWith('blobs/uploads')) {
+        return { POST: 'InitiateLayerUpload', PATCH: 'UploadLayerPart', PUT: 'CompleteLayerUpload' }[method];
+    }
+    if (blobDigest !== undefined)
+        return { HEAD: 'BatchCheckLayerAvailability', GET: 'GetDownloadUrlForLayer' }[method];
+    if (manifestRef !== undefined)
+        return { PUT: 'PutImage', GET: 'BatchGetImage', HEAD: 'BatchGetImage' }[method];
+    return undefined;
+}
+function recordCall(ctx, req, url, error) {
+    const calls = ctx?.calls;
+    const operation = operationOf(req.method ?? 'GET', url.pathname);
+    if (!calls || !ctx || !operation)
+        return;
+    calls.record({
+        service: 'ecr',
+        operation,
+        time: new Date(ctx.clock.now()).toISOString(),
+        wallMs: Date.now(),
+        error: error && (error.apiCode ?? error.code),
+        accessKeyId: ctx.accessKeyId,
+    });
+}
+/** Registry answers for the injectable faults (POST /_cendence/faults), as ECR's registry words them. */
+const FAULT_ANSWERS = {
+    ThrottlingException: [429, 'TOOMANYREQUESTS', 'Rate exceeded'],
+    InternalFailure: [500, 'UNKNOWN', 'An internal error occurred (injected fault).'],
+    ServiceUnavailable: [503, 'UNAVAILABLE', 'Service Unavailable (injected fault).'],
+};
+/**
+ * Applies an injected fault matching the request's ECR operation (service "ecr"): latency, a dropped
+ * connection (returns true: nothing more to do), or an error thrown as a RegistryError.
+ */
+async function injectFault(ctx, req, url) {
+    const operation = operationOf(req.method ?? 'GET', url.pathname);
+    const fault = operation && ctx.faults?.take('ecr', operation);
+    if (!fault)
+        return false;
+    if (fault.latencyMs)
+        await new Promise((r) => setTimeout(r, fault.latencyMs));
+    if (fault.drop) {
+        recordCall(ctx, req, url, new RegistryError(0, 'ConnectionDropped', 'dropped'));
+        req.socket.destroy();
+        return true;
+    }
+    if (fault.error) {
+        const [status, code, message] = FAULT_ANSWERS[fault.error];
+        throw new RegistryError(status, code, message, {}, fault.error);
+    }
+    return false;
 }
 function registry_send(res, status, headers, body) {
     res.writeHead(status, { 'Docker-Distribution-API-Version': 'registry/2.0', ...headers });
@@ -4070,13 +4452,17 @@ function createRegistryRoute(storeOf) {
         try {
             if (!ctx)
                 throw new Error('the registry route needs the emulator context');
+            if (await injectFault(ctx, req, url))
+                return true;
             await serve(storeOf(ctx), ctx, req, res, url);
+            recordCall(ctx, req, url);
         }
         catch (e) {
+            const err = e instanceof RegistryError
+                ? e
+                : new RegistryError(500, 'UNKNOWN', `internal error: ${e.message}`);
+            recordCall(ctx, req, url, err);
             if (!res.headersSent) {
-                const err = e instanceof RegistryError
-                    ? e
-                    : new RegistryError(500, 'UNKNOWN', `internal error: ${e.message}`);
                 const body = JSON.stringify({ errors: [{ code: err.code, message: err.message, detail: {} }] });
                 registry_send(res, err.status, {
                     'Content-Type': 'application/json; charset=utf-8',
@@ -4253,15 +4639,15 @@ async function manifest(store, repo, now, req, res, ref) {
         catch (e) {
             if (!(e instanceof PushRefused))
                 throw e;
-            const [status, code] = {
-                TAG_IMMUTABLE: [400, 'TAG_INVALID'],
-                IMAGE_EXISTS: [400, 'TAG_INVALID'],
-                BLOB_UNKNOWN: [400, 'MANIFEST_BLOB_UNKNOWN'],
-                REFERENCED_IMAGE_UNKNOWN: [400, 'MANIFEST_BLOB_UNKNOWN'],
-                MANIFEST_INVALID: [400, 'MANIFEST_INVALID'],
-                DIGEST_MISMATCH: [400, 'DIGEST_INVALID'],
+            const code = {
+                TAG_IMMUTABLE: 'TAG_INVALID',
+                IMAGE_EXISTS: 'TAG_INVALID',
+                BLOB_UNKNOWN: 'MANIFEST_BLOB_UNKNOWN',
+                REFERENCED_IMAGE_UNKNOWN: 'MANIFEST_BLOB_UNKNOWN',
+                MANIFEST_INVALID: 'MANIFEST_INVALID',
+                DIGEST_MISMATCH: 'DIGEST_INVALID',
             }[e.reason];
-            throw new RegistryError(status, code, e.message);
+            throw new RegistryError(400, code, e.message, {}, REFUSAL_API_CODES[e.reason]);
         }
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -4416,7 +4802,14 @@ function createCluster(ecs, name = 'default', tags = []) {
     const existing = ecs.clusters.get(arn);
     if (existing && existing.status === 'ACTIVE')
         return existing;
-    const c = { clusterArn: arn, clusterName: name, status: 'ACTIVE', tags, settings: [{ name: 'containerInsights', value: 'disabled' }], capacityProviders: ['FARGATE', 'FARGATE_SPOT'] };
+    const c = {
+        clusterArn: arn,
+        clusterName: name,
+        status: 'ACTIVE',
+        tags,
+        settings: [{ name: 'containerInsights', value: 'disabled' }],
+        capacityProviders: ['FARGATE', 'FARGATE_SPOT'],
+    };
     ecs.clusters.set(arn, c);
     return c;
 }
@@ -4453,7 +4846,9 @@ function clusterOut(ecs, c, includeTags = false) {
 const clusterHandlers = {
     CreateCluster(input, ctx) {
         const ecs = ecsOf(ctx);
-        return { cluster: clusterOut(ecs, createCluster(ecs, input.clusterName ?? 'default', input.tags ?? []), true) };
+        return {
+            cluster: clusterOut(ecs, createCluster(ecs, input.clusterName ?? 'default', input.tags ?? []), true),
+        };
     },
     DescribeClusters(input, ctx) {
         const ecs = ecsOf(ctx);
@@ -4466,13 +4861,18 @@ const clusterHandlers = {
             if (c)
                 clusters.push(clusterOut(ecs, c, withTags));
             else
-                failures.push({ arn: ref.startsWith('arn:') ? ref : ecs.arn(`cluster/${lastSegment(ref)}`), reason: 'MISSING' });
+                failures.push({
+                    arn: ref.startsWith('arn:') ? ref : ecs.arn(`cluster/${lastSegment(ref)}`),
+                    reason: 'MISSING',
+                });
         }
         return { clusters, failures };
     },
     ListClusters(_input, ctx) {
         const ecs = ecsOf(ctx);
-        return { clusterArns: [...ecs.clusters.values()].filter((c) => c.status === 'ACTIVE').map((c) => c.clusterArn) };
+        return {
+            clusterArns: [...ecs.clusters.values()].filter((c) => c.status === 'ACTIVE').map((c) => c.clusterArn),
+        };
     },
     DeleteCluster(input, ctx) {
         const ecs = ecsOf(ctx);
@@ -4494,6 +4894,7 @@ const clusterHandlers = {
 ;// CONCATENATED MODULE: ./emulator/src/ecs/service-deployments.ts
 // The service deployment APIs: ListServiceDeployments, DescribeServiceDeployments (≤20, unknown →
 // failures MISSING), StopServiceDeployment (ROLLBACK), DescribeServiceRevisions.
+
 
 
 
@@ -4528,6 +4929,7 @@ function serviceDeploymentOut(ecs, sd) {
         status: sd.status,
         statusReason: sd.statusReason,
         lifecycleStage: sd.lifecycleStage,
+        lifecycleHookDetails: sd.hooks.length ? hookDetailsOut(sd.hooks) : undefined,
         deploymentConfiguration: sd.deploymentConfiguration,
         rollback: sd.rollback && { ...sd.rollback, startedAt: service_deployments_d(sd.rollback.startedAt) },
         deploymentCircuitBreaker: sd.circuitBreaker,
@@ -4615,6 +5017,23 @@ const serviceDeploymentHandlers = {
         }
         return { serviceDeploymentArn: sd.serviceDeploymentArn };
     },
+    ContinueServiceDeployment(input, ctx) {
+        const ecs = service_deployments_ecsOf(ctx);
+        const sd = ecs.serviceDeployments.get(String(input.serviceDeploymentArn ?? ''));
+        if (!sd)
+            throw new AwsError('ServiceDeploymentNotFoundException', 'The service deployment does not exist.');
+        if (typeof input.hookId !== 'string')
+            throw new AwsError('InvalidParameterException', 'hookId is required.');
+        const action = input.action ?? 'CONTINUE';
+        if (action !== 'CONTINUE' && action !== 'ROLLBACK') {
+            throw new AwsError('InvalidParameterException', `action must be CONTINUE or ROLLBACK, got ${action}.`);
+        }
+        if (isTerminal(sd)) {
+            throw new AwsError('ConflictException', `The service deployment is in a terminal state (${sd.status}).`);
+        }
+        continueHook(sd, input.hookId, action, ecs.now());
+        return { serviceDeploymentArn: sd.serviceDeploymentArn };
+    },
     DescribeServiceRevisions(input, ctx) {
         const ecs = service_deployments_ecsOf(ctx);
         const serviceRevisions = [];
@@ -4633,6 +5052,7 @@ const serviceDeploymentHandlers = {
 ;// CONCATENATED MODULE: ./emulator/src/ecs/services.ts
 // Services: CreateService / UpdateService (validation, new deployments), DescribeServices (≤10, unknown
 // → failures MISSING), DeleteService, ListServices, and the Service/Deployment output shapes.
+
 
 
 
@@ -4699,6 +5119,7 @@ function checkLoadBalancers(ecs, td, lbs, strategy) {
     }
 }
 function checkDeploymentConfiguration(cfg) {
+    validateHooks(cfg);
     const cb = cfg.deploymentCircuitBreaker;
     if (cb && (typeof cb.enable !== 'boolean' || typeof cb.rollback !== 'boolean')) {
         throw services_invalid('deploymentCircuitBreaker requires both enable and rollback.');
@@ -4730,11 +5151,15 @@ function createService(ecs, input, createdBy) {
     const existing = ecs.findService(cluster, name);
     if (existing && existing.status !== 'INACTIVE')
         throw services_invalid('Creation of service was not idempotent.');
-    const controller = input.deploymentController?.type ?? 'ECS';
+    const controller = input.deploymentController?.type ??
+        'ECS';
     const td = resolveTaskDefinition(ecs, input.taskDefinition);
     const launchType = input.launchType ?? (input.capacityProviderStrategy ? undefined : 'FARGATE');
     checkNetwork(td, input.networkConfiguration, launchType);
-    const cfg = { ...DEFAULT_DEPLOYMENT_CONFIGURATION, ...input.deploymentConfiguration };
+    const cfg = {
+        ...DEFAULT_DEPLOYMENT_CONFIGURATION,
+        ...input.deploymentConfiguration,
+    };
     checkDeploymentConfiguration(cfg);
     const lbs = input.loadBalancers ?? [];
     checkLoadBalancers(ecs, td, lbs, controller === 'ECS' ? (cfg.strategy ?? 'ROLLING') : 'ROLLING');
@@ -4751,7 +5176,9 @@ function createService(ecs, input, createdBy) {
         desiredCount: desired,
         launchType,
         capacityProviderStrategy: input.capacityProviderStrategy,
-        platformVersion: launchType === 'FARGATE' || input.capacityProviderStrategy ? (input.platformVersion ?? 'LATEST') : undefined,
+        platformVersion: launchType === 'FARGATE' || input.capacityProviderStrategy
+            ? (input.platformVersion ?? 'LATEST')
+            : undefined,
         platformFamily: 'Linux',
         loadBalancers: lbs,
         serviceRegistries: input.serviceRegistries ?? [],
@@ -4777,7 +5204,13 @@ function createService(ecs, input, createdBy) {
         dep.sim.taskSet = true;
     return svc;
 }
-const NEW_DEPLOYMENT_FIELDS = ['networkConfiguration', 'loadBalancers', 'platformVersion', 'capacityProviderStrategy', 'launchType'];
+const NEW_DEPLOYMENT_FIELDS = [
+    'networkConfiguration',
+    'loadBalancers',
+    'platformVersion',
+    'capacityProviderStrategy',
+    'launchType',
+];
 function updateService(ecs, input) {
     const cluster = ecs.cluster(input.cluster);
     if (typeof input.service !== 'string')
@@ -4902,7 +5335,9 @@ function serviceOut(svc, includeTags = false) {
 const serviceHandlers = {
     CreateService(input, ctx) {
         const ecs = services_ecsOf(ctx);
-        return { service: serviceOut(createService(ecs, input, `arn:aws:iam::${ctx.accountId}:user/cendence-emulator`), true) };
+        return {
+            service: serviceOut(createService(ecs, input, `arn:aws:iam::${ctx.accountId}:user/cendence-emulator`), true),
+        };
     },
     UpdateService(input, ctx) {
         return { service: serviceOut(updateService(services_ecsOf(ctx), input)) };
@@ -4923,7 +5358,10 @@ const serviceHandlers = {
             if (svc)
                 services.push(serviceOut(svc, withTags));
             else
-                failures.push({ arn: ref.startsWith('arn:') ? ref : ecs.arn(`service/${cluster.clusterName}/${ref}`), reason: 'MISSING' });
+                failures.push({
+                    arn: ref.startsWith('arn:') ? ref : ecs.arn(`service/${cluster.clusterName}/${ref}`),
+                    reason: 'MISSING',
+                });
         }
         return { services, failures };
     },
@@ -4951,7 +5389,50 @@ const serviceHandlers = {
             .map((s) => s.serviceArn);
         const start = Number(input.nextToken ?? 0) || 0;
         const max = Math.min(Number(input.maxResults ?? 10), 100);
-        return { serviceArns: arns.slice(start, start + max), nextToken: start + max < arns.length ? String(start + max) : undefined };
+        return {
+            serviceArns: arns.slice(start, start + max),
+            nextToken: start + max < arns.length ? String(start + max) : undefined,
+        };
+    },
+};
+
+;// CONCATENATED MODULE: ./emulator/src/ecs/tags.ts
+// TagResource, UntagResource and ListTagsForResource for clusters, services, task definitions and tasks.
+
+
+function tags_tagsOf(ctx, arn) {
+    const ecs = worldOf(ctx).ecs;
+    const ref = typeof arn === 'string' ? arn : '';
+    const holder = ecs.clusters.get(ref) ??
+        ecs.services.get(ref) ??
+        ecs.tasks.get(ref) ??
+        (ref.includes(':task-definition/') ? ecs.findTaskDef(ref) : undefined);
+    if (!holder)
+        throw new AwsError('ResourceNotFoundException', 'The specified resource could not be found.');
+    return { tags: holder.tags, set: (tags) => (holder.tags = tags) };
+}
+const tagHandlers = {
+    TagResource(input, ctx) {
+        const t = tags_tagsOf(ctx, input.resourceArn);
+        const added = input.tags ?? [];
+        const keys = new Set(added.map((x) => x.key));
+        const merged = [
+            ...t.tags.filter((x) => !keys.has(x.key)),
+            ...added.map((x) => ({ key: x.key, value: x.value })),
+        ];
+        if (merged.length > 50)
+            throw new AwsError('InvalidParameterException', 'A resource can have at most 50 tags.');
+        t.set(merged);
+        return {};
+    },
+    UntagResource(input, ctx) {
+        const t = tags_tagsOf(ctx, input.resourceArn);
+        const keys = new Set(input.tagKeys ?? []);
+        t.set(t.tags.filter((x) => !keys.has(x.key)));
+        return {};
+    },
+    ListTagsForResource(input, ctx) {
+        return { tags: tags_tagsOf(ctx, input.resourceArn).tags };
     },
 };
 
@@ -5113,9 +5594,23 @@ function requiresAttributes(input, containers) {
 }
 /** Fields the caller may send that the register call echoes back. */
 const INPUT_FIELDS = [
-    'family', 'taskRoleArn', 'executionRoleArn', 'networkMode', 'containerDefinitions', 'volumes',
-    'placementConstraints', 'requiresCompatibilities', 'cpu', 'memory', 'pidMode', 'ipcMode',
-    'proxyConfiguration', 'inferenceAccelerators', 'ephemeralStorage', 'runtimePlatform', 'enableFaultInjection',
+    'family',
+    'taskRoleArn',
+    'executionRoleArn',
+    'networkMode',
+    'containerDefinitions',
+    'volumes',
+    'placementConstraints',
+    'requiresCompatibilities',
+    'cpu',
+    'memory',
+    'pidMode',
+    'ipcMode',
+    'proxyConfiguration',
+    'inferenceAccelerators',
+    'ephemeralStorage',
+    'runtimePlatform',
+    'enableFaultInjection',
 ];
 function registerTaskDefinition(ecs, input, registeredBy) {
     const { cpu, memory } = validateTaskDefinition(input);
@@ -5205,7 +5700,8 @@ const taskDefinitionHandlers = {
         const ecs = taskdefs_ecsOf(ctx);
         const status = input.status ?? 'ACTIVE';
         const families = [...ecs.taskDefs.entries()]
-            .filter(([f, revs]) => f.startsWith(input.familyPrefix ?? '') && (status === 'ALL' || revs.some((r) => r.status === status)))
+            .filter(([f, revs]) => f.startsWith(input.familyPrefix ?? '') &&
+            (status === 'ALL' || revs.some((r) => r.status === status)))
             .map(([f]) => f)
             .sort();
         const { items, nextToken } = taskdefs_page(families, input);
@@ -5233,6 +5729,9 @@ const taskHandlers = {
         const vpc = input.networkConfiguration?.awsvpcConfiguration;
         if (td.body.networkMode === 'awsvpc' && !vpc?.subnets?.length) {
             throw tasks_api_invalid("Network Configuration must be provided when networkMode 'awsvpc' is specified.");
+        }
+        if (typeof input.startedBy === 'string' && input.startedBy.length > 36) {
+            throw tasks_api_invalid('startedBy can be at most 36 characters.');
         }
         const launchType = input.launchType ?? (input.capacityProviderStrategy ? undefined : 'FARGATE');
         if (launchType === 'FARGATE' && !td.body.compatibilities.includes('FARGATE')) {
@@ -5278,8 +5777,10 @@ const taskHandlers = {
     ListTasks(input, ctx) {
         const ecs = tasks_api_ecsOf(ctx);
         const cluster = ecs.cluster(input.cluster);
-        if (input.startedBy && (input.serviceName || input.family)) {
-            throw tasks_api_invalid('startedBy cannot be combined with serviceName or family.');
+        // ECS: "When you specify startedBy as the filter, it must be the only filter that you use."
+        const others = ['serviceName', 'family', 'containerInstance', 'launchType', 'desiredStatus'].filter((k) => input[k] !== undefined);
+        if (input.startedBy && others.length) {
+            throw tasks_api_invalid(`startedBy must be the only filter: remove ${others.join(', ')}.`);
         }
         let serviceName;
         if (input.serviceName) {
@@ -5305,7 +5806,10 @@ const taskHandlers = {
         }
         const start = Number(input.nextToken ?? 0) || 0;
         const max = Math.min(Number(input.maxResults ?? 100), 100);
-        return { taskArns: arns.slice(start, start + max), nextToken: start + max < arns.length ? String(start + max) : undefined };
+        return {
+            taskArns: arns.slice(start, start + max),
+            nextToken: start + max < arns.length ? String(start + max) : undefined,
+        };
     },
     StopTask(input, ctx) {
         const ecs = tasks_api_ecsOf(ctx);
@@ -5324,15 +5828,14 @@ const taskHandlers = {
 
 
 
+
 const ecsHandlers = {
     ...clusterHandlers,
     ...taskDefinitionHandlers,
     ...serviceHandlers,
     ...serviceDeploymentHandlers,
     ...taskHandlers,
-    TagResource: () => ({}),
-    UntagResource: () => ({}),
-    ListTagsForResource: () => ({ tags: [] }),
+    ...tagHandlers,
 };
 
 ;// CONCATENATED MODULE: ./emulator/src/elbv2/handlers.ts
@@ -5437,7 +5940,11 @@ const elbv2Handlers = {
                     return healthOf(t);
                 return {
                     Target: { Id: w.Id, Port: w.Port === undefined ? undefined : Number(w.Port) },
-                    TargetHealth: { State: 'unavailable', Reason: 'Target.NotRegistered', Description: 'Target is not registered to the target group' },
+                    TargetHealth: {
+                        State: 'unavailable',
+                        Reason: 'Target.NotRegistered',
+                        Description: 'Target is not registered to the target group',
+                    },
                 };
             }),
         };
@@ -5509,7 +6016,11 @@ const elbv2Handlers = {
         const tg = elb(ctx).targetGroups.get(input.TargetGroupArn);
         if (!tg)
             throw new AwsError('TargetGroupNotFound', 'One or more target groups not found');
-        return { Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(tg.deregistrationDelaySeconds) }] };
+        return {
+            Attributes: [
+                { Key: 'deregistration_delay.timeout_seconds', Value: String(tg.deregistrationDelaySeconds) },
+            ],
+        };
     },
     ModifyTargetGroupAttributes(input, ctx) {
         const tg = elb(ctx).targetGroups.get(input.TargetGroupArn);
@@ -5519,7 +6030,11 @@ const elbv2Handlers = {
             if (a.Key === 'deregistration_delay.timeout_seconds')
                 tg.deregistrationDelaySeconds = Number(a.Value);
         }
-        return { Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(tg.deregistrationDelaySeconds) }] };
+        return {
+            Attributes: [
+                { Key: 'deregistration_delay.timeout_seconds', Value: String(tg.deregistrationDelaySeconds) },
+            ],
+        };
     },
 };
 
@@ -5611,7 +6126,13 @@ const logsHandlers = {
             for (const [i, e] of s.events.entries()) {
                 if (e.timestamp < start || e.timestamp >= end || !matches(input.filterPattern, e.message))
                     continue;
-                events.push({ logStreamName: s.logStreamName, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: `${e.timestamp}${i}` });
+                events.push({
+                    logStreamName: s.logStreamName,
+                    timestamp: e.timestamp,
+                    message: e.message,
+                    ingestionTime: e.ingestionTime,
+                    eventId: `${e.timestamp}${i}`,
+                });
             }
         }
         events.sort((a, b) => a.timestamp - b.timestamp);
@@ -5645,7 +6166,10 @@ const stsHandlers = {
         const sessions = world.slot('sts', () => new Map());
         const s = ctx.accessKeyId ? sessions.get(ctx.accessKeyId) : undefined;
         if (s) {
-            const role = s.roleArn.slice(s.roleArn.indexOf(':role/') + 6).split('/').pop();
+            const role = s.roleArn
+                .slice(s.roleArn.indexOf(':role/') + 6)
+                .split('/')
+                .pop();
             return {
                 UserId: `${s.roleId}:${s.sessionName}`,
                 Account: world.accountId,
@@ -5696,7 +6220,10 @@ const stsHandlers = {
         const accessKeyId = upperId('ASIA');
         const roleId = upperId('AROA', 17);
         sessions.set(accessKeyId, { roleArn, sessionName, roleId });
-        const role = roleArn.slice(roleArn.indexOf(':role/') + 6).split('/').pop();
+        const role = roleArn
+            .slice(roleArn.indexOf(':role/') + 6)
+            .split('/')
+            .pop();
         const iss = typeof claims.iss === 'string' ? claims.iss.replace(/^https:\/\//, '') : undefined;
         return {
             Credentials: {
@@ -5756,80 +6283,6 @@ const MODULES = [
     { service: 'codedeploy', handlers: codedeployHandlers, seed: seedCodeDeployGroups },
 ];
 
-;// CONCATENATED MODULE: ./emulator/src/behaviors.ts
-// How tasks of an image behave (POST /_cendence/behaviors). Images without a matching behaviour are
-// healthy. The latest matching registration wins.
-const BEHAVIORS = ['healthy', 'crash', 'unhealthy', 'slow', 'exit', 'stall'];
-function resolveDefaults(spec) {
-    const b = spec.behavior;
-    return {
-        image: spec.image,
-        behavior: b,
-        startSeconds: spec.startSeconds ?? (b === 'slow' ? 120 : 5),
-        runSeconds: spec.runSeconds ?? (b === 'exit' ? 5 : 3),
-        exitCode: spec.exitCode ?? (b === 'exit' ? 0 : 1),
-        logLines: spec.logLines ?? [],
-    };
-}
-const HEALTHY = (image) => resolveDefaults({ image, behavior: 'healthy' });
-function globToRegExp(glob) {
-    const body = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-    return new RegExp(`^${body}$`);
-}
-/** The image without its registry host: "1234.dkr.ecr.r.amazonaws.com/web:v1" → "web:v1". */
-function withoutRegistry(image) {
-    const slash = image.indexOf('/');
-    if (slash < 0)
-        return image;
-    const first = image.slice(0, slash);
-    return first.includes('.') || first.includes(':') || first === 'localhost' ? image.slice(slash + 1) : image;
-}
-function imageMatches(pattern, image) {
-    const short = withoutRegistry(image);
-    if (pattern === image || pattern === short)
-        return true;
-    if (pattern.startsWith('sha256:') && image.endsWith(`@${pattern}`))
-        return true;
-    if (pattern.includes('*') || pattern.includes('?')) {
-        const re = globToRegExp(pattern);
-        return re.test(image) || re.test(short);
-    }
-    // "web" matches "web:latest" and any tag or digest of web.
-    return short === `${pattern}:latest` || short.startsWith(`${pattern}@`) || (!pattern.includes(':') && short.startsWith(`${pattern}:`));
-}
-class BehaviorBook {
-    entries = [];
-    add(spec) {
-        if (typeof spec.image !== 'string' || spec.image === '')
-            throw new Error('"image" is required');
-        if (!BEHAVIORS.includes(spec.behavior))
-            throw new Error(`"behavior" must be one of ${BEHAVIORS.join(', ')}`);
-        for (const k of ['startSeconds', 'runSeconds', 'exitCode']) {
-            const v = spec[k];
-            if (v !== undefined && !(typeof v === 'number' && v >= 0))
-                throw new Error(`"${k}" must be a number >= 0`);
-        }
-        if (spec.logLines !== undefined && !Array.isArray(spec.logLines))
-            throw new Error('"logLines" must be a list');
-        const b = resolveDefaults(spec);
-        this.entries.push(b);
-        return b;
-    }
-    for(image) {
-        for (let i = this.entries.length - 1; i >= 0; i--) {
-            if (imageMatches(this.entries[i].image, image))
-                return this.entries[i];
-        }
-        return HEALTHY(image);
-    }
-    list() {
-        return [...this.entries];
-    }
-    clear() {
-        this.entries = [];
-    }
-}
-
 ;// CONCATENATED MODULE: ./emulator/src/ecs/state.ts
 // ECS state for one world and the scheduler tick that moves it along the emulator clock: task
 // lifecycles (tasks.ts), then each service's deployments (deployments.ts, bluegreen.ts).
@@ -5866,7 +6319,7 @@ class EcsState {
     /** A cluster by name or ARN (default "default"); ClusterNotFoundException otherwise. */
     cluster(ref) {
         const c = this.findCluster(ref);
-        if (!c || c.status !== 'ACTIVE')
+        if (c?.status !== 'ACTIVE')
             throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
         return c;
     }
@@ -5910,6 +6363,33 @@ class EcsState {
                 out.push(t);
         return out;
     }
+    tallies = new Map();
+    /**
+     * Counts a target (de)registration or a draining task; tick() turns the counts into one event each,
+     * as ECS does ("registered 2 targets in (target-group …)").
+     */
+    tally(svc, kind, targetGroupArn = '') {
+        let m = this.tallies.get(svc);
+        if (!m) {
+            m = new Map();
+            this.tallies.set(svc, m);
+        }
+        const key = `${kind} ${targetGroupArn}`;
+        m.set(key, (m.get(key) ?? 0) + 1);
+    }
+    flushTallies() {
+        for (const [svc, m] of this.tallies) {
+            for (const [key, n] of m) {
+                const [kind, tg] = key.split(' ');
+                const name = svc.serviceName;
+                if (kind === 'draining')
+                    this.event(svc, `(service ${name}) has begun draining connections on ${n} tasks.`);
+                else
+                    this.event(svc, `(service ${name}) ${kind} ${n} targets in (target-group ${tg})`);
+            }
+        }
+        this.tallies.clear();
+    }
     /** Appends a service event (newest first, latest 100 kept). */
     event(svc, message) {
         svc.events.unshift({ id: crypto.randomUUID(), createdAt: this.now(), message });
@@ -5926,6 +6406,7 @@ class EcsState {
             if (svc.status !== 'INACTIVE')
                 reconcileService(this, svc, now);
         }
+        this.flushTallies();
         if (now % 60_000 < state_TICK_MS)
             this.purge(now);
     }
@@ -6066,7 +6547,7 @@ class Elbv2State {
         };
         this.listeners.set(listener.ListenerArn, listener);
         const defaultRule = {
-            RuleArn: listener.ListenerArn.replace(':listener/', ':listener-rule/') + `/${hex(8)}`,
+            RuleArn: `${listener.ListenerArn.replace(':listener/', ':listener-rule/')}/${hex(8)}`,
             ListenerArn: listener.ListenerArn,
             Priority: 'default',
             Conditions: [],
@@ -6175,7 +6656,10 @@ class Elbv2State {
         if (!fwd)
             return [];
         if (fwd.ForwardConfig?.TargetGroups?.length) {
-            return fwd.ForwardConfig.TargetGroups.map((t) => ({ TargetGroupArn: t.TargetGroupArn, Weight: t.Weight ?? 1 }));
+            return fwd.ForwardConfig.TargetGroups.map((t) => ({
+                TargetGroupArn: t.TargetGroupArn,
+                Weight: t.Weight ?? 1,
+            }));
         }
         return fwd.TargetGroupArn ? [{ TargetGroupArn: fwd.TargetGroupArn, Weight: 1 }] : [];
     }
@@ -6274,7 +6758,10 @@ function normalizeActions(actions) {
         const out = { ...a, Order: a.Order !== undefined ? Number(a.Order) : i + 1 };
         if (a.Type === 'forward') {
             const groups = a.ForwardConfig?.TargetGroups?.length
-                ? a.ForwardConfig.TargetGroups.map((t) => ({ TargetGroupArn: t.TargetGroupArn, Weight: Number(t.Weight ?? 1) }))
+                ? a.ForwardConfig.TargetGroups.map((t) => ({
+                    TargetGroupArn: t.TargetGroupArn,
+                    Weight: Number(t.Weight ?? 1),
+                }))
                 : a.TargetGroupArn
                     ? [{ TargetGroupArn: a.TargetGroupArn, Weight: 1 }]
                     : [];
@@ -6316,7 +6803,9 @@ class LogsState {
             s = { logStreamName: stream, creationTime: at, events: [] };
             g.streams.set(stream, s);
         }
-        lines.forEach((message, i) => s.events.push({ timestamp: at + i, message, ingestionTime: at + i + 150 }));
+        for (const [i, message] of lines.entries()) {
+            s.events.push({ timestamp: at + i, message, ingestionTime: at + i + 150 });
+        }
         return true;
     }
     snapshot() {
@@ -6479,16 +6968,30 @@ function seedCore(world, spec) {
             for (const r of l.rules ?? []) {
                 const conditions = [];
                 if (r.pathPattern)
-                    conditions.push({ Field: 'path-pattern', PathPatternConfig: { Values: [r.pathPattern] }, Values: [r.pathPattern] });
+                    conditions.push({
+                        Field: 'path-pattern',
+                        PathPatternConfig: { Values: [r.pathPattern] },
+                        Values: [r.pathPattern],
+                    });
                 if (r.hostHeader)
-                    conditions.push({ Field: 'host-header', HostHeaderConfig: { Values: [r.hostHeader] }, Values: [r.hostHeader] });
-                const rule = elb.createRule({ arn: r.arn, ListenerArn: listener.ListenerArn, Priority: r.priority, Conditions: conditions, Actions: forward(r.forward) });
+                    conditions.push({
+                        Field: 'host-header',
+                        HostHeaderConfig: { Values: [r.hostHeader] },
+                        Values: [r.hostHeader],
+                    });
+                const rule = elb.createRule({
+                    arn: r.arn,
+                    ListenerArn: listener.ListenerArn,
+                    Priority: r.priority,
+                    Conditions: conditions,
+                    Actions: forward(r.forward),
+                });
                 if (r.name)
                     named.set(r.name, rule.RuleArn);
             }
         }
     }
-    const ruleArn = (ref) => (ref === undefined ? undefined : (named.get(ref) ?? ref));
+    const ruleArn = (ref) => ref === undefined ? undefined : (named.get(ref) ?? ref);
     const ecs = world.ecs;
     for (const c of spec.clusters ?? [])
         createCluster(ecs, c);
@@ -6523,7 +7026,8 @@ function seedCore(world, spec) {
                             alternateTargetGroupArn: tgArn(lb.alternateTargetGroup),
                             productionListenerRule: ruleArn(lb.productionListenerRule),
                             testListenerRule: ruleArn(lb.testListenerRule),
-                            roleArn: lb.roleArn ?? `arn:aws:iam::${world.accountId}:role/ecsInfrastructureRoleForLoadBalancers`,
+                            roleArn: lb.roleArn ??
+                                `arn:aws:iam::${world.accountId}:role/ecsInfrastructureRoleForLoadBalancers`,
                         }
                         : undefined,
                 },
@@ -6536,7 +7040,11 @@ function seedCore(world, spec) {
             desiredCount: s.desiredCount ?? 1,
             launchType: s.deploymentController === 'CODE_DEPLOY' ? 'FARGATE' : 'FARGATE',
             networkConfiguration: {
-                awsvpcConfiguration: { subnets: s.subnets ?? DEFAULT_SUBNETS, securityGroups: s.securityGroups ?? [], assignPublicIp: 'DISABLED' },
+                awsvpcConfiguration: {
+                    subnets: s.subnets ?? DEFAULT_SUBNETS,
+                    securityGroups: s.securityGroups ?? [],
+                    assignPublicIp: 'DISABLED',
+                },
             },
             loadBalancers,
             deploymentConfiguration: s.deploymentConfiguration,
@@ -6570,12 +7078,24 @@ function minimalTaskDefinition(world, s) {
                 name: s.loadBalancer?.containerName ?? s.name,
                 image: s.image ?? `${s.name}:seed`,
                 essential: true,
-                portMappings: [{ containerPort: s.loadBalancer?.containerPort ?? s.containerPort ?? 8080, protocol: 'tcp' }],
+                portMappings: [
+                    { containerPort: s.loadBalancer?.containerPort ?? s.containerPort ?? 8080, protocol: 'tcp' },
+                ],
             },
         ],
     };
 }
-const OUTPUT_ONLY = ['taskDefinitionArn', 'revision', 'status', 'requiresAttributes', 'compatibilities', 'registeredAt', 'registeredBy', 'deregisteredAt', 'deleteRequestedAt'];
+const OUTPUT_ONLY = [
+    'taskDefinitionArn',
+    'revision',
+    'status',
+    'requiresAttributes',
+    'compatibilities',
+    'registeredAt',
+    'registeredBy',
+    'deregisteredAt',
+    'deleteRequestedAt',
+];
 /**
  * A world for the repository's services/*\/service.yml: their clusters, services (task definition from
  * the manifest's template when it parses as JSON, else a minimal Fargate one), target groups, listener
@@ -6596,7 +7116,14 @@ function worldFromManifests(dir) {
     const declareTg = (ref) => {
         const name = ref.startsWith('arn:') ? (ref.split(':targetgroup/')[1]?.split('/')[0] ?? ref) : ref;
         if (!spec.targetGroups.some((t) => t.name === name)) {
-            spec.targetGroups.push({ name, arn: ref.startsWith('arn:') ? ref : undefined, port: 8080, healthCheckIntervalSeconds: 10, healthyThresholdCount: 2, deregistrationDelaySeconds: 30 });
+            spec.targetGroups.push({
+                name,
+                arn: ref.startsWith('arn:') ? ref : undefined,
+                port: 8080,
+                healthCheckIntervalSeconds: 10,
+                healthyThresholdCount: 2,
+                deregistrationDelaySeconds: 30,
+            });
         }
         return name;
     };
@@ -6637,23 +7164,56 @@ function worldFromManifests(dir) {
         if (bg) {
             const blue = declareTg(bg.targetGroup);
             const green = declareTg(bg.alternateTargetGroup);
-            rules.push({ arn: bg.productionListenerRule.startsWith('arn:') ? bg.productionListenerRule : undefined, name: bg.productionListenerRule, priority: rules.length + 1, pathPattern: `/${serviceName}/*`, forward: [{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }] });
+            rules.push({
+                arn: bg.productionListenerRule.startsWith('arn:') ? bg.productionListenerRule : undefined,
+                name: bg.productionListenerRule,
+                priority: rules.length + 1,
+                pathPattern: `/${serviceName}/*`,
+                forward: [
+                    { targetGroup: blue, weight: 100 },
+                    { targetGroup: green, weight: 0 },
+                ],
+            });
             if (bg.testListenerRule) {
-                rules.push({ arn: bg.testListenerRule.startsWith('arn:') ? bg.testListenerRule : undefined, name: bg.testListenerRule, priority: rules.length + 1, hostHeader: `test.${serviceName}`, forward: [{ targetGroup: blue, weight: 100 }, { targetGroup: green, weight: 0 }] });
+                rules.push({
+                    arn: bg.testListenerRule.startsWith('arn:') ? bg.testListenerRule : undefined,
+                    name: bg.testListenerRule,
+                    priority: rules.length + 1,
+                    hostHeader: `test.${serviceName}`,
+                    forward: [
+                        { targetGroup: blue, weight: 100 },
+                        { targetGroup: green, weight: 0 },
+                    ],
+                });
             }
             const strategy = deploy.strategy === 'canary' ? 'CANARY' : deploy.strategy === 'linear' ? 'LINEAR' : 'BLUE_GREEN';
-            svc.loadBalancer = { targetGroup: blue, alternateTargetGroup: green, containerName: container, containerPort: port, productionListenerRule: bg.productionListenerRule, testListenerRule: bg.testListenerRule, roleArn: bg.roleArn };
+            svc.loadBalancer = {
+                targetGroup: blue,
+                alternateTargetGroup: green,
+                containerName: container,
+                containerPort: port,
+                productionListenerRule: bg.productionListenerRule,
+                testListenerRule: bg.testListenerRule,
+                roleArn: bg.roleArn,
+            };
             svc.deploymentConfiguration = {
                 strategy,
                 bakeTimeInMinutes: bg.bakeTimeMinutes,
-                canaryConfiguration: strategy === 'CANARY' ? { canaryPercent: bg.canaryPercent, canaryBakeTimeInMinutes: bg.canaryBakeMinutes } : undefined,
-                linearConfiguration: strategy === 'LINEAR' ? { stepPercent: bg.linearStepPercent, stepBakeTimeInMinutes: bg.linearStepBakeMinutes } : undefined,
+                canaryConfiguration: strategy === 'CANARY'
+                    ? { canaryPercent: bg.canaryPercent, canaryBakeTimeInMinutes: bg.canaryBakeMinutes }
+                    : undefined,
+                linearConfiguration: strategy === 'LINEAR'
+                    ? { stepPercent: bg.linearStepPercent, stepBakeTimeInMinutes: bg.linearStepBakeMinutes }
+                    : undefined,
             };
         }
         spec.services.push(svc);
     }
     if (spec.targetGroups.length) {
-        spec.loadBalancers.push({ name: 'cendence-alb', listeners: [{ port: 80, forward: spec.targetGroups[0].name, rules }] });
+        spec.loadBalancers.push({
+            name: 'cendence-alb',
+            listeners: [{ port: 80, forward: spec.targetGroups[0].name, rules }],
+        });
     }
     return spec;
 }
@@ -6674,7 +7234,9 @@ function readTemplate(file, family, container, image, port) {
             requiresCompatibilities: ['FARGATE'],
             cpu: '256',
             memory: '512',
-            containerDefinitions: [{ name: container, image, essential: true, portMappings: [{ containerPort: port, protocol: 'tcp' }] }],
+            containerDefinitions: [
+                { name: container, image, essential: true, portMappings: [{ containerPort: port, protocol: 'tcp' }] },
+            ],
         };
     }
     for (const k of OUTPUT_ONLY)
@@ -6733,7 +7295,14 @@ async function startEmulator(opts = {}) {
     };
     const internals = { clock, calls, faults, throttler, world: () => world, reset, seed };
     const server = external_node_http_default().createServer((() => {
-        const handle = createHandler({ modules: MODULES, world: internals.world, calls, faults, throttler, control: controlRoutes(internals) });
+        const handle = createHandler({
+            modules: MODULES,
+            world: internals.world,
+            calls,
+            faults,
+            throttler,
+            control: controlRoutes(internals),
+        });
         return (req, res) => {
             handle(req, res).catch((err) => {
                 process.stderr.write(`emulator: ${err.stack ?? err}\n`);

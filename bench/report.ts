@@ -1,0 +1,350 @@
+// Turns each section's raw measurements into figures next to their DESIGN.md targets. Pure (tested in
+// test/bench.test.ts); the notes say what a value is made of and, for a miss, why.
+import type { BuildFigures } from './build.js';
+import type { BundleFigure, DeployRunFigure } from './cold-start.js';
+import type { EmulatorFigures } from './emulator-load.js';
+import { type Figure, formatValue, median, ratio } from './figures.js';
+import type { LatencyTrial, Rollout } from './latency.js';
+import type { ReleaseFigure } from './release.js';
+
+/** The note of a bundle that was expected to reach an AWS call and did not. */
+export const NO_REQUEST = 'no AWS request seen';
+
+/** What an action does before its first AWS call, when that is more than reading its inputs. */
+const PRE_AWS: Record<string, string> = {
+  build: 'runs the docker CLI first (engine check)',
+  push: 'runs the docker CLI first (engine check)',
+};
+
+const fmt = (v: number | null, unit = '') => formatValue(v, unit);
+
+function byOperation(calls: Record<string, number>): string {
+  return Object.entries(calls)
+    .sort((a, b) => b[1] - a[1])
+    .map(([op, n]) => `${op} ${n}`)
+    .join(', ');
+}
+
+/** What each tool should say for each rollout; anything else is a wrong outcome. */
+const HONEST: Record<LatencyTrial['tool'], Record<Rollout, RegExp>> = {
+  cendence: { completed: /^succeeded$/, failed: /^(rolled-back|failed)$/ },
+  waiter: { completed: /^success$/, failed: /^failure/ },
+};
+
+export function latencyFigures(trials: LatencyTrial[]): Figure[] {
+  const of = (tool: LatencyTrial['tool'], rollout: Rollout) =>
+    trials.filter((t) => t.tool === tool && t.rollout === rollout);
+  const total = (ts: LatencyTrial[]) => median(ts.map((t) => t.emulatedSeconds + t.wallMs / 1000));
+  const parts = (ts: LatencyTrial[]) =>
+    `${fmt(median(ts.map((t) => t.emulatedSeconds)), 's')} emulated + ${fmt(median(ts.map((t) => t.wallMs)), 'ms')} wall after ECS decided`;
+  const spread = (ts: LatencyTrial[]) => {
+    const v = ts.map((t) => t.emulatedSeconds);
+    return `${fmt(Math.min(...v))}–${fmt(Math.max(...v), 's')} over ${ts.length} runs`;
+  };
+  const said = (ts: LatencyTrial[]) => [...new Set(ts.map((t) => `"${t.reported}"`))].join(' / ');
+  const wrong = (ts: LatencyTrial[]) => ts.filter((t) => !HONEST[t.tool][t.rollout].test(t.reported)).length;
+  const calls = (ts: LatencyTrial[]) => median(ts.map((t) => t.totalCalls));
+  const callNote = (ts: LatencyTrial[]) => (ts[0] ? byOperation(ts[0].calls) : '');
+
+  const [oursOk, waiterOk, oursFail, waiterFail] = [
+    of('cendence', 'completed'),
+    of('waiter', 'completed'),
+    of('cendence', 'failed'),
+    of('waiter', 'failed'),
+  ];
+  const S = 'outcome latency';
+  const oursCalls = calls(oursOk);
+  const waiterCalls = calls(waiterOk);
+  const callsMiss =
+    oursCalls !== null && waiterCalls !== null && oursCalls > waiterCalls
+      ? '; miss: it polls every 1–5 s (1 s near the outcome) to report within ~1 s, the waiter sleeps ≥ 15 s between polls'
+      : '';
+  return [
+    {
+      section: S,
+      name: 'COMPLETED → reported, deploy step',
+      value: total(oursOk),
+      unit: 's',
+      goal: { kind: 'max', limit: 2 },
+      target: '≤ 2 s',
+      note: `${parts(oursOk)}; said ${said(oursOk)}`,
+    },
+    {
+      section: S,
+      name: 'COMPLETED → reported, SDK waiter (aws-actions)',
+      value: total(waiterOk),
+      unit: 's',
+      goal: { kind: 'info' },
+      target: '15–120 s today',
+      note: `${spread(waiterOk)} (random backoff from 15 s); said ${said(waiterOk)}`,
+    },
+    {
+      section: S,
+      name: 'COMPLETED latency, waiter ÷ deploy step',
+      value: ratio(total(waiterOk), total(oursOk)),
+      unit: '×',
+      goal: { kind: 'info' },
+      target: 'same run',
+    },
+    {
+      section: S,
+      name: 'FAILED (circuit breaker) → reported, deploy step',
+      value: total(oursFail),
+      unit: 's',
+      goal: { kind: 'max', limit: 2 },
+      target: '≤ 2 s',
+      note: `${parts(oursFail)}; said ${said(oursFail)}, with the diagnosis`,
+    },
+    {
+      section: S,
+      name: 'FAILED → returned, SDK waiter',
+      value: total(waiterFail),
+      unit: 's',
+      goal: { kind: 'info' },
+      target: '15–120 s today',
+      note: `${spread(waiterFail)}; said ${said(waiterFail)} once the rollback finished (ecs-facts.md §2)`,
+    },
+    {
+      section: S,
+      name: 'wrong outcomes reported, deploy step',
+      value: wrong([...oursOk, ...oursFail]),
+      unit: '',
+      goal: { kind: 'max', limit: 0 },
+      target: 'honest outcome',
+      note: `of ${oursOk.length + oursFail.length} rollouts`,
+    },
+    {
+      section: S,
+      name: 'wrong outcomes reported, SDK waiter',
+      value: wrong([...waiterOk, ...waiterFail]),
+      unit: '',
+      goal: { kind: 'info' },
+      target: 'same run',
+      note: `of ${waiterOk.length + waiterFail.length} rollouts: every FAILED one is reported as success`,
+    },
+    {
+      section: S,
+      name: 'API calls, single-service rolling deploy, deploy step',
+      value: oursCalls,
+      unit: '',
+      goal: { kind: 'max', limit: waiterCalls ?? Number.NaN },
+      target: `≤ the waiter tool's ${fmt(waiterCalls)}`,
+      note: `${callNote(oursOk)}${callsMiss}`,
+    },
+    {
+      section: S,
+      name: 'API calls, same rollout, waiter-based tool',
+      value: waiterCalls,
+      unit: '',
+      goal: { kind: 'info' },
+      target: 'same run',
+      note: callNote(waiterOk),
+    },
+    {
+      section: S,
+      name: 'API calls, FAILED rollout, deploy step',
+      value: calls(oursFail),
+      unit: '',
+      goal: { kind: 'info' },
+      target: 'same run',
+      note: `${callNote(oursFail)} (ListTasks, DescribeTasks, GetLogEvents: the diagnosis)`,
+    },
+  ];
+}
+
+export function releaseFigures(releases: ReleaseFigure[]): Figure[] {
+  const S = 'release scaling';
+  const one = releases.find((r) => r.services === 1);
+  const rows: Figure[] = releases.map((r) => ({
+    section: S,
+    name: `${r.services} service${r.services === 1 ? '' : 's'} in one release: wall time`,
+    value: r.wallMs / 1000,
+    unit: 's',
+    goal: { kind: 'info' },
+    target: 'throttling on',
+    note: `${r.calls} API calls, ${r.throttled} throttled then retried${r.error ? `; error: ${r.error}` : ''}`,
+  }));
+  for (const r of releases.filter((x) => x.services > 1)) {
+    const is24 = r.services === 24;
+    rows.push({
+      section: S,
+      name: `${r.services} vs 1 service: wall time`,
+      value: ratio(r.wallMs, one?.wallMs),
+      unit: '×',
+      goal: is24 ? { kind: 'max', limit: 1.5 } : { kind: 'info' },
+      target: is24 ? '≤ 1.5×' : 'same run',
+      note: is24 ? 'services deployed one by one would take about 24×' : undefined,
+    });
+  }
+  rows.push(
+    {
+      section: S,
+      name: 'throttling errors surfaced to the user',
+      value: releases.reduce((n, r) => n + r.throttlingSurfaced, 0),
+      unit: '',
+      goal: { kind: 'max', limit: 0 },
+      target: '0',
+      note: `all three releases; ${releases.reduce((n, r) => n + r.throttled, 0)} calls were throttled and retried`,
+    },
+    {
+      section: S,
+      name: 'services not succeeded',
+      value: releases.reduce((n, r) => n + r.notSucceeded, 0),
+      unit: '',
+      goal: { kind: 'max', limit: 0 },
+      target: '0',
+      note: `of ${releases.reduce((n, r) => n + r.services, 0)} deployed`,
+    },
+  );
+  return rows;
+}
+
+export function bundleFigures(raw: {
+  floor: { ms: number | null; cpuMs: number | null };
+  bundles: BundleFigure[];
+  deployRun: DeployRunFigure | null;
+}): Figure[] {
+  const S = 'actions';
+  const rows: Figure[] = [];
+  for (const b of raw.bundles) {
+    rows.push({
+      section: S,
+      name: `bundle size: ${b.action}`,
+      value: Number.isNaN(b.bytes) ? null : b.bytes / 1e6,
+      unit: 'MB',
+      goal: { kind: 'max', limit: 1.2 },
+      target: '≤ 1.2 MB',
+      note: b.note,
+    });
+  }
+  // Actions that make no AWS call have no cold start to time; one that should have and did not is shown.
+  for (const b of raw.bundles.filter((x) => x.coldStartMs !== null || x.note === NO_REQUEST)) {
+    rows.push({
+      section: S,
+      name: `cold start: ${b.action}`,
+      value: b.coldStartMs,
+      unit: 'ms',
+      goal: { kind: 'max', limit: 150 },
+      target: '≤ 150 ms',
+      note:
+        `median of 5, spawn → first AWS request; CPU ${fmt(b.coldStartCpuMs ?? null, 'ms')} ` +
+        `(bare node: ${fmt(raw.floor.ms, 'ms')}, CPU ${fmt(raw.floor.cpuMs, 'ms')})` +
+        `${PRE_AWS[b.action] ? `; ${PRE_AWS[b.action]}` : ''}${b.coldStartMs === null ? `; ${b.note}` : ''}`,
+    });
+  }
+  rows.push({
+    section: S,
+    name: 'cold start floor: bare node + one HTTP request',
+    value: raw.floor.ms,
+    unit: 'ms',
+    goal: { kind: 'info' },
+    target: 'same run',
+    note: `CPU ${fmt(raw.floor.cpuMs, 'ms')}; ${process.version} (the GitHub runner's node24 may differ)`,
+  });
+  const d = raw.deployRun;
+  rows.push({
+    section: S,
+    name: 'peak memory: deploy action, single-service deploy',
+    value: d?.peakRssMb ?? null,
+    unit: 'MB',
+    goal: { kind: 'max', limit: 80 },
+    target: '≤ 80 MB RSS',
+    note: !d
+      ? 'actions/deploy/dist absent: skipped'
+      : d.exitCode === 0
+        ? `VmHWM over the whole deploy (${fmt(d.wallMs / 1000, 's')}, exit 0)`
+        : `the deploy did not succeed (exit ${d.exitCode}): ${(d.outputTail ?? '').trim().split('\n').pop()}`,
+  });
+  return rows;
+}
+
+export function buildFigures(raw: BuildFigures): Figure[] {
+  const S = 'build';
+  if ('skipped' in raw) {
+    return [
+      {
+        section: S,
+        name: 'one-service change in a 5-service repo',
+        value: null,
+        unit: '',
+        goal: { kind: 'max', limit: 1 },
+        target: '1 image built and pushed',
+        note: `skipped: ${raw.skipped}`,
+      },
+    ];
+  }
+  const [full, one] = raw.rounds;
+  const kB = (b: number) => b / 1000;
+  return [
+    {
+      section: S,
+      name: 'full release: images built / pushed',
+      value: full.built,
+      unit: '',
+      goal: { kind: 'info' },
+      target: '5 services',
+      note: `${full.pushed} pushed, ${fmt(kB(full.bytesPushed), 'kB')} to the registry, ${fmt(full.wallMs / 1000, 's')}`,
+    },
+    {
+      section: S,
+      name: 'one-service change: images built',
+      value: one.built,
+      unit: '',
+      goal: { kind: 'max', limit: 1 },
+      target: '1',
+      note: `${one.reused} reused (content already in the registry)`,
+    },
+    {
+      section: S,
+      name: 'one-service change: images pushed',
+      value: one.pushed,
+      unit: '',
+      goal: { kind: 'max', limit: 1 },
+      target: '1',
+      note: `${one.putImage} PutImage calls (re-tags of the unchanged + the new image)`,
+    },
+    {
+      section: S,
+      name: 'one-service change: bytes moved re-tagging the unchanged',
+      value: one.bytesDuringBuild,
+      unit: 'B',
+      goal: { kind: 'max', limit: 0 },
+      target: '0 bytes',
+      note: `registry blob bytes received during the build step, where ${one.reused} images are re-tagged`,
+    },
+    {
+      section: S,
+      name: 'one-service change: bytes pushed',
+      value: kB(one.bytesPushed),
+      unit: 'kB',
+      goal: { kind: 'info' },
+      target: 'same run',
+      note: `${fmt((100 * one.bytesPushed) / full.bytesPushed, '%')} of the full release; ${fmt(one.wallMs / 1000, 's')} vs ${fmt(full.wallMs / 1000, 's')}`,
+    },
+  ];
+}
+
+export function emulatorFigures(e: EmulatorFigures): Figure[] {
+  const S = 'emulator';
+  const rows: Figure[] = e.loads.map((l) => ({
+    section: S,
+    name: `calls/s, ${l.mix}, 8 in flight`,
+    value: l.callsPerSecond,
+    unit: '/s',
+    goal: { kind: 'min', limit: 500 },
+    target: '≥ 500/s on 2 cores',
+    note:
+      `emulator used ${fmt(l.emulatorCpu)} cores, the SDK client ${fmt(l.clientCpu)}: ` +
+      `${fmt(l.emulatorCpu > 0 ? l.callsPerSecond / l.emulatorCpu : null)} calls per emulator CPU-second; ${l.errors} errors`,
+  }));
+  rows.push({
+    section: S,
+    name: `memory with ${e.services} services (peak, after the load)`,
+    value: e.rssPeakMb,
+    unit: 'MB',
+    goal: { kind: 'max', limit: 200 },
+    target: '≤ 200 MB',
+    note: `${fmt(e.rssIdleMb, 'MB')} once seeded; process run through tsx (its TypeScript loader included)`,
+  });
+  return rows;
+}

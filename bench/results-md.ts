@@ -1,0 +1,84 @@
+// bench/RESULTS.md: the figures table with, above it, the conditions of the run and how each figure
+// was measured (so a reader can judge the numbers, not just read them).
+
+export interface ResultsContext {
+  table: string;
+  counts: { pass: number; miss: number; na: number };
+  startedAt: string;
+  durationSeconds: number;
+  machine: {
+    cpus: number;
+    cpuModel?: string;
+    node: string;
+    loadAverageBefore: number[];
+    loadAverageAfter: number[];
+  };
+  trials: number;
+  speed: number;
+}
+
+export function resultsMarkdown(c: ResultsContext): string {
+  const m = c.machine;
+  return `# Benchmark results
+
+Written by \`npm run bench\` (bench/run.ts) on ${c.startedAt}, in ${Math.round(c.durationSeconds)} s.
+Raw measurements: [results.json](results.json). Targets: DESIGN.md, "Targets". Every comparison below
+is measured in this same run; none of these figures is asserted by a timed test.
+
+Machine: ${m.cpus} cores${m.cpuModel ? ` (${m.cpuModel})` : ''}, Node ${m.node}; load average
+${m.loadAverageBefore[0]} before, ${m.loadAverageAfter[0]} after. Wall-time figures (cold start, throughput)
+depend on that load; ratios and counts much less.
+
+**${c.counts.pass} pass, ${c.counts.miss} miss${c.counts.na ? `, ${c.counts.na} not measured` : ''}.**
+
+${c.table}
+
+## How each figure is measured
+
+**Outcome latency** (bench/latency.ts, ${c.trials} runs of each tool on each rollout). One rolling
+service (2 tasks, circuit breaker with rollback) in the emulator. The deploy step runs as the CLI runs
+it. The waiter-based tool does what aws-actions/amazon-ecs-deploy-task-definition does:
+RegisterTaskDefinition, DescribeServices, UpdateService, then the SDK's own \`waitUntilServicesStable\`
+(minDelay 15 s as aws-actions passes it, the SDK's default maxDelay and jittered backoff). The FAILED
+rollout uses an image the emulator crashes, so the circuit breaker rolls back.
+Both run on the emulator's **virtual clock**: a driver lets emulated time jump to the next wake-up
+whenever every sleeper is parked. The deploy step takes that clock as its \`Clock\`; the SDK waiter
+cannot be given one, so while it runs its \`setTimeout\` calls of 10 s or more (its delays; the SDK's
+HTTP timers are shorter) and \`Date.now\` are routed to the same virtual clock, and its code runs
+unchanged. Why virtual rather than real time sped up: with a speed factor the tool's own work (HTTP,
+JSON, the diagnosis) is stretched by that factor, and the waiter's real 15–600 s sleeps would either
+take minutes or have to be rescaled anyway. The latency is the emulated time from ECS deciding
+(service deployment \`finishedAt\` for COMPLETED, \`rollback.startedAt\` for FAILED) to the tool
+returning, **plus** the wall time the tool spent after the emulator reached that decision, which a
+virtual clock does not count. API calls are the emulator's call log between the tool's first and last
+call.
+
+**Release scaling** (bench/release.ts). 1, 6 and 24 synthetic rolling services (generated manifests and
+task definitions in a temp dir, no images needed), each released by one deploy step run, with the
+emulator's AWS-like throttling on (token buckets per operation, refilled on wall time: ECS describes
+burst 100 at 20/s, RegisterTaskDefinition burst 20 at 1/s, UpdateService burst 50 at 5/s). The emulator
+runs on its **real clock at speed ${c.speed}**${c.speed === 1 ? ' (real time)' : ' (bucket rates multiplied by the same factor)'}: the buckets and the SDK's retry
+backoff live in wall time, so only real time gives AWS's ratio of request rate to limit. "Throttled then
+retried" counts the calls the emulator refused with a throttling error; "surfaced" counts failures the
+user would see that name throttling.
+
+**Actions** (bench/cold-start.ts). Bundle size is \`actions/<step>/dist/index.js\` (rebuilt first if
+older than the sources). Cold start: \`node dist/index.js\` spawned as the GitHub runner runs it
+(INPUT_* environment), timed from spawn until its first request reaches a local listener, median of 5;
+plan, render and test make no AWS call. The bare-node floor is the same timing for \`node -e\` sending
+one request. Peak memory: the deploy bundle deploys one rolling service against the emulator (real
+clock ×10), its VmHWM sampled every 20 ms.
+
+**Build** (bench/build.ts). Five fixture services (FROM scratch + a static busybox, nothing pulled) in a
+temp git repository, built with Docker and pushed to the emulator's ECR by the build and push steps;
+then one service's file changes, a commit, and the two steps run again. Bytes are what the emulator's
+registry received on its blob upload endpoints; images re-tagged are PutImage calls during the build
+step.
+
+**Emulator** (bench/emulator-load.ts). \`cendence emulator\` as its own process with 24 services,
+throttling off (its capacity is measured, not AWS's limits), driven over HTTP by the real SDK clients
+with 8 requests in flight for 3 s per mix. The CPU each side used is read from /proc: when neither is
+near one full core the machine's other load is the limit, and "calls per emulator CPU-second" estimates
+its capacity regardless.
+`;
+}
