@@ -138,6 +138,42 @@ describe('outcome latency and API calls (virtual clock)', () => {
     }
   });
 
+  it('reports a blue/green SUCCESSFUL at the end of a 5-minute bake within 2 s, polling slowly during the bake', async () => {
+    const ELB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
+    w = await deployWorld([
+      rollingService('api', {
+        strategy: 'blue-green',
+        blueGreen: {
+          targetGroup: `${ELB}:targetgroup/api-blue/1111111111111111`,
+          alternateTargetGroup: `${ELB}:targetgroup/api-green/2222222222222222`,
+          productionListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/5555555555555555`,
+          roleArn: 'arn:aws:iam::123456789012:role/ecs-infra',
+          containerPort: 8080,
+          bakeTimeMinutes: 5,
+        },
+      }),
+    ]);
+    const run = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }) },
+      { cwd: w.root },
+    );
+    expect(run.outputs.status).toBe('succeeded');
+    const record = JSON.parse(await readFile(run.outputs['record-file'], 'utf8'));
+    const svc = record.services[0];
+    const sd = (
+      await w.aws.ecs.send(
+        new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [svc.serviceDeploymentArn] }),
+      )
+    ).serviceDeployments?.[0];
+    const latency = (Date.parse(svc.finishedAt) - (sd?.finishedAt?.getTime() ?? 0)) / 1000;
+    const polls = w.emu.calls({ operation: 'DescribeServiceDeployments' }).length;
+    expect(latency).toBeLessThanOrEqual(2);
+    process.stdout.write(
+      `\n[figures] blue/green (5 min bake) SUCCESSFUL: latency ${latency} s, ${polls} DescribeServiceDeployments polls over ${svc.polls ? `${Math.round((Date.parse(svc.finishedAt) - Date.parse(svc.startedAt)) / 1000)} s` : '?'}\n`,
+    );
+  });
+
   it('counts the calls of a verified deploy (the default): checks first, then the same rollout', async () => {
     w = await deployWorld([rollingService('api')], {
       extra: (world) => ({ ...world, repositories: [{ name: 'api', images: ['v2'] }] }),

@@ -9,7 +9,7 @@ import { type Emulator, startEmulator } from '../emulator/src/index.js';
 import { manifestSchema } from '../shared/src/manifest/schema.js';
 import { diffStep } from '../shared/src/steps/diff.js';
 import { renderFromTemplate } from '../shared/src/taskdef/render.js';
-import { fargateTemplate, makeRepo, runStep } from './render-world.js';
+import { fargateTemplate, makeRepo, removeRepos, runStep } from './render-world.js';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 let emu: Emulator;
@@ -54,6 +54,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await emu?.stop();
+  await removeRepos();
 });
 
 async function diff(images: Record<string, string>, services = 'api') {

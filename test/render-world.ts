@@ -1,6 +1,6 @@
 // Shared by the render, verify and run-task tests: a temporary repository with service manifests and
 // task definition templates, and a way to drive a step the way the CLI does (settings → run → outputs).
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -18,9 +18,17 @@ export interface ServiceSpec {
   taskdef: unknown;
 }
 
+const made: string[] = [];
+
+/** Removes every repository makeRepo created (call from afterAll). */
+export async function removeRepos(): Promise<void> {
+  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+}
+
 /** A repository with services/<name>/{service.yml, Dockerfile, taskdef.json}. */
 export async function makeRepo(services: ServiceSpec[]): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'cendence-render-'));
+  made.push(root);
   for (const s of services) {
     const dir = path.join(root, 'services', s.name);
     await mkdir(dir, { recursive: true });

@@ -2,9 +2,11 @@
 // files written for deploy, and every service's problems reported in one exit-2 error.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, describe, expect, it } from '@jest/globals';
 import { renderStep } from '../shared/src/steps/render.js';
-import { ACCOUNT, fargateTemplate, makeRepo, runStep } from './render-world.js';
+import { ACCOUNT, fargateTemplate, makeRepo, removeRepos, runStep } from './render-world.js';
+
+afterAll(removeRepos);
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const registry = `${ACCOUNT}.dkr.ecr.eu-west-3.amazonaws.com`;

@@ -10,7 +10,7 @@ import { StepFailed } from '../shared/src/errors.js';
 import { type RunTaskFailure, type RunTaskOptions, runOneOffTask } from '../shared/src/run-task/run-task.js';
 import { TerminalRunner } from '../shared/src/runner/terminal.js';
 import { runTaskStep } from '../shared/src/steps/run-task.js';
-import { EXEC_ROLE, fargateTemplate, makeRepo, runStep } from './render-world.js';
+import { EXEC_ROLE, fargateTemplate, makeRepo, removeRepos, runStep } from './render-world.js';
 
 const credentials = { accessKeyId: 'AKIDRUNTASKTEST', secretAccessKey: 'run-task-secret' };
 
@@ -96,6 +96,7 @@ beforeAll(async () => {
 afterAll(async () => {
   aws?.destroy();
   await emu?.stop();
+  await removeRepos();
 });
 
 /** The emulator's virtual clock: each poll delay moves emulated time instead of waiting. */

@@ -6,7 +6,7 @@ import { DeleteServiceCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
 import { verifyStep } from '../shared/src/steps/verify.js';
-import { fargateTemplate, makeRepo, runStep } from './render-world.js';
+import { fargateTemplate, makeRepo, removeRepos, runStep } from './render-world.js';
 
 let emu: Emulator;
 let image: string;
@@ -100,6 +100,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await emu?.stop();
+  await removeRepos();
 });
 
 interface Case {

@@ -147,6 +147,7 @@ export async function followServiceDeployment(
   let stage: string | undefined;
   let bakeEndsAt: number | undefined;
   let last: ServiceDeployment | undefined;
+  let previousPoll: number | undefined;
   const end = await follow(
     async () => {
       last = await describeServiceDeployment(ecs, arn);
@@ -154,8 +155,11 @@ export async function followServiceDeployment(
       if (last?.lifecycleStage !== stage) {
         stage = last?.lifecycleStage;
         if (stage) opts.runner.info(`${name}: lifecycle stage ${stage}`);
-        if (stage === 'BAKE_TIME') bakeEndsAt = now + (opts.bakeMinutes ?? 0) * 60_000;
+        // The bake began after the previous poll at the earliest: count from there, so the fast polls
+        // start before its end even though we saw it start late.
+        if (stage === 'BAKE_TIME') bakeEndsAt = (previousPoll ?? now) + (opts.bakeMinutes ?? 0) * 60_000;
       }
+      previousPoll = now;
       opts.runner.progress(progressOf(name, last));
       if (opts.rollingBack) return classifyRollbackOf(last);
       return classifyServiceDeployment(last, {

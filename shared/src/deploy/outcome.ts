@@ -185,15 +185,12 @@ export function classifyServiceDeployment(
   // Failed tasks bring the outcome near only when a circuit breaker is counting them.
   const failing =
     breaker?.status !== 'DISABLED' && ((breaker?.failureCount ?? 0) > 0 || breaker?.status === 'TRIGGERED');
+  // Success can only come at the end of the bake and clean-up (old tasks stopping); earlier stages
+  // (tasks starting, health, traffic shifts) are polled slowly.
   const bakeEnding =
     (stage === 'BAKE_TIME' && (at.bakeEndsAt === undefined || at.now >= at.bakeEndsAt - 5000)) ||
     stage === 'CLEAN_UP';
-  const target = sd.targetServiceRevision;
-  const tasksUp =
-    target !== undefined &&
-    (target.runningTaskCount ?? 0) >= (target.requestedTaskCount ?? 1) &&
-    stageIndex(stage) < 4;
-  return { near: failing || bakeEnding || tasksUp };
+  return { near: failing || bakeEnding };
 }
 
 /** The CodeDeploy side: GetDeployment's status. Stopped and Failed are failures, whatever the service looks like. */

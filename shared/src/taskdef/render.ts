@@ -4,14 +4,13 @@
 // problem is reported at once (one UserError); non-fatal findings come back as warnings.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ContainerDefinition, RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
+import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { UserError } from '../errors.js';
 import type { ServiceManifest } from '../manifest/schema.js';
-import { checkFargateSize } from './fargate.js';
 import { parseImageRef } from './image-ref.js';
 import { Problems } from './problems.js';
-import { invalidSecretReference, looksSecretName } from './secrets.js';
 import { isRecord, REGISTER_KEYS, toRegisterInput } from './shape.js';
+import { type Container, containerLabel, validateContainers, validateTask } from './validate.js';
 
 export interface RenderOptions {
   manifest: ServiceManifest;
@@ -83,11 +82,7 @@ export function parseJson(text: string, file: string): unknown {
 }
 
 const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
-const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/;
 const PLACEHOLDER = /^<IMAGE(?::([a-z][a-z0-9-]*))?>$/;
-const ARCHITECTURES = ['X86_64', 'ARM64'];
-
-type Container = ContainerDefinition & Record<string, unknown>;
 
 export function renderFromTemplate(
   template: unknown,
@@ -131,8 +126,6 @@ export function renderFromTemplate(
     problems.throwIfAny(subject, templateFile);
   }
   const containers = defs as Container[];
-  const label = (c: Container, i: number) =>
-    `containerDefinitions[${typeof c.name === 'string' && c.name ? c.name : i}]`;
 
   // Family and container names.
   const family = typeof td.family === 'string' && td.family ? td.family : names.service;
@@ -148,13 +141,13 @@ export function renderFromTemplate(
   containers.forEach((c, i) => {
     if (typeof c.name !== 'string' || !FAMILY.test(c.name)) {
       problems.add(
-        `${label(c, i)}.name`,
+        `${containerLabel(c, i)}.name`,
         'is missing or invalid',
         'name every container with letters, digits, "-" or "_"',
       );
     } else if (seen.has(c.name)) {
       problems.add(
-        `${label(c, i)}.name`,
+        `${containerLabel(c, i)}.name`,
         `duplicate container name "${c.name}"`,
         'give each container a unique name',
       );
@@ -186,7 +179,7 @@ export function renderFromTemplate(
   }
   const usedImages: Record<string, string> = {};
   containers.forEach((c, i) => {
-    const at = label(c, i);
+    const at = containerLabel(c, i);
     const placeholder = typeof c.image === 'string' ? PLACEHOLDER.exec(c.image) : null;
     let image = c.image;
     if (placeholder) {
@@ -230,152 +223,15 @@ export function renderFromTemplate(
     own.secrets = mergeByName(own.secrets, deploy.secrets, (name, valueFrom) => ({ name, valueFrom }));
   }
 
-  // Per-container rules.
-  const logGroup = `/ecs/${names.cluster}/${names.service}`;
-  containers.forEach((c, i) => {
-    const at = label(c, i);
-    for (const [j, e] of (Array.isArray(c.environment) ? c.environment : []).entries()) {
-      if (!isRecord(e) || typeof e.name !== 'string') {
-        problems.add(
-          `${at}.environment[${j}]`,
-          'needs a name',
-          'write environment entries as {"name": "...", "value": "..."}',
-        );
-        continue;
-      }
-      if (typeof e.value === 'number' || typeof e.value === 'boolean') e.value = String(e.value);
-      if (looksSecretName(e.name) && typeof e.value === 'string' && e.value !== '') {
-        problems.add(
-          c === own && e.name in deploy.environment
-            ? `${manifest.file} deploy.environment.${e.name}`
-            : `${at}.environment.${e.name}`,
-          'looks like a secret but has a literal value (anyone who can describe the task definition reads it)',
-          `store it in SSM Parameter Store or Secrets Manager and list it under deploy.secrets in ${manifest.file} ({"${e.name}": "arn:aws:ssm:…:parameter/…"})`,
-        );
-      }
-    }
-    for (const [j, s] of (Array.isArray(c.secrets) ? c.secrets : []).entries()) {
-      const name = isRecord(s) && typeof s.name === 'string' ? s.name : String(j);
-      const why = isRecord(s) ? invalidSecretReference(s.valueFrom) : 'is not an object';
-      if (why) {
-        problems.add(
-          c === own && name in deploy.secrets
-            ? `${manifest.file} deploy.secrets.${name}`
-            : `${at}.secrets.${name}.valueFrom`,
-          why,
-          'use an SSM parameter ARN (arn:aws:ssm:<region>:<account>:parameter/<name>) or name, or a Secrets Manager ARN',
-        );
-      }
-    }
-    if (c.privileged === true) {
-      problems.add(`${at}.privileged`, 'Fargate does not run privileged containers', 'remove "privileged"');
-    }
-    for (const d of Array.isArray(c.dependsOn) ? c.dependsOn : []) {
-      if (!isRecord(d)) continue;
-      const target = containers.find((o) => o.name === d.containerName);
-      if (!target) {
-        problems.add(
-          `${at}.dependsOn`,
-          `names unknown container "${String(d.containerName)}"`,
-          `use one of: ${containerNames}`,
-        );
-      } else if ((d.condition === 'COMPLETE' || d.condition === 'SUCCESS') && target.essential !== false) {
-        problems.add(
-          `${at}.dependsOn`,
-          `condition ${d.condition} on essential container "${String(d.containerName)}" can never be met`,
-          `mark "${String(d.containerName)}" "essential": false (an init container), or use START or HEALTHY`,
-        );
-      }
-    }
-    for (const p of Array.isArray(c.portMappings) ? c.portMappings : []) {
-      if (isRecord(p) && p.hostPort !== undefined && p.hostPort !== p.containerPort) {
-        problems.add(
-          `${at}.portMappings`,
-          `hostPort ${String(p.hostPort)} differs from containerPort ${String(p.containerPort)}`,
-          'with awsvpc networking omit hostPort or make it equal to containerPort',
-        );
-      }
-    }
-    applyLogDefaults(c, { group: logGroup, prefix: names.service, region });
-    if (isRecord(c.logConfiguration) && c.logConfiguration.logDriver === 'awslogs') {
-      const options = c.logConfiguration.options as Record<string, unknown>;
-      if (!options['awslogs-stream-prefix']) {
-        problems.add(
-          `${at}.logConfiguration.options.awslogs-stream-prefix`,
-          'is required on Fargate',
-          'set it (Cendence uses the service name)',
-        );
-      }
-    }
-  });
-  if (!containers.some((c) => c.essential !== false)) {
-    problems.add(
-      'containerDefinitions',
-      'no container is essential',
-      'mark the main container "essential": true',
-    );
+  // Defaults, then every rule on the finished definition.
+  for (const c of containers) {
+    applyLogDefaults(c, { group: `/ecs/${names.cluster}/${names.service}`, prefix: names.service, region });
   }
-
-  // Task-level Fargate rules.
-  td.requiresCompatibilities ??= ['FARGATE'];
-  if (!Array.isArray(td.requiresCompatibilities) || !td.requiresCompatibilities.includes('FARGATE')) {
-    problems.add(
-      'requiresCompatibilities',
-      `${JSON.stringify(td.requiresCompatibilities)} does not include FARGATE`,
-      'set "requiresCompatibilities": ["FARGATE"]',
-    );
-  }
-  td.networkMode ??= 'awsvpc';
-  if (td.networkMode !== 'awsvpc') {
-    problems.add(
-      'networkMode',
-      `"${String(td.networkMode)}" is not supported on Fargate`,
-      'set "networkMode": "awsvpc" or remove it',
-    );
-  }
-  const size = checkFargateSize(
-    td.cpu as string | number | undefined,
-    td.memory as string | number | undefined,
+  applyTaskDefaults(td);
+  validateContainers(containers, problems, (c, kind, name) =>
+    c === own && name in deploy[kind] ? `${manifest.file} deploy.${kind}.${name}` : undefined,
   );
-  if (size.ok) {
-    td.cpu = size.cpu;
-    td.memory = size.memory;
-    checkContainerShares(containers, Number(size.cpu), Number(size.memory), problems);
-  } else problems.add(size.field, size.message, size.fix);
-  const storage = isRecord(td.ephemeralStorage) ? td.ephemeralStorage.sizeInGiB : undefined;
-  if (
-    storage !== undefined &&
-    !(Number.isInteger(storage) && Number(storage) >= 21 && Number(storage) <= 200)
-  ) {
-    problems.add(
-      'ephemeralStorage.sizeInGiB',
-      `${JSON.stringify(storage)} is outside Fargate's 21–200 GiB`,
-      'use a whole number from 21 to 200, or remove it for the default 20 GiB',
-    );
-  }
-  const platform = isRecord(td.runtimePlatform) ? td.runtimePlatform : {};
-  platform.operatingSystemFamily ??= 'LINUX';
-  platform.cpuArchitecture ??= 'X86_64';
-  td.runtimePlatform = platform;
-  if (!ARCHITECTURES.includes(String(platform.cpuArchitecture))) {
-    problems.add(
-      'runtimePlatform.cpuArchitecture',
-      `"${String(platform.cpuArchitecture)}" is not X86_64 or ARM64`,
-      'use X86_64 or ARM64',
-    );
-  }
-  if (typeof td.executionRoleArn !== 'string') {
-    problems.add(
-      'executionRoleArn',
-      'is missing; Fargate needs an execution role to pull from ECR, write awslogs and read secrets',
-      'set "executionRoleArn" to the task execution role ARN (arn:aws:iam::<account>:role/<name>)',
-    );
-  }
-  for (const key of ['executionRoleArn', 'taskRoleArn'] as const) {
-    if (typeof td[key] === 'string' && !ROLE_ARN.test(td[key])) {
-      problems.add(key, `"${td[key]}" is not an IAM role ARN`, 'use arn:aws:iam::<account>:role/<name>');
-    }
-  }
+  validateTask(td, containers, problems);
 
   problems.throwIfAny(subject, templateFile);
   return {
@@ -388,29 +244,14 @@ export function renderFromTemplate(
   };
 }
 
-/** Containers' own cpu and hard memory limits must fit in the task's (ECS rejects the task otherwise). */
-function checkContainerShares(
-  containers: Container[],
-  cpu: number,
-  memory: number,
-  problems: Problems,
-): void {
-  const sum = (key: 'cpu' | 'memory') =>
-    containers.reduce((n, c) => n + (typeof c[key] === 'number' ? c[key] : 0), 0);
-  if (sum('cpu') > cpu) {
-    problems.add(
-      'containerDefinitions[*].cpu',
-      `containers reserve ${sum('cpu')} CPU units, more than the task's ${cpu}`,
-      "lower the containers' cpu, or raise the task-level cpu",
-    );
-  }
-  if (sum('memory') > memory) {
-    problems.add(
-      'containerDefinitions[*].memory',
-      `containers' hard memory limits add up to ${sum('memory')} MiB, more than the task's ${memory}`,
-      "lower the containers' memory (or use memoryReservation), or raise the task-level memory",
-    );
-  }
+/** Fargate's defaults for what the template leaves out. */
+function applyTaskDefaults(td: Record<string, unknown>): void {
+  td.requiresCompatibilities ??= ['FARGATE'];
+  td.networkMode ??= 'awsvpc';
+  const platform = isRecord(td.runtimePlatform) ? td.runtimePlatform : {};
+  platform.operatingSystemFamily ??= 'LINUX';
+  platform.cpuArchitecture ??= 'X86_64';
+  td.runtimePlatform = platform;
 }
 
 /** Awslogs defaults: a group per cluster/service, a stream prefix (required on Fargate), non-blocking mode. */
