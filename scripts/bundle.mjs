@@ -3,7 +3,7 @@
 // across rebuilds so `scripts/check-dist.sh` can fail on any drift. Type checking is `npm run typecheck`'s
 // job, so ncc only transpiles (-t). Usage: node scripts/bundle.mjs [step ...]  (no args: all).
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,14 +25,24 @@ if (wanted.length === 0 || wanted.includes('cli')) {
   targets.push({ name: 'cli', entry: 'cli/src/index.ts', out: 'cli/dist' });
 }
 
+// Builds into a fresh folder next to the target, then swaps it in: no stale chunk survives a rebuild, and a
+// failed build never leaves a half-written dist/ behind.
 function build({ entry, out }) {
-  rmSync(join(root, out), { recursive: true, force: true }); // no stale chunks survive a rebuild
+  const tmp = `${out}.tmp-${process.pid}`;
+  rmSync(join(root, tmp), { recursive: true, force: true });
   return new Promise((resolve, reject) => {
-    const args = [ncc, 'build', entry, '-o', out, '-m', '-t', '-q', '--license', 'licenses.txt'];
+    const args = [ncc, 'build', entry, '-o', tmp, '-m', '-t', '-q', '--license', 'licenses.txt'];
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
-    child.on('exit', (code) =>
-      code === 0 ? resolve() : reject(new Error(`ncc failed for ${entry} (${code})`)),
-    );
+    child.on('exit', (code) => {
+      if (code !== 0) {
+        rmSync(join(root, tmp), { recursive: true, force: true });
+        reject(new Error(`ncc failed for ${entry} (${code})`));
+        return;
+      }
+      rmSync(join(root, out), { recursive: true, force: true });
+      renameSync(join(root, tmp), join(root, out));
+      resolve();
+    });
   });
 }
 

@@ -89,7 +89,10 @@ describe('deploy (rolling)', () => {
     expect(['rolled-back', 'failed']).toContain(
       JSON.parse(await readFile(run.outputs['record-file'], 'utf8')).services[0].outcome,
     );
-    expect(run.log).toMatch(/health/i);
+    expect(run.log).toContain('failed container health checks');
+    const diag = JSON.parse(await readFile(`${w.awsInputs['output-dir']}/diagnosis-api.json`, 'utf8'));
+    expect(diag.stoppedTasks[0].stoppedReason).toBe('Task failed container health checks');
+    expect(diag.gaps).toEqual([]);
   });
 
   it('gives up on a stall after the timeout and asks ECS to roll back', async () => {

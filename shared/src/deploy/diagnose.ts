@@ -155,6 +155,8 @@ async function tailLogs(
           lines: (out.events ?? []).map((e) => e.message ?? ''),
         });
       } catch (err) {
+        // No stream: the container never wrote a line (it did not get that far). Nothing to show.
+        if ((err as Error).name === 'ResourceNotFoundException') continue;
         gaps.push(`logs ${group}/${stream}: ${(err as Error).message}`);
       }
     }

@@ -1,6 +1,6 @@
 // One table for a release (or a rollback): a row per service with its outcome, revisions, deployment
 // and time — as markdown for the job summary and as aligned text for the log. Pure.
-import type { ServiceResult } from './types.js';
+import { isFailure, type ServiceResult } from './types.js';
 
 const ICON: Record<string, string> = {
   succeeded: '✅',
@@ -27,9 +27,7 @@ export function releaseSummary(
     time: seconds(r),
     note: [r.reason, r.afterwards].filter(Boolean).join('; '),
   }));
-  const failed = results.filter((r) =>
-    ['failed', 'rolled-back', 'replaced', 'timeout', 'cancelled'].includes(r.outcome),
-  );
+  const failed = results.filter((r) => isFailure(r.outcome));
   const title = `cendence ${verb}: ${failed.length === 0 ? 'succeeded' : `${failed.length} of ${results.length} failed`}`;
   const md = [
     `## ${title}`,

@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StepFailed, UserError } from '../errors.js';
 import { PushFailed } from './docker.js';
-import type { BuildRequest, ImageEngine, PushOutcome, RegistryLogin } from './engine.js';
+import {
+  type BuildRequest,
+  type ImageEngine,
+  loginFailed,
+  type PushOutcome,
+  type RegistryLogin,
+} from './engine.js';
 import { exec, ToolMissing, tail } from './exec.js';
 
 export const DEFAULT_BUILDAH_ROOT = path.join(tmpdir(), 'cendence-buildah');
@@ -116,11 +122,7 @@ export class BuildahEngine implements ImageEngine {
     ];
     const r = await this.run([...args, login.registry], { stdin: login.password });
     if (r.code !== 0) {
-      throw new UserError(
-        `buildah login to ${login.registry} failed: ${tail(r.stderr, 3).trim()}`,
-        'registry',
-        'check the AWS credentials can call ecr:GetAuthorizationToken and reach the registry',
-      );
+      throw loginFailed('buildah', login.registry, tail(r.stderr, 3).trim());
     }
   }
 

@@ -4,7 +4,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StepFailed, UserError } from '../errors.js';
-import type { BuildRequest, ImageEngine, PushOutcome, RegistryLogin } from './engine.js';
+import {
+  type BuildRequest,
+  type ImageEngine,
+  loginFailed,
+  type PushOutcome,
+  type RegistryLogin,
+} from './engine.js';
 import { exec, ToolMissing, tail } from './exec.js';
 
 export class DockerEngine implements ImageEngine {
@@ -80,11 +86,7 @@ export class DockerEngine implements ImageEngine {
       stdin: login.password,
     });
     if (r.code !== 0) {
-      throw new UserError(
-        `docker login to ${login.registry} failed: ${tail(r.stderr, 3).trim()}`,
-        'registry',
-        'check the AWS credentials can call ecr:GetAuthorizationToken and reach the registry',
-      );
+      throw loginFailed('docker', login.registry, tail(r.stderr, 3).trim());
     }
   }
 

@@ -1,6 +1,8 @@
 // The container engine port: what build, test and push need from docker or buildah. Each engine runs
 // its CLI with argv arrays (image/exec.ts); registry passwords reach it only through stdin.
 
+import { UserError } from '../errors.js';
+
 export type EngineName = 'docker' | 'buildah';
 
 export interface BuildRequest {
@@ -60,5 +62,14 @@ export interface ImageEngine {
 export function isImmutableTagError(output: string): boolean {
   return /tag[ _]invalid|already exists.*(immutable|cannot be overwritten)|ImageTagAlreadyExists/i.test(
     output,
+  );
+}
+
+/** A refused registry login, worded the same for every engine. */
+export function loginFailed(engine: EngineName, registry: string, detail: string): UserError {
+  return new UserError(
+    `${engine} login to ${registry} failed: ${detail}`,
+    'registry',
+    'check the AWS credentials can call ecr:GetAuthorizationToken and reach the registry',
   );
 }

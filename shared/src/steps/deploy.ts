@@ -214,7 +214,7 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
         const result = s.continueId
           ? await continueRun(aws, s, ctx, clock)
           : await releaseRun(aws, s, ctx, clock);
-        return finish(result, ctx, this.outputValues);
+        return finish(result, ctx);
       } finally {
         aws.destroy();
       }
@@ -310,13 +310,9 @@ function deployOutputs(r: DeployResult): Record<string, string> {
 }
 
 /** A failed release still publishes its outputs (the record file feeds a rollback job), then fails the step. */
-function finish(
-  r: DeployResult,
-  ctx: StepContext,
-  outputs: (r: DeployResult) => Record<string, string>,
-): DeployResult {
+function finish(r: DeployResult, ctx: StepContext): DeployResult {
   if (r.status !== 'failed') return r;
-  for (const [k, v] of Object.entries(outputs(r))) ctx.runner.setOutput(k, v);
+  for (const [k, v] of Object.entries(deployOutputs(r))) ctx.runner.setOutput(k, v);
   const bad = r.services.filter((x) => isFailure(x.outcome));
   throw new StepFailed(
     `deploy failed: ${bad.map((x) => `${x.name} ${x.outcome} (${x.reason})`).join('; ')}`,

@@ -6,6 +6,8 @@ describe('secret references and secret-looking names', () => {
     'arn:aws:ssm:eu-west-3:123456789012:parameter/api/db-password',
     'arn:aws:secretsmanager:eu-west-3:123456789012:secret:api/db-AbCdEf',
     'arn:aws:secretsmanager:eu-west-3:123456789012:secret:api/db-AbCdEf:password::',
+    // RDS-managed master user secrets are named rds!<resource>.
+    'arn:aws:secretsmanager:eu-west-3:123456789012:secret:rds!db-0a1b2c3d-AbCdEf:password::',
     '/api/db-password',
     'api.db_password',
   ])('accepts %s as a reference', (ref) => {
