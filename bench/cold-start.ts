@@ -22,6 +22,10 @@ export interface BundleFigure {
   coldStartMs: number | null;
   /** Median CPU ms the process used until then (user + system): far less sensitive to other load. */
   coldStartCpuMs?: number | null;
+  /** Peak resident memory (VmHWM) when the first request arrived. */
+  startRssMb?: number | null;
+  /** AWS SDK clients bundled (from dist/licenses.txt). */
+  sdkClients: string[];
   note?: string;
 }
 
@@ -68,35 +72,22 @@ function githubEnv(endpoint: string, inputs: Record<string, string>): NodeJS.Pro
   return env;
 }
 
-/** Samples a process's peak resident set (VmHWM) every 20 ms until it exits. */
-function peakRss(child: ChildProcess): { stop(): number } {
-  let mb = 0;
-  const sample = () => {
-    try {
-      const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (m) mb = Math.max(mb, Number(m[1]) / 1024);
-    } catch {
-      // the process has exited between samples
-    }
-  };
-  const timer = setInterval(sample, 20);
-  return {
-    stop() {
-      clearInterval(timer);
-      return mb;
-    },
-  };
-}
-
 interface StartSample {
   ms: number;
   cpuMs: number;
+  rssMb: number;
 }
 
 /** CPU ms a process has used so far (/proc/<pid>/stat utime + stime, in ticks of 10 ms). */
 function cpuMsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** Peak resident memory so far (VmHWM), MB. */
+function peakRssMbOf(pid: number): number {
+  const m = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : Number.NaN;
 }
 
 /** Spawn → first request at a local listener, wall and CPU; the child is killed once it arrives. */
@@ -114,12 +105,14 @@ async function firstRequest(
   const server = http.createServer((_req, res) => {
     const ms = performance.now() - start;
     let cpuMs = Number.NaN;
+    let rssMb = Number.NaN;
     try {
       cpuMs = cpuMsOf(child?.pid as number);
+      rssMb = peakRssMbOf(child?.pid as number);
     } catch {
       // exited already
     }
-    resolveFirst({ ms, cpuMs });
+    resolveFirst({ ms, cpuMs, rssMb });
     res.writeHead(500, { 'content-type': 'application/x-amz-json-1.1' });
     res.end('{"__type":"InternalFailure","message":"bench"}');
   });
@@ -139,24 +132,25 @@ async function firstRequest(
   return sample;
 }
 
+export interface StartMedians {
+  ms: number | null;
+  cpuMs: number | null;
+  rssMb: number | null;
+}
+
 /** Medians of wall and CPU ms over `runs` starts (null when no run reached a request). */
-async function medianStart(
-  runs: number,
-  sample: () => Promise<StartSample | null>,
-): Promise<{ ms: number | null; cpuMs: number | null }> {
+async function medianStart(runs: number, sample: () => Promise<StartSample | null>): Promise<StartMedians> {
   const samples: StartSample[] = [];
   for (let i = 0; i < runs; i++) {
     const s = await sample();
     if (s) samples.push(s);
   }
-  return {
-    ms: median(samples.map((s) => s.ms)),
-    cpuMs: median(samples.map((s) => s.cpuMs).filter((x) => !Number.isNaN(x))),
-  };
+  const of = (k: keyof StartSample) => median(samples.map((s) => s[k]).filter((x) => !Number.isNaN(x)));
+  return { ms: of('ms'), cpuMs: of('cpuMs'), rssMb: of('rssMb') };
 }
 
 /** The floor: a bare node process that sends one HTTP request. */
-export function nodeFloor(root: string, runs = 5): Promise<{ ms: number | null; cpuMs: number | null }> {
+export function nodeFloor(root: string, runs = 5): Promise<StartMedians> {
   const script =
     "require('http').request(process.env.INPUT_ENDPOINT,{method:'POST'}).on('error',()=>{}).end('{}')";
   return medianStart(runs, () => firstRequest(root, ['-e', script], (e) => githubEnv(e, {})));
@@ -169,14 +163,26 @@ export async function measureBundles(root: string, runs = 5): Promise<BundleFigu
     const bundle = join(actionsDir, action, 'dist', 'index.js');
     if (!existsSync(join(actionsDir, action, 'action.yml'))) continue;
     if (!existsSync(bundle)) {
-      out.push({ action, bytes: Number.NaN, coldStartMs: null, note: 'dist/index.js absent: skipped' });
+      out.push({
+        action,
+        bytes: Number.NaN,
+        coldStartMs: null,
+        sdkClients: [],
+        note: 'dist/index.js absent: skipped',
+      });
       continue;
     }
     const bytes = statSync(bundle).size;
+    const licenses = join(actionsDir, action, 'dist', 'licenses.txt');
+    const sdkClients = existsSync(licenses)
+      ? [...new Set(readFileSync(licenses, 'utf8').match(/^@aws-sdk\/client-[a-z0-9-]+/gm) ?? [])]
+          .map((c) => c.replace('@aws-sdk/client-', ''))
+          .sort()
+      : [];
     const inputs = FIRST_CALL_INPUTS[action];
     if (!inputs) {
       const note = NO_AWS.has(action) ? 'makes no AWS call' : 'no first-call inputs known to the bench';
-      out.push({ action, bytes, coldStartMs: null, note });
+      out.push({ action, bytes, coldStartMs: null, sdkClients, note });
       continue;
     }
     const start = await medianStart(runs, () => firstRequest(root, [bundle], (e) => githubEnv(e, inputs)));
@@ -185,6 +191,8 @@ export async function measureBundles(root: string, runs = 5): Promise<BundleFigu
       bytes,
       coldStartMs: start.ms,
       coldStartCpuMs: start.cpuMs,
+      startRssMb: start.rssMb,
+      sdkClients,
       ...(start.ms === null ? { note: NO_REQUEST } : {}),
     });
   }
@@ -201,7 +209,8 @@ export interface DeployRunFigure {
 
 /**
  * The deploy bundle deploying one rolling service against the emulator (real clock ×`speed`, so the
- * rollout takes seconds), with its peak RSS sampled throughout. Null when the bundle is absent.
+ * rollout takes seconds); its peak RSS is getrusage's, written at exit by max-rss.cjs. Null when the
+ * bundle is absent.
  */
 export async function measureDeployRun(root: string, speed = 10): Promise<DeployRunFigure | null> {
   const bundle = join(root, 'actions', 'deploy', 'dist', 'index.js');
@@ -209,12 +218,17 @@ export async function measureDeployRun(root: string, speed = 10): Promise<Deploy
   const repo = await makeRepo([rollingService('api')]);
   const emu = await startEmulator({ clock: 'real', speed, world: worldFromManifests(repo) });
   try {
-    const env = githubEnv(emu.url, {
-      root: repo,
-      images: JSON.stringify({ api: `${emu.host}/api:v2` }),
-      verify: 'false',
-      'output-dir': join(repo, '.cendence'),
-    });
+    const rssFile = join(repo, 'max-rss');
+    const env = {
+      ...githubEnv(emu.url, {
+        root: repo,
+        images: JSON.stringify({ api: `${emu.host}/api:v2` }),
+        verify: 'false',
+        'output-dir': join(repo, '.cendence'),
+      }),
+      NODE_OPTIONS: `--require ${join(root, 'bench', 'max-rss.cjs')}`,
+      BENCH_MAX_RSS_FILE: rssFile,
+    };
     const started = performance.now();
     const child = spawn(process.execPath, [bundle], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -223,12 +237,11 @@ export async function measureDeployRun(root: string, speed = 10): Promise<Deploy
     };
     child.stdout.on('data', keep);
     child.stderr.on('data', keep);
-    const rss = peakRss(child);
     const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
     const exitCode = await new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
     clearTimeout(timer);
     return {
-      peakRssMb: rss.stop(),
+      peakRssMb: existsSync(rssFile) ? Number(readFileSync(rssFile, 'utf8')) / 1024 : Number.NaN,
       exitCode,
       wallMs: performance.now() - started,
       ...(exitCode === 0 ? {} : { outputTail: output.slice(-500) }),

@@ -43,14 +43,17 @@ function newestSource(dir: string): number {
   return newest;
 }
 
-/** Actions whose dist is missing or older than their sources; rebuilt with scripts/bundle.mjs. */
+/**
+ * Actions whose dist is missing or older than their sources by more than a minute (a fresh clone
+ * writes sources and committed bundles within seconds of each other); rebuilt with scripts/bundle.mjs.
+ */
 function ensureBundles(): string[] {
   const shared = newestSource(path.join(ROOT, 'shared/src'));
   const stale = readdirSync(path.join(ROOT, 'actions')).filter((a) => {
     const src = path.join(ROOT, 'actions', a, 'src');
     if (!existsSync(path.join(src, 'index.ts'))) return false;
     const dist = path.join(ROOT, 'actions', a, 'dist', 'index.js');
-    return !existsSync(dist) || statSync(dist).mtimeMs < Math.max(shared, newestSource(src));
+    return !existsSync(dist) || statSync(dist).mtimeMs + 60_000 < Math.max(shared, newestSource(src));
   });
   if (stale.length > 0 && process.env.BENCH_BUNDLE !== 'never') {
     log(`bundling ${stale.join(', ')} (dist missing or older than the sources)`);

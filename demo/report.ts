@@ -82,6 +82,13 @@ export function htmlReport(phases: Phase[], totalSeconds: number): string {
     })
     .join('\n');
   const height = 40 + all.length * rowH;
+  // A time axis: ticks every fifth of the span, in seconds since the first deployment started.
+  const ticks = [0, 1, 2, 3, 4, 5]
+    .map((k) => {
+      const x = left + (k / 5) * (width - left - 20);
+      return `<line x1="${x.toFixed(1)}" y1="18" x2="${x.toFixed(1)}" y2="${height}" stroke="#ddd"/><text x="${x.toFixed(1)}" y="14" text-anchor="middle">${(((k / 5) * span) / 1000).toFixed(0)} s</text>`;
+    })
+    .join('');
   const rows = summaryRows(phases)
     .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
     .join('\n');
@@ -92,7 +99,7 @@ export function htmlReport(phases: Phase[], totalSeconds: number): string {
 <h1>Cendence demo report</h1>
 <p>Whole run: ${totalSeconds.toFixed(1)} s, against the local AWS emulator. Green: succeeded; red: failed or rolled back (hover for the reason).</p>
 <h2>Timeline</h2>
-<svg width="${width}" height="${height}" role="img" aria-label="deployment timeline">${bars}</svg>
+<svg width="${width}" height="${height}" role="img" aria-label="deployment timeline">${ticks}${bars}</svg>
 <h2>Deployments</h2>
 <table><tr>${SUMMARY_HEADER.map((h) => `<th>${h}</th>`).join('')}</tr>
 ${rows}

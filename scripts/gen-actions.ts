@@ -127,11 +127,11 @@ export function outputsTable(step: AnyStep): string {
 function exampleWith(step: AnyStep): string[] {
   const lines: string[] = [];
   for (const i of step.inputs.filter((x) => x.required && x.default === undefined)) {
-    lines.push(`          ${i.name}: <${i.name}>`);
+    lines.push(`      ${i.name}: <${i.name}>`);
   }
   if (isAws(step))
     // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, not a JS template
-    lines.push('          role-to-assume: ${{ vars.AWS_ROLE_ARN }}', '          region: eu-west-1');
+    lines.push('      role-to-assume: ${{ vars.AWS_ROLE_ARN }}', '      region: eu-west-1');
   return lines;
 }
 
@@ -144,8 +144,9 @@ export function actionReadme(step: AnyStep): string {
     sentence(step.summary),
     '',
     '```yaml',
-    `      - uses: <owner>/cendence/actions/${step.name}@<commit-sha> # v1`,
-    ...(withLines.length ? ['        with:', ...withLines] : []),
+    'steps:',
+    `  - uses: <owner>/cendence/actions/${step.name}@<commit-sha> # v1`,
+    ...(withLines.length ? ['    with:', ...withLines] : []),
     '```',
     '',
     'Pin the action to a full commit SHA; the comment keeps the version readable.',
@@ -322,6 +323,15 @@ export function workflowInputsTable(text: string): string {
   return ['| input | type | default | description |', '|---|---|---|---|', ...rows].join('\n');
 }
 
+/** The copyable `include:` block a step template carries in its header comment, as a fenced block. */
+function includeSnippet(text: string): string {
+  const lines = text.split('\n');
+  const start = lines.indexOf('# include:');
+  if (start < 0) return '';
+  const end = lines.findIndex((l, i) => i > start && !l.startsWith('#'));
+  return ['```yaml', ...lines.slice(start, end).map((l) => l.replace(/^# ?/, '')), '```'].join('\n');
+}
+
 const DOC_BLOCK = /(<!-- inputs of (\S+) -->\n)[\s\S]*?(\n<!-- end inputs -->)/g;
 
 /** A doc with every `<!-- inputs of <file> -->` block refilled from that file. */
@@ -329,7 +339,7 @@ export function refreshDocTables(doc: string): string {
   return doc.replace(DOC_BLOCK, (_all, open: string, file: string, close: string) => {
     const text = readFileSync(join(ROOT, file), 'utf8');
     const table = file.startsWith('pipelines/gitlab/') ? gitlabInputsTable(text) : workflowInputsTable(text);
-    return `${open}${table}${close}`;
+    return `${open}${[includeSnippet(text), table].filter(Boolean).join('\n\n')}${close}`;
   });
 }
 
@@ -387,6 +397,8 @@ function formatted(path: string, content: string): string {
     cwd: ROOT,
     input: content,
     encoding: 'utf8',
+    // biome echoes files its configuration ignores unchanged, with a note on stderr.
+    stdio: ['pipe', 'pipe', 'ignore'],
   });
 }
 

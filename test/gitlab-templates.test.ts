@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parseAllDocuments, stringify } from 'yaml';
-import { DOOR_STEPS, variableName } from '../scripts/gen-actions.js';
+import { DOOR_STEPS, gitlabInput, variableName } from '../scripts/gen-actions.js';
 import { STEPS } from '../shared/src/steps/index.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -27,6 +27,37 @@ function template(file: string): { spec: Yaml; jobs: Yaml } {
 }
 const files = readdirSync(DIR).filter((f) => f.endsWith('.yml'));
 const doorSteps = STEPS.filter((s) => DOOR_STEPS.includes(s.name));
+
+describe('step input → spec:inputs entry', () => {
+  test('maps each input kind to a GitLab type; optional inputs get a default, required ones none', () => {
+    const d = 'd';
+    expect(gitlabInput({ name: 'cluster', description: d, required: true })).toEqual({ description: d });
+    expect(gitlabInput({ name: 'since', description: d })).toEqual({ description: d, default: '' });
+    expect(gitlabInput({ name: 'timeout', description: d, kind: 'number', default: '900' })).toEqual({
+      description: d,
+      type: 'number',
+      default: 900,
+    });
+    // A number without a default stays a string input: GitLab has no empty number.
+    expect(gitlabInput({ name: 'keep', description: d, kind: 'number' })).toEqual({
+      description: d,
+      default: '',
+    });
+    // Booleans travel as 'true'/'false' strings: job variables are strings.
+    expect(gitlabInput({ name: 'wait', description: d, kind: 'boolean', default: 'true' })).toEqual({
+      description: d,
+      default: 'true',
+      options: ['true', 'false'],
+    });
+    expect(
+      gitlabInput({ name: 'engine', description: d, kind: 'choice', options: ['a', 'b'], default: 'a' }),
+    ).toEqual({ description: 'd One of: a, b.', default: 'a', options: ['a', 'b'] });
+    expect(gitlabInput({ name: 'services', description: d, kind: 'list' })).toEqual({
+      description: 'd Comma- or newline-separated.',
+      default: '',
+    });
+  });
+});
 
 describe('template files', () => {
   test('one template per step, plus the full pipeline', () => {
@@ -82,6 +113,28 @@ describe('template files', () => {
     expect(jobs['$[[ inputs.job-name ]]'].when).toBe('$[[ inputs.when ]]');
     expect(spec.inputs.when.default).toBe('manual');
   });
+});
+
+describe('includes', () => {
+  // GitLab refuses an include that passes an undeclared input or omits a required one; gitlab-ci-local
+  // does not check the first, so this test does, for every include in our pipelines.
+  test.each(['pipelines/gitlab/pipeline.yml', '.gitlab-ci.yml'])(
+    '%s passes only declared inputs, and every required one',
+    (file) => {
+      const docs = parseAllDocuments(readFileSync(join(ROOT, file), 'utf8')).map((d) => d.toJS());
+      const body = docs[docs.length - 1];
+      expect(body.include.length).toBeGreaterThan(0);
+      for (const inc of body.include as { local: string; inputs?: Record<string, unknown> }[]) {
+        const target = template(inc.local.replace(/^\/pipelines\/gitlab\//, '')).spec.inputs;
+        const given = Object.keys(inc.inputs ?? {});
+        expect([inc.local, given.filter((k) => !(k in target))]).toEqual([inc.local, []]);
+        const required = Object.entries<Yaml>(target)
+          .filter(([, i]) => i.default === undefined)
+          .map(([k]) => k);
+        expect([inc.local, required.filter((k) => !given.includes(k))]).toEqual([inc.local, []]);
+      }
+    },
+  );
 });
 
 describe('the bundled CLI the templates run (cli/dist/index.js)', () => {

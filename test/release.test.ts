@@ -79,6 +79,24 @@ describe('release of several services', () => {
     }
   });
 
+  it('24 services under AWS-like throttling: no failure surfaced, and the waits share DescribeServices calls', async () => {
+    const names = Array.from({ length: 24 }, (_, i) => `svc${String(i).padStart(2, '0')}`);
+    w = await deployWorld(
+      names.map((n) => rollingService(n)),
+      { throttling: true },
+    );
+    const images = imagesInput(w.emu, Object.fromEntries(names.map((n) => [n, 'v2'])));
+    const run = await runStep(makeDeployStep(w.time), { ...w.awsInputs, images }, { cwd: w.root });
+    expect(run.error).toBeUndefined();
+    const record = JSON.parse(await readFile(run.outputs['record-file'], 'utf8'));
+    expect(record.services.every((s: RecordService) => s.outcome === 'succeeded')).toBe(true);
+    // 24 followers polled many times; coalesced into DescribeServices calls of up to 10 services each.
+    const polls = record.services.reduce((n: number, s: { polls: number }) => n + s.polls, 0);
+    const describes = w.emu.calls({ operation: 'DescribeServices' }).length;
+    expect(describes * 3).toBeLessThan(polls);
+    expect(w.emu.calls({ operation: 'RegisterTaskDefinition' }).filter((c) => !c.error)).toHaveLength(24);
+  });
+
   it('stops at a failing wave; with --release-rollback every changed service returns to where it was', async () => {
     w = await deployWorld(SERVICES());
     w.emu.behavior({ image: '*matchmaking:bad', behavior: 'crash', exitCode: 2 });

@@ -147,6 +147,31 @@ describe('reusable workflows', () => {
   });
 });
 
+describe('inputs given to the Cendence actions', () => {
+  // actionlint cannot check `with:` against our action.yml files (remote refs, or a checkout path), so this does.
+  test('every `with:` key is an input of that action, and every required input is given', () => {
+    let checked = 0;
+    for (const file of [...yamlIn(WORKFLOWS), ...yamlIn(STARTERS)]) {
+      for (const s of steps(load(file)) as { uses?: string; with?: Record<string, unknown> }[]) {
+        const action = s.uses?.match(
+          /(?:^\.\/(?:\.cendence-actions\/)?|\/cendence\/)actions\/([\w-]+)(?:@|$)/,
+        )?.[1];
+        if (!action) continue;
+        const meta = parse(readFileSync(join(ROOT, 'actions', action, 'action.yml'), 'utf8'));
+        const inputs = Object.keys(meta.inputs ?? {});
+        const given = Object.keys(s.with ?? {});
+        expect([file, action, given.filter((k) => !inputs.includes(k))]).toEqual([file, action, []]);
+        const required = Object.entries<{ required?: boolean }>(meta.inputs ?? {})
+          .filter(([, i]) => i.required)
+          .map(([k]) => k);
+        expect([file, action, required.filter((k) => !given.includes(k))]).toEqual([file, action, []]);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(20);
+  });
+});
+
 describe('starter workflows', () => {
   test('use the Cendence actions pinned by commit SHA with the version as a comment', () => {
     for (const file of yamlIn(STARTERS)) {

@@ -337,7 +337,8 @@ export function worldFromManifests(dir: string): WorldSpec {
     const repository = m.repository ?? m.name;
     spec.repositories.push({ name: repository });
     const deploy = m.deploy;
-    if (!deploy) continue;
+    // Without a cluster (it comes from terraform outputs at deploy time) there is nothing to seed from here.
+    if (!deploy?.cluster) continue;
     if (!spec.clusters.includes(deploy.cluster)) spec.clusters.push(deploy.cluster);
     const serviceName = deploy.service ?? m.name;
     const container = deploy.container ?? m.name;

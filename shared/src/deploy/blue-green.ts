@@ -148,28 +148,25 @@ export async function followServiceDeployment(
   let bakeEndsAt: number | undefined;
   let last: ServiceDeployment | undefined;
   let previousPoll: number | undefined;
-  const end = await follow(
-    async () => {
-      last = await describeServiceDeployment(ecs, arn);
-      const now = opts.clock.now();
-      if (last?.lifecycleStage !== stage) {
-        stage = last?.lifecycleStage;
-        if (stage) opts.runner.info(`${name}: lifecycle stage ${stage}`);
-        // The bake began after the previous poll at the earliest: count from there, so the fast polls
-        // start before its end even though we saw it start late.
-        if (stage === 'BAKE_TIME') bakeEndsAt = (previousPoll ?? now) + (opts.bakeMinutes ?? 0) * 60_000;
-      }
-      previousPoll = now;
-      opts.runner.progress(progressOf(name, last));
-      if (opts.rollingBack) return classifyRollbackOf(last);
-      return classifyServiceDeployment(last, {
-        ...(opts.stopAt ? { stopAtStage: STOP_AT_STAGES[opts.stopAt] } : {}),
-        ...(bakeEndsAt !== undefined ? { bakeEndsAt } : {}),
-        now,
-      });
-    },
-    { clock: opts.clock, signal: opts.signal, timeoutMs: opts.timeoutMs, timing: opts.timing },
-  );
+  const end = await follow(async () => {
+    last = await describeServiceDeployment(ecs, arn);
+    const now = opts.clock.now();
+    if (last?.lifecycleStage !== stage) {
+      stage = last?.lifecycleStage;
+      if (stage) opts.runner.info(`${name}: lifecycle stage ${stage}`);
+      // The bake began after the previous poll at the earliest: count from there, so the fast polls
+      // start before its end even though we saw it start late.
+      if (stage === 'BAKE_TIME') bakeEndsAt = (previousPoll ?? now) + (opts.bakeMinutes ?? 0) * 60_000;
+    }
+    previousPoll = now;
+    opts.runner.progress(progressOf(name, last));
+    if (opts.rollingBack) return classifyRollbackOf(last);
+    return classifyServiceDeployment(last, {
+      ...(opts.stopAt ? { stopAtStage: STOP_AT_STAGES[opts.stopAt] } : {}),
+      ...(bakeEndsAt !== undefined ? { bakeEndsAt } : {}),
+      now,
+    });
+  }, opts);
   return { end, last };
 }
 

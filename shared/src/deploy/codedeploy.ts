@@ -106,19 +106,16 @@ export async function followCodeDeploy(
 ): Promise<Followed & { info?: DeploymentInfo }> {
   let status: string | undefined;
   let info: DeploymentInfo | undefined;
-  const end = await follow(
-    async () => {
-      const out = await aws.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
-      info = out.deploymentInfo;
-      if (info?.status !== status) {
-        status = info?.status;
-        opts.runner.info(`${name}: CodeDeploy ${deploymentId} ${status}`);
-      }
-      opts.runner.progress(progressOf(name, info));
-      return classifyCodeDeploy(info, Boolean(opts.stopAtReady));
-    },
-    { clock: opts.clock, signal: opts.signal, timeoutMs: opts.timeoutMs, timing: opts.timing },
-  );
+  const end = await follow(async () => {
+    const out = await aws.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
+    info = out.deploymentInfo;
+    if (info?.status !== status) {
+      status = info?.status;
+      opts.runner.info(`${name}: CodeDeploy ${deploymentId} ${status}`);
+    }
+    opts.runner.progress(progressOf(name, info));
+    return classifyCodeDeploy(info, Boolean(opts.stopAtReady));
+  }, opts);
   return { end, info };
 }
 

@@ -46,6 +46,8 @@ export async function execute(
   previousTaskDefinition: string | undefined,
   opts: FollowSettings & { stopAt?: StopAt },
 ): Promise<Execution> {
+  // Right after the start there is nothing to see yet: the first poll waits one slow delay.
+  opts = { ...opts, delayFirstPoll: true };
   if (plan.kind === 'codedeploy') {
     const id = await createCodeDeployDeployment(aws, plan.target, plan.appSpec);
     opts.runner.info(`${ref.name}: CodeDeploy deployment ${id} created`);

@@ -91,11 +91,13 @@ export interface FollowOptions {
   signal: AbortSignal;
   timeoutMs: number;
   timing?: PollTiming;
+  /** Wait one slow delay before the first poll: right after starting a deployment there is nothing to see. */
+  delayFirstPoll?: boolean;
 }
 
 /**
  * Polls `observe` until it reports `done`, the timeout passes, or the signal aborts. The first poll is
- * immediate. A poll that throws (after the SDK's own retries) ends the wait with that error: an
+ * immediate unless delayFirstPoll. A poll that throws (after the SDK's own retries) ends the wait with that error: an
  * AccessDenied must not be retried for 30 minutes as the SDK waiter does.
  */
 export async function follow<T>(
@@ -106,6 +108,7 @@ export async function follow<T>(
   const deadline = start + opts.timeoutMs;
   const schedule = new PollSchedule(opts.timing);
   let polls = 0;
+  if (opts.delayFirstPoll) await opts.clock.sleep(schedule.next(false, opts.timeoutMs), opts.signal);
   for (;;) {
     if (opts.signal.aborted) return { kind: 'cancelled', polls, elapsedMs: opts.clock.now() - start };
     polls++;

@@ -9,6 +9,7 @@ import { UserError } from '../errors.js';
 import { dependencyWaves, findCycle } from '../manifest/graph.js';
 import { isNativeTrafficStrategy, nativeUpdateInput, plannedWaitMinutes } from './blue-green.js';
 import { appSpecFor } from './codedeploy.js';
+import { type DescribeService, ServiceDescriber } from './describe-batch.js';
 import { execute, type Plan, settle } from './execute.js';
 import { checkController, deploymentInFlight, describeLive } from './preflight.js';
 import { buildRecord, type DeploymentRecord, pruneRevisions, writeRecord } from './record.js';
@@ -111,6 +112,7 @@ export async function deployRelease(
   if (waves.length > 1) runner.info(`waves: ${waves.map((w) => w.join(', ')).join(' → ')}`);
 
   const results = new Map<string, ServiceResult>();
+  const describer = new ServiceDescriber(aws.ecs);
   const arns = opts.signal.aborted
     ? new Map<string, string>()
     : await registerFamilies(aws.ecs, input.targets);
@@ -131,6 +133,7 @@ export async function deployRelease(
           input,
           opts,
           wave.length === 1,
+          describer.describe,
         ),
       ),
     );
@@ -196,6 +199,7 @@ async function deployOne(
   opts: DeployOptions,
   /** Log groups cannot interleave (GitHub has no nested or parallel groups): only a lone service gets one. */
   grouped: boolean,
+  describe: DescribeService,
 ): Promise<ServiceResult> {
   const { runner, clock } = opts;
   const startedAt = new Date(clock.now()).toISOString();
@@ -246,6 +250,7 @@ async function deployOne(
       clock,
       signal: opts.signal,
       timeoutMs,
+      describe,
       ...(opts.timing ? { timing: opts.timing } : {}),
       ...(opts.stopAt ? { stopAt: opts.stopAt } : {}),
     });

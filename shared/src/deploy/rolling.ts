@@ -3,7 +3,6 @@
 // COMPLETED. Also used to follow any UpdateService we make later (rollback, --release-rollback), so
 // every path shares one honest-outcome rule (outcome.ts).
 import {
-  DescribeServicesCommand,
   type ECSClient,
   ListServiceDeploymentsCommand,
   type Service,
@@ -12,7 +11,8 @@ import {
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
 import type { Runner } from '../runner/types.js';
-import { type Clock, type FollowEnd, follow, type PollTiming } from './follow.js';
+import { type DescribeService, describeEach } from './describe-batch.js';
+import { type FollowEnd, type FollowOptions, follow } from './follow.js';
 import { classifyRolling, EventFeed, type RollingIdentity, type Verdict } from './outcome.js';
 import type { ServiceTarget } from './types.js';
 
@@ -23,12 +23,10 @@ export interface Started {
   knownEvents: ServiceEvent[];
 }
 
-export interface FollowSettings {
+export interface FollowSettings extends FollowOptions {
   runner: Runner;
-  clock: Clock;
-  signal: AbortSignal;
-  timeoutMs: number;
-  timing?: PollTiming;
+  /** How a poll reads the service: a release shares one ServiceDescriber to coalesce its polls. */
+  describe?: DescribeService;
 }
 
 export interface Followed {
@@ -121,18 +119,13 @@ export async function followRolling(
   opts: FollowSettings,
 ): Promise<Followed> {
   const feed = new EventFeed(started.knownEvents);
+  const describe = opts.describe ?? describeEach(ecs);
   let last: Service | undefined;
-  const end = await follow(
-    async () => {
-      const out = await ecs.send(
-        new DescribeServicesCommand({ cluster: ref.cluster, services: [ref.service] }),
-      );
-      last = out.services?.[0];
-      for (const e of feed.fresh(last?.events)) opts.runner.info(`${ref.name}: ${e.message}`);
-      opts.runner.progress(progressLine(ref.name, last, identity.deploymentId));
-      return classifyRolling(last, identity);
-    },
-    { clock: opts.clock, signal: opts.signal, timeoutMs: opts.timeoutMs, timing: opts.timing },
-  );
+  const end = await follow(async () => {
+    last = await describe(ref.cluster, ref.service);
+    for (const e of feed.fresh(last?.events)) opts.runner.info(`${ref.name}: ${e.message}`);
+    opts.runner.progress(progressLine(ref.name, last, identity.deploymentId));
+    return classifyRolling(last, identity);
+  }, opts);
   return { end, last };
 }

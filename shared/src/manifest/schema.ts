@@ -30,7 +30,8 @@ export const testSchema = z.strictObject({
 const strategy = z.enum(['rolling', 'blue-green', 'canary', 'linear', 'codedeploy']);
 
 export const deploySchema = z.strictObject({
-  cluster: z.string().min(1),
+  /** Required to deploy; may instead come from terraform outputs (terraform-outputs input, terraform/apply.ts). */
+  cluster: z.string().min(1).optional(),
   /** ECS service name; defaults to the manifest's name. */
   service: z.string().min(1).optional(),
   strategy: strategy.default('rolling'),

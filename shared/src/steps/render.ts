@@ -7,7 +7,27 @@ import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import type { RenderedTaskDefinition } from '../taskdef/render.js';
 import { deployable, parseImages, renderServices, writeRendered } from '../taskdef/services.js';
+import { applyTerraformOutputs } from '../terraform/apply.js';
+import { loadTerraformOutputs } from '../terraform/outputs.js';
 import { AWS_INPUTS, type InputSpec, Inputs, type Step } from './step.js';
+
+/** The terraform hand-off, for every step that reads manifests to deploy (one spec, reused). */
+export const TERRAFORM_OUTPUTS_INPUT: InputSpec = {
+  name: 'terraform-outputs',
+  description:
+    "A `terraform output -json` file of terraform/: completes each manifest's deploy section (cluster, service, network, blue/green target groups, listener rules and role). What the manifest writes wins.",
+};
+
+/** The manifests' deploy sections completed from the terraform-outputs input, when given. */
+export function withTerraformOutputs(
+  i: Inputs,
+  manifests: ServiceManifest[],
+  cwd: string,
+): ServiceManifest[] {
+  const file = i.string(TERRAFORM_OUTPUTS_INPUT.name);
+  if (!file) return manifests;
+  return applyTerraformOutputs(manifests, loadTerraformOutputs(path.resolve(cwd, file)), file);
+}
 
 export const SERVICE_INPUTS: InputSpec[] = [
   { name: 'root', description: 'Repository root holding services/<name>/service.yml.', default: '.' },
@@ -22,6 +42,7 @@ export const SERVICE_INPUTS: InputSpec[] = [
     description:
       'Image URIs by service, as the push step prints them: JSON {"<service>": "<uri>@sha256:…"} or a file holding it. Fills each service\'s container and any "<IMAGE>" / "<IMAGE:service>" placeholder.',
   },
+  TERRAFORM_OUTPUTS_INPUT,
 ];
 
 const inputs: InputSpec[] = [
@@ -51,7 +72,8 @@ export interface RenderResult {
 export function readServiceInputs(i: Inputs, cwd: string, env: NodeJS.ProcessEnv) {
   const root = path.resolve(cwd, i.string('root') ?? '.');
   const raw = i.string('services');
-  const manifests = deployable(selectServices(loadManifests(root), raw), Boolean(raw?.trim()));
+  const selected = deployable(selectServices(loadManifests(root), raw), Boolean(raw?.trim()));
+  const manifests = withTerraformOutputs(i, selected, cwd);
   return {
     root,
     manifests,

@@ -15,6 +15,7 @@ import { StepFailed, UserError } from '../errors.js';
 import { loadManifests, MANIFEST_NAME, SERVICES_DIR } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { ecsNames } from '../taskdef/render.js';
+import { TERRAFORM_OUTPUTS_INPUT, withTerraformOutputs } from './render.js';
 import { AWS_INPUTS, type InputSpec, Inputs, type Step } from './step.js';
 
 const inputs: InputSpec[] = [
@@ -54,6 +55,7 @@ const inputs: InputSpec[] = [
     default: '.',
     description: 'Repository root holding services/<name>/service.yml (optional for rollback).',
   },
+  TERRAFORM_OUTPUTS_INPUT,
   {
     name: 'timeout',
     kind: 'number',
@@ -148,9 +150,14 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
       }
       const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
       const manifests = manifestsIfAny(root);
+      // Only the services rolled back are completed from terraform outputs (others may lack a cluster).
+      const manifestOf = (name: string) => {
+        const m = manifests.find((x) => x.name === name);
+        return m && withTerraformOutputs(i, [m], ctx.cwd)[0];
+      };
       const cluster = i.string('cluster');
       const base = (name: string): Omit<RollbackRequest, 'timeoutSeconds'> => {
-        const m = manifests.find((x) => x.name === name);
+        const m = manifestOf(name);
         if (m?.deploy) {
           const n = ecsNames(m);
           return {
@@ -190,7 +197,7 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
               'pass to-revision',
             );
           }
-          const m = manifests.find((x) => x.name === s.name);
+          const m = manifestOf(s.name);
           return {
             name: s.name,
             cluster: s.cluster,

@@ -8,6 +8,7 @@ import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { type RunTaskFailure, type RunTaskResult, runOneOffTask } from '../run-task/run-task.js';
 import { ecsNames } from '../taskdef/render.js';
+import { TERRAFORM_OUTPUTS_INPUT, withTerraformOutputs } from './render.js';
 import { AWS_INPUTS, type InputSpec, Inputs, type Step } from './step.js';
 
 const inputs: InputSpec[] = [
@@ -38,6 +39,7 @@ const inputs: InputSpec[] = [
     description:
       'Stop the task and fail after this long. Default: deploy.preDeployTask.timeoutSeconds, else 600.',
   },
+  TERRAFORM_OUTPUTS_INPUT,
   ...AWS_INPUTS,
 ];
 
@@ -95,7 +97,7 @@ export const runTaskStep: Step<RunTaskSettings, RunTaskResult> = {
     const i = new Inputs(read, inputs);
     const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
     const name = i.required('service');
-    const [manifest] = selectServices(loadManifests(root), name);
+    const [manifest] = withTerraformOutputs(i, selectServices(loadManifests(root), name), ctx.cwd);
     if (!manifest.deploy) {
       throw new UserError(
         `service ${manifest.name} has no deploy section`,

@@ -40,6 +40,14 @@ export interface RenderedTaskDefinition {
 /** The ECS service a manifest deploys to, and the cluster's short name (ARNs are accepted). */
 export function ecsNames(manifest: ServiceManifest): { cluster: string; service: string } {
   const deploy = requireDeploy(manifest);
+  // Optional in the manifest because terraform outputs may supply it (terraform/apply.ts); required here.
+  if (!deploy.cluster) {
+    throw new UserError(
+      `deploy.cluster of service ${manifest.name} is set neither in the manifest nor by terraform outputs`,
+      manifest.file,
+      'set deploy.cluster in the manifest, or pass terraform-outputs (a `terraform output -json` file)',
+    );
+  }
   return { cluster: shortName(deploy.cluster), service: shortName(deploy.service ?? manifest.name) };
 }
 

@@ -37,6 +37,8 @@ export interface TerraformOutputs {
   /** Role the CI assumes, when terraform created one. */
   githubDeployRoleArn?: string;
   gitlabDeployRoleArn?: string;
+  /** Role ECS uses to shift ALB traffic in native blue/green deployments (deploy.blueGreen.roleArn). */
+  ecsInfrastructureRoleArn?: string;
 }
 
 const arn = z.string().regex(/^arn:aws[a-z-]*:/, 'must be an ARN (arn:aws:…)');
@@ -70,6 +72,7 @@ const outputFileSchema = z.object({
   services: z.object({ value: z.record(z.string(), serviceSchema) }),
   github_deploy_role_arn: z.object({ value: optionalArn }).optional(),
   gitlab_deploy_role_arn: z.object({ value: optionalArn }).optional(),
+  ecs_infrastructure_role_arn: z.object({ value: optionalArn }).optional(),
 });
 
 function toSettings(s: z.infer<typeof serviceSchema>): TerraformServiceSettings {
@@ -143,6 +146,8 @@ export function parseTerraformOutputs(text: string, file: string): TerraformOutp
   const gitlab = parsed.data.gitlab_deploy_role_arn?.value;
   if (github) outputs.githubDeployRoleArn = github;
   if (gitlab) outputs.gitlabDeployRoleArn = gitlab;
+  const infrastructure = parsed.data.ecs_infrastructure_role_arn?.value;
+  if (infrastructure) outputs.ecsInfrastructureRoleArn = infrastructure;
   return outputs;
 }
 
