@@ -261,7 +261,7 @@ export function bundleFigures(raw: {
   const deployStart = raw.bundles.find((b) => b.action === 'deploy')?.startRssMb ?? null;
   const memoryMiss =
     d && d.exitCode === 0 && d.peakRssMb > 80
-      ? `; miss: bare node is ${fmt(raw.floor.rssMb, 'MB')}, the bundle is at ${fmt(deployStart, 'MB')} by its first request`
+      ? `; miss: bare node is ${fmt(raw.floor.rssMb, 'MB')}; loading the bundle alone reaches ${fmt(deployStart, 'MB')} (at its first request)`
       : '';
   rows.push({
     section: S,
@@ -273,7 +273,7 @@ export function bundleFigures(raw: {
     note: !d
       ? 'actions/deploy/dist absent: skipped'
       : d.exitCode === 0
-        ? `VmHWM over the whole deploy (${fmt(d.wallMs / 1000, 's')})${memoryMiss}`
+        ? `peak RSS over a whole deploy (${fmt(d.wallMs / 1000, 's')}), median of ${d.samples.length}${memoryMiss}`
         : `the deploy did not succeed (exit ${d.exitCode}): ${(d.outputTail ?? '').trim().split('\n').pop()}`,
   });
   return rows;

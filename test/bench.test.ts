@@ -3,7 +3,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { type Figure, formatValue, median, ratio, tally, textTable, verdict } from '../bench/figures.js';
 import type { LatencyTrial } from '../bench/latency.js';
-import { buildFigures, latencyFigures, releaseFigures } from '../bench/report.js';
+import { buildFigures, bundleFigures, latencyFigures, releaseFigures } from '../bench/report.js';
 
 const fig = (value: number | null, goal: Figure['goal']): Figure => ({
   section: 's',
@@ -103,5 +103,32 @@ describe('bench report', () => {
     const [row] = buildFigures({ skipped: 'docker is not available: no daemon' });
     expect(verdict(row)).toBe('n/a');
     expect(row.note).toBe('skipped: docker is not available: no daemon');
+  });
+
+  it('explains an oversized bundle by the SDK clients it carries, and times only actions that call AWS', () => {
+    const figures = bundleFigures({
+      floor: { ms: 29, cpuMs: 10, rssMb: 41 },
+      bundles: [
+        {
+          action: 'deploy',
+          bytes: 1_880_000,
+          coldStartMs: 200,
+          coldStartCpuMs: 190,
+          startRssMb: 94,
+          sdkClients: ['ecr', 'ecs'],
+        },
+        { action: 'test', bytes: 800_000, coldStartMs: null, sdkClients: [], note: 'makes no AWS call' },
+      ],
+      deployRun: { peakRssMb: 70, samples: [70, 71, 69], exitCode: 0, wallMs: 3000 },
+    });
+    const by = (name: string) => figures.find((f) => f.name === name) as Figure;
+    expect(verdict(by('bundle size: deploy'))).toBe('miss');
+    expect(by('bundle size: deploy').note).toBe(
+      'miss: it bundles 2 AWS SDK clients (ecr, ecs); test, with none, is 0.8 MB',
+    );
+    expect(verdict(by('bundle size: test'))).toBe('pass');
+    expect(by('cold start: deploy').note).toContain('miss: it needs 190 ms of CPU (bare node 10 ms)');
+    expect(figures.find((f) => f.name === 'cold start: test')).toBeUndefined();
+    expect(verdict(by('peak memory: deploy action, single-service deploy'))).toBe('pass');
   });
 });

@@ -60,7 +60,11 @@ describe('deploy (rolling)', () => {
       image: '*api:bad',
       behavior: 'crash',
       exitCode: 3,
-      logLines: ['boot', 'Error: DATABASE_URL is not set'],
+      logLines: [
+        'boot',
+        'connecting to postgres://app:S3cretPassw0rd@db:5432/app',
+        'Error: DATABASE_URL is not set',
+      ],
     });
     const run = await deploy(w, { images: imagesInput(w.emu, { api: 'bad' }) });
 
@@ -76,6 +80,9 @@ describe('deploy (rolling)', () => {
     expect(diag.stoppedTasks.length).toBeGreaterThan(0);
     expect(diag.stoppedTasks[0].containers[0].exitCode).toBe(3);
     expect(diag.logs[0].lines).toContain('Error: DATABASE_URL is not set');
+    // Credentials a crashing container prints are redacted in the log and the artifacts.
+    expect(diag.logs[0].lines).toContain('connecting to postgres://app:***@db:5432/app');
+    expect(run.log).not.toContain('S3cretPassw0rd');
     // ECS went back to the previous revision.
     const after = await describe1(w, 'api');
     expect(after.taskDefinition).toMatch(/api:1$/);

@@ -184,11 +184,7 @@ describe('SEC-5 a failed OIDC deploy on GitLab with CI_DEBUG_TRACE: no credentia
     // The id token, the session's secret key and session token were all masked.
     expect(masked).toContain(idToken);
     expect(masked.length).toBeGreaterThanOrEqual(3);
-    const artifacts = [
-      log,
-      ...(await filesUnder(reports)),
-      ...(await filesUnder(w.awsInputs['output-dir'])),
-    ];
+    const artifacts = [log, ...(await filesUnder(reports)), ...(await filesUnder(w.awsInputs['output-dir']))];
     expect(artifacts.length).toBeGreaterThanOrEqual(4); // log, summary, record, diagnosis
     for (const text of artifacts) {
       for (const s of [...masked, env.AWS_SECRET_ACCESS_KEY]) expect(text.includes(s)).toBe(false);
@@ -206,11 +202,9 @@ describe('SEC-5 credentials printed by a crashing container', () => {
   });
   const leakyLine = 'connecting to postgres://app:S3cretPassw0rd@db:5432/app';
 
-  // BUG (shared/src/deploy/diagnose.ts:155): the deploy diagnosis keeps container log lines verbatim —
-  // unlike run-task (shared/src/run-task/logs.ts:38, redactLine) — so a crash loop that prints its
-  // database URL puts the password in the CI log, the job summary and diagnosis-<svc>.json/.md.
-  // Fix: map the lines through redactLine() there. Un-skip this test when fixed.
-  it.skip('deploy diagnosis redacts them in the log and the diagnosis files', async () => {
+  // A crash loop that prints its database URL must not put the password in the CI log, the job summary
+  // or diagnosis-<svc>.json/.md: the diagnosis redacts log lines as run-task does.
+  it('deploy diagnosis redacts them in the log and the diagnosis files', async () => {
     w = await deployWorld([rollingService('api')]);
     w.emu.behavior({ image: '*api:bad', behavior: 'crash', exitCode: 1, logLines: [leakyLine] });
     const run = await runStep(

@@ -14,6 +14,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
+import { redactLine } from '../run-task/redact.js';
 
 export interface StoppedTask {
   taskId: string;
@@ -152,7 +153,8 @@ async function tailLogs(
           container: c.name,
           group,
           stream,
-          lines: (out.events ?? []).map((e) => e.message ?? ''),
+          // Crash loops print connection strings; the same redaction as run-task's log stream.
+          lines: (out.events ?? []).map((e) => redactLine(e.message ?? '')),
         });
       } catch (err) {
         // No stream: the container never wrote a line (it did not get that far). Nothing to show.

@@ -36,7 +36,7 @@ export function applyTerraformOutputs(
       missing.push({ file: m.file, field, outputs: tf ? why : noService(m.name, outputs) });
     if (!deploy.cluster) absent('deploy.cluster', '');
     if (isNativeTrafficStrategy(deploy.strategy) && !deploy.blueGreen) {
-      absent('deploy.blueGreen', tf ? blueGreenGap(tf, outputs) : '');
+      absent('deploy.blueGreen', tf ? blueGreenGap(m.name, tf, outputs) : '');
     }
     if (deploy.strategy === 'codedeploy' && !deploy.codedeploy) {
       absent('deploy.codedeploy', 'terraform/ creates no CodeDeploy application or deployment group');
@@ -84,21 +84,21 @@ function blueGreenFrom(tf: TerraformServiceSettings, outputs: TerraformOutputs):
   };
 }
 
-function blueGreenGap(tf: TerraformServiceSettings, outputs: TerraformOutputs): string {
+function blueGreenGap(name: string, tf: TerraformServiceSettings, outputs: TerraformOutputs): string {
   const lacks = [
     tf.targetGroups.blue ? '' : 'target_groups.blue',
     tf.targetGroups.green ? '' : 'target_groups.green',
     tf.listenerRules.production ? '' : 'listener_rules.production',
   ].filter(Boolean);
   if (lacks.length > 0) {
-    return `services.${tf.service} has no ${lacks.join(', ')} (terraform deploys it ${tf.deploymentStrategy}; set blue_green = true in var.services)`;
+    return `services.${name} has no ${lacks.join(', ')} (terraform deploys it ${tf.deploymentStrategy}; set blue_green = true in var.services)`;
   }
   return outputs.ecsInfrastructureRoleArn ? '' : 'the ecs_infrastructure_role_arn output is null';
 }
 
 function noService(name: string, outputs: TerraformOutputs): string {
   const known = Object.keys(outputs.services).sort();
-  return `it has no service "${name}" (it has: ${known.join(', ') || 'none'})`;
+  return `it has no service "${name}"; it has: ${known.join(', ') || 'none'}`;
 }
 
 function missingError(missing: Missing[], outputsFile: string): UserError {

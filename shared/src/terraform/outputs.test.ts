@@ -147,6 +147,14 @@ describe('loadTerraformOutputs', () => {
     expect(message).toMatch(/services\.value\.auth\.task_role_arn: must be an ARN \(arn:aws:…\)/);
   });
 
+  test('the infrastructure role of native blue/green is read when terraform created one', () => {
+    const role = `arn:aws:iam::${ACCOUNT}:role/transcendence-production-ecs-infrastructure`;
+    const withRole = write('role.json', outputFile({ frontend }, { ecs_infrastructure_role_arn: role }));
+    expect(loadTerraformOutputs(withRole).ecsInfrastructureRoleArn).toBe(role);
+    const without = write('norole.json', outputFile({ auth }, { ecs_infrastructure_role_arn: null }));
+    expect(loadTerraformOutputs(without)).not.toHaveProperty('ecsInfrastructureRoleArn');
+  });
+
   test('a blue/green service without its green target group is refused', () => {
     const broken = { ...frontend, target_groups: { blue: frontend.target_groups.blue, green: null } };
     const message = userError(() =>
