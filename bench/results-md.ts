@@ -77,10 +77,11 @@ then one service's file changes, a commit, and the two steps run again. Bytes ar
 registry received on its blob upload endpoints; images re-tagged are PutImage calls during the build
 step.
 
-**Emulator** (bench/emulator-load.ts). \`cendence emulator\` as its own process with 24 services,
-throttling off (its capacity is measured, not AWS's limits), driven over HTTP by the real SDK clients
-with 8 requests in flight for 3 s per mix. The CPU each side used is read from /proc: when neither is
-near one full core the machine's other load is the limit, and "calls per emulator CPU-second" estimates
-its capacity regardless.
+**Emulator** (bench/emulator-load.ts, bench/load-worker.ts). \`cendence emulator\` as its own process
+with 24 services, throttling off (its capacity is measured, not AWS's limits), driven over HTTP by the
+real SDK clients from two load processes, 8 requests in flight in all, for 3 s per mix after a 0.5 s
+warm-up. Two load processes because the SDK's own CPU per call (signing, parsing) exceeds the
+emulator's, and one process would cap the load at one core. The emulator's CPU is read from /proc:
+"calls per emulator CPU-second" is its capacity per core whatever else the machine is doing.
 `;
 }

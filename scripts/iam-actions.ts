@@ -21,7 +21,6 @@ export const CI_POLICY_ACTIONS_FILE = join(
  * authorised by the role's trust policy instead of an identity policy, so they are left out.
  */
 export const ACTION_SCOPES: Record<string, string> = {
-  'codedeploy:GetApplication': 'codedeploy_application',
   'codedeploy:ContinueDeployment': 'codedeploy_deployment_group',
   'codedeploy:CreateDeployment': 'codedeploy_deployment_group',
   'codedeploy:GetDeployment': 'codedeploy_deployment_group',
@@ -32,7 +31,6 @@ export const ACTION_SCOPES: Record<string, string> = {
   'ecr:BatchGetImage': 'repository',
   'ecr:CompleteLayerUpload': 'repository',
   'ecr:CreateRepository': 'repository',
-  'ecr:DescribeImageScanFindings': 'repository',
   'ecr:DescribeImages': 'repository',
   'ecr:DescribeRepositories': 'repository',
   'ecr:GetDownloadUrlForLayer': 'repository',
@@ -59,11 +57,7 @@ export const ACTION_SCOPES: Record<string, string> = {
   'elasticloadbalancing:DescribeListeners': 'unscoped',
   'elasticloadbalancing:DescribeRules': 'unscoped',
   'elasticloadbalancing:DescribeTargetGroups': 'unscoped',
-  'elasticloadbalancing:DescribeTargetHealth': 'unscoped',
-  'elasticloadbalancing:ModifyListener': 'listener',
-  'elasticloadbalancing:ModifyRule': 'listener_rule',
   'logs:DescribeLogGroups': 'log_group_any',
-  'logs:FilterLogEvents': 'log_streams',
   'logs:GetLogEvents': 'log_streams',
   'sts:GetCallerIdentity': 'unscoped',
   'sts:AssumeRoleWithWebIdentity': 'trust_policy',

@@ -140,12 +140,8 @@ resource "aws_iam_role_policy_attachment" "gitlab_deploy" {
 # --- Deploy permissions (shared by both roles) ---------------------------------------------------------------
 
 locals {
-  ecs_arn_prefix   = "arn:${local.partition}:ecs:${local.region}:${local.account_id}"
-  ci_listener_arns = concat([aws_lb_listener.https.arn], aws_lb_listener.test[*].arn)
-  ci_listener_rule_arns = concat(
-    [for rule in aws_lb_listener_rule.production : rule.arn],
-    [for rule in aws_lb_listener_rule.test : rule.arn],
-  )
+  # ECS and CodeDeploy shift listener weights with the infrastructure role: CI never modifies ELBv2.
+  ecs_arn_prefix    = "arn:${local.partition}:ecs:${local.region}:${local.account_id}"
   ci_log_group_arns = [for group in aws_cloudwatch_log_group.service : group.arn]
 }
 
@@ -229,24 +225,6 @@ data "aws_iam_policy_document" "ci_deploy" {
       variable = "ecs:CreateAction"
       values   = ["RegisterTaskDefinition"]
     }
-  }
-
-  statement {
-    sid       = "Listeners"
-    actions   = local.ci_policy_actions.listener
-    resources = local.ci_listener_arns
-  }
-
-  statement {
-    sid       = "ListenerRules"
-    actions   = local.ci_policy_actions.listener_rule
-    resources = local.ci_listener_rule_arns
-  }
-
-  statement {
-    sid       = "CodeDeployApplications"
-    actions   = local.ci_policy_actions.codedeploy_application
-    resources = ["arn:${local.partition}:codedeploy:${local.region}:${local.account_id}:application:${local.name}-*"]
   }
 
   statement {

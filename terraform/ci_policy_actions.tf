@@ -9,9 +9,6 @@ locals {
     cluster_condition = [
       "ecs:ListTasks",
     ]
-    codedeploy_application = [
-      "codedeploy:GetApplication",
-    ]
     codedeploy_deployment_group = [
       "codedeploy:ContinueDeployment",
       "codedeploy:CreateDeployment",
@@ -19,17 +16,10 @@ locals {
       "codedeploy:GetDeploymentGroup",
       "codedeploy:StopDeployment",
     ]
-    listener = [
-      "elasticloadbalancing:ModifyListener",
-    ]
-    listener_rule = [
-      "elasticloadbalancing:ModifyRule",
-    ]
     log_group_any = [
       "logs:DescribeLogGroups",
     ]
     log_streams = [
-      "logs:FilterLogEvents",
       "logs:GetLogEvents",
     ]
     repository = [
@@ -37,7 +27,6 @@ locals {
       "ecr:BatchGetImage",
       "ecr:CompleteLayerUpload",
       "ecr:CreateRepository",
-      "ecr:DescribeImageScanFindings",
       "ecr:DescribeImages",
       "ecr:DescribeRepositories",
       "ecr:GetDownloadUrlForLayer",
@@ -77,7 +66,6 @@ locals {
       "elasticloadbalancing:DescribeListeners",
       "elasticloadbalancing:DescribeRules",
       "elasticloadbalancing:DescribeTargetGroups",
-      "elasticloadbalancing:DescribeTargetHealth",
       "sts:GetCallerIdentity",
     ]
   }

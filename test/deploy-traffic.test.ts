@@ -2,6 +2,7 @@
 // the stage gate and its continue / rollback in a later job) and CodeDeploy blue/green (AppSpec,
 // honest Stopped/Failed, stop with rollback).
 
+import { readFile } from 'node:fs/promises';
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from '@jest/globals';
@@ -88,6 +89,10 @@ describe('ECS-native blue/green, canary, linear', () => {
     );
     expect(run.exitCode).toBe(1);
     expect(run.error?.message).toMatch(/api timeout/);
+    // The diagnosis has the crashing green tasks and the service's events.
+    const diag = JSON.parse(await readFile(`${w.awsInputs['output-dir']}/diagnosis-api.json`, 'utf8'));
+    expect(diag.stoppedTasks[0].containers[0].exitCode).toBe(1);
+    expect(diag.events.length).toBeGreaterThan(0);
     expect(run.log).toMatch(/StopServiceDeployment ROLLBACK/);
     await w.emu.advance(120);
     expect((await describe1(w, 'api')).taskDefinition).toMatch(/api:1$/);

@@ -4,10 +4,14 @@
 // seeded with what terraform would have created. Without the file, or with a broken one, nothing changes.
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { stringify } from 'yaml';
+import { TerminalRunner } from '../shared/src/runner/terminal.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import { diffStep } from '../shared/src/steps/diff.js';
+import { makeRollbackStep } from '../shared/src/steps/rollback.js';
+import { runTaskStep } from '../shared/src/steps/run-task.js';
 import {
   type DeployWorld,
   deployWorld,
@@ -163,6 +167,30 @@ describe('terraform-outputs: manifests without ARNs', () => {
     // Security groups and assignPublicIp from the outputs match the live service; only the subnets moved.
     expect(run.outputs.diff.split('\n').filter((l) => l.includes('service.network'))).toEqual([
       'api: ~ service.network.subnets: ["subnet-0tf-a","subnet-0tf-b"] → ["subnet-0tf-c"]',
+    ]);
+  });
+
+  it('run-task and rollback complete the manifest from the same input', async () => {
+    w = await handoffWorld();
+    const ctx = {
+      runner: new TerminalRunner({ stream: new PassThrough() }),
+      signal: new AbortController().signal,
+      env: {},
+      cwd: w.root,
+    };
+    const inputs: Record<string, string> = {
+      ...w.awsInputs,
+      service: 'api',
+      services: 'web',
+      'terraform-outputs': 'infra.json',
+    };
+    const read = (name: string) => inputs[name];
+    const task = await runTaskStep.settings(read, ctx);
+    expect(task).toMatchObject({ cluster: CLUSTER, service: 'api' });
+    expect(task.manifest.deploy?.network).toEqual({ ...NETWORK, assignPublicIp: false });
+    const rollback = await makeRollbackStep(w.time).settings(read, ctx);
+    expect(rollback.requests).toEqual([
+      expect.objectContaining({ name: 'web', cluster: CLUSTER, service: 'web', strategy: 'blue-green' }),
     ]);
   });
 

@@ -1,6 +1,13 @@
 // The call log: every AWS API call the emulator answered (or refused), in arrival order.
 // Tests assert on it ("no mutating call was made"); GET /_cendence/calls serves it.
-import { type AwsService, isMutating } from '../../shared/src/aws/operations.js';
+import { type AwsService, findOperation } from '../../shared/src/aws/operations.js';
+
+/** Cendence's registry decides for the operations it calls; any other read is known by its verb. */
+function mutates(service: AwsService, operation: string): boolean {
+  const known = findOperation(service, operation);
+  if (known) return known.mutates;
+  return !/^(Describe|List|Get|BatchGet|BatchCheck|Filter)/.test(operation);
+}
 import type { ServiceName } from './types.js';
 
 export interface CallRecord {
@@ -29,7 +36,7 @@ export class CallLog {
     const rec: CallRecord = {
       seq: ++this.seq,
       ...entry,
-      mutates: isMutating(entry.service as AwsService, entry.operation),
+      mutates: mutates(entry.service as AwsService, entry.operation),
     };
     this.records.push(rec);
     // A long demo must not grow without bound: keep the latest MAX_RECORDS (seq keeps counting).

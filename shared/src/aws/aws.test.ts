@@ -53,13 +53,14 @@ describe('operations registry', () => {
     expect(isMutating('ecs', 'DescribeServices')).toBe(false);
     expect(isMutating('ecs', 'UpdateService')).toBe(true);
     expect(isMutating('ecs', 'DeleteCluster')).toBe(true);
-    expect(findOperation('elbv2', 'ModifyRule')?.mutates).toBe(true);
+    expect(findOperation('ecs', 'StopServiceDeployment')?.mutates).toBe(true);
+    expect(findOperation('elbv2', 'DescribeRules')?.mutates).toBe(false);
   });
   it('has no duplicates and maps to IAM actions with the right prefixes', () => {
     const keys = OPERATIONS.map((o) => `${o.service}:${o.name}`);
     expect(new Set(keys).size).toBe(keys.length);
     const actions = iamActions();
-    expect(actions).toContain('elasticloadbalancing:ModifyRule');
+    expect(actions).toContain('elasticloadbalancing:DescribeRules');
     expect(actions).toContain('logs:GetLogEvents');
     expect(actions.every((a) => /^[a-z]+:[A-Z][A-Za-z]+$/.test(a))).toBe(true);
   });

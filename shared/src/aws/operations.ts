@@ -56,15 +56,15 @@ export const OPERATIONS: readonly Operation[] = [
     'UploadLayerPart',
     'CompleteLayerUpload',
   ),
-  ...read('ecr', 'BatchCheckLayerAvailability', 'GetDownloadUrlForLayer', 'DescribeImageScanFindings'),
+  ...read('ecr', 'BatchCheckLayerAvailability', 'GetDownloadUrlForLayer'),
   ...read('sts', 'GetCallerIdentity'),
   // AssumeRoleWithWebIdentity is unsigned and authorised by the role's trust policy, not an IAM action.
   ...write('sts', 'AssumeRoleWithWebIdentity'),
-  ...read('elbv2', 'DescribeTargetGroups', 'DescribeListeners', 'DescribeRules', 'DescribeTargetHealth'),
-  ...write('elbv2', 'ModifyRule', 'ModifyListener'),
-  ...read('codedeploy', 'GetDeployment', 'GetDeploymentGroup', 'GetApplication'),
+  // ECS and CodeDeploy shift listener weights themselves: Cendence only reads ELBv2.
+  ...read('elbv2', 'DescribeTargetGroups', 'DescribeListeners', 'DescribeRules'),
+  ...read('codedeploy', 'GetDeployment', 'GetDeploymentGroup'),
   ...write('codedeploy', 'CreateDeployment', 'StopDeployment', 'ContinueDeployment'),
-  ...read('logs', 'DescribeLogGroups', 'GetLogEvents', 'FilterLogEvents'),
+  ...read('logs', 'DescribeLogGroups', 'GetLogEvents'),
 ];
 
 export function findOperation(service: AwsService, name: string): Operation | undefined {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   type ContainerDefinition,
+  DescribeServicesCommand,
   DescribeTasksCommand,
   ListTasksCommand,
   type Service,
@@ -67,8 +68,20 @@ const taskIdOf = (arn = '') => arn.split('/').pop() ?? arn;
 
 export async function diagnose(aws: AwsClients, input: DiagnoseInput): Promise<Diagnosis> {
   const gaps: string[] = [];
-  const ours = input.last?.deployments?.find((d) => d.id === input.deploymentId);
-  const events = (input.last?.events ?? [])
+  // Blue/green and CodeDeploy follow something else than the service: read it once for its events.
+  let last = input.last;
+  if (!last) {
+    try {
+      const out = await aws.ecs.send(
+        new DescribeServicesCommand({ cluster: input.cluster, services: [input.service] }),
+      );
+      last = out.services?.[0];
+    } catch (err) {
+      gaps.push(`service events: ${(err as Error).message}`);
+    }
+  }
+  const ours = last?.deployments?.find((d) => d.id === input.deploymentId);
+  const events = (last?.events ?? [])
     .slice(0, input.maxEvents ?? 10)
     .map((e) => ({ at: e.createdAt?.toISOString(), message: e.message ?? '' }));
   const stoppedTasks: StoppedTask[] = [];
