@@ -4,11 +4,11 @@
 // is timed for a bare `node -e` that sends one HTTP request (the floor on this machine, now).
 // Peak memory is measured on a whole single-service deploy by the deploy bundle against the emulator.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { startEmulator, worldFromManifests } from '../emulator/src/index.js';
 import { rollingService } from '../test/deploy-harness.js';
 import { makeRepo } from '../test/render-world.js';
@@ -129,6 +129,7 @@ async function firstRequest(
   clearTimeout(timer);
   server.closeAllConnections();
   server.close();
+  rmSync(dirname(childEnv.GITHUB_OUTPUT as string), { recursive: true, force: true });
   return sample;
 }
 
@@ -239,18 +240,18 @@ async function deployOnce(
 ): Promise<Omit<DeployRunFigure, 'samples'>> {
   const repo = await makeRepo([rollingService('api')]);
   const emu = await startEmulator({ clock: 'real', speed, world: worldFromManifests(repo) });
+  const rssFile = join(repo, 'max-rss');
+  const env: NodeJS.ProcessEnv = {
+    ...githubEnv(emu.url, {
+      root: repo,
+      images: JSON.stringify({ api: `${emu.host}/api:v2` }),
+      verify: 'false',
+      'output-dir': join(repo, '.cendence'),
+    }),
+    NODE_OPTIONS: `--require ${join(root, 'bench', 'max-rss.cjs')}`,
+    BENCH_MAX_RSS_FILE: rssFile,
+  };
   try {
-    const rssFile = join(repo, 'max-rss');
-    const env = {
-      ...githubEnv(emu.url, {
-        root: repo,
-        images: JSON.stringify({ api: `${emu.host}/api:v2` }),
-        verify: 'false',
-        'output-dir': join(repo, '.cendence'),
-      }),
-      NODE_OPTIONS: `--require ${join(root, 'bench', 'max-rss.cjs')}`,
-      BENCH_MAX_RSS_FILE: rssFile,
-    };
     const started = performance.now();
     const child = spawn(process.execPath, [bundle], { cwd: repo, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -270,5 +271,7 @@ async function deployOnce(
     };
   } finally {
     await emu.stop();
+    rmSync(repo, { recursive: true, force: true });
+    rmSync(dirname(env.GITHUB_OUTPUT as string), { recursive: true, force: true });
   }
 }

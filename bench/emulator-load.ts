@@ -5,6 +5,7 @@
 // process would cap the load at one core.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { rollingService } from '../test/deploy-harness.js';
@@ -129,5 +130,6 @@ export async function measureEmulator(root: string, seconds = 3, concurrency = 8
     return { services: count, rssIdleMb, rssPeakMb: memoryMb(pid, 'VmHWM'), loads };
   } finally {
     emulator.child.kill('SIGTERM');
+    await rm(repo, { recursive: true, force: true });
   }
 }

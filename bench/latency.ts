@@ -6,7 +6,7 @@
 // tool reported are read in emulated time; the wall time the tool spent after the decision (HTTP, the
 // diagnosis, writing the record) is measured separately and added, because a virtual clock does not
 // count it.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   DescribeServiceDeploymentsCommand,
@@ -112,6 +112,7 @@ export async function cendenceTrial(rollout: Rollout): Promise<LatencyTrial> {
     };
   } finally {
     await w.stop();
+    await rm(w.root, { recursive: true, force: true });
   }
 }
 
@@ -183,6 +184,7 @@ export async function waiterTrial(rollout: Rollout): Promise<LatencyTrial> {
   } finally {
     ecs.destroy();
     await w.stop();
+    await rm(w.root, { recursive: true, force: true });
   }
 }
 

@@ -4,6 +4,7 @@
 // request rate to limits. (A faster speed compresses the rollout; the bucket rates are then multiplied
 // by the same factor so the pressure stays the same, but the SDK backoff is not scaled: a rough mode
 // for development, BENCH_SPEED.)
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type Emulator, startEmulator, worldFromManifests } from '../emulator/src/index.js';
 import { type Clock, systemClock } from '../shared/src/deploy/follow.js';
@@ -84,6 +85,7 @@ export async function releaseOf(count: number, speed = 1): Promise<ReleaseFigure
     };
   } finally {
     await emu.stop();
+    await rm(root, { recursive: true, force: true });
   }
 }
 

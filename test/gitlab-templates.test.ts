@@ -253,5 +253,18 @@ describe('gitlab-ci-local reads the templates', () => {
       'cendence-deploy deploy on_success',
       'cendence-rollback .post manual',
     ]);
+    // Deploy and rollback of a release share one lock per environment.
+    const preview = glci(
+      {
+        stages: ['build', 'test', 'push', 'deploy'],
+        include: [{ local: '/pipelines/gitlab/pipeline.yml', inputs: { environment: 'prod' } }],
+      },
+      '--preview',
+    ).out;
+    const merged = parseAllDocuments(preview.slice(preview.indexOf('---')))
+      .map((d) => d.toJS())
+      .find((d) => d?.['cendence-deploy']);
+    expect(merged['cendence-deploy'].resource_group).toBe('cendence-prod');
+    expect(merged['cendence-rollback'].resource_group).toBe('cendence-prod');
   });
 });
