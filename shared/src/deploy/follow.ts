@@ -2,6 +2,7 @@
 // It owns timing (adaptive delays, the total timeout, cancellation); it does not know what is polled —
 // each strategy passes an observe() that reads AWS once and says whether the outcome is decided or near.
 // Time comes from an injectable Clock, so tests drive it with the emulator's virtual clock.
+import { setMaxListeners } from 'node:events';
 
 /** Time as the follower sees it: real timers in production, the emulator's virtual clock in tests. */
 export interface Clock {
@@ -15,6 +16,8 @@ export const systemClock: Clock = {
   sleep: (ms, signal) =>
     new Promise<void>((resolve) => {
       if (signal.aborted) return resolve();
+      // A release follows many services on one cancel signal: one listener each is expected, not a leak.
+      setMaxListeners(0, signal);
       const done = () => {
         clearTimeout(timer);
         signal.removeEventListener('abort', done);
