@@ -8,6 +8,7 @@ function mutates(service: AwsService, operation: string): boolean {
   if (known) return known.mutates;
   return !/^(Describe|List|Get|BatchGet|BatchCheck|Filter)/.test(operation);
 }
+
 import type { ServiceName } from './types.js';
 
 export interface CallRecord {
