@@ -1,6 +1,7 @@
 // The call log: every AWS API call the emulator answered (or refused), in arrival order.
 // Tests assert on it ("no mutating call was made"); GET /_cendence/calls serves it.
 import { type AwsService, findOperation } from '../../shared/src/aws/operations.js';
+import type { ServiceName } from './types.js';
 
 /** Cendence's registry decides for the operations it calls; any other read is known by its verb. */
 function mutates(service: AwsService, operation: string): boolean {
@@ -9,14 +10,13 @@ function mutates(service: AwsService, operation: string): boolean {
   return !/^(Describe|List|Get|BatchGet|BatchCheck|Filter)/.test(operation);
 }
 
-import type { ServiceName } from './types.js';
 
 export interface CallRecord {
   /** Arrival order, from 1. */
   seq: number;
   service: ServiceName;
   operation: string;
-  /** From shared/src/aws/operations.ts; operations it does not list count as mutating. */
+  /** From shared/src/aws/operations.ts; other operations are reads when their verb says so. */
   mutates: boolean;
   /** Emulated time of arrival, ISO-8601. */
   time: string;
