@@ -10,7 +10,6 @@ function mutates(service: AwsService, operation: string): boolean {
   return !/^(Describe|List|Get|BatchGet|BatchCheck|Filter)/.test(operation);
 }
 
-
 export interface CallRecord {
   /** Arrival order, from 1. */
   seq: number;
