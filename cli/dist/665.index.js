@@ -32,15 +32,15 @@ const OPERATIONS = [
     ...write('ecs', 'RegisterTaskDefinition', 'DeregisterTaskDefinition', 'UpdateService', 'RunTask', 'StopTask', 'StopServiceDeployment', 'ContinueServiceDeployment', 'TagResource'),
     ...read('ecr', 'GetAuthorizationToken', 'DescribeRepositories', 'DescribeImages', 'BatchGetImage'),
     ...write('ecr', 'CreateRepository', 'PutImage', 'InitiateLayerUpload', 'UploadLayerPart', 'CompleteLayerUpload'),
-    ...read('ecr', 'BatchCheckLayerAvailability', 'GetDownloadUrlForLayer', 'DescribeImageScanFindings'),
+    ...read('ecr', 'BatchCheckLayerAvailability', 'GetDownloadUrlForLayer'),
     ...read('sts', 'GetCallerIdentity'),
     // AssumeRoleWithWebIdentity is unsigned and authorised by the role's trust policy, not an IAM action.
     ...write('sts', 'AssumeRoleWithWebIdentity'),
-    ...read('elbv2', 'DescribeTargetGroups', 'DescribeListeners', 'DescribeRules', 'DescribeTargetHealth'),
-    ...write('elbv2', 'ModifyRule', 'ModifyListener'),
-    ...read('codedeploy', 'GetDeployment', 'GetDeploymentGroup', 'GetApplication'),
+    // ECS and CodeDeploy shift listener weights themselves: Cendence only reads ELBv2.
+    ...read('elbv2', 'DescribeTargetGroups', 'DescribeListeners', 'DescribeRules'),
+    ...read('codedeploy', 'GetDeployment', 'GetDeploymentGroup'),
     ...write('codedeploy', 'CreateDeployment', 'StopDeployment', 'ContinueDeployment'),
-    ...read('logs', 'DescribeLogGroups', 'GetLogEvents', 'FilterLogEvents'),
+    ...read('logs', 'DescribeLogGroups', 'GetLogEvents'),
 ];
 function findOperation(service, name) {
     return OPERATIONS.find((o) => o.service === service && o.name === name);
@@ -58,6 +58,13 @@ function iamActions(ops = OPERATIONS) {
 // The call log: every AWS API call the emulator answered (or refused), in arrival order.
 // Tests assert on it ("no mutating call was made"); GET /_cendence/calls serves it.
 
+/** Cendence's registry decides for the operations it calls; any other read is known by its verb. */
+function mutates(service, operation) {
+    const known = findOperation(service, operation);
+    if (known)
+        return known.mutates;
+    return !/^(Describe|List|Get|BatchGet|BatchCheck|Filter)/.test(operation);
+}
 const MAX_RECORDS = 200_000;
 class CallLog {
     records = [];
@@ -66,7 +73,7 @@ class CallLog {
         const rec = {
             seq: ++this.seq,
             ...entry,
-            mutates: isMutating(entry.service, entry.operation),
+            mutates: mutates(entry.service, entry.operation),
         };
         this.records.push(rec);
         // A long demo must not grow without bound: keep the latest MAX_RECORDS (seq keeps counting).
@@ -6942,8 +6949,8 @@ class World {
     }
 }
 
-// EXTERNAL MODULE: ./shared/src/manifest/schema.ts + 18 modules
-var schema = __webpack_require__(9639);
+// EXTERNAL MODULE: ./shared/src/manifest/schema.ts
+var schema = __webpack_require__(5858);
 ;// CONCATENATED MODULE: ./emulator/src/world.ts
 // World files: the AWS account the emulator starts with (`--world FILE`, YAML or JSON), and
 // worldFromManifests(dir) deriving one from services/*/service.yml. Seeded services start steady:
@@ -7189,7 +7196,8 @@ function worldFromManifests(dir) {
         const repository = m.repository ?? m.name;
         spec.repositories.push({ name: repository });
         const deploy = m.deploy;
-        if (!deploy)
+        // Without a cluster (it comes from terraform outputs at deploy time) there is nothing to seed from here.
+        if (!deploy?.cluster)
             continue;
         if (!spec.clusters.includes(deploy.cluster))
             spec.clusters.push(deploy.cluster);
