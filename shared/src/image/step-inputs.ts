@@ -8,8 +8,10 @@ import type { EngineName, ImageEngine } from './engine.js';
 
 /** The `services` input: names separated by commas/spaces, or a JSON array (the plan step's output). Empty: all. */
 export function selectServices(manifests: ServiceManifest[], raw: string | undefined): ServiceManifest[] {
-  const names = parseNames(raw?.trim() ?? '');
-  if (names.length === 0) return manifests;
+  const text = raw?.trim() ?? '';
+  const names = parseNames(text);
+  // No input means every service; the plan's empty list ("[]": nothing changed) means none, never all.
+  if (names.length === 0) return text.startsWith('[') ? [] : manifests;
   const known = manifests.map((m) => m.name);
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length > 0) {

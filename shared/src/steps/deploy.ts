@@ -176,6 +176,9 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
       }
       const stopAt = i.choice<StopAt>('stop-at');
       const { root, manifests: selected, images } = readServiceInputs(i, ctx.cwd, ctx.env);
+      // The plan selected nothing (services: []): a release with nothing to do succeeds doing nothing.
+      if (selected.length === 0 && /^\[\s*\]$/.test(i.string('services')?.trim() ?? ''))
+        return { ...common, targets: [] };
       if (selected.length === 0)
         throw new UserError(
           'no selected service has a deploy section',
@@ -229,6 +232,10 @@ async function releaseRun(
   ctx: StepContext,
   clock: Clock,
 ): Promise<DeployResult> {
+  if (s.targets.length === 0) {
+    ctx.runner.info('nothing to deploy: no service was selected');
+    return { status: 'succeeded', services: [] };
+  }
   const live = s.verify ? (await verifyDeployment(aws, s.verify)).services : undefined;
   const r: ReleaseResult = await deployRelease(
     aws,
