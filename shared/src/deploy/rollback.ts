@@ -24,6 +24,7 @@ import { execute, type Plan, settle } from './execute.js';
 import type { Clock, PollTiming } from './follow.js';
 import { checkController, describeLive } from './preflight.js';
 import { buildRecord, type DeploymentRecord, writeRecord } from './record.js';
+import { findServiceDeploymentArn } from './rolling.js';
 import { releaseSummary } from './summary.js';
 import { isFailure, type ServiceResult, type ServiceTarget, type Strategy } from './types.js';
 
@@ -62,22 +63,6 @@ type Decision =
   | { kind: 'redeploy'; taskDefinition: string; why: string }
   | { kind: 'image'; image: string; container: string; input: ServiceTarget['taskDefinition'] }
   | { kind: 'none'; why: string };
-
-/** The newest service deployment still running (PENDING or IN_PROGRESS), or undefined. */
-async function inFlightDeployment(
-  ecs: ECSClient,
-  cluster: string,
-  service: string,
-): Promise<string | undefined> {
-  try {
-    const out = await ecs.send(
-      new ListServiceDeploymentsCommand({ cluster, service, status: ['PENDING', 'IN_PROGRESS'] }),
-    );
-    return out.serviceDeployments?.[0]?.serviceDeploymentArn;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * The task definition live before the last successful deployment: that deployment's source revision.
@@ -152,7 +137,7 @@ async function decide(aws: AwsClients, r: RollbackRequest, live: Service): Promi
       return { kind: 'none', why: `already running ${td.taskDefinitionArn}` };
     return { kind: 'redeploy', taskDefinition: td.taskDefinitionArn, why: 'named revision' };
   }
-  const flying = await inFlightDeployment(aws.ecs, r.cluster, r.service);
+  const flying = await findServiceDeploymentArn(aws.ecs, r.cluster, r.service);
   if (flying) return { kind: 'stop', serviceDeploymentArn: flying };
   const previous = await previousFromHistory(aws.ecs, r.cluster, live);
   if (!previous) {
