@@ -15,7 +15,7 @@ import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
 import { markdownTable } from '../report/markdown-table.js';
-import { AWS_INPUTS, type InputSpec, Inputs, type Step } from './step.js';
+import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
 export const ENGINE_INPUTS: InputSpec[] = [
   {
@@ -33,7 +33,7 @@ export const ENGINE_INPUTS: InputSpec[] = [
 ];
 
 const inputs: InputSpec[] = [
-  { name: 'root', description: 'Repository root holding services/<name>/service.yml.', default: '.' },
+  ROOT_INPUT,
   {
     name: 'services',
     description: "Services to build: names (comma-separated) or the plan step's JSON list. Default: all.",

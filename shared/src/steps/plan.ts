@@ -11,10 +11,10 @@ import { dependencyWaves } from '../manifest/graph.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { markdownTable } from '../report/markdown-table.js';
-import { type InputSpec, Inputs, type Step } from './step.js';
+import { type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
 const inputs: InputSpec[] = [
-  { name: 'root', description: 'Repository root holding services/<name>/service.yml.', default: '.' },
+  ROOT_INPUT,
   {
     name: 'since',
     description:

@@ -9,7 +9,7 @@ import type { RenderedTaskDefinition } from '../taskdef/render.js';
 import { deployable, parseImages, renderServices, writeRendered } from '../taskdef/services.js';
 import { applyTerraformOutputs } from '../terraform/apply.js';
 import { loadTerraformOutputs } from '../terraform/outputs.js';
-import { AWS_INPUTS, type InputSpec, Inputs, type Step } from './step.js';
+import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
 /** The terraform hand-off, for every step that reads manifests to deploy (one spec, reused). */
 export const TERRAFORM_OUTPUTS_INPUT: InputSpec = {
@@ -30,7 +30,7 @@ export function withTerraformOutputs(
 }
 
 export const SERVICE_INPUTS: InputSpec[] = [
-  { name: 'root', description: 'Repository root holding services/<name>/service.yml.', default: '.' },
+  ROOT_INPUT,
   {
     name: 'services',
     kind: 'list',

@@ -9,10 +9,10 @@ import type { ServiceManifest } from '../manifest/schema.js';
 import { type RunTaskFailure, type RunTaskResult, runOneOffTask } from '../run-task/run-task.js';
 import { ecsNames } from '../taskdef/render.js';
 import { TERRAFORM_OUTPUTS_INPUT, withTerraformOutputs } from './render.js';
-import { AWS_INPUTS, type InputSpec, Inputs, type Step } from './step.js';
+import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
 const inputs: InputSpec[] = [
-  { name: 'root', description: 'Repository root holding services/<name>/service.yml.', default: '.' },
+  ROOT_INPUT,
   {
     name: 'service',
     required: true,

@@ -106,6 +106,13 @@ export class Inputs {
   }
 }
 
+/** Where the service manifests are: every step that reads services/<name>/service.yml takes it. */
+export const ROOT_INPUT: InputSpec = {
+  name: 'root',
+  description: 'Repository root holding services/<name>/service.yml.',
+  default: '.',
+};
+
 /** Inputs every AWS-calling step takes. */
 export const AWS_INPUTS: InputSpec[] = [
   { name: 'region', description: 'AWS region; defaults to AWS_REGION.' },
