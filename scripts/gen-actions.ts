@@ -492,6 +492,8 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
       image: '$[[ inputs.image ]]',
       needs: ['cendence-plan'],
       id_tokens: idTokens,
+      // It pushes with the deploy role, which trusts only the protected ref: the same rules as the deploy.
+      rules: deployRules('on_success'),
       variables: {
         ...aws,
         CENDENCE_ENGINE: '$[[ inputs.engine ]]',
@@ -556,8 +558,9 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
     '#   stages: [build, deploy]',
     ...usage,
     '#',
-    '# The deploy and rollback jobs run only in pipelines of the default branch (or the protected ref named',
-    '# by deploy-ref), never for merge requests; plan and images run everywhere. One lock per environment.',
+    '# The images, deploy and rollback jobs (the ones that assume the role) run only in pipelines of the',
+    '# default branch or of the protected ref named by deploy-ref, never for merge requests: the Terraform',
+    '# trust policy accepts only those. plan runs everywhere. One lock per environment.',
     '# Build, test and push run in one job with one container engine (the docker socket of the runner, a',
     '# docker:dind service, or engine: buildah).',
     COMMON_OUTPUTS_NOTE,

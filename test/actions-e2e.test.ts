@@ -61,13 +61,16 @@ async function fakeRunnerTokenService() {
   };
 }
 
-describe('GitHub actions, run from their bundles like the runner does', () => {
-  let world: DoorWorld;
-  let ecs: ECSClient;
-  let dir: string;
+/** Runs actions/<step> from its bundle in the world's repository, as the runner would. */
+function actionRunner(getWorld: () => DoorWorld, getDir: () => string) {
   let n = 0;
-
-  async function action(step: string, inputs: Record<string, string>, extraEnv = {}): Promise<ActionRun> {
+  return async function action(
+    step: string,
+    inputs: Record<string, string>,
+    extraEnv = {},
+  ): Promise<ActionRun> {
+    const world = getWorld();
+    const dir = getDir();
     const meta = parse(readFileSync(join(ROOT, 'actions', step, 'action.yml'), 'utf8'));
     const env: NodeJS.ProcessEnv = { ...world.fixture.env, GITHUB_ACTIONS: 'true', ...extraEnv };
     // The runner passes every declared input, its default when the workflow gives none.
@@ -89,12 +92,22 @@ describe('GitHub actions, run from their bundles like the runner does', () => {
       outputs: readOutputs(env.GITHUB_OUTPUT),
       summary: readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8'),
     };
-  }
+  };
+}
 
-  /** Exit code 0; on failure the assertion shows the action's log. */
-  function succeeded(r: ActionRun): void {
-    expect([r.code, r.code === 0 ? 'ok' : r.stdout]).toEqual([0, 'ok']);
-  }
+/** Exit code 0; on failure the assertion shows the action's log. */
+function succeeded(r: ActionRun): void {
+  expect([r.code, r.code === 0 ? 'ok' : r.stdout]).toEqual([0, 'ok']);
+}
+
+describe('GitHub actions, run from their bundles like the runner does', () => {
+  let world: DoorWorld;
+  let ecs: ECSClient;
+  let dir: string;
+  const action = actionRunner(
+    () => world,
+    () => dir,
+  );
 
   /** Every value announced with ::add-mask:: appears nowhere else in the log. */
   function expectMasked(stdout: string): void {
@@ -207,4 +220,76 @@ describe('GitHub actions, run from their bundles like the runner does', () => {
     expect(JSON.parse(rollback.outputs.revisions)).toEqual({ web: seeded });
     expect((await service()).taskDefinition).toBe(seeded);
   });
+});
+
+describe("release.yml's data flow for a four-wave release, through the action bundles", () => {
+  const NAMES = ['db', 'api', 'game', 'web'];
+  let world: DoorWorld;
+  let ecs: ECSClient;
+  let dir: string;
+  const action = actionRunner(
+    () => world,
+    () => dir,
+  );
+
+  beforeAll(async () => {
+    if (!ready) return;
+    dir = mkdtempSync(join(tmpdir(), 'cendence-actions-waves-'));
+    world = await deployableWorld(NAMES);
+    ecs = new ECSClient({
+      region: REGION,
+      endpoint: world.emulator.url,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'emulator-secret-key-example' },
+    });
+  });
+  afterAll(async () => {
+    ecs?.destroy();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    await disposeWorld(world);
+  });
+
+  (ready ? test : test.skip)(
+    'plan → images per matrix entry → one deploy of every planned service: all four waves deployed, in order',
+    async () => {
+      const aws = { endpoint: world.emulator.url, region: REGION };
+      const plan = await action('plan', { all: 'true' });
+      succeeded(plan);
+      expect(JSON.parse(plan.outputs.waves)).toEqual(NAMES.map((n) => [n]));
+      // The images job: one matrix entry per service, each uploading its own images file.
+      const images: Record<string, string> = {};
+      for (const entry of JSON.parse(plan.outputs.matrix).include as { service: string }[]) {
+        const build = await action('build', { services: entry.service, ...aws });
+        succeeded(build);
+        succeeded(await action('test', { builds: build.outputs.builds }));
+        const push = await action('push', { builds: build.outputs.builds, ...aws });
+        succeeded(push);
+        Object.assign(images, JSON.parse(push.outputs.images)); // jq -s 'add' over the downloaded files
+      }
+      expect(Object.keys(images).sort()).toEqual([...NAMES].sort());
+      const before = world.emulator.calls({ operation: 'UpdateService' }).length;
+      const deploy = await action('deploy', {
+        services: plan.outputs.services,
+        images: JSON.stringify(images),
+        ...aws,
+      });
+      succeeded(deploy);
+      expect(deploy.outputs.status).toBe('succeeded');
+      // Every wave reached ECS, one UpdateService per service, dependencies first.
+      expect(deploy.stdout).toContain(`waves: ${NAMES.join(' → ')}`);
+      expect(world.emulator.calls({ operation: 'UpdateService' }).length - before).toBe(NAMES.length);
+      const started: number[] = [];
+      for (const name of NAMES) {
+        const svc = (await ecs.send(new DescribeServicesCommand({ cluster: 'doors', services: [name] })))
+          .services![0];
+        started.push(svc.deployments!.find((d) => d.status === 'PRIMARY')!.createdAt!.getTime());
+      }
+      expect([...started].sort((a, b) => a - b)).toEqual(started);
+      for (const name of NAMES) {
+        const live = (await ecs.send(new DescribeServicesCommand({ cluster: 'doors', services: [name] })))
+          .services![0].taskDefinition!;
+        const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live }));
+        expect(td.taskDefinition!.containerDefinitions![0].image).toBe(images[name]);
+      }
+    },
+  );
 });

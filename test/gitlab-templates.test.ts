@@ -9,19 +9,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parseAllDocuments, stringify } from 'yaml';
-import { DOOR_STEPS, gitlabInput, variableName } from '../scripts/gen-actions.js';
+import { DOOR_STEPS, gitlabInput, RESOURCE_GROUP, variableName } from '../scripts/gen-actions.js';
 import { STEPS } from '../shared/src/steps/index.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIR = join(ROOT, 'pipelines/gitlab');
+const COMPONENTS = join(ROOT, 'templates');
 const GLCI = join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js');
 // GitLab's allowed environment actions (keyword reference, environment:action).
 const ENVIRONMENT_ACTIONS = ['start', 'prepare', 'stop', 'verify', 'access'];
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML
 type Yaml = any;
-function template(file: string): { spec: Yaml; jobs: Yaml } {
-  const docs = parseAllDocuments(readFileSync(join(DIR, file), 'utf8'));
+function template(file: string, dir = DIR): { spec: Yaml; jobs: Yaml } {
+  const docs = parseAllDocuments(readFileSync(join(dir, file), 'utf8'));
   expect(docs).toHaveLength(2);
   return { spec: docs[0].toJS().spec, jobs: docs[1].toJS() };
 }
@@ -60,8 +61,41 @@ describe('step input → spec:inputs entry', () => {
 });
 
 describe('template files', () => {
-  test('one template per step, plus the full pipeline', () => {
+  test('one template per step (every step, diff and verify too), plus the full pipeline', () => {
+    expect(doorSteps.map((s) => s.name).sort()).toEqual(STEPS.map((s) => s.name).sort());
     expect(files.sort()).toEqual([...doorSteps.map((s) => `${s.name}.yml`), 'pipeline.yml'].sort());
+  });
+
+  test('templates/ holds the same jobs as CI/CD components, with no include of a fixed path', () => {
+    const components = readdirSync(COMPONENTS).filter((f) => f.endsWith('.yml'));
+    expect(components.sort()).toEqual(files.sort());
+    for (const f of components) {
+      const component = template(f, COMPONENTS);
+      expect([f, component]).toEqual([f, template(f)]);
+      const text = readFileSync(join(COMPONENTS, f), 'utf8');
+      const body = text
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n');
+      expect([f, /^\s*include:|\/pipelines\/gitlab/m.test(body)]).toEqual([f, false]);
+      expect(text).toContain(
+        `component: $CI_SERVER_FQDN/<group>/cendence/${f.replace('.yml', '')}@<version>`,
+      );
+    }
+  });
+
+  test('the CLI image is a required input until a release pins one by digest', () => {
+    const pinned = JSON.parse(readFileSync(join(ROOT, 'pipelines/cli-image.json'), 'utf8')).image;
+    for (const f of files) {
+      const image = template(f).spec.inputs.image;
+      if (pinned) expect([f, image.default]).toEqual([f, expect.stringMatching(/@sha256:[0-9a-f]{64}$/)]);
+      else
+        expect([f, image.default, image.description]).toEqual([
+          f,
+          undefined,
+          expect.stringContaining('Required'),
+        ]);
+    }
   });
 
   test.each(files)('%s: every input is described and typed, defaults fit their type and options', (file) => {
@@ -88,53 +122,118 @@ describe('template files', () => {
         expect(job.variables[variableName(i.name)]).toBe(`$[[ inputs.${i.name} ]]`);
       }
       expect(job.script).toEqual(['rm -f cendence.env cendence-summary.md', `$[[ inputs.cli ]] ${name}`]);
+      expect(JSON.stringify(job)).not.toContain('npx');
       expect(job.artifacts.reports.dotenv).toBe('cendence.env');
       expect(job.artifacts.paths).toEqual(expect.arrayContaining(['cendence-summary.md', '.cendence/']));
       expect(job.artifacts.when).toBe('always');
       if (step.inputs.some((i) => i.name === 'role-to-assume')) {
-        expect(job.id_tokens).toEqual({ CENDENCE_ID_TOKEN: { aud: '$[[ inputs.aws-audience ]]' } });
-        expect(job.variables.CENDENCE_OIDC_AUDIENCE).toBe('$[[ inputs.aws-audience ]]');
+        expect(job.id_tokens).toEqual({ CENDENCE_ID_TOKEN: { aud: '$[[ inputs.audience ]]' } });
+        for (const i of ['audience', 'role-duration-seconds', 'role-session-name'])
+          expect(spec.inputs[i]).toBeDefined();
       }
     },
   );
 
   test.each(['deploy', 'rollback'])(
-    '%s.yml: environment, and one resource group per environment and service',
+    '%s.yml: environment, one lock per environment, only from the default branch or a named protected ref',
     (name) => {
-      const job = template(`${name}.yml`).jobs['$[[ inputs.job-name ]]'];
+      const { spec, jobs } = template(`${name}.yml`);
+      const job = jobs['$[[ inputs.job-name ]]'];
       expect(job.environment.name).toBe('$[[ inputs.environment ]]');
       expect(ENVIRONMENT_ACTIONS).toContain(job.environment.action);
-      expect(job.resource_group).toBe('cendence-$[[ inputs.environment ]]-$[[ inputs.services ]]');
+      expect(job.resource_group).toBe(RESOURCE_GROUP);
+      expect(job.rules[0]).toEqual({ if: '$CI_PIPELINE_SOURCE == "merge_request_event"', when: 'never' });
+      expect(job.rules[1].if).toContain('$CI_COMMIT_REF_PROTECTED == "true"');
+      expect(job.rules[1].if).toContain('$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH');
+      expect(job.rules).toHaveLength(2); // nothing else matches: no job
+      // Inputs that end up in rules and resource_group are checked at pipeline creation.
+      expect(spec.inputs['deploy-ref'].regex).toBeDefined();
+      expect(spec.inputs.environment.regex).toBeDefined();
     },
   );
 
   test('rollback.yml is a manual job by default', () => {
     const { spec, jobs } = template('rollback.yml');
-    expect(jobs['$[[ inputs.job-name ]]'].when).toBe('$[[ inputs.when ]]');
+    expect(jobs['$[[ inputs.job-name ]]'].rules[1].when).toBe('$[[ inputs.when ]]');
     expect(spec.inputs.when.default).toBe('manual');
+  });
+
+  test('test.yml keeps the JUnit reports, as files and as the junit report', () => {
+    const job = template('test.yml').jobs['$[[ inputs.job-name ]]'];
+    expect(job.artifacts.paths).toContain('$[[ inputs.junit-dir ]]/');
+    expect(job.artifacts.reports.junit).toBe('$[[ inputs.junit-dir ]]/*.xml');
+  });
+
+  test('pipeline.yml: build, test and push in one job (one engine); later jobs read files, not project-shadowable variables', () => {
+    const { spec, jobs } = template('pipeline.yml');
+    expect(Object.keys(jobs)).toEqual([
+      'cendence-plan',
+      'cendence-images',
+      'cendence-deploy',
+      'cendence-rollback',
+    ]);
+    const images = jobs['cendence-images'].script.join('\n');
+    expect(images).toMatch(/cli ]] build .*--builds-file \.cendence\/builds\.json/);
+    expect(images).toContain('test --builds .cendence/builds.json');
+    expect(images).toContain('push --builds .cendence/builds.json');
+    expect(jobs['cendence-images'].artifacts.reports.junit).toBe('test-results/*.xml');
+    for (const stage of ['plan-stage', 'images-stage', 'deploy-stage', 'rollback-stage'])
+      expect(spec.inputs[stage]).toBeDefined();
+    const text = JSON.stringify(jobs);
+    expect(text).not.toMatch(/\$(SERVICES|COUNT|IMAGES|RECORD_FILE)\b/);
+    expect(jobs['cendence-deploy'].resource_group).toBe(jobs['cendence-rollback'].resource_group);
+    expect(spec.inputs.since.default).toBe('$CI_COMMIT_BEFORE_SHA');
   });
 });
 
+/** Every `include:` a user pastes from us: our .gitlab-ci.yml, and the yaml blocks of README and docs/gitlab.md. */
+function pastedIncludes(): {
+  from: string;
+  include: { local?: string; component?: string; file?: string; inputs?: Record<string, unknown> };
+}[] {
+  const out: ReturnType<typeof pastedIncludes> = [];
+  const docs: [string, string][] = [['.gitlab-ci.yml', readFileSync(join(ROOT, '.gitlab-ci.yml'), 'utf8')]];
+  for (const f of ['README.md', 'docs/gitlab.md']) {
+    for (const m of readFileSync(join(ROOT, f), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g))
+      docs.push([f, m[1]]);
+  }
+  for (const [from, text] of docs) {
+    let parsed: Yaml;
+    try {
+      parsed = parseAllDocuments(text).map((d) => d.toJS());
+    } catch {
+      continue;
+    }
+    for (const doc of parsed) {
+      for (const include of [doc?.include ?? []].flat()) {
+        if (typeof include === 'object' && (include.local || include.component || include.file))
+          out.push({ from, include });
+      }
+    }
+  }
+  return out;
+}
+
 describe('includes', () => {
   // GitLab refuses an include that passes an undeclared input or omits a required one; gitlab-ci-local
-  // does not check the first, so this test does, for every include in our pipelines.
-  test.each(['pipelines/gitlab/pipeline.yml', '.gitlab-ci.yml'])(
-    '%s passes only declared inputs, and every required one',
-    (file) => {
-      const docs = parseAllDocuments(readFileSync(join(ROOT, file), 'utf8')).map((d) => d.toJS());
-      const body = docs[docs.length - 1];
-      expect(body.include.length).toBeGreaterThan(0);
-      for (const inc of body.include as { local: string; inputs?: Record<string, unknown> }[]) {
-        const target = template(inc.local.replace(/^\/pipelines\/gitlab\//, '')).spec.inputs;
-        const given = Object.keys(inc.inputs ?? {});
-        expect([inc.local, given.filter((k) => !(k in target))]).toEqual([inc.local, []]);
-        const required = Object.entries<Yaml>(target)
-          .filter(([, i]) => i.default === undefined)
-          .map(([k]) => k);
-        expect([inc.local, required.filter((k) => !given.includes(k))]).toEqual([inc.local, []]);
-      }
-    },
-  );
+  // does not check the first, so this test does, for every include we ship or document.
+  test('every pasted include passes only declared inputs, and every required one', () => {
+    const includes = pastedIncludes();
+    expect(includes.length).toBeGreaterThanOrEqual(2);
+    for (const { from, include } of includes) {
+      const name = String(include.local ?? include.file ?? include.component)
+        .replace(/^.*\//, '')
+        .replace(/@.*$/, '')
+        .replace(/\.yml$/, '');
+      const target = template(`${name}.yml`).spec.inputs;
+      const given = Object.keys(include.inputs ?? {});
+      expect([from, name, given.filter((k) => !(k in target))]).toEqual([from, name, []]);
+      const required = Object.entries<Yaml>(target)
+        .filter(([, i]) => i.default === undefined)
+        .map(([k]) => k);
+      expect([from, name, required.filter((k) => !given.includes(k))]).toEqual([from, name, []]);
+    }
+  });
 });
 
 describe('the bundled CLI the templates run (cli/dist/index.js)', () => {
@@ -197,7 +296,8 @@ describe('gitlab-ci-local reads the templates', () => {
             local: '/pipelines/gitlab/deploy.yml',
             inputs: {
               'job-name': 'deploy-api',
-              services: 'api',
+              image: 'cli@sha256:0',
+              services: 'auth,game',
               environment: 'staging',
               'on-cancel': 'leave',
             },
@@ -211,33 +311,51 @@ describe('gitlab-ci-local reads the templates', () => {
       .map((d) => d.toJS())
       .find((d) => d?.['deploy-api'])['deploy-api'];
     expect(job.variables).toMatchObject({
-      CENDENCE_SERVICES: 'api',
+      CENDENCE_SERVICES: 'auth,game',
       CENDENCE_ON_CANCEL: 'leave',
       CENDENCE_VERIFY: 'true',
     });
-    expect(job.resource_group).toBe('cendence-staging-api');
+    // A valid resource group whatever the services (GitLab: letters, digits, - _ / $ { } . and spaces).
+    expect(job.resource_group).toBe('cendence-staging');
+    expect(job.resource_group).toMatch(/^[\w\-/${}. ]+$/);
     expect(job.environment).toEqual({ name: 'staging', action: 'start' });
   });
 
   test('a missing required input is refused, naming it', () => {
-    const r = glci({ include: [{ local: '/pipelines/gitlab/test.yml' }] }, '--list');
+    const r = glci(
+      { include: [{ local: '/pipelines/gitlab/test.yml', inputs: { image: 'cli@sha256:0' } }] },
+      '--list',
+    );
     expect(r.code).not.toBe(0);
     expect(r.out).toContain('`builds` input: required value has not been provided');
+    // No released CLI image yet: a pipeline without `image` is refused at creation, naming it.
+    const noImage = glci(
+      { stages: ['build', 'deploy'], include: [{ local: '/pipelines/gitlab/pipeline.yml' }] },
+      '--list',
+    );
+    expect(noImage.code).not.toBe(0);
+    expect(noImage.out).toContain('`image` input: required value has not been provided');
   });
 
   test('a value outside the options is refused', () => {
     const r = glci(
-      { include: [{ local: '/pipelines/gitlab/deploy.yml', inputs: { 'on-cancel': 'explode' } }] },
+      {
+        include: [{ local: '/pipelines/gitlab/deploy.yml', inputs: { image: 'x', 'on-cancel': 'explode' } }],
+      },
       '--list',
     );
     expect(r.code).not.toBe(0);
     expect(r.out).toContain('`explode` cannot be used because it is not in the list of allowed options');
   });
 
-  test('the full pipeline lists plan → build → test → push → deploy and the manual rollback', () => {
+  const PIPELINE = { local: '/pipelines/gitlab/pipeline.yml', inputs: { image: 'cli@sha256:0' } };
+
+  test('the full pipeline on the protected default branch: plan → images → deploy, and the manual rollback', () => {
     const r = glci(
-      { stages: ['build', 'test', 'push', 'deploy'], include: [{ local: '/pipelines/gitlab/pipeline.yml' }] },
+      { stages: ['build', 'deploy'], include: [PIPELINE] },
       '--list',
+      '--variable',
+      'CI_COMMIT_REF_PROTECTED=true',
     );
     expect(r.code).toBe(0);
     const jobs = r.out
@@ -247,17 +365,14 @@ describe('gitlab-ci-local reads the templates', () => {
       .map((c) => `${c[0]} ${c[1]} ${c[2]}`);
     expect(jobs).toEqual([
       'cendence-plan .pre on_success',
-      'cendence-build build on_success',
-      'cendence-test test on_success',
-      'cendence-push push on_success',
+      'cendence-images build on_success',
       'cendence-deploy deploy on_success',
       'cendence-rollback .post manual',
     ]);
-    // Deploy and rollback of a release share one lock per environment.
     const preview = glci(
       {
-        stages: ['build', 'test', 'push', 'deploy'],
-        include: [{ local: '/pipelines/gitlab/pipeline.yml', inputs: { environment: 'prod' } }],
+        stages: ['build', 'deploy'],
+        include: [{ ...PIPELINE, inputs: { ...PIPELINE.inputs, environment: 'prod' } }],
       },
       '--preview',
     ).out;
@@ -266,5 +381,60 @@ describe('gitlab-ci-local reads the templates', () => {
       .find((d) => d?.['cendence-deploy']);
     expect(merged['cendence-deploy'].resource_group).toBe('cendence-prod');
     expect(merged['cendence-rollback'].resource_group).toBe('cendence-prod');
+  });
+
+  test('a named protected ref may deploy too; other refs may not', () => {
+    const ci = {
+      stages: ['build', 'deploy'],
+      include: [{ ...PIPELINE, inputs: { ...PIPELINE.inputs, 'deploy-ref': 'release/2' } }],
+    };
+    const names = (out: string) =>
+      out
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/)[0])
+        .filter((n) => n?.startsWith('cendence-'));
+    const on = (ref: string) =>
+      names(
+        glci(
+          ci,
+          '--list',
+          '--variable',
+          'CI_COMMIT_REF_PROTECTED=true',
+          '--variable',
+          `CI_COMMIT_BRANCH=${ref}`,
+          '--variable',
+          `CI_COMMIT_REF_NAME=${ref}`,
+        ).out,
+      );
+    expect(on('release/2')).toContain('cendence-deploy');
+    expect(on('release/3')).toEqual(['cendence-plan']);
+    // Quotes in a ref would break the rule: refused at pipeline creation.
+    const bad = glci(
+      { ...ci, include: [{ ...PIPELINE, inputs: { ...PIPELINE.inputs, 'deploy-ref': 'x" || "1' } }] },
+      '--list',
+    );
+    expect(bad.code).not.toBe(0);
+    expect(bad.out).toContain('`deploy-ref` input');
+  });
+
+  test('bad input is refused at pipeline creation: a services list, a stage that does not exist', () => {
+    const list = glci(
+      {
+        stages: ['build', 'deploy'],
+        include: [{ ...PIPELINE, inputs: { ...PIPELINE.inputs, services: ['auth', 'game'] } }],
+      },
+      '--list',
+    );
+    expect(list.code).not.toBe(0);
+    expect(list.out).toContain('`services` input: provided value is not a string');
+    const stage = glci(
+      {
+        stages: ['build', 'deploy'],
+        include: [{ ...PIPELINE, inputs: { ...PIPELINE.inputs, 'deploy-stage': 'release' } }],
+      },
+      '--list',
+    );
+    expect(stage.code).not.toBe(0);
+    expect(stage.out).toContain('stage:release not found for cendence-deploy');
   });
 });
