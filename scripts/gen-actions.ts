@@ -609,14 +609,15 @@ function includeSnippet(text: string): string {
   return ['```yaml', ...lines.slice(start, end).map((l) => l.replace(/^# ?/, '')), '```'].join('\n');
 }
 
-const DOC_BLOCK = /(<!-- inputs of (\S+) -->\n)[\s\S]*?(\n<!-- end inputs -->)/g;
+// An empty block (open and close on consecutive lines) is filled too.
+const DOC_BLOCK = /(<!-- inputs of (\S+) -->\n)[\s\S]*?\n?(<!-- end inputs -->)/g;
 
 /** A doc with every `<!-- inputs of <file> -->` block refilled from that file. */
 export function refreshDocTables(doc: string): string {
   return doc.replace(DOC_BLOCK, (_all, open: string, file: string, close: string) => {
     const text = readFileSync(join(ROOT, file), 'utf8');
     const table = file.startsWith('pipelines/gitlab/') ? gitlabInputsTable(text) : workflowInputsTable(text);
-    return `${open}${[includeSnippet(text), table].filter(Boolean).join('\n\n')}${close}`;
+    return `${open}${[includeSnippet(text), table].filter(Boolean).join('\n\n')}\n${close}`;
   });
 }
 

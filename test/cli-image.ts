@@ -72,10 +72,35 @@ export function buildCliImage(tag: string): () => void {
     rmSync(context, { recursive: true, force: true });
   }
   return () => {
-    for (const image of [tag, clientTag]) {
+    for (const image of [tag, clientTag, `${tag}-helper`]) {
       try {
         docker('rmi', '-f', image);
       } catch {}
     }
   };
+}
+
+/**
+ * gitlab-ci-local's helper image (it copies artifacts in and out of job volumes with bash and rsync):
+ * the CLI image plus rsync, built locally, since the usual helper image cannot be pulled here.
+ */
+export function buildHelperImage(cliTag: string): string {
+  const tag = `${cliTag}-helper`;
+  const context = mkdtempSync(join(tmpdir(), 'cendence-gcl-helper-'));
+  try {
+    writeFileSync(
+      join(context, 'Dockerfile'),
+      `FROM ${cliTag}\nRUN apt-get update -qq && apt-get install -y -qq --no-install-recommends rsync >/dev/null && rm -rf /var/lib/apt/lists/*\n`,
+    );
+    execFileSync(
+      'docker',
+      ['build', '-q', '--network', 'host', '--label', 'cendence.test=doors', '-t', tag, context],
+      {
+        stdio: 'pipe',
+      },
+    );
+  } finally {
+    rmSync(context, { recursive: true, force: true });
+  }
+  return tag;
 }

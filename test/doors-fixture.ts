@@ -42,7 +42,7 @@ async function makeDeployable(fixture: Fixture, name: string, dependsOn?: string
       name,
       repository: `fixture/${name}`,
       ...(dependsOn ? { dependsOn: [dependsOn] } : {}),
-      test: { command: ['/bin/busybox', 'sh', '/app/test.sh'], junit: '/tmp/junit.xml' },
+      test: { command: ['/bin/busybox', 'sh', '/app/test.sh'], junit: '/app/junit.xml' },
       deploy: {
         cluster: 'doors',
         strategy: 'rolling',

@@ -45,7 +45,17 @@ describe('Dockerfile.cli', () => {
       git('add', '-A');
       git('commit', '-q', '-m', 'api');
       execFileSync('chown', ['-R', '1234:1234', repo]);
-      const out = run('-v', `${repo}:/builds/app`, '-w', '/builds/app', TAG, 'cendence', 'plan', '--all', '--json');
+      const out = run(
+        '-v',
+        `${repo}:/builds/app`,
+        '-w',
+        '/builds/app',
+        TAG,
+        'cendence',
+        'plan',
+        '--all',
+        '--json',
+      );
       expect(JSON.parse(out).services.map((x: { service: string }) => x.service)).toEqual(['api']);
       // GitLab runs job scripts through a shell: no entrypoint may get in the way.
       expect(docker('image', 'inspect', TAG, '--format', '{{json .Config.Entrypoint}}').trim()).toBe('null');

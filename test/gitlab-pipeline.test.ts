@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { BUSYBOX } from './build-push-support.js';
-import { buildCliImage, cliImageMissing } from './cli-image.js';
+import { buildCliImage, buildHelperImage, cliImageMissing } from './cli-image.js';
 import { type DoorWorld, deployableWorld, disposeWorld, REGION, run } from './doors-fixture.js';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -28,6 +28,7 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
   let ecs: ECSClient;
   let removeImage = () => {};
   let wrapperDir = '';
+  let helperImage = '';
 
   // A pipeline as GitLab would start it: predefined variables of the ref, the project's variables.
   const glci = (scenario: string[], ...args: string[]) =>
@@ -39,7 +40,7 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
         '--container-executable',
         join(wrapperDir, 'docker'),
         '--helper-image',
-        IMAGE,
+        helperImage,
         '--network',
         'host',
         '--volume',
@@ -108,6 +109,7 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
   beforeAll(async () => {
     if (missing) return;
     removeImage = buildCliImage(IMAGE);
+    helperImage = buildHelperImage(IMAGE);
     // This engine cannot attach containers to its bridge: every container gitlab-ci-local creates
     // (job and helper) joins the host network, where the emulator listens on loopback.
     wrapperDir = mkdtempSync(join(tmpdir(), 'cendence-docker-wrapper-'));
@@ -228,7 +230,8 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
       world.fixture.git('checkout', '-q', '-b', 'feature/web-copy');
       try {
         await world.fixture.write('services/web/copy.txt', 'new words\n');
-        world.fixture.commit('web copy');
+        world.fixture.git('add', 'services/web/copy.txt');
+        world.fixture.git('commit', '-q', '-m', 'web copy');
         const r = await glci(DEFAULT_BRANCH, 'cendence-plan');
         expect([r.code, r.code === 0 ? 'ok' : r.stdout]).toEqual([0, 'ok']);
         expect(jobLog('cendence-plan')).toContain(
@@ -236,7 +239,7 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
         );
         expect(dotenv('cendence-plan').CENDENCE_PLAN_SERVICES).toBe('["web"]');
       } finally {
-        world.fixture.git('checkout', '-q', 'main');
+        world.fixture.git('checkout', '-q', '-f', 'main');
       }
     },
     300_000,

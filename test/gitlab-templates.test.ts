@@ -437,4 +437,48 @@ describe('gitlab-ci-local reads the templates', () => {
     expect(stage.code).not.toBe(0);
     expect(stage.out).toContain('stage:release not found for cendence-deploy');
   });
+
+  test('the starter README pastes runs: include resolved to the template, deploys only on the protected default branch', () => {
+    const starter = parseAllDocuments(
+      readFileSync(join(ROOT, 'pipelines/gitlab-starter/.gitlab-ci.yml'), 'utf8'),
+    )[0].toJS();
+    // include: project resolves to that project's file; here the same file, included locally.
+    const ci = {
+      ...starter,
+      include: starter.include.map((i: Yaml) => ({ local: i.file, inputs: i.inputs })),
+    };
+    const names = (...vars: string[]) =>
+      glci(ci, '--list', ...vars.flatMap((v) => ['--variable', v]))
+        .out.split('\n')
+        .map((l) => l.trim().split(/\s+/)[0])
+        .filter((n) => n?.startsWith('cendence-'));
+    expect(names('CI_COMMIT_REF_PROTECTED=true')).toEqual([
+      'cendence-plan',
+      'cendence-images',
+      'cendence-deploy',
+      'cendence-rollback',
+    ]);
+    expect(names('CI_COMMIT_REF_PROTECTED=true', 'CI_PIPELINE_SOURCE=merge_request_event')).toEqual([
+      'cendence-plan',
+    ]);
+    expect(
+      names(
+        'CI_COMMIT_REF_PROTECTED=true',
+        'CI_COMMIT_BRANCH=feature/typo',
+        'CI_COMMIT_REF_NAME=feature/typo',
+      ),
+    ).toEqual(['cendence-plan']);
+  });
+});
+
+describe('README: its GitHub and GitLab blocks are the starter files the tests check', () => {
+  test.each(['pipelines/github/release.yml', 'pipelines/gitlab-starter/.gitlab-ci.yml'])('%s', (file) => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = readme.match(
+      new RegExp(
+        `<!-- file ${file.replace(/\./g, '\\.')} -->\n\`\`\`yaml\n([\\s\\S]*?)\`\`\`\n<!-- end file -->`,
+      ),
+    );
+    expect(block?.[1]).toBe(readFileSync(join(ROOT, file), 'utf8'));
+  });
 });

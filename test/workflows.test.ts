@@ -73,7 +73,9 @@ describe('reusable workflows', () => {
     for (const [name, job] of Object.entries<Workflow>(wf.jobs)) {
       const assumes = (job.steps ?? []).some((s: Workflow) => s.with?.['role-to-assume'] !== undefined);
       // plan reads its own workflow's repository and commit from a token with another audience.
-      const readsSource = (job.steps ?? []).some((s: Workflow) => s.run?.includes('audience=cendence-source'));
+      const readsSource = (job.steps ?? []).some((s: Workflow) =>
+        s.run?.includes('audience=cendence-source'),
+      );
       expect([name, job.permissions?.['id-token'] === 'write']).toEqual([name, assumes || readsSource]);
     }
     expect(Object.keys(wf.on.workflow_call.inputs)).toEqual(
@@ -97,7 +99,9 @@ describe('reusable workflows', () => {
     // One deploy job for every planned service: the deploy step orders them in waves, so no depth is capped.
     expect(Object.keys(wf.jobs)).toEqual(['plan', 'images', 'deploy']);
     expect(uses('deploy')).toContain('./.cendence-actions/actions/deploy');
-    const deploy = wf.jobs.deploy.steps.find((s: Workflow) => s.uses === './.cendence-actions/actions/deploy');
+    const deploy = wf.jobs.deploy.steps.find(
+      (s: Workflow) => s.uses === './.cendence-actions/actions/deploy',
+    );
     expect(deploy.with.services).toBe(gh('needs.plan.outputs.services'));
     expect(wf.jobs.deploy.environment).toBe(gh('inputs.environment'));
     expect(wf.jobs.deploy.concurrency).toEqual({
