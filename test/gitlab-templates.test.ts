@@ -10,7 +10,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parseAllDocuments, stringify } from 'yaml';
 import { DOOR_STEPS, gitlabInput, RESOURCE_GROUP, variableName } from '../scripts/gen-actions.js';
+import { parse as parseHcl } from '@cdktf/hcl2json';
 import { STEPS } from '../shared/src/steps/index.js';
+import { loadModule } from './helpers/hcl.js';
+import { trustOf } from './helpers/trust.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIR = join(ROOT, 'pipelines/gitlab');
@@ -481,4 +484,116 @@ describe('README: its GitHub and GitLab blocks are the starter files the tests c
     );
     expect(block?.[1]).toBe(readFileSync(join(ROOT, file), 'utf8'));
   });
+});
+
+describe('GitLab: the subject each role-assuming job gets, against the Terraform trust policy', () => {
+  // GitLab's id token sub: project_path:<group>/<project>:ref_type:<branch|tag>:ref:<ref> (the source
+  // branch in a merge-request pipeline). The policy (production.tfvars) trusts transcendence/cendence on main.
+  let project: string;
+  beforeAll(() => {
+    project = mkdtempSync(join(tmpdir(), 'cendence-gl-identity-'));
+    cpSync(DIR, join(project, 'pipelines/gitlab'), { recursive: true });
+    const git = (...a: string[]) => spawnSync('git', a, { cwd: project });
+    git('init', '-q', '-b', 'main');
+    git('remote', 'add', 'origin', 'git@gitlab.com:transcendence/cendence.git');
+    writeFileSync(
+      join(project, '.gitlab-ci.yml'),
+      stringify({
+        stages: ['build', 'deploy'],
+        include: [
+          {
+            local: '/pipelines/gitlab/pipeline.yml',
+            inputs: {
+              image: 'cli@sha256:0',
+              'role-to-assume': 'arn:aws:iam::123456789012:role/cendence-gitlab-deploy',
+            },
+          },
+        ],
+      }),
+    );
+    git('add', '-A');
+    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'ci');
+    git('update-ref', 'refs/remotes/origin/main', 'HEAD');
+    git('remote', 'set-head', 'origin', 'main');
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  test('only the jobs that should deploy exist where the trust policy accepts them; elsewhere no job asks', async () => {
+    const main = await loadModule(join(ROOT, 'terraform'));
+    const production = await parseHcl(
+      'production.tfvars',
+      readFileSync(join(ROOT, 'terraform/environments/production.tfvars'), 'utf8'),
+    );
+    const { allows } = trustOf(main, 'gitlab_trust', production);
+    const preview = spawnSync(process.execPath, [GLCI, '--no-color', '--preview'], {
+      cwd: project,
+      encoding: 'utf8',
+    }).stdout;
+    const merged = parseAllDocuments(preview.slice(preview.indexOf('---')))
+      .map((d) => d.toJS())
+      .find((d) => d?.['cendence-deploy']);
+    const assuming = Object.keys(merged).filter((j) => merged[j]?.id_tokens?.CENDENCE_ID_TOKEN);
+    expect(assuming.sort()).toEqual(['cendence-deploy', 'cendence-images', 'cendence-rollback']);
+    const scenarios: { name: string; vars: string[]; refType: string; ref: string; deploys: boolean }[] = [
+      {
+        name: 'default branch',
+        vars: ['CI_COMMIT_REF_PROTECTED=true'],
+        refType: 'branch',
+        ref: 'main',
+        deploys: true,
+      },
+      {
+        name: 'feature branch',
+        vars: [
+          'CI_COMMIT_REF_PROTECTED=false',
+          'CI_COMMIT_BRANCH=feature/typo',
+          'CI_COMMIT_REF_NAME=feature/typo',
+        ],
+        refType: 'branch',
+        ref: 'feature/typo',
+        deploys: false,
+      },
+      {
+        name: 'merge request from main',
+        vars: ['CI_COMMIT_REF_PROTECTED=true', 'CI_PIPELINE_SOURCE=merge_request_event'],
+        refType: 'branch',
+        ref: 'main',
+        deploys: false,
+      },
+      {
+        name: 'tag',
+        vars: [
+          'CI_COMMIT_REF_PROTECTED=true',
+          'CI_COMMIT_TAG=v1.0.0',
+          'CI_COMMIT_REF_NAME=v1.0.0',
+          'CI_COMMIT_BRANCH=',
+        ],
+        refType: 'tag',
+        ref: 'v1.0.0',
+        deploys: false,
+      },
+    ];
+    for (const sc of scenarios) {
+      const listed = spawnSync(
+        process.execPath,
+        [GLCI, '--no-color', '--list', ...sc.vars.flatMap((v) => ['--variable', v])],
+        { cwd: project, encoding: 'utf8' },
+      )
+        .stdout.split('\n')
+        .map((l) => l.trim().split(/\s+/)[0])
+        .filter((n) => assuming.includes(n));
+      const sub = `project_path:transcendence/cendence:ref_type:${sc.refType}:ref:${sc.ref}`;
+      const accepted = allows({ 'gitlab.com:sub': sub, 'gitlab.com:aud': 'sts.amazonaws.com' });
+      // Every role-assuming job that runs is accepted; the deploying pipeline has all of them.
+      expect({ sc: sc.name, listed: listed.sort() }).toEqual({
+        sc: sc.name,
+        listed: sc.deploys ? [...assuming].sort() : [],
+      });
+      if (listed.length > 0)
+        expect({ sc: sc.name, sub, accepted }).toEqual({ sc: sc.name, sub, accepted: true });
+      // A merge request from main carries main's subject: only the rules keep it from assuming the role.
+      if (sc.name === 'feature branch' || sc.name === 'tag')
+        expect({ sub, accepted }).toEqual({ sub, accepted: false });
+    }
+  }, 120_000);
 });
