@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the strings are GitHub expressions, not JS templates
 // GitHub, the way GitHub runs it (no act): every workflow and reusable workflow parsed and checked against
 // GitHub's documented rules — each `needs.<job>.outputs.<name>` names a job in `needs` that declares that
 // output, each `steps.<id>.outputs` an earlier step of the job, each workflow_call output a real job

@@ -5,13 +5,13 @@ import path from 'node:path';
 import { type AffectedService, affectedServices, type ContextFilter } from '../changes/affected.js';
 import { changedFiles, repositoryRoot } from '../changes/git.js';
 import { githubMatrix, gitlabChildPipeline, type MatrixEntry, matrixEntries } from '../changes/matrix.js';
+import { UserError } from '../errors.js';
 import { contextMatcher } from '../image/context.js';
 import { selectServices } from '../image/step-inputs.js';
 import { dependencyWaves } from '../manifest/graph.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { markdownTable } from '../report/markdown-table.js';
-import { UserError } from '../errors.js';
 import { type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
 function isUnder(file: string, cwd: string, folder: string): boolean {
