@@ -269,6 +269,25 @@ describe('the bundled CLI the templates run (cli/dist/index.js)', () => {
   });
 });
 
+/**
+ * A consumer project holding pipelines/gitlab (and files), committed on main with an origin remote, as
+ * gitlab-ci-local needs: it resolves local includes among tracked files and reads the default branch
+ * and the project path from the remote.
+ */
+function consumerProject(prefix: string, remote: string, files: Record<string, string> = {}): string {
+  const project = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(DIR, join(project, 'pipelines/gitlab'), { recursive: true });
+  for (const [f, text] of Object.entries(files)) writeFileSync(join(project, f), text);
+  const git = (...a: string[]) => spawnSync('git', a, { cwd: project });
+  git('init', '-q', '-b', 'main');
+  git('remote', 'add', 'origin', remote);
+  git('add', '-A');
+  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'ci');
+  git('update-ref', 'refs/remotes/origin/main', 'HEAD');
+  git('remote', 'set-head', 'origin', 'main');
+  return project;
+}
+
 describe('gitlab-ci-local reads the templates', () => {
   let project: string;
   const glci = (ci: unknown, ...args: string[]) => {
@@ -278,15 +297,7 @@ describe('gitlab-ci-local reads the templates', () => {
   };
 
   beforeAll(() => {
-    project = mkdtempSync(join(tmpdir(), 'cendence-gl-templates-'));
-    cpSync(DIR, join(project, 'pipelines/gitlab'), { recursive: true });
-    const git = (...a: string[]) => spawnSync('git', a, { cwd: project });
-    git('init', '-q', '-b', 'main');
-    git('remote', 'add', 'origin', 'git@gitlab.example.com:cendence/templates.git');
-    git('add', '-A'); // gitlab-ci-local resolves local includes among tracked files
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'templates');
-    git('update-ref', 'refs/remotes/origin/main', 'HEAD');
-    git('remote', 'set-head', 'origin', 'main');
+    project = consumerProject('cendence-gl-templates-', 'git@gitlab.example.com:cendence/templates.git');
   });
   afterAll(() => rmSync(project, { recursive: true, force: true }));
 
@@ -491,14 +502,8 @@ describe('GitLab: the subject each role-assuming job gets, against the Terraform
   // branch in a merge-request pipeline). The policy (production.tfvars) trusts transcendence/cendence on main.
   let project: string;
   beforeAll(() => {
-    project = mkdtempSync(join(tmpdir(), 'cendence-gl-identity-'));
-    cpSync(DIR, join(project, 'pipelines/gitlab'), { recursive: true });
-    const git = (...a: string[]) => spawnSync('git', a, { cwd: project });
-    git('init', '-q', '-b', 'main');
-    git('remote', 'add', 'origin', 'git@gitlab.com:transcendence/cendence.git');
-    writeFileSync(
-      join(project, '.gitlab-ci.yml'),
-      stringify({
+    project = consumerProject('cendence-gl-identity-', 'git@gitlab.com:transcendence/cendence.git', {
+      '.gitlab-ci.yml': stringify({
         stages: ['build', 'deploy'],
         include: [
           {
@@ -510,11 +515,7 @@ describe('GitLab: the subject each role-assuming job gets, against the Terraform
           },
         ],
       }),
-    );
-    git('add', '-A');
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'ci');
-    git('update-ref', 'refs/remotes/origin/main', 'HEAD');
-    git('remote', 'set-head', 'origin', 'main');
+    });
   });
   afterAll(() => rmSync(project, { recursive: true, force: true }));
 
