@@ -7,7 +7,11 @@
 // assumes a role gets the OIDC subject GitHub would issue it (environment subject when the job has an
 // environment, else the ref, pull_request for pull requests), and the Terraform trust policy
 // (terraform/ci_identity.tf) must accept exactly the jobs that should deploy.
-import { readdirSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, test } from '@jest/globals';
@@ -135,6 +139,67 @@ describe('release.yml: every wave, every call', () => {
       expect(readFileSync(join(ROOT, file), 'utf8')).not.toContain('cendence-ref');
     }
   });
+});
+
+describe('the Cendence source step, run as the runner runs a `run:` step (bash, curl, jq, node)', () => {
+  const tools = ['bash', 'curl', 'jq'].filter((t) => spawnSync('sh', ['-c', `command -v ${t}`]).status !== 0);
+  (tools.length ? test.skip : test).each(['.github/workflows/release.yml', '.github/workflows/rollback.yml'])(
+    "%s reads the called workflow's repository and commit from the OIDC token; inputs win",
+    async (file) => {
+      const wf = load(file);
+      const step = Object.values<Yaml>(wf.jobs)
+        .flatMap((j) => j.steps ?? [])
+        .find((s: Yaml) => s.id === 'source');
+      const b64 = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const sha = 'a'.repeat(40);
+      const jwt = `${b64({ alg: 'RS256' })}.${b64({ job_workflow_ref: `cendence-org/cendence/${file}@refs/tags/v1.2.3`, job_workflow_sha: sha, aud: 'cendence-source' })}.sig`;
+      const audiences: string[] = [];
+      const server = createServer((req, res) => {
+        audiences.push(String(new URL(req.url ?? '/', 'http://x').searchParams.get('audience')));
+        res.end(JSON.stringify({ value: jwt }));
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      const dir = mkdtempSync(join(tmpdir(), 'cendence-source-step-'));
+      try {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/token?api-version=2.0`;
+        const runStep = async (env: Record<string, string>) => {
+          const out = join(dir, `out-${audiences.length}`);
+          writeFileSync(out, '');
+          const r = await new Promise<{ status: number | null }>((resolve) => {
+            const p = spawn('bash', ['-e', '-c', step.run], {
+              env: {
+                ...process.env,
+                ...env,
+                GITHUB_OUTPUT: out,
+                ACTIONS_ID_TOKEN_REQUEST_URL: url,
+                ACTIONS_ID_TOKEN_REQUEST_TOKEN: 't',
+              },
+            });
+            p.on('close', (status) => resolve({ status }));
+          });
+          expect(r.status).toBe(0);
+          return Object.fromEntries(
+            readFileSync(out, 'utf8')
+              .trim()
+              .split('\n')
+              .map((l) => l.split('=')),
+          );
+        };
+        expect(await runStep({ REPOSITORY: '', REF: '' })).toEqual({
+          repository: 'cendence-org/cendence',
+          ref: sha,
+        });
+        expect(await runStep({ REPOSITORY: 'mirror/cendence', REF: 'b'.repeat(40) })).toEqual({
+          repository: 'mirror/cendence',
+          ref: 'b'.repeat(40),
+        });
+        expect(audiences[0]).toBe('cendence-source');
+      } finally {
+        server.close();
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  );
 });
 
 describe('concurrency: deploy and rollback of a service share one lock', () => {
