@@ -21,7 +21,7 @@ import {
   strings,
   type TfModule,
   validationFailures,
-} from './helpers/hcl.js';
+} from '../emulator/src/terraform/hcl.js';
 
 const TF = join(dirname(fileURLToPath(import.meta.url)), '..', 'terraform');
 

@@ -22,7 +22,7 @@ import {
   strings,
   type TfModule,
   validationFailures,
-} from './helpers/hcl.js';
+} from '../emulator/src/terraform/hcl.js';
 
 const TF = join(dirname(fileURLToPath(import.meta.url)), '..', 'terraform');
 const ROOT_MODULES = [TF, join(TF, 'bootstrap')];
