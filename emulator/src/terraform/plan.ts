@@ -6,6 +6,7 @@
 // address, so the same configuration always yields the same world.
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { computedAttributes, DATA_SOURCES } from './computed.js';
 import {
   type Block,
   evaluate,
@@ -16,7 +17,6 @@ import {
   type TfModule,
   validationFailures,
 } from './hcl.js';
-import { computedAttributes, DATA_SOURCES } from './computed.js';
 import { policyDocument } from './policy-document.js';
 
 export interface PlanOptions {
@@ -211,10 +211,11 @@ export async function planTerraform(dir: string, opts: PlanOptions): Promise<Ter
 
   // Instances are created eagerly (so every resource is listed), attributes lazily; a resource's
   // count/for_each may refer to others, hence the per-resource getter on the roots.
+  roots.data = {};
   const declare = (kind: 'resource' | 'data', map: Map<string, Block>) => {
     for (const [address, block] of map) {
       const [type, name] = address.split('.');
-      const holder = kind === 'data' ? (roots.data ??= {}) : roots;
+      const holder = kind === 'data' ? roots.data : roots;
       holder[type] ??= {};
       lazy(holder[type], name, () => instantiate(kind, type, name, block));
     }
