@@ -20,7 +20,8 @@ import {
 import { policyDocument } from './policy-document.js';
 
 export interface PlanOptions {
-  region: string;
+  /** Default: the aws provider's region (var.region in terraform/), else us-east-1. */
+  region?: string;
   accountId: string;
   /** tfvars files, applied in order. */
   varFiles?: string[];
@@ -155,7 +156,9 @@ export async function planTerraform(dir: string, opts: PlanOptions): Promise<Ter
   const roots: Record<string, Json> = {};
   scope.roots = roots;
   const resources: Instance[] = [];
-  const env = { region: opts.region, accountId: opts.accountId, partition: 'aws' };
+  const provider = mod.files.flatMap((f) => f.json.provider?.aws ?? [])[0];
+  const region: string = opts.region ?? (provider?.region ? evaluate(provider.region, scope) : 'us-east-1');
+  const env = { region, accountId: opts.accountId, partition: 'aws' };
 
   const instantiate = (kind: 'resource' | 'data', type: string, name: string, block: Block): Json => {
     const body = block.body;
@@ -235,7 +238,7 @@ export async function planTerraform(dir: string, opts: PlanOptions): Promise<Ter
   };
   return {
     dir,
-    region: opts.region,
+    region,
     accountId: opts.accountId,
     vars: scope.vars,
     resources,
