@@ -7,20 +7,20 @@ import { CallLog, type CallRecord } from './calls.js';
 import { type ClockMode, EmulatorClock } from './clock.js';
 import { controlRoutes } from './control/routes.js';
 import { FaultBook, type FaultSpec } from './faults.js';
+import { mintToken } from './iam/oidc.js';
 import { createHandler } from './server.js';
 import { MODULES } from './services.js';
 import { World } from './state.js';
-import { type BucketRate, Throttler } from './throttle.js';
-import { mintToken } from './iam/oidc.js';
 import { type TerraformWorld, type TerraformWorldOptions, terraformWorld } from './terraform/world.js';
+import { type BucketRate, Throttler } from './throttle.js';
 import { loadWorldFile, seedCore, type WorldSpec } from './world.js';
 
 export type { BehaviorSpec } from './behaviors.js';
 export type { CallRecord } from './calls.js';
 export type { FaultSpec } from './faults.js';
-export type { WorldSpec } from './world.js';
 export { mintToken, publicJwk } from './iam/oidc.js';
 export type { TerraformWorld } from './terraform/world.js';
+export type { WorldSpec } from './world.js';
 export { worldFromManifests } from './world.js';
 
 export interface EmulatorOptions {

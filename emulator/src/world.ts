@@ -299,7 +299,8 @@ export function seedCore(world: World, spec: WorldSpec): void {
     ecs.event(svc, `(service ${svc.serviceName}) has reached a steady state.`);
   }
   for (const b of spec.behaviors ?? []) world.behaviors.add(b);
-  if (spec.infrastructure) world.slot('infrastructure', () => ({ ...spec.infrastructure, snapshot: () => spec.infrastructure }));
+  if (spec.infrastructure)
+    world.slot('infrastructure', () => ({ ...spec.infrastructure, snapshot: () => spec.infrastructure }));
   seedIam(world, spec.iam);
 }
 

@@ -33,7 +33,8 @@ export function controlRoutes(emu: EmulatorInternals) {
           return json(res, 200, { ok: true });
         case 'GET /_cendence/terraform/outputs': {
           const outputs = emu.terraformOutputs();
-          if (!outputs) return json(res, 404, { error: 'this world was not built from Terraform (--terraform)' });
+          if (!outputs)
+            return json(res, 404, { error: 'this world was not built from Terraform (--terraform)' });
           return json(res, 200, outputs);
         }
         case 'POST /_cendence/oidc/token':

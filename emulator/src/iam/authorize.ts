@@ -40,7 +40,12 @@ const strings = (v: unknown): string[] =>
   v === undefined || v === null ? [] : (Array.isArray(v) ? v : [v]).map(String);
 
 /** The IAM requests one API call makes (usually one; RegisterTaskDefinition also passes roles). */
-export function iamCalls(service: ServiceName, operation: string, input: Input, ctx: EmulatorContext): IamCall[] {
+export function iamCalls(
+  service: ServiceName,
+  operation: string,
+  input: Input,
+  ctx: EmulatorContext,
+): IamCall[] {
   const world = ctx.world;
   const arn = (svc: string, res: string) => `arn:aws:${svc}:${world.region}:${world.accountId}:${res}`;
   const action = `${PREFIX[service]}:${operation}`;
@@ -107,7 +112,8 @@ export function iamCalls(service: ServiceName, operation: string, input: Input, 
         return [{ action, resource: '*', context: { 'ecs:cluster': clusterArn } }];
       case 'RunTask': {
         const td = world.ecs.findTaskDef(String(input.taskDefinition));
-        const resource = td?.arn ?? arn('ecs', `task-definition/${lastSegment(String(input.taskDefinition))}`);
+        const resource =
+          td?.arn ?? arn('ecs', `task-definition/${lastSegment(String(input.taskDefinition))}`);
         const calls: IamCall[] = [{ action, resource, context: { 'ecs:cluster': clusterArn } }];
         const o = input.overrides ?? {};
         if (o.taskRoleArn) calls.push(passRole(o.taskRoleArn, 'ecs-tasks.amazonaws.com'));
@@ -161,7 +167,13 @@ export function iamCalls(service: ServiceName, operation: string, input: Input, 
   if (service === 'codedeploy') {
     if (input.applicationName && input.deploymentGroupName) {
       return [
-        { action, resource: arn('codedeploy', `deploymentgroup:${input.applicationName}/${input.deploymentGroupName}`) },
+        {
+          action,
+          resource: arn(
+            'codedeploy',
+            `deploymentgroup:${input.applicationName}/${input.deploymentGroupName}`,
+          ),
+        },
       ];
     }
     return any();

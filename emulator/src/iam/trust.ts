@@ -16,7 +16,8 @@ export function tokenContext(host: string, claims: Record<string, unknown>): Rec
   for (const [claim, value] of Object.entries(claims)) {
     if (typeof value === 'string') ctx[`${host}:${claim}`] = value;
     else if (typeof value === 'number' || typeof value === 'boolean') ctx[`${host}:${claim}`] = String(value);
-    else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) ctx[`${host}:${claim}`] = value;
+    else if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+      ctx[`${host}:${claim}`] = value;
   }
   // Federation with AWS accepts the first audience (or azp) as <host>:aud.
   const aud = Array.isArray(claims.aud) ? claims.aud[0] : claims.aud;

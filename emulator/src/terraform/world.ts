@@ -4,10 +4,18 @@
 // groups, IAM roles with trust and permission policies and the OIDC providers — plus the resources no
 // emulated API serves (network ids, Cloud Map, RDS endpoint and its managed secret) as infrastructure data.
 // Every resource type the world does not model is reported in `skipped`, never dropped silently.
-import type { Json } from './hcl.js';
-import type { IamSpec, RoleSpec } from '../iam/state.js';
+
 import type { PolicyDocument } from '../iam/policy.js';
-import type { ClusterSpec, ListenerSpec, LoadBalancerSpec, RuleSpec, ServiceSpec, WorldSpec } from '../world.js';
+import type { IamSpec, RoleSpec } from '../iam/state.js';
+import type {
+  ClusterSpec,
+  ListenerSpec,
+  LoadBalancerSpec,
+  RuleSpec,
+  ServiceSpec,
+  WorldSpec,
+} from '../world.js';
+import type { Json } from './hcl.js';
 import { type Instance, type PlanOptions, planTerraform, type TerraformPlan } from './plan.js';
 
 /** Resource types that become emulator state (or infrastructure data tasks and tools can read). */
@@ -151,9 +159,17 @@ export async function terraformWorld(dir: string, opts: TerraformWorldOptions): 
           : { bakeTimeInMinutes: Number(dc.bake_time_in_minutes) }),
         minimumHealthyPercent: Number(s.deployment_minimum_healthy_percent ?? 100),
         maximumPercent: Number(s.deployment_maximum_percent ?? 200),
-        ...(cb ? { deploymentCircuitBreaker: { enable: cb.enable === true, rollback: cb.rollback === true } } : {}),
+        ...(cb
+          ? { deploymentCircuitBreaker: { enable: cb.enable === true, rollback: cb.rollback === true } }
+          : {}),
         ...(alarms
-          ? { alarms: { alarmNames: alarms.alarm_names, enable: alarms.enable === true, rollback: alarms.rollback === true } }
+          ? {
+              alarms: {
+                alarmNames: alarms.alarm_names,
+                enable: alarms.enable === true,
+                rollback: alarms.rollback === true,
+              },
+            }
           : {}),
       },
       input: {
@@ -237,7 +253,11 @@ function infrastructure(plan: TerraformPlan): Record<string, unknown> {
       availabilityZone: s.availability_zone,
       tier: s.tags?.Tier,
     })),
-    securityGroups: a('aws_security_group').map(({ address, attrs: g }) => ({ address, id: g.id, name: g.name })),
+    securityGroups: a('aws_security_group').map(({ address, attrs: g }) => ({
+      address,
+      id: g.id,
+      name: g.name,
+    })),
     discovery: {
       namespaces: a('aws_service_discovery_private_dns_namespace').map(({ attrs: n }) => ({
         id: n.id,
@@ -277,7 +297,11 @@ function elbAction(a: Json): Json {
     const f = a.fixed_response?.[0] ?? {};
     return {
       Type: 'fixed-response',
-      FixedResponseConfig: { ContentType: f.content_type, MessageBody: f.message_body, StatusCode: String(f.status_code) },
+      FixedResponseConfig: {
+        ContentType: f.content_type,
+        MessageBody: f.message_body,
+        StatusCode: String(f.status_code),
+      },
     };
   }
   if (a.type === 'redirect') {

@@ -125,7 +125,9 @@ export const emulatorCommand: Command = {
     }
     const skipped = emu.terraform?.skipped ?? [];
     if (skipped.length > 0) {
-      process.stderr.write(`emulator: not modelled (declared in Terraform, not emulated): ${skipped.join(', ')}\n`);
+      process.stderr.write(
+        `emulator: not modelled (declared in Terraform, not emulated): ${skipped.join(', ')}\n`,
+      );
     }
     process.stdout.write(`emulator listening on ${emu.url}\n`);
     await new Promise<void>((resolve) => {
