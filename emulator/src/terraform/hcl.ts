@@ -253,6 +253,13 @@ function tokenize(code: string): Token[] {
     const c = code[i];
     if (/\s/.test(c)) {
       i++;
+    } else if (c === '#' || code.startsWith('//', i)) {
+      // hcl2json keeps comments inside multi-line expressions.
+      const end = code.indexOf('\n', i);
+      i = end < 0 ? code.length : end;
+    } else if (code.startsWith('/*', i)) {
+      const end = code.indexOf('*/', i + 2);
+      i = end < 0 ? code.length : end + 2;
     } else if (c === '"') {
       const end = closingQuote(code, i);
       tokens.push({ t: 'str', v: unescapeString(code.slice(i + 1, end)) });
