@@ -12,6 +12,7 @@ import path from 'node:path';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { githubClaims, gitlabClaims } from '../emulator/src/iam/ci-claims.js';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
 import { AwsClients } from '../shared/src/aws/clients.js';
 import { isMutating } from '../shared/src/aws/operations.js';
@@ -21,7 +22,6 @@ import { renderStep } from '../shared/src/steps/render.js';
 import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 import { verifyStep } from '../shared/src/steps/verify.js';
 import { VirtualTime } from './deploy-harness.js';
-import { githubClaims, gitlabClaims } from './helpers-oidc.js';
 import { runStep } from './render-world.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');

@@ -15,10 +15,10 @@ import {
 import { DescribeRulesCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { githubClaims, gitlabClaims } from '../emulator/src/iam/ci-claims.js';
 import { mintToken } from '../emulator/src/iam/oidc.js';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
 import { AwsClients } from '../shared/src/aws/clients.js';
-import { githubClaims, gitlabClaims } from './helpers-oidc.js';
 
 const TF = 'terraform';
 const STAGING = 'terraform/environments/staging.tfvars';

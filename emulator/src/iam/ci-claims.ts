@@ -1,7 +1,11 @@
-// The identity tokens GitHub Actions and GitLab CI issue to a job, as claims (what each CI puts in its
-// OIDC token for a job of a repository/project, ref and optional environment), signed by the emulator's
-// test issuer key: real JWTs, checked by the emulator's STS against Terraform's trust policies.
-import type { Emulator } from '../emulator/src/index.js';
+// The claims GitHub Actions and GitLab CI put in a job's OIDC identity token (repository/project, ref,
+// environment, event), for tests and the demo: signed with the emulator's test issuer key (mintToken) they
+// are real JWTs, checked by the emulator's STS against Terraform's trust policies.
+
+/** What the claims need from an emulator: its clock (tokens are issued and expire in emulated time). */
+interface Emulator {
+  clock: { now(): number };
+}
 
 export interface GithubJob {
   /** OWNER/REPO */
