@@ -104,6 +104,7 @@ describe('policy evaluation', () => {
     expect(ok({ IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } }, { 'aws:SourceIp': '10.1.2.3' })).toBe(true);
     expect(
       ok(
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a template
         { StringEquals: { 'aws:PrincipalTag/team': '${aws:username}' } },
         { 'aws:PrincipalTag/team': 'ops', 'aws:username': 'ops' },
       ),
