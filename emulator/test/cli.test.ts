@@ -41,4 +41,57 @@ describe('cendence emulator', () => {
     expect(code).toBe(0);
     await expect(fetch(`${url}/_cendence/health`)).rejects.toThrow();
   });
+
+  it('--terraform builds the world for the variables given, lists what it skips, and refuses bad variables', async () => {
+    const tsx = path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+    const args = [
+      'shared/src/cli/main.ts',
+      'emulator',
+      '--port',
+      '0',
+      '--clock',
+      'virtual',
+      '--terraform',
+      'terraform',
+    ];
+    const child = spawn(
+      process.execPath,
+      [tsx, ...args, '--var-file', 'terraform/environments/staging.tfvars', '--var', 'project=pong'],
+      { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8');
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (c: string) => (err += c));
+    const line = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: string) => {
+        out += chunk;
+        if (out.includes('\n')) resolve(out.split('\n')[0]);
+      });
+      child.once('exit', (code) => reject(new Error(`exited early with ${code}: ${err}`)));
+    });
+    const url = line.slice('emulator listening on '.length);
+    const outputs = await (await fetch(`${url}/_cendence/terraform/outputs`)).json();
+    expect(outputs.cluster_name.value).toBe('pong-staging');
+    expect(outputs.repository_urls.value.auth).toMatch(/\.dkr\.ecr\.eu-west-3\.amazonaws\.com\/pong\/auth$/);
+    expect(err).toMatch(/not modelled \(declared in Terraform, not emulated\): .*aws_kms_key/);
+    child.kill('SIGTERM');
+    expect((await once(child, 'exit'))[0]).toBe(0);
+
+    const bad = spawn(process.execPath, [tsx, ...args, '--var', 'environment=dev'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let badErr = '';
+    for (const stream of [bad.stdout, bad.stderr]) {
+      stream.setEncoding('utf8');
+      stream.on('data', (c: string) => (badErr += c));
+    }
+    const [code] = await once(bad, 'exit');
+    expect(code).toBe(2);
+    expect(badErr).toMatch(
+      /--terraform.*(No value for required variable "certificate_arn"|Invalid value for variable "environment")/s,
+    );
+  });
 });

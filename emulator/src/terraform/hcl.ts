@@ -7,7 +7,6 @@
 // Comment directives (checkov:skip, trivy:ignore) come from the raw text: the parser drops comments.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from '@cdktf/hcl2json';
 
 // biome-ignore lint/suspicious/noExplicitAny: hcl2json returns untyped JSON
 export type Json = any;
@@ -40,6 +39,8 @@ export function parseProblems(error: unknown): ParseProblem[] {
 
 export async function parseFile(path: string, name = path.split('/').pop() ?? path): Promise<TfFile> {
   const text = readFileSync(path, 'utf8');
+  // Loaded on first use: the parser starts a Go wasm runtime (with its own process hooks) when imported.
+  const { parse } = await import('@cdktf/hcl2json');
   return { name, path, text, json: await parse(name, text) };
 }
 
