@@ -3,6 +3,7 @@
 // keys such as ecs:cluster, iam:PassedToService, ecs:CreateAction, aws:ResourceTag/…), each evaluated
 // against the role's permission policies. Calls with other credentials act as the account's administrator
 // (the operator or Terraform), so tests that seed and inspect the world keep working.
+import { IAM_PREFIX } from '../../../shared/src/aws/operations.js';
 import type { EmulatorContext } from '../context.js';
 import { lastSegment } from '../ids.js';
 import { sessionOf } from '../sts/handlers.js';
@@ -24,15 +25,6 @@ export interface Denial {
   resource: string;
 }
 
-const PREFIX: Record<ServiceName, string> = {
-  ecs: 'ecs',
-  ecr: 'ecr',
-  sts: 'sts',
-  elbv2: 'elasticloadbalancing',
-  codedeploy: 'codedeploy',
-  logs: 'logs',
-};
-
 // biome-ignore lint/suspicious/noExplicitAny: wire input is untyped
 type Input = Record<string, any>;
 
@@ -48,7 +40,7 @@ export function iamCalls(
 ): IamCall[] {
   const world = ctx.world;
   const arn = (svc: string, res: string) => `arn:aws:${svc}:${world.region}:${world.accountId}:${res}`;
-  const action = `${PREFIX[service]}:${operation}`;
+  const action = `${IAM_PREFIX[service]}:${operation}`;
   const any = (): IamCall[] => [{ action, resource: '*' }];
   if (service === 'ecs') {
     const clusterName = lastSegment(String(input.cluster || 'default'));

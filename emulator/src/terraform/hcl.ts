@@ -726,31 +726,26 @@ class Parser {
 
   /** {for k, v in coll : key => value if cond} (the opening { is consumed). */
   private forObject(): Json {
-    this.i++; // for
-    const names = [this.ident()];
-    if (this.takeOp(',')) names.push(this.ident());
-    if (!this.peekIdent('in')) this.fail('expected in');
-    this.i++;
-    const collection = this.expression();
-    this.expectOp(':');
-    const key = this.deferred('=>');
+    const { entries, deferred } = this.forHeader();
+    const key = deferred('=>');
     this.expectOp('=>');
-    const value = this.deferred('if');
-    let condition: (bindings?: Record<string, Json>) => Json = () => true;
-    if (this.peekIdent('if')) {
-      this.i++;
-      condition = this.deferred();
-    }
-    this.expectOp('}');
+    const value = deferred('if');
+    const condition = this.forCondition('}');
     const out: Record<string, Json> = {};
-    for (const b of forBindings(names, collection)) {
-      if (condition(b)) out[String(key(b))] = value(b);
-    }
+    for (const b of entries) if (condition(b)) out[String(key(b))] = value(b);
     return out;
   }
 
   /** [for k, v in coll : body if cond] (the opening [ is consumed). */
   private forList(): Json[] {
+    const { entries, deferred } = this.forHeader();
+    const body = deferred('if');
+    const condition = this.forCondition(']');
+    return entries.filter((b) => condition(b)).map((b) => body(b));
+  }
+
+  /** `for k, v in coll :` — the bindings of every element, and a way to defer the expressions after it. */
+  private forHeader() {
     this.i++; // for
     const names = [this.ident()];
     if (this.takeOp(',')) names.push(this.ident());
@@ -758,16 +753,18 @@ class Parser {
     this.i++;
     const collection = this.expression();
     this.expectOp(':');
-    const body = this.deferred('if');
+    return { entries: forBindings(names, collection), deferred: (stopAt: string) => this.deferred(stopAt) };
+  }
+
+  /** The optional `if cond` and the closing bracket of a for-expression. */
+  private forCondition(close: string): (bindings?: Record<string, Json>) => Json {
     let condition: (bindings?: Record<string, Json>) => Json = () => true;
     if (this.peekIdent('if')) {
       this.i++;
       condition = this.deferred();
     }
-    this.expectOp(']');
-    return forBindings(names, collection)
-      .filter((b) => condition(b))
-      .map((b) => body(b));
+    this.expectOp(close);
+    return condition;
   }
 
   private list(close: string): Json[] {
