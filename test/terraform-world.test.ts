@@ -201,6 +201,31 @@ describe('STS evaluates the trust policy against the token', () => {
     expect((cross as Error).name).toBe('AccessDenied');
   });
 
+  it('trusts the OIDC provider the account already has (create_provider = false)', async () => {
+    const reuse = await startEmulator({
+      terraform: {
+        dir: TF,
+        varFiles: [STAGING],
+        vars: { github_oidc: '{ repository = "transcendence-org/cendence", create_provider = false }' },
+      },
+      throttling: false,
+    });
+    try {
+      expect(reuse.terraform!.plan.ofType('aws_iam_openid_connect_provider').map((p) => p.name)).toEqual([
+        'gitlab',
+      ]);
+      const ok = await assume(
+        reuse,
+        role('transcendence-staging-github-deploy'),
+        githubClaims(reuse, { repository: REPO }),
+      );
+      expect((await ok.sts.send(new GetCallerIdentityCommand({}))).Arn).toContain('staging-github-deploy');
+      ok.destroy();
+    } finally {
+      await reuse.stop();
+    }
+  });
+
   it('in production, trusts only jobs running in the production environment', async () => {
     const prod = await startEmulator({ terraform: { dir: TF, varFiles: [PRODUCTION] }, throttling: false });
     try {

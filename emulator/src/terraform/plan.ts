@@ -46,6 +46,8 @@ export interface TerraformPlan {
   vars: Record<string, Json>;
   /** Every resource instance, in declaration order. */
   resources: Instance[];
+  /** Every data source instance (what the account already has, e.g. an existing OIDC provider). */
+  dataSources: Instance[];
   ofType(type: string): Instance[];
   /** Evaluates one output (as `terraform output -json` would show its value). */
   output(name: string): Json;
@@ -156,6 +158,7 @@ export async function planTerraform(dir: string, opts: PlanOptions): Promise<Ter
   const roots: Record<string, Json> = {};
   scope.roots = roots;
   const resources: Instance[] = [];
+  const dataSources: Instance[] = [];
   const provider = mod.files.flatMap((f) => f.json.provider?.aws ?? [])[0];
   const region: string = opts.region ?? (provider?.region ? evaluate(provider.region, scope) : 'us-east-1');
   const env = { region, accountId: opts.accountId, partition: 'aws' };
@@ -191,7 +194,7 @@ export async function planTerraform(dir: string, opts: PlanOptions): Promise<Ter
         lazy(attrs, 'json', () => JSON.stringify(policyDocument(attrs)));
         lazy(attrs, 'minified_json', () => JSON.stringify(policyDocument(attrs)));
       }
-      if (kind === 'resource') resources.push({ address, type, name, key, attrs });
+      (kind === 'resource' ? resources : dataSources).push({ address, type, name, key, attrs });
       return attrs;
     };
     if ('count' in body) {
@@ -229,6 +232,10 @@ export async function planTerraform(dir: string, opts: PlanOptions): Promise<Ter
     const [type, name] = address.split('.');
     void roots[type][name];
   }
+  for (const address of mod.data.keys()) {
+    const [type, name] = address.split('.');
+    void roots.data[type][name];
+  }
   resources.sort((a, b) => declarationOrder(mod, a) - declarationOrder(mod, b));
 
   const output = (name: string): Json => {
@@ -242,6 +249,7 @@ export async function planTerraform(dir: string, opts: PlanOptions): Promise<Ter
     accountId: opts.accountId,
     vars: scope.vars,
     resources,
+    dataSources,
     ofType: (type) => resources.filter((r) => r.type === type),
     output,
     outputsJson() {

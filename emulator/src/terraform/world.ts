@@ -16,7 +16,7 @@ import type {
   WorldSpec,
 } from '../world.js';
 import type { Json } from './hcl.js';
-import { type Instance, type PlanOptions, planTerraform, type TerraformPlan } from './plan.js';
+import { type PlanOptions, planTerraform, type TerraformPlan } from './plan.js';
 
 /** Resource types that become emulator state (or infrastructure data tasks and tools can read). */
 export const MODELLED_TYPES = [
@@ -237,9 +237,29 @@ function iamSpec(plan: TerraformPlan): IamSpec {
         }),
     ],
   }));
-  const providers = (instances: Instance[]) =>
-    instances.map(({ attrs: p }) => ({ url: p.url, arn: p.arn, clientIds: p.client_id_list ?? [] }));
-  return { roles, oidcProviders: providers(plan.ofType('aws_iam_openid_connect_provider')), enforce: true };
+  const created = plan
+    .ofType('aws_iam_openid_connect_provider')
+    .map(({ attrs: p }) => ({ url: p.url, arn: p.arn, clientIds: p.client_id_list ?? [] }));
+  // A provider the account already has (create_provider = false): its audiences are the ones the trust
+  // policies expect, as the account's provider would list them.
+  const existing = plan.dataSources
+    .filter((d) => d.type === 'aws_iam_openid_connect_provider')
+    .map(({ attrs: p }) => ({ url: p.url, arn: p.arn, clientIds: audiencesFor(p.url, roles) }));
+  return { roles, oidcProviders: [...created, ...existing], enforce: true };
+}
+
+function audiencesFor(url: string, roles: RoleSpec[]): string[] {
+  const key = `${String(url).replace(/^https:\/\//, '')}:aud`;
+  const auds = new Set<string>(['sts.amazonaws.com']);
+  for (const r of roles) {
+    const statements = [r.trustPolicy.Statement].flat();
+    for (const s of statements) {
+      for (const block of Object.values(s.Condition ?? {})) {
+        for (const v of [block[key] ?? []].flat()) auds.add(v);
+      }
+    }
+  }
+  return [...auds];
 }
 
 function infrastructure(plan: TerraformPlan): Record<string, unknown> {
