@@ -34,7 +34,8 @@ describe('untrusted text in the log', () => {
     for (const l of FORGED) {
       const n = neutralise(l);
       expect(githubCommand(n)).toBe(false);
-      expect(n).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+      expect([...n].filter((c) => c < ' ' && c !== '\t')).toEqual([]);
+      expect(n).not.toContain('\u202e');
     }
     expect(neutralise('::error title=Deploy OK::x')).toBe(': :error title=Deploy OK::x');
     expect(neutralise('a\rb')).toBe('a\\rb');
@@ -49,7 +50,7 @@ describe('untrusted text in the log', () => {
     for (const line of out.split('\n')) {
       expect(githubCommand(line)).toBe(false);
       // Our own colour codes for ERROR are allowed; no \r and no erase-line from the message.
-      expect(line).not.toMatch(/\r|\x1b\[2K|\x1b\[0Ksection_start/);
+      for (const bad of ['\r', '\x1b[2K', '\x1b[0Ksection_start']) expect(line).not.toContain(bad);
     }
     expect(out).toContain('all tests passed');
   });

@@ -5,6 +5,7 @@
 // screen) all need control characters. Every runner adapter passes messages through here.
 
 // C0 controls except tab and newline, DEL, C1 controls, and the bidi overrides that reorder text.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point
 const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/g;
 
 /** A control character as visible text: \r, \x1b, \u202e. */
