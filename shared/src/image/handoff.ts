@@ -3,23 +3,18 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { UserError } from '../errors.js';
+import { parseStrictJson } from '../strict-json.js';
 import type { BuildRecord } from './build.js';
 
 export type Builds = Record<string, BuildRecord>;
 
 /** Reads the `builds` input: JSON text, or the path of a file holding it (the build step's builds-file). */
 export function readBuilds(value: string, cwd: string): Builds {
-  const text = value.trim().startsWith('{') ? value : readBuildsFile(path.resolve(cwd, value));
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(
-      `input "builds" is not valid JSON: ${(err as Error).message}`,
-      'builds',
-      "pass the build step's builds output or builds-file",
-    );
-  }
+  const file = value.trim().startsWith('{') ? undefined : path.resolve(cwd, value);
+  const parsed = parseStrictJson(file ? readBuildsFile(file) : value, {
+    ...(file ? { file } : { input: 'builds' }),
+    fix: "pass the build step's builds output or builds-file",
+  });
   // Accept the output itself or the build step's --json result, which nests it under "builds".
   const map = (parsed as { builds?: unknown }).builds ?? parsed;
   if (!map || typeof map !== 'object' || Array.isArray(map)) {

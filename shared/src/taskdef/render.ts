@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { UserError } from '../errors.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { parseStrictJson } from '../strict-json.js';
 import { parseImageRef } from './image-ref.js';
 import { Problems } from './problems.js';
 import { isRecord, REGISTER_KEYS, toRegisterInput } from './shape.js';
@@ -72,21 +73,9 @@ export async function renderTaskDefinition(opts: RenderOptions): Promise<Rendere
   return renderFromTemplate(template, { ...opts, templateFile });
 }
 
-/** JSON.parse with the error's line and column, which is what a person needs to find it. */
+/** The template's JSON, strictly: an error names file:line:column; duplicate keys are refused. */
 export function parseJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const msg = (err as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    let where = file;
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      const line = before.split('\n').length;
-      where = `${file}:${line}:${Number(pos[1]) - before.lastIndexOf('\n')}`;
-    }
-    throw new UserError(`not valid JSON: ${msg}`, where, 'fix the JSON syntax at that position');
-  }
+  return parseStrictJson(text, { file, fix: 'fix the JSON syntax at that position' });
 }
 
 const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
