@@ -70,7 +70,20 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     typeof opts.throttling === 'object' ? opts.throttling : {},
   );
   let world: World | undefined;
+  const regions = new Map<string, World>();
   let host = '127.0.0.1:0';
+  const regionWorld = (r: string): World => {
+    let w = regions.get(r);
+    if (!w) {
+      w = new World({ clock, region: r, accountId, host });
+      regions.set(r, w);
+    }
+    return w;
+  };
+  const disposeRegions = () => {
+    for (const w of regions.values()) w.dispose();
+    regions.clear();
+  };
 
   const seed = async (spec: WorldSpec) => {
     const w = world as World;
@@ -79,6 +92,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   };
   const fresh = async () => {
     world?.dispose();
+    disposeRegions();
     clock.clear();
     world = new World({ clock, region, accountId, host });
     if (initial) await seed(initial);
@@ -96,6 +110,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       const handle = createHandler({
         modules: MODULES,
         world: internals.world,
+        regionWorld,
         calls,
         faults,
         throttler,
@@ -132,6 +147,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     throttler,
     async stop() {
       world?.dispose();
+      disposeRegions();
       clock.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

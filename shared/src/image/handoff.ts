@@ -30,7 +30,28 @@ export function readBuilds(value: string, cwd: string): Builds {
         );
     }
   }
+  for (const [service, r] of Object.entries(map as Builds)) recordProblem(service, r);
   return map as Builds;
+}
+
+/** A record push could act on: checked before any login or upload, so a bad one changes nothing. */
+function recordProblem(service: string, r: BuildRecord): void {
+  const fix = "pass the build step's builds output unchanged";
+  if (r.status !== 'built' && r.status !== 'reused')
+    throw new UserError(
+      `builds.${service}.status must be built or reused (got "${r.status}")`,
+      'builds',
+      fix,
+    );
+  if (!/^[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*$/.test(r.repository))
+    throw new UserError(`builds.${service}.repository is not an ECR repository name`, 'builds', fix);
+  const slash = r.image.indexOf('/');
+  if (slash < 1 || r.image.slice(slash + 1) !== r.repository)
+    throw new UserError(
+      `builds.${service}.image "${r.image}" is not in repository "${r.repository}"`,
+      'builds',
+      `the image must be <registry>/${r.repository}; ${fix}`,
+    );
 }
 
 function readBuildsFile(file: string): string {

@@ -1,11 +1,11 @@
 // run-task: a one-off task (a migration) with the service's network and capacity settings; streams the
 // container's logs and ends with its exit code (non-zero → exit 1, exit-code output set either way).
-import path from 'node:path';
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
 import { StepFailed, UserError } from '../errors.js';
 import { selectServices } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { rootDir } from '../paths.js';
 import { type RunTaskFailure, type RunTaskResult, runOneOffTask } from '../run-task/run-task.js';
 import { ecsNames } from '../taskdef/render.js';
 import { TERRAFORM_OUTPUTS_INPUT, withTerraformOutputs } from './render.js';
@@ -95,7 +95,7 @@ export const runTaskStep: Step<RunTaskSettings, RunTaskResult> = {
   ],
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const root = rootDir(ctx.cwd, i.string('root'));
     const name = i.required('service');
     const [manifest] = withTerraformOutputs(i, selectServices(loadManifests(root), name), ctx.cwd);
     if (!manifest.deploy) {
