@@ -7,6 +7,7 @@ import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { rootDir } from '../paths.js';
 import { type RunTaskFailure, type RunTaskResult, runOneOffTask } from '../run-task/run-task.js';
+import { parseStrictJson } from '../strict-json.js';
 import { ecsNames } from '../taskdef/render.js';
 import { TERRAFORM_OUTPUTS_INPUT, withTerraformOutputs } from './render.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
@@ -58,16 +59,7 @@ export interface RunTaskSettings {
 export function parseCommand(raw: string | undefined): string[] | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   if (raw.trim().startsWith('[')) {
-    let argv: unknown;
-    try {
-      argv = JSON.parse(raw);
-    } catch (err) {
-      throw new UserError(
-        `input "command" is not a valid JSON array: ${(err as Error).message}`,
-        'command',
-        'write it as ["npm","run","migrate"]',
-      );
-    }
+    const argv = parseStrictJson(raw, { input: 'command', fix: 'write it as ["npm","run","migrate"]' });
     if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) {
       throw new UserError(
         'input "command" must be a non-empty JSON array of strings',

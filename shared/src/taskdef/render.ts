@@ -78,6 +78,9 @@ export function parseJson(text: string, file: string): unknown {
   return parseStrictJson(text, { file, fix: 'fix the JSON syntax at that position' });
 }
 
+/** ECS's limit on a task definition's JSON. */
+export const TASK_DEFINITION_MAX_BYTES = 64 * 1024;
+
 const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
 const PLACEHOLDER = /^<IMAGE(?::([a-z][a-z0-9-]*))?>$/;
 
@@ -225,10 +228,22 @@ export function renderFromTemplate(
     applyLogDefaults(c, { group: `/ecs/${names.cluster}/${names.service}`, prefix: names.service, region });
   }
   applyTaskDefaults(td);
-  validateContainers(containers, problems, (c, kind, name) =>
-    c === own && name in deploy[kind] ? `${manifest.file} deploy.${kind}.${name}` : undefined,
+  validateContainers(
+    containers,
+    problems,
+    (c, kind, name) =>
+      c === own && name in deploy[kind] ? `${manifest.file} deploy.${kind}.${name}` : undefined,
+    deploy.allowPlaintext,
   );
   validateTask(td, containers, problems);
+  // RegisterTaskDefinition refuses more than 64 KiB of JSON; say so before any call, with what to trim.
+  const size = Buffer.byteLength(JSON.stringify(td));
+  if (size > TASK_DEFINITION_MAX_BYTES)
+    problems.add(
+      'size',
+      `is ${(size / 1024).toFixed(1)} KiB of JSON; ECS accepts at most 64 KiB`,
+      'move long values out of environment and command (into secrets, a config file in the image, or S3)',
+    );
 
   problems.throwIfAny(subject, templateFile);
   return {
