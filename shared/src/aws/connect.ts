@@ -39,7 +39,7 @@ function checkEndpoints(endpoint: string | undefined, env: NodeJS.ProcessEnv): v
     } catch {}
     if (!ok)
       throw new UserError(
-        `${name === 'endpoint' ? 'input "endpoint"' : name} is not an http(s) URL`,
+        'is not an http(s) URL',
         name,
         `write it as http://127.0.0.1:4566 (the emulator) or https://ecs.<region>.amazonaws.com, or unset ${name === 'endpoint' ? 'it' : name}`,
       );
