@@ -28,7 +28,7 @@ describe('demo report', () => {
       { cwd: w.root },
     );
     expect(run.exitCode).toBe(1);
-    const services = (run.error?.details as DeployResult).services;
+    const services = (run.error?.details as DeployResult | undefined)?.services ?? [];
     const at = (s: number) => new Date(Date.parse(services[0].startedAt) - s * 1000).toISOString();
     phases = [
       {
