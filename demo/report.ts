@@ -48,7 +48,8 @@ export async function loadDiagnoses(phases: Phase[]): Promise<Diagnoses> {
 
 /** The line of a log tail that says what went wrong: the first error-looking line, else the last one. */
 export function errorLine(lines: string[]): string | undefined {
-  return lines.find((l) => /\b(error|exception|panic|fatal|traceback)\b/i.test(l)) ?? lines.at(-1);
+  // No \b in front: TypeError, RuntimeException and KeyError count too.
+  return lines.find((l) => /(error|exception|panic|fatal|traceback)\b/i.test(l)) ?? lines.at(-1);
 }
 
 /** One sentence for a failure: the exit codes of the stopped tasks and the error line of their logs. */

@@ -20,6 +20,7 @@ describe('demo report', () => {
       logLines: [
         'game listening on :3000',
         'TypeError: Cannot read properties of undefined (reading "paddle")',
+        '    at tick (dist/game.js:42:17)',
       ],
     });
     const run = await runStep(
@@ -60,7 +61,10 @@ describe('demo report', () => {
     expect(diagnoses.size).toBe(1);
     const html = htmlReport(phases, 100, diagnoses);
     const md = markdownReport(phases, 100, diagnoses);
-    for (const page of [html, md]) expect(page).toMatch(/exit code 1/);
+    // The cause sits in the deployment's own row, beside its outcome.
+    const row = md.split('\n').find((l) => l.includes('| game | rolling |'));
+    expect(row).toMatch(/rolled-back \| \d+ tasks stopped, exit code 1, “TypeError: .*paddle/);
+    expect(html).toMatch(/<text [^>]*fill="#c62828">\d+ tasks stopped, exit code 1, “TypeError/);
     expect(html).toContain('TypeError: Cannot read properties of undefined (reading &quot;paddle&quot;)');
     expect(md).toContain('TypeError: Cannot read properties of undefined (reading "paddle")');
   });
