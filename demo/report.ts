@@ -165,7 +165,8 @@ export function axisTicks(spanSeconds: number, max = 6): number[] {
   return ticks;
 }
 
-const tickLabel = (s: number) => (s >= 120 && s % 60 === 0 ? `${s / 60} min` : `${s} s`);
+/** Seconds, or minutes when the ticks are whole minutes apart: one unit along the axis. */
+const tickLabel = (s: number, step: number) => (step >= 60 ? `${s / 60} min` : `${s} s`);
 
 interface Row {
   label: string;
@@ -218,10 +219,12 @@ export function htmlReport(phases: Phase[], totalSeconds: number, diagnoses: Dia
     })
     .join('\n');
   const height = 40 + rows.length * rowH;
-  const ticks = axisTicks(span / 1000)
+  const tickValues = axisTicks(span / 1000);
+  const step = tickValues[1] ?? 1;
+  const ticks = tickValues
     .map((t) => {
       const x = xOf(t * 1000);
-      return `<line x1="${x.toFixed(1)}" y1="18" x2="${x.toFixed(1)}" y2="${height}" stroke="#ddd"/><text x="${x.toFixed(1)}" y="14" text-anchor="middle">${tickLabel(t)}</text>`;
+      return `<line x1="${x.toFixed(1)}" y1="18" x2="${x.toFixed(1)}" y2="${height}" stroke="#ddd"/><text x="${x.toFixed(1)}" y="14" text-anchor="middle">${tickLabel(t, step)}</text>`;
     })
     .join('');
   const table = summaryRows(phases, diagnoses)
