@@ -399,7 +399,6 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
       description:
         'Release exactly these services (comma-separated names). Empty: the services the commit range affects.',
       default: '',
-      regex: '^[a-z0-9,_ -]*$',
     },
     since: {
       description:
@@ -408,6 +407,11 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
     },
     region: { description: 'AWS region. Empty uses AWS_REGION.', default: '' },
     endpoint: { description: 'AWS endpoint override (the local emulator). Empty talks to AWS.', default: '' },
+    'terraform-outputs': {
+      description:
+        "A `terraform output -json` file of terraform/ (an artifact of an earlier job): completes each manifest's deploy section. Empty: the manifests say everything.",
+      default: '',
+    },
     'role-to-assume': {
       description:
         "IAM role assumed with the job's OIDC id token. Empty uses the credentials already configured.",
@@ -465,7 +469,9 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
   };
   const idTokens = { CENDENCE_ID_TOKEN: { aud: '$[[ inputs.audience ]]' } };
   // Jobs after the plan read its files (kept as artifacts) rather than dotenv variables: a project
-  // variable cannot shadow them and they do not grow the dotenv report.
+  // variable cannot shadow them and they do not grow the dotenv report. No `needs:`: each job takes the
+  // artifacts of every earlier stage (the plan's, the images', and any job of yours that writes, say,
+  // the terraform outputs file).
   const skipWhenNothing = [
     'if [ "$(cat .cendence/outputs/plan-count)" = "0" ]; then echo "cendence plan found no affected service; nothing to do"; exit 0; fi',
   ];
@@ -490,7 +496,6 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
     'cendence-images': {
       stage: '$[[ inputs.images-stage ]]',
       image: '$[[ inputs.image ]]',
-      needs: ['cendence-plan'],
       id_tokens: idTokens,
       // It pushes with the deploy role, which trusts only the protected ref: the same rules as the deploy.
       rules: deployRules('on_success'),
@@ -515,12 +520,11 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
     'cendence-deploy': {
       stage: '$[[ inputs.deploy-stage ]]',
       image: '$[[ inputs.image ]]',
-      needs: ['cendence-plan', 'cendence-images'],
       id_tokens: idTokens,
       environment: { name: '$[[ inputs.environment ]]', action: 'start' },
       resource_group: RESOURCE_GROUP,
       rules: deployRules('on_success'),
-      variables: aws,
+      variables: { ...aws, CENDENCE_TERRAFORM_OUTPUTS: '$[[ inputs.terraform-outputs ]]' },
       script: [
         'rm -f cendence.env cendence-summary.md',
         ...skipWhenNothing,
@@ -531,13 +535,12 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
     'cendence-rollback': {
       stage: '$[[ inputs.rollback-stage ]]',
       image: '$[[ inputs.image ]]',
-      needs: ['cendence-deploy'],
       id_tokens: idTokens,
       environment: { name: '$[[ inputs.environment ]]', action: 'start' },
       // The same lock as the deploy: a rollback waits for a release in flight, and the other way round.
       resource_group: RESOURCE_GROUP,
       rules: deployRules('$[[ inputs.rollback-when ]]'),
-      variables: aws,
+      variables: { ...aws, CENDENCE_TERRAFORM_OUTPUTS: '$[[ inputs.terraform-outputs ]]' },
       script: [
         'rm -f cendence.env cendence-summary.md',
         'test -f .cendence/outputs/deploy-record-file || { echo "no deployment record from cendence-deploy: nothing to roll back"; exit 0; }',

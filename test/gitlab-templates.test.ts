@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parseAllDocuments, stringify } from 'yaml';
+import { loadModule } from '../emulator/src/terraform/hcl.js';
 import { DOOR_STEPS, gitlabInput, RESOURCE_GROUP, variableName } from '../scripts/gen-actions.js';
 import { STEPS } from '../shared/src/steps/index.js';
-import { loadModule } from './helpers/hcl.js';
-import { trustOf } from './helpers/trust.js';
+import { trustOf } from './trust-policy.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIR = join(ROOT, 'pipelines/gitlab');

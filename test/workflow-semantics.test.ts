@@ -16,8 +16,8 @@ import { join } from 'node:path';
 import { parse as parseHcl } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { parse } from 'yaml';
-import { type Json, loadModule, type TfModule } from './helpers/hcl.js';
-import { trustOf } from './helpers/trust.js';
+import { type Json, loadModule, type TfModule } from '../emulator/src/terraform/hcl.js';
+import { trustOf } from './trust-policy.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const TF = join(ROOT, 'terraform');

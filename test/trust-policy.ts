@@ -1,6 +1,6 @@
 // The CI roles' trust policies (terraform/ci_identity.tf), evaluated as IAM evaluates their conditions,
-// for the claims a CI job's OIDC token carries. Shared by the Terraform tests and the doors' identity test.
-import { dataSource, evaluate, type Json, scopeOf, type TfModule } from './hcl.js';
+// for the claims a CI job's OIDC token carries (the doors' identity tests).
+import { dataSource, evaluate, type Json, scopeOf, type TfModule } from '../emulator/src/terraform/hcl.js';
 
 export interface Condition {
   test: string;
