@@ -3,6 +3,7 @@
 // the same contract (src/test/store.test.ts runs it against each). Sessions are stored by the SHA-256 of
 // their token, so a database leak does not leak usable tokens.
 import { randomUUID } from 'node:crypto';
+import { publishedKeys } from '@transcendence/common';
 import pg from 'pg';
 
 export interface User {
@@ -63,14 +64,6 @@ export function memoryStore(): Store {
   };
 }
 
-/** A published public key (SPKI PEM) by id: what game and matchmaking verify tokens with. */
-export async function findPublicKey(db: pg.Pool, kid: string): Promise<string | undefined> {
-  const result = await db.query<{ public_key: string }>('SELECT public_key FROM signing_keys WHERE kid = $1', [
-    kid,
-  ]);
-  return result.rows[0]?.public_key;
-}
-
 export function postgresStore(config: pg.PoolConfig): Store {
   const pool = new pg.Pool({ ...config, max: 5, connectionTimeoutMillis: 5000 });
   return {
@@ -114,7 +107,7 @@ export function postgresStore(config: pg.PoolConfig): Store {
         pem,
       ]);
     },
-    findKey: (kid) => findPublicKey(pool, kid),
+    findKey: publishedKeys(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

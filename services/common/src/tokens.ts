@@ -52,6 +52,19 @@ export function signToken(key: SigningKey, identity: Identity, expiresAt: Date, 
 /** Finds the public key (SPKI PEM) of a key id, or undefined when nobody published it. */
 export type KeyLookup = (kid: string) => Promise<string | undefined>;
 
+/** Anything that runs SQL the way node-postgres does (common has no driver of its own). */
+export interface Queryable {
+  query(sql: string, values: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
+
+/** Keys from the signing_keys table auth publishes to. */
+export function publishedKeys(db: Queryable): KeyLookup {
+  return async (kid) => {
+    const { rows } = await db.query('SELECT public_key FROM signing_keys WHERE kid = $1', [kid]);
+    return rows[0]?.public_key as string | undefined;
+  };
+}
+
 /** Keys from auth's `GET /keys/:kid`: for a verifier without database access (local runs). */
 export function authKeyLookup(authUrl: string, timeoutMs = 3000): KeyLookup {
   return async (kid) => {
@@ -66,6 +79,23 @@ export function authKeyLookup(authUrl: string, timeoutMs = 3000): KeyLookup {
     if (!res.ok) throw new HttpError(503, `auth answered ${res.status} for key '${kid}'`);
     return ((await res.json()) as { publicKey?: string }).publicKey;
   };
+}
+
+/**
+ * The keys a verifying service uses: its store's view of auth's table when the database is shared, else
+ * auth's /keys endpoint at AUTH_URL (local runs without a database); exit 2 when it has neither.
+ */
+export function verifierKeysOrExit(
+  fromStore: KeyLookup | undefined,
+  env: NodeJS.ProcessEnv,
+  log: { error(msg: string): void },
+): KeyResolver {
+  const lookup = fromStore ?? (env.AUTH_URL ? authKeyLookup(env.AUTH_URL) : undefined);
+  if (!lookup) {
+    log.error('no way to verify session tokens: set DATABASE_URL (or PGHOST…) or AUTH_URL');
+    process.exit(2);
+  }
+  return keyCache(lookup);
 }
 
 const unauthorized = (why: string) => new HttpError(401, `${why}: log in again`);

@@ -1,5 +1,17 @@
-import { createLogger, runService } from '@transcendence/common';
+import {
+  createLogger,
+  databaseOrExit,
+  describeDatabase,
+  runService,
+  verifierKeysOrExit,
+} from '@transcendence/common';
 import { createGameApp } from './app.js';
+import { databaseFromEnv } from './database.js';
+import { memoryStore, postgresStore } from './store.js';
 
 const log = createLogger('game');
-await runService(createGameApp({ log }), log);
+const config = databaseOrExit(() => databaseFromEnv(process.env), log);
+const store = config ? postgresStore(config) : memoryStore();
+const keys = verifierKeysOrExit(store.findKey, process.env, log);
+log.info('store selected', describeDatabase(config, process.env));
+await runService(createGameApp({ log, store, keys }), log);

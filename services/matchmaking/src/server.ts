@@ -1,11 +1,17 @@
-import { createLogger, runService } from '@transcendence/common';
+import {
+  createLogger,
+  databaseOrExit,
+  describeDatabase,
+  runService,
+  verifierKeysOrExit,
+} from '@transcendence/common';
 import { createMatchmakingApp } from './app.js';
-import { gameServiceClient } from './game-client.js';
+import { databaseFromEnv } from './database.js';
+import { memoryQueue, postgresQueue } from './queue.js';
 
 const log = createLogger('matchmaking');
-const gameUrl = process.env.GAME_URL;
-if (!gameUrl) {
-  log.error('GAME_URL is not set: set it to the game service URL, e.g. http://game.transcendence.local:3000');
-  process.exit(1);
-}
-await runService(createMatchmakingApp({ log, createGame: gameServiceClient(gameUrl) }), log);
+const config = databaseOrExit(() => databaseFromEnv(process.env), log);
+const queue = config ? postgresQueue(config) : memoryQueue();
+const keys = verifierKeysOrExit(queue.findKey, process.env, log);
+log.info('store selected', describeDatabase(config, process.env));
+await runService(createMatchmakingApp({ log, queue, keys }), log);
