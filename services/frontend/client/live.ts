@@ -66,7 +66,8 @@ export function openChannel(
 
   return {
     move(direction, side) {
-      if (socket?.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ type: 'move', direction, side }));
+      if (socket?.readyState === WebSocket.OPEN)
+        socket.send(JSON.stringify({ type: 'move', direction, side }));
       else void api.move(id, direction, side).then(state, (e: Error) => on.error(e.message));
     },
     close() {

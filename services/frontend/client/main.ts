@@ -59,16 +59,27 @@ $('logout').onclick = async () => {
   showAccount();
 };
 
+// Drawing waits for the next animation frame (none in a hidden tab), so states arriving faster than the
+// screen refreshes cost nothing; the game logic below runs on every state.
+let latest: GameState | undefined;
+let frame = 0;
 function render(game: GameState) {
-  draw(game);
+  latest = game;
+  frame ||= requestAnimationFrame(() => {
+    frame = 0;
+    if (latest) draw(latest);
+  });
   score.textContent = `${game.paddles.left.score} : ${game.paddles.right.score}`;
   if (!current) return;
   if (current.vsAi && game.status === 'playing' && performance.now() - current.aiAt > 100) {
     current.aiAt = performance.now();
     const channel = current.channel;
-    void api.aiMove(game, 'right').then((move) => {
-      if (move.direction !== game.paddles.right.direction) channel.move(move.direction, 'right');
-    }, () => {});
+    void api.aiMove(game, 'right').then(
+      (move) => {
+        if (move.direction !== game.paddles.right.direction) channel.move(move.direction, 'right');
+      },
+      () => {},
+    );
   }
   if (game.status === 'finished') {
     status.textContent = `${game.winner} wins`;
