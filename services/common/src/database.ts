@@ -40,7 +40,9 @@ export function databaseConfig(
     try {
       ca = [readFile(env.PGSSLROOTCERT)];
     } catch (error) {
-      throw new DatabaseSettingsError(`PGSSLROOTCERT=${env.PGSSLROOTCERT} unreadable: ${(error as Error).message}`);
+      throw new DatabaseSettingsError(
+        `PGSSLROOTCERT=${env.PGSSLROOTCERT} unreadable: ${(error as Error).message}`,
+      );
     }
   } else ca = rdsCa();
   if (ca.length === 0) throw new DatabaseSettingsError('no CA certificate to verify the database with');

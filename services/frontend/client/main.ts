@@ -65,10 +65,12 @@ let latest: GameState | undefined;
 let frame = 0;
 function render(game: GameState) {
   latest = game;
-  frame ||= requestAnimationFrame(() => {
-    frame = 0;
-    if (latest) draw(latest);
-  });
+  if (frame === 0) {
+    frame = requestAnimationFrame(() => {
+      frame = 0;
+      if (latest) draw(latest);
+    });
+  }
   score.textContent = `${game.paddles.left.score} : ${game.paddles.right.score}`;
   if (!current) return;
   if (current.vsAi && game.status === 'playing' && performance.now() - current.aiAt > 100) {

@@ -23,7 +23,11 @@ export interface Seat {
   userId: string;
 }
 
-export function createGame(id: string, [left, right]: [Seat, Seat], mode: GameState['mode'] = 'match'): GameState {
+export function createGame(
+  id: string,
+  [left, right]: [Seat, Seat],
+  mode: GameState['mode'] = 'match',
+): GameState {
   const game: GameState = {
     id,
     mode,

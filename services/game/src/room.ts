@@ -53,7 +53,8 @@ export function gameRoom(store: GameStore, now: () => number, checkpointMs = 100
       const mine = sidesOf(game.state, me.id);
       if (mine.length === 0) throw new HttpError(403, `you (${me.username}) do not play in game '${id}'`);
       if (game.state.status !== 'playing') throw new HttpError(409, `game '${id}' is ${game.state.status}`);
-      if (side === undefined && mine.length > 1) throw new HttpError(400, "'side' must say which paddle to move");
+      if (side === undefined && mine.length > 1)
+        throw new HttpError(400, "'side' must say which paddle to move");
       const chosen: Side = (side as Side | undefined) ?? mine[0];
       if (!mine.includes(chosen)) throw new HttpError(403, `the ${chosen} paddle is not yours to move`);
       game.state.paddles[chosen].direction = direction;

@@ -119,7 +119,9 @@ export function postgresStore(config: pg.PoolConfig): GameStore {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const locked = await client.query('SELECT state, updated_ms FROM games WHERE id = $1 FOR UPDATE', [id]);
+        const locked = await client.query('SELECT state, updated_ms FROM games WHERE id = $1 FOR UPDATE', [
+          id,
+        ]);
         if (!locked.rows[0]) {
           await client.query('ROLLBACK');
           return undefined;

@@ -3,7 +3,15 @@
 import { authenticate, createService, HttpError, type KeyResolver, type Logger } from '@transcendence/common';
 import type { QueueStore } from './queue.js';
 
-export function createMatchmakingApp({ log, queue, keys }: { log: Logger; queue: QueueStore; keys: KeyResolver }) {
+export function createMatchmakingApp({
+  log,
+  queue,
+  keys,
+}: {
+  log: Logger;
+  queue: QueueStore;
+  keys: KeyResolver;
+}) {
   const who = authenticate(keys);
   const self = async (authorization: string | string[] | undefined, player: string) => {
     const me = await who(authorization);

@@ -104,7 +104,11 @@ export function postgresQueue(config: pg.PoolConfig): QueueStore {
             [me.id],
           );
           if (rows[0]) {
-            const match = { id: randomUUID(), left: { id: rows[0].user_id, username: rows[0].username }, right: me };
+            const match = {
+              id: randomUUID(),
+              left: { id: rows[0].user_id, username: rows[0].username },
+              right: me,
+            };
             await client.query('DELETE FROM match_queue WHERE user_id = $1', [match.left.id]);
             await client.query(
               `INSERT INTO matches (id, left_user_id, left_username, right_user_id, right_username)
@@ -113,7 +117,10 @@ export function postgresQueue(config: pg.PoolConfig): QueueStore {
             );
             ticket = matched(me, match);
           } else {
-            await client.query('INSERT INTO match_queue (user_id, username) VALUES ($1, $2)', [me.id, me.username]);
+            await client.query('INSERT INTO match_queue (user_id, username) VALUES ($1, $2)', [
+              me.id,
+              me.username,
+            ]);
           }
         }
         await client.query('COMMIT');

@@ -67,7 +67,16 @@ contract(
       );
       assert.deepEqual(
         tables.rows.map((r) => r.table_name),
-        ['games', 'match_queue', 'matches', 'results', 'schema_migrations', 'sessions', 'signing_keys', 'users'],
+        [
+          'games',
+          'match_queue',
+          'matches',
+          'results',
+          'schema_migrations',
+          'sessions',
+          'signing_keys',
+          'users',
+        ],
       );
     } finally {
       await client.end();

@@ -34,12 +34,18 @@ test('PGSSLMODE=disable is the one way to turn TLS off', () => {
 
 test('modes that encrypt without verifying, TLS in the URL and a missing CA file are refused', () => {
   for (const mode of ['require', 'no-verify', 'prefer', 'allow', 'verify-ca']) {
-    assert.throws(() => config({ PGHOST: 'db', PGSSLMODE: mode }), (e: Error) => {
-      assert.ok(e instanceof DatabaseSettingsError);
-      return e.message.includes(`PGSSLMODE=${mode} does not verify`) && e.message.includes('verify-full');
-    });
+    assert.throws(
+      () => config({ PGHOST: 'db', PGSSLMODE: mode }),
+      (e: Error) => {
+        assert.ok(e instanceof DatabaseSettingsError);
+        return e.message.includes(`PGSSLMODE=${mode} does not verify`) && e.message.includes('verify-full');
+      },
+    );
   }
   assert.throws(() => config({ DATABASE_URL: 'postgres://db/x?sslmode=require' }), /set PGSSLMODE instead/);
-  assert.throws(() => config({ PGHOST: 'db', PGSSLROOTCERT: '/certs/none.pem' }), /PGSSLROOTCERT.*unreadable/);
+  assert.throws(
+    () => config({ PGHOST: 'db', PGSSLROOTCERT: '/certs/none.pem' }),
+    /PGSSLROOTCERT.*unreadable/,
+  );
   assert.throws(() => databaseConfig({ PGHOST: 'db' }, () => []), /no CA certificate/);
 });

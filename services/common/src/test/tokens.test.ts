@@ -65,11 +65,15 @@ test('forged tokens are refused: other payload, other key, alg none, HMAC with t
   await rejects(`${hsHead}.${bob}.${mac}`, resolve, /not signed by auth/);
 
   // Garbage of every shape.
-  for (const junk of ['', 'a.b', 'a.b.c.d', '...', `${head}.!!!.${signature}`]) await rejects(junk, resolve, /./);
+  for (const junk of ['', 'a.b', 'a.b.c.d', '...', `${head}.!!!.${signature}`])
+    await rejects(junk, resolve, /./);
 });
 
 test('a published key of another algorithm is refused, not used', async () => {
-  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({ type: 'spki', format: 'pem' });
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey.export({
+    type: 'spki',
+    format: 'pem',
+  });
   const resolve = keyCache(async () => rsa.toString());
   const key = createSigningKey();
   await assert.rejects(verifyToken(signToken(key, ann, inAnHour, new Date(now)), resolve, now), /Ed25519/);

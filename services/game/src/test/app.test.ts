@@ -86,7 +86,10 @@ test('a practice game against the AI: the caller steers both paddles, by side', 
   assert.equal((await call(`/games/${game.id}/moves`, tokenOf(eve), { direction: 1 })).status, 400);
   const ai = await call(`/games/${game.id}/moves`, tokenOf(eve), { direction: -1, side: 'right' });
   assert.equal((await ai.json()).paddles.right.direction, -1);
-  assert.equal((await call(`/games/${game.id}/moves`, tokenOf(ann), { direction: 1, side: 'left' })).status, 403);
+  assert.equal(
+    (await call(`/games/${game.id}/moves`, tokenOf(ann), { direction: 1, side: 'left' })).status,
+    403,
+  );
   assert.equal((await call('/games', tokenOf(eve), { players: ['eve', 'ann'] })).status, 400);
 });
 
@@ -113,7 +116,8 @@ test('bad requests are refused with the reason', async () => {
 
 function socket(id: string) {
   const ws = new WebSocket(`${base.replace('http', 'ws')}/games/${id}`);
-  const messages: { type: string; game?: { paddles: { left: { direction: number } }; status: string } }[] = [];
+  const messages: { type: string; game?: { paddles: { left: { direction: number } }; status: string } }[] =
+    [];
   ws.on('message', (data) => messages.push(JSON.parse(String(data))));
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on('close', (code, reason) => resolve({ code, reason: String(reason) })),

@@ -11,8 +11,13 @@ import { type GameStore, type Match, memoryStore, postgresStore } from '../store
 const databaseUrl = process.env.DATABASE_URL;
 const seat = (player: string) => ({ player, userId: randomUUID() });
 
-function contract(name: string, open: () => Promise<{ store: GameStore; addMatch(m: Match): Promise<void> }>) {
-  describe(`${name} store`, { skip: name === 'postgresql' && !databaseUrl && 'DATABASE_URL is not set' }, () => {
+function contract(
+  name: string,
+  open: () => Promise<{ store: GameStore; addMatch(m: Match): Promise<void> }>,
+) {
+  describe(`${name} store`, {
+    skip: name === 'postgresql' && !databaseUrl && 'DATABASE_URL is not set',
+  }, () => {
     let store: GameStore;
     let addMatch: (m: Match) => Promise<void>;
     after(() => store?.close());

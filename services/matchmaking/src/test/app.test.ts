@@ -33,7 +33,11 @@ test('two players queue as themselves and both see their game', async () => {
 
 test("no token, a forged one, or someone else's ticket: refused", async () => {
   assert.equal((await call('POST', '/queue')).status, 401);
-  const rogue = signToken({ ...createSigningKey(), kid: key.kid }, { id: 'x', username: 'ann' }, new Date(Date.now() + 60_000));
+  const rogue = signToken(
+    { ...createSigningKey(), kid: key.kid },
+    { id: 'x', username: 'ann' },
+    new Date(Date.now() + 60_000),
+  );
   assert.equal((await call('POST', '/queue', rogue)).status, 401);
   assert.equal((await call('GET', '/queue/ann', tokenOf('bob'))).status, 403);
   assert.equal((await call('DELETE', '/queue/ann', tokenOf('bob'))).status, 403);

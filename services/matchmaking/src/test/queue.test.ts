@@ -9,7 +9,9 @@ const databaseUrl = process.env.DATABASE_URL;
 const user = (name: string) => ({ id: randomUUID(), username: `${name}${randomUUID().slice(0, 4)}` });
 
 function contract(name: string, open: () => QueueStore) {
-  describe(`${name} queue`, { skip: name === 'postgresql' && !databaseUrl && 'DATABASE_URL is not set' }, () => {
+  describe(`${name} queue`, {
+    skip: name === 'postgresql' && !databaseUrl && 'DATABASE_URL is not set',
+  }, () => {
     const queue = open();
     after(() => queue.close());
 
