@@ -72,3 +72,27 @@ export function databaseOrExit(
     process.exit(2);
   }
 }
+
+interface TransactionClient {
+  query(sql: string, values?: unknown[]): Promise<unknown>;
+  release(): void;
+}
+
+/** Runs `work` on one pooled connection in one transaction: COMMIT when it returns, ROLLBACK when it throws. */
+export async function inTransaction<C extends TransactionClient, T>(
+  connect: () => Promise<C>,
+  work: (client: C) => Promise<T>,
+): Promise<T> {
+  const client = await connect();
+  try {
+    await client.query('BEGIN');
+    const value = await work(client);
+    await client.query('COMMIT');
+    return value;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  } finally {
+    client.release();
+  }
+}

@@ -3,7 +3,7 @@
 // unit tests and runs without a database. Both honour the same contract (src/test/store.test.ts).
 // A game is stored as its state at `updatedMs`; readers advance a copy to "now" (the simulation is
 // deterministic in time), writers lock the row, advance, change and store it.
-import { type GameState, type KeyLookup, publishedKeys } from '@transcendence/common';
+import { type GameState, inTransaction, type KeyLookup, publishedKeys } from '@transcendence/common';
 import pg from 'pg';
 import type { Seat } from './pong.js';
 
@@ -115,55 +115,46 @@ export function postgresStore(config: pg.PoolConfig): GameStore {
       const result = await pool.query('SELECT state, updated_ms FROM games WHERE id = $1', [id]);
       return result.rows[0] && row(result.rows[0]);
     },
-    async update(id, change) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const locked = await client.query('SELECT state, updated_ms FROM games WHERE id = $1 FOR UPDATE', [
-          id,
-        ]);
-        if (!locked.rows[0]) {
-          await client.query('ROLLBACK');
-          return undefined;
-        }
-        const before = row(locked.rows[0]);
-        const { game, value } = change(clone(before));
-        const finished = before.state.status === 'playing' && game.state.status === 'finished';
-        await client.query(
-          `UPDATE games SET state = $2, updated_ms = $3, status = $4,
+    update: (id, change) =>
+      inTransaction(
+        () => pool.connect(),
+        async (client) => {
+          const locked = await client.query('SELECT state, updated_ms FROM games WHERE id = $1 FOR UPDATE', [
+            id,
+          ]);
+          if (!locked.rows[0]) return undefined;
+          const before = row(locked.rows[0]);
+          const { game, value } = change(clone(before));
+          const finished = before.state.status === 'playing' && game.state.status === 'finished';
+          await client.query(
+            `UPDATE games SET state = $2, updated_ms = $3, status = $4,
              finished_at = CASE WHEN $5 THEN now() ELSE finished_at END
            WHERE id = $1`,
-          [id, game.state, game.updatedMs, game.state.status, finished],
-        );
-        if (finished) {
-          const { left, right } = game.state.paddles;
-          await client.query(
-            `INSERT INTO results (game_id, left_user_id, left_username, left_score, right_user_id,
+            [id, game.state, game.updatedMs, game.state.status, finished],
+          );
+          if (finished) {
+            const { left, right } = game.state.paddles;
+            await client.query(
+              `INSERT INTO results (game_id, left_user_id, left_username, left_score, right_user_id,
                right_username, right_score, winner, ranked, duration_ms)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-            [
-              id,
-              left.userId,
-              left.player,
-              left.score,
-              right.userId,
-              right.player,
-              right.score,
-              game.state.winner,
-              game.state.mode === 'match',
-              Math.round(game.state.elapsedMs),
-            ],
-          );
-        }
-        await client.query('COMMIT');
-        return value;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+              [
+                id,
+                left.userId,
+                left.player,
+                left.score,
+                right.userId,
+                right.player,
+                right.score,
+                game.state.winner,
+                game.state.mode === 'match',
+                Math.round(game.state.elapsedMs),
+              ],
+            );
+          }
+          return value;
+        },
+      ),
     async match(id) {
       const result = await pool.query(
         `SELECT id, left_user_id, left_username, right_user_id, right_username FROM matches WHERE id = $1`,

@@ -3,7 +3,7 @@
 // PostgreSQL when the database is configured (any replica pairs anyone, nothing lost with a replica),
 // memory otherwise; both honour the same contract (src/test/queue.test.ts).
 import { randomUUID } from 'node:crypto';
-import { type Identity, type KeyLookup, publishedKeys } from '@transcendence/common';
+import { type Identity, inTransaction, type KeyLookup, publishedKeys } from '@transcendence/common';
 import pg from 'pg';
 
 export type Ticket =
@@ -92,46 +92,40 @@ export function postgresQueue(config: pg.PoolConfig): QueueStore {
   const isWaiting = async (db: pg.Pool | pg.PoolClient, me: Identity) =>
     ((await db.query('SELECT 1 FROM match_queue WHERE user_id = $1', [me.id])).rowCount ?? 0) > 0;
   return {
-    async join(me) {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock($1)', [pairingLock]);
-        let ticket: Ticket = { status: 'waiting', player: me.username };
-        if (!(await isWaiting(client, me))) {
-          const { rows } = await client.query(
-            'SELECT user_id, username FROM match_queue WHERE user_id <> $1 ORDER BY joined_at LIMIT 1',
-            [me.id],
-          );
-          if (rows[0]) {
-            const match = {
-              id: randomUUID(),
-              left: { id: rows[0].user_id, username: rows[0].username },
-              right: me,
-            };
-            await client.query('DELETE FROM match_queue WHERE user_id = $1', [match.left.id]);
-            await client.query(
-              `INSERT INTO matches (id, left_user_id, left_username, right_user_id, right_username)
-               VALUES ($1, $2, $3, $4, $5)`,
-              [match.id, match.left.id, match.left.username, me.id, me.username],
+    join: (me) =>
+      inTransaction(
+        () => pool.connect(),
+        async (client) => {
+          await client.query('SELECT pg_advisory_xact_lock($1)', [pairingLock]);
+          let ticket: Ticket = { status: 'waiting', player: me.username };
+          if (!(await isWaiting(client, me))) {
+            const { rows } = await client.query(
+              'SELECT user_id, username FROM match_queue WHERE user_id <> $1 ORDER BY joined_at LIMIT 1',
+              [me.id],
             );
-            ticket = matched(me, match);
-          } else {
-            await client.query('INSERT INTO match_queue (user_id, username) VALUES ($1, $2)', [
-              me.id,
-              me.username,
-            ]);
+            if (rows[0]) {
+              const match = {
+                id: randomUUID(),
+                left: { id: rows[0].user_id, username: rows[0].username },
+                right: me,
+              };
+              await client.query('DELETE FROM match_queue WHERE user_id = $1', [match.left.id]);
+              await client.query(
+                `INSERT INTO matches (id, left_user_id, left_username, right_user_id, right_username)
+               VALUES ($1, $2, $3, $4, $5)`,
+                [match.id, match.left.id, match.left.username, me.id, me.username],
+              );
+              ticket = matched(me, match);
+            } else {
+              await client.query('INSERT INTO match_queue (user_id, username) VALUES ($1, $2)', [
+                me.id,
+                me.username,
+              ]);
+            }
           }
-        }
-        await client.query('COMMIT');
-        return ticket;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
-      } finally {
-        client.release();
-      }
-    },
+          return ticket;
+        },
+      ),
     async status(me) {
       if (await isWaiting(pool, me)) return { status: 'waiting', player: me.username };
       const match = await latestMatch(me);
