@@ -147,7 +147,7 @@ describe('the services against a real PostgreSQL server', () => {
     expect(stored).not.toContain('hunter2');
     expect(auth.logs.map((l) => JSON.stringify(l)).join('\n')).not.toContain('hunter2');
     // Only the public half of the signing key is in the database.
-    expect(await pg.psql('SELECT count(*) FROM signing_keys WHERE public_key LIKE \'%PRIVATE%\'')).toBe('0\n');
+    expect(await pg.psql("SELECT count(*) FROM signing_keys WHERE public_key LIKE '%PRIVATE%'")).toBe('0\n');
     expect(await pg.psql(`SELECT public_key FROM signing_keys WHERE kid = '${kid}'`)).toMatch(
       /^-----BEGIN PUBLIC KEY-----\n.+\n-----END PUBLIC KEY-----\n+$/,
     );
