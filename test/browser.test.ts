@@ -3,7 +3,7 @@
 // would be). The demo runs the same playTwoPlayers against the emulated load balancer.
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { browserMissing, playTwoPlayers } from './browser/play.js';
+import { browserMissing, playReportMarkdown, playTwoPlayers } from './browser/play.js';
 import {
   buildAll,
   type LocalSystem,
@@ -30,7 +30,7 @@ describe('a browser plays a game to its end', () => {
     await pg?.stop();
   });
 
-  it('two players sign up, queue, play over WebSocket to the end, and find the result stored', async () => {
+  it('two players sign up, queue, play to the end (WebSocket and HTTP fallback), and find the result stored', async () => {
     if (!sys || !pg) return console.warn(`skipped: ${missing}`);
     const report = await playTwoPlayers({
       baseUrl: sys.baseUrl,
@@ -39,9 +39,10 @@ describe('a browser plays a game to its end', () => {
     console.log(
       `browser game: ${report.players.join(' vs ')} ${report.score}, ${report.winner} won; ` +
         `game ${report.storedDurationMs} ms as stored (${report.gameMs} ms seen in the browser), ` +
-        `whole run ${report.totalMs} ms; ${report.transports[0]}`,
+        `whole run ${report.totalMs} ms; ${report.transports.join(' / ')}`,
     );
-    expect(report.transports).toEqual(['live: WebSocket', 'live: WebSocket']);
+    // One tab on the WebSocket, the other on the HTTP fallback, in the same game.
+    expect(report.transports).toEqual(['live: WebSocket', 'live: HTTP polling']);
     expect(report.players).toContain(report.winner);
     expect(report.score).toMatch(/^(5 : [0-4]|[0-4] : 5)$/);
     for (const line of report.results) expect(line).toContain(`${report.winner} won`);
@@ -53,5 +54,8 @@ describe('a browser plays a game to its end', () => {
     expect(stored.trim()).toBe(`${left} ${report.score.replace(/ /g, '')} ${right} ${report.winner}`);
     expect(report.screenshots).toHaveLength(6);
     expect(report.storedDurationMs).toBeGreaterThan(1000);
+    const markdown = playReportMarkdown(report, path.join(root, '.cendence', 'demo'));
+    expect(markdown).toContain('![1-signed-up](browser/1-signed-up.png)');
+    expect(markdown).toContain(`**${report.winner}** won`);
   }, 180_000);
 });

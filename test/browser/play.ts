@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 
 export const chromiumPath = '/usr/bin/chromium';
@@ -36,6 +37,11 @@ export interface PlayOptions {
   suffix?: string;
   /** Whole run, including the game (default 120 s). */
   timeoutMs?: number;
+  /**
+   * How each tab follows the game: 'websocket' (the client's default, /ws/ through the load balancer) or
+   * 'http' (its fallback, polling /api/, forced with ?transport=http). Default: one of each.
+   */
+  transports?: ['websocket' | 'http', 'websocket' | 'http'];
 }
 
 export interface PlayReport {
@@ -43,7 +49,7 @@ export interface PlayReport {
   gameId: string;
   winner: string;
   score: string;
-  /** Both tabs' transport once the game started: 'live: WebSocket' unless the socket failed. */
+  /** Both tabs' transport once the game started, as the page shows it ('live: WebSocket', 'live: HTTP polling'). */
   transports: [string, string];
   /** From the first key press to the end shown in both tabs (wall clock, browser side). */
   gameMs: number;
@@ -82,8 +88,11 @@ export async function playTwoPlayers(options: PlayOptions): Promise<PlayReport> 
     for (const page of pages) page.on('pageerror', (error) => problems.push(error.message));
 
     // Sign up (which logs in) in each tab: the session token lives in that tab's sessionStorage.
+    const modes = options.transports ?? ['websocket', 'http'];
     for (const [i, page] of pages.entries()) {
-      await page.goto(options.baseUrl);
+      const url = new URL(options.baseUrl);
+      if (modes[i] === 'http') url.searchParams.set('transport', 'http');
+      await page.goto(url.toString());
       await page.fill('#username', players[i]);
       await page.fill('#password', `${players[i]}-secret`);
       await page.click('#signup');
@@ -104,10 +113,22 @@ export async function playTwoPlayers(options: PlayOptions): Promise<PlayReport> 
       await page.waitForFunction(() => document.getElementById('transport')?.textContent);
     const transports = (await Promise.all(pages.map((p) => p.textContent('#transport')))) as [string, string];
 
-    // Play: each moves their own paddle with the arrow keys for a moment, then lets the game run out.
+    // Play: each holds an arrow key; the game service must see both paddles move (each player's own,
+    // one through the socket, one through the HTTP API) before the keys are released.
     const gameStart = Date.now();
+    const playing = await pages[0].evaluate(() => document.body.dataset.game ?? '');
     await pages[0].keyboard.down('ArrowUp');
     await pages[1].keyboard.down('ArrowDown');
+    await pages[0].waitForFunction(
+      async (id) => {
+        const { token } = JSON.parse(sessionStorage.getItem('transcendence.session') ?? '{}');
+        const res = await fetch(`/api/game/games/${id}`, { headers: { authorization: `Bearer ${token}` } });
+        const game = await res.json();
+        return game.paddles?.left.direction === -1 && game.paddles?.right.direction === 1;
+      },
+      playing,
+      { polling: 100 },
+    );
     await shoot(pages[1], '3-playing-bob');
     await pages[0].keyboard.up('ArrowUp');
     await pages[1].keyboard.up('ArrowDown');
@@ -162,4 +183,35 @@ export async function playTwoPlayers(options: PlayOptions): Promise<PlayReport> 
     await context.close();
     await rm(profile, { recursive: true, force: true });
   }
+}
+
+/** Markdown lines for a report in `reportDir` (the demo's .cendence/demo/), screenshots linked relatively. */
+export function playReportMarkdown(report: PlayReport, reportDir: string): string {
+  const [left, right] = report.players;
+  return [
+    `A real browser (Debian chromium, headless) played Transcendence: ${left} vs ${right}, ` +
+      `${report.score}, **${report.winner}** won; game ${(report.storedDurationMs / 1000).toFixed(1)} s as stored, ` +
+      `whole run ${(report.totalMs / 1000).toFixed(1)} s; transport ${report.transports.join(' / ')}.`,
+    `Stored result seen by both players: \`${report.results[0]}\``,
+    '',
+    ...report.screenshots.map(
+      (file) => `![${path.basename(file, '.png')}](${path.relative(reportDir, file)})`,
+    ),
+  ].join('\n');
+}
+
+// By hand, against any running system: `npx tsx test/browser/play.ts <base-url> [screenshots-dir]`.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const [baseUrl, dir = '.cendence/demo/browser'] = process.argv.slice(2);
+  if (!baseUrl) {
+    console.error('usage: tsx test/browser/play.ts <base-url> [screenshots-dir]');
+    process.exit(2);
+  }
+  const missing = browserMissing();
+  if (missing) {
+    console.error(missing);
+    process.exit(2);
+  }
+  const report = await playTwoPlayers({ baseUrl, screenshotsDir: path.resolve(dir) });
+  console.log(playReportMarkdown(report, path.resolve(dir, '..')));
 }

@@ -98,6 +98,7 @@ function play(id: string, vsAi: boolean) {
   current?.channel.close();
   sentDirection = 0;
   delete document.body.dataset.finished;
+  document.body.dataset.game = id;
   status.textContent = 'playing: ↑/↓ to move';
   const channel = openChannel(id, session.token, {
     state: render,
