@@ -1,5 +1,6 @@
 // A game's live state: over WebSocket (/ws/game/games/:id through the load balancer and the frontend),
-// falling back to polling the HTTP API when the socket cannot open or drops before the game ends.
+// falling back to polling the HTTP API when the socket cannot open or drops before the game ends (and
+// going back to a socket when one opens again).
 // `?transport=http` in the page URL forces the fallback.
 import { api, type GameState } from './api.js';
 
@@ -16,40 +17,43 @@ export function openChannel(
   on: { state(game: GameState): void; transport(t: Transport): void; error(message: string): void },
 ): Channel {
   let closed = false;
+  let finished = false;
   let socket: WebSocket | undefined;
   let poller: number | undefined;
-  let finished = false;
+  let reconnects = 0;
   const state = (game: GameState) => {
     if (closed) return;
     finished = game.status === 'finished';
     on.state(game);
   };
+  const over = () => closed || finished;
 
+  const stopPolling = () => {
+    window.clearTimeout(poller);
+    poller = undefined;
+  };
   const poll = () => {
-    if (closed || poller !== undefined) return;
-    socket = undefined;
+    if (over() || poller !== undefined) return;
     on.transport('http');
     const tick = async () => {
       try {
-        const game = await api.game(id);
-        state(game);
-        if (finished) return;
+        state(await api.game(id));
       } catch (error) {
         on.error((error as Error).message);
       }
-      if (!closed) poller = window.setTimeout(tick, 100);
+      if (!over() && poller !== undefined) poller = window.setTimeout(tick, 100);
     };
     poller = window.setTimeout(tick, 0);
   };
 
-  const forced = new URLSearchParams(location.search).get('transport') === 'http';
-  if (forced || typeof WebSocket === 'undefined') poll();
-  else {
+  const connect = () => {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
     const ws = new WebSocket(`${scheme}://${location.host}/ws/game/games/${encodeURIComponent(id)}`);
     socket = ws;
     ws.onopen = () => {
       ws.send(JSON.stringify({ type: 'auth', token }));
+      reconnects = 0;
+      stopPolling();
       on.transport('websocket');
     };
     ws.onmessage = (event) => {
@@ -58,11 +62,22 @@ export function openChannel(
       else if (message.type === 'error') on.error(message.error);
     };
     ws.onclose = (event) => {
-      if (closed || finished) return;
+      if (socket === ws) socket = undefined;
+      if (over()) return;
       if (event.code === 4401 || event.code === 4404) return on.error(event.reason || `closed ${event.code}`);
-      poll(); // dropped (a replica stopping, a proxy without WebSocket): carry on over HTTP
+      // Dropped (a replica stopping, a proxy without WebSocket): carry on over HTTP at once, and try the
+      // socket again (the load balancer picks another replica) a few times.
+      poll();
+      if (reconnects < 3) {
+        reconnects += 1;
+        window.setTimeout(() => over() || connect(), 1000 * reconnects);
+      }
     };
-  }
+  };
+
+  const forced = new URLSearchParams(location.search).get('transport') === 'http';
+  if (forced || typeof WebSocket === 'undefined') poll();
+  else connect();
 
   return {
     move(direction, side) {
@@ -73,7 +88,7 @@ export function openChannel(
     close() {
       closed = true;
       socket?.close(1000);
-      window.clearTimeout(poller);
+      stopPolling();
     },
   };
 }
