@@ -3,7 +3,7 @@
 // load balancer would send everything to (/, /api/*, /ws/*). Used by the service and browser tests.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chown, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -54,10 +54,29 @@ export async function build(name: string) {
   await mustRun('npm', ['run', 'build'], { cwd });
 }
 
-/** common first (the others link to it), then the five services. */
+/**
+ * common first (the others link to it), then the five services. Test files running in parallel workers
+ * build one at a time (a lock directory), so none reads a dist/ another is rewriting.
+ */
 export async function buildAll() {
-  await build('common');
-  await Promise.all(SERVICES.map(build));
+  const lock = path.join(servicesDir, '.build-lock');
+  for (let waited = 0; ; waited += 250) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // A lock older than the longest build is a crashed run's: take it over.
+      if (waited > 300_000) await rm(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    await build('common');
+    await Promise.all(SERVICES.map(build));
+  } finally {
+    await rm(lock, { recursive: true, force: true });
+  }
 }
 
 /** A TCP port nobody listens on right now (for the PostgreSQL server, which cannot take port 0). */
