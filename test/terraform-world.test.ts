@@ -79,6 +79,10 @@ describe('the world Terraform describes', () => {
     ).clusters?.[0];
     expect(cluster?.status).toBe('ACTIVE');
     expect(cluster?.capacityProviders).toEqual(['FARGATE', 'FARGATE_SPOT']);
+    expect(cluster?.defaultCapacityProviderStrategy).toEqual([
+      { capacityProvider: 'FARGATE', base: 0, weight: 0 },
+      { capacityProvider: 'FARGATE_SPOT', base: 0, weight: 1 },
+    ]);
 
     const services = (
       await admin.ecs.send(
