@@ -68,7 +68,8 @@ describe('demo report', () => {
     // The cause fits inside the drawing, not cut at its edge.
     const svgWidth = Number(/<svg width="(\d+)"/.exec(html)?.[1]);
     const [, x, text] = /<text x="([\d.]+)" y="\d+" fill="#c62828">([^<]*)</.exec(html) ?? [];
-    expect(Number(x) + text.length * 7).toBeLessThanOrEqual(svgWidth);
+    const shown = text.replace(/&(quot|amp|lt|gt);/g, '"');
+    expect(Number(x) + shown.length * 7).toBeLessThanOrEqual(svgWidth);
     expect(html).toContain('TypeError: Cannot read properties of undefined (reading &quot;paddle&quot;)');
     expect(md).toContain('TypeError: Cannot read properties of undefined (reading "paddle")');
   });
