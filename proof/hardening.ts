@@ -1,10 +1,12 @@
 // Bad inputs found by the adversarial run and the newcomer walk-through (issue 16): each must end with
 // exit 2, a message naming the place and the fix, and no mutating AWS call. Grouped by the item they
 // prove; docs/reliability.md maps each item to its cases.
+import { buildStep } from '../shared/src/steps/build.js';
 import { pushStep } from '../shared/src/steps/push.js';
 import { renderStep } from '../shared/src/steps/render.js';
 import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 import { runTaskStep } from '../shared/src/steps/run-task.js';
+import { testStep } from '../shared/src/steps/test.js';
 import type { DeployWorld } from '../test/deploy-harness.js';
 import { rollingService } from '../test/deploy-harness.js';
 import { fargateTemplate } from '../test/render-world.js';
@@ -477,5 +479,31 @@ export const HARDENING: Case[] = [
   ),
   refuses('B70', 'rollback with an output folder under a file', /output-dir: .* is a file/, undefined, (w) =>
     rollback(w, { services: 'api', 'output-dir': '/etc/hostname/x' }),
+  ),
+  refuses(
+    'B71',
+    'build --builds-file under a file, refused before any build',
+    /builds-file: .*\/etc\/hostname is a file/,
+    undefined,
+    (w) => ({
+      step: buildStep,
+      inputs: {
+        root: w.root,
+        region: w.emu.region,
+        endpoint: w.emu.url,
+        'git-sha': 'a'.repeat(40),
+        'builds-file': '/etc/hostname/builds.json',
+      },
+    }),
+  ),
+  refuses(
+    'B72',
+    'test --junit-dir under a file, refused before any test runs',
+    /junit-dir: .*\/etc\/hostname is a file/,
+    undefined,
+    (w) => ({
+      step: testStep,
+      inputs: { root: w.root, builds: built(w), 'junit-dir': '/etc/hostname/junit' },
+    }),
   ),
 ];

@@ -13,7 +13,7 @@ import type { Builds } from '../image/handoff.js';
 import { keyValueList, makeEngine, selectServices } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
-import { rootDir } from '../paths.js';
+import { outputDir, rootDir } from '../paths.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
@@ -137,7 +137,10 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
       gitSha,
       previousSha,
       source: i.string('source') ?? sourceFromEnv(ctx.env),
-      buildsFile: buildsFile ? path.resolve(ctx.cwd, buildsFile) : undefined,
+      // Its folder is checked now: a builds-file under a file would fail only after every build.
+      buildsFile: buildsFile
+        ? path.join(outputDir(ctx.cwd, path.dirname(buildsFile), 'builds-file'), path.basename(buildsFile))
+        : undefined,
       aws: awsSettings(i, ctx),
     };
   },
