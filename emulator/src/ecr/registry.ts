@@ -76,6 +76,7 @@ const FAULT_ANSWERS: Record<FaultError, [number, string, string]> = {
   ThrottlingException: [429, 'TOOMANYREQUESTS', 'Rate exceeded'],
   InternalFailure: [500, 'UNKNOWN', 'An internal error occurred (injected fault).'],
   ServiceUnavailable: [503, 'UNAVAILABLE', 'Service Unavailable (injected fault).'],
+  AccessDeniedException: [403, 'DENIED', 'requested access to the resource is denied (injected fault)'],
 };
 
 /**

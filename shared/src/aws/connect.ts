@@ -23,7 +23,12 @@ export function awsSettings(inputs: Inputs, ctx: StepContext): AwsSettings {
 }
 
 export async function connect(settings: AwsSettings, ctx: StepContext): Promise<AwsClients> {
-  const base: AwsOptions = { region: settings.region, endpoint: settings.endpoint, env: ctx.env };
+  const base: AwsOptions = {
+    region: settings.region,
+    endpoint: settings.endpoint,
+    env: ctx.env,
+    signal: ctx.signal,
+  };
   if (!settings.roleToAssume) return new AwsClients(base);
   const credentials = await oidcCredentials(settings.roleToAssume, new AwsClients(base), ctx);
   return new AwsClients({ ...base, credentials });

@@ -5,6 +5,7 @@
 // already changed is put back where it was. Ends with one summary table and a deployment record.
 import type { Service } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
+import { awsErrorText, withDeadline } from '../aws/retry.js';
 import { UserError } from '../errors.js';
 import { dependencyWaves, findCycle } from '../manifest/graph.js';
 import { isNativeTrafficStrategy, nativeUpdateInput, plannedWaitMinutes } from './blue-green.js';
@@ -100,7 +101,9 @@ export async function deployRelease(
   const started = new Date(clock.now());
   const waves = checkTargets(input.targets);
   const byName = new Map(input.targets.map((t) => [t.name, t]));
-  const live = input.live ?? (await describeLive(aws.ecs, input.targets));
+  const live =
+    input.live ??
+    (await withDeadline(prepareMs(input), () => describeLive(aws.ecs, input.targets), opts.signal));
   for (const t of input.targets) {
     const l = live.get(t.name) as Service;
     checkController(t.name, t.strategy, l);
@@ -113,14 +116,25 @@ export async function deployRelease(
 
   const results = new Map<string, ServiceResult>();
   const describer = new ServiceDescriber(aws.ecs);
-  const arns = opts.signal.aborted
-    ? new Map<string, string>()
-    : await registerFamilies(aws.ecs, input.targets);
-  let failed = opts.signal.aborted;
+  let arns = new Map<string, string>();
+  // Registering is the first change: from here on, every way out writes the record and the summary.
+  let registerError: string | undefined;
+  if (!opts.signal.aborted) {
+    try {
+      arns = await withDeadline(
+        prepareMs(input),
+        () => registerFamilies(aws.ecs, input.targets),
+        opts.signal,
+      );
+    } catch (err) {
+      if (!opts.signal.aborted) registerError = `RegisterTaskDefinition failed: ${awsErrorText(err)}`;
+    }
+  }
+  let failed = opts.signal.aborted || registerError !== undefined;
   for (const wave of waves) {
     if (failed || opts.signal.aborted) {
       for (const name of wave)
-        results.set(name, skipped(byName.get(name) as ServiceTarget, started, opts, arns));
+        results.set(name, skipped(byName.get(name) as ServiceTarget, started, opts, arns, registerError));
       continue;
     }
     const done = await Promise.all(
@@ -172,8 +186,34 @@ export async function deployRelease(
   return { services: ordered, waves, record, ...(recordFile ? { recordFile } : {}), summary: summary.text };
 }
 
-function skipped(t: ServiceTarget, at: Date, opts: DeployOptions, arns: Map<string, string>): ServiceResult {
+/** Wall time allowed for the calls before the wait (describe, register): the longest service timeout. */
+function prepareMs(input: ReleaseInput): number {
+  return (input.timeoutSeconds ?? Math.max(...input.targets.map((t) => t.timeoutSeconds))) * 1000;
+}
+
+function skipped(
+  t: ServiceTarget,
+  at: Date,
+  opts: DeployOptions,
+  arns: Map<string, string>,
+  registerError?: string,
+): ServiceResult {
   const now = new Date(opts.clock.now()).toISOString();
+  if (registerError && !opts.signal.aborted) {
+    return {
+      name: t.name,
+      cluster: t.cluster,
+      service: t.service,
+      strategy: t.strategy,
+      images: imagesOf(t),
+      outcome: 'failed',
+      reason: registerError,
+      afterwards: 'the service was not changed',
+      startedAt: at.toISOString(),
+      finishedAt: now,
+      polls: 0,
+    };
+  }
   return {
     name: t.name,
     cluster: t.cluster,

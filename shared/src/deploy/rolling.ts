@@ -29,6 +29,16 @@ export interface FollowSettings extends FollowOptions {
   describe?: DescribeService;
 }
 
+/** Follow options for one named service: trouble goes to its progress line, recovery to the log. */
+export function watching(opts: FollowSettings, name: string, api: string): FollowSettings {
+  return {
+    ...opts,
+    api,
+    onTrouble: (line, over) =>
+      over ? opts.runner.info(`${name}: ${line}`) : opts.runner.progress(`${name}: ${line}`),
+  };
+}
+
 export interface Followed {
   end: FollowEnd<Verdict>;
   /** The service as last seen (for the diagnosis). */
@@ -121,11 +131,14 @@ export async function followRolling(
   const feed = new EventFeed(started.knownEvents);
   const describe = opts.describe ?? describeEach(ecs);
   let last: Service | undefined;
-  const end = await follow(async () => {
-    last = await describe(ref.cluster, ref.service);
-    for (const e of feed.fresh(last?.events)) opts.runner.info(`${ref.name}: ${e.message}`);
-    opts.runner.progress(progressLine(ref.name, last, identity.deploymentId));
-    return classifyRolling(last, identity);
-  }, opts);
+  const end = await follow(
+    async () => {
+      last = await describe(ref.cluster, ref.service);
+      for (const e of feed.fresh(last?.events)) opts.runner.info(`${ref.name}: ${e.message}`);
+      opts.runner.progress(progressLine(ref.name, last, identity.deploymentId));
+      return classifyRolling(last, identity);
+    },
+    watching(opts, ref.name, 'ECS'),
+  );
   return { end, last };
 }

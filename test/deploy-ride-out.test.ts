@@ -1,0 +1,198 @@
+// Riding out AWS while watching (issue 17): throttling and 5xx windows injected once the rollout has
+// started are not outcomes. The follower keeps polling with capped, jittered backoff, says so, and
+// reports the real outcome within 2 s (emulated) of AWS answering again; a window that outlasts the
+// timeout ends as a timeout with a record and the cancel policy; AccessDenied ends the wait at once.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { DescribeServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
+import { afterEach, describe, expect, it } from '@jest/globals';
+import type { FaultSpec } from '../emulator/src/faults.js';
+import { makeDeployStep } from '../shared/src/steps/deploy.js';
+import { type DeployWorld, deployWorld, imagesInput, ROLE, rollingService } from './deploy-harness.js';
+import { runStep } from './render-world.js';
+
+let w: DeployWorld | undefined;
+afterEach(async () => {
+  await w?.stop();
+  w = undefined;
+});
+
+const ELB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
+const blueGreen = {
+  targetGroup: `${ELB}:targetgroup/api-blue/1111111111111111`,
+  alternateTargetGroup: `${ELB}:targetgroup/api-green/2222222222222222`,
+  productionListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/5555555555555555`,
+  testListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/6666666666666666`,
+  roleArn: ROLE,
+  containerPort: 8080,
+  bakeTimeMinutes: 1,
+};
+
+/** Injects `fault` as soon as the first mutating deploy call (UpdateService) has been answered. */
+function once(world: DeployWorld, fault: FaultSpec): { stop(): void } {
+  let armed = false;
+  const timer = setInterval(() => {
+    if (armed || world.emu.calls({ operation: 'UpdateService' }).length === 0) return;
+    armed = true;
+    world.emu.fault(fault);
+  }, 1);
+  return { stop: () => clearInterval(timer) };
+}
+
+const emulated = (iso: string) => Date.parse(iso);
+
+/** Emulated ms between AWS answering `operation` again (or ECS deciding, if later) and the step returning. */
+async function latencyAfterWindow(world: DeployWorld, operation: string, returnedAt: number) {
+  const calls = world.emu.calls({ operation });
+  const faulted = calls.filter((c) => c.error);
+  const lastFault = emulated(faulted.at(-1)?.time ?? calls[0].time);
+  const record = JSON.parse(
+    await readFile(path.join(world.awsInputs['output-dir'], 'deploy-record.json'), 'utf8'),
+  ) as { services: { serviceDeploymentArn?: string }[] };
+  const arns = record.services.map((s) => s.serviceDeploymentArn).filter(Boolean) as string[];
+  const out = await world.aws.ecs.send(
+    new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: arns }),
+  );
+  const decided = Math.max(...(out.serviceDeployments ?? []).map((sd) => sd.finishedAt?.getTime() ?? 0));
+  return { faulted: faulted.length, ms: returnedAt - Math.max(lastFault, decided) };
+}
+
+const WINDOWS = [12, 30, 60];
+const ERRORS = ['ThrottlingException', 'InternalFailure'] as const;
+const words = {
+  ThrottlingException: /ECS throttling for \d+ s, still watching/,
+  InternalFailure: /ECS server errors for \d+ s, still watching/,
+};
+
+describe('rolling deploy: a throttling or 5xx window after UpdateService', () => {
+  it.each(ERRORS.flatMap((e) => WINDOWS.map((n) => [e, n] as const)))(
+    '%s ×%i: success, reported within 2 s of ECS answering again',
+    async (error, times) => {
+      w = await deployWorld([rollingService('api')]);
+      const fault = once(w, { service: 'ecs', operation: 'DescribeServices', error, times });
+      const run = await runStep(
+        makeDeployStep(w.time),
+        { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }) },
+        { cwd: w.root },
+      );
+      fault.stop();
+      const returnedAt = w.emu.clock.now();
+      expect(run.error).toBeUndefined();
+      expect(run.outputs.status).toBe('succeeded');
+      expect(run.log).toMatch(words[error]);
+      const l = await latencyAfterWindow(w, 'DescribeServices', returnedAt);
+      expect(l.faulted).toBe(times);
+      expect(l.ms).toBeLessThanOrEqual(2000);
+    },
+  );
+});
+
+describe('blue/green deploy: a throttling or 5xx window on DescribeServiceDeployments', () => {
+  it.each(ERRORS.flatMap((e) => WINDOWS.map((n) => [e, n] as const)))(
+    '%s ×%i: success, reported within 2 s of ECS answering again',
+    async (error, times) => {
+      w = await deployWorld([rollingService('api', { strategy: 'blue-green', blueGreen })]);
+      const fault = once(w, { service: 'ecs', operation: 'DescribeServiceDeployments', error, times });
+      const run = await runStep(
+        makeDeployStep(w.time),
+        { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }) },
+        { cwd: w.root },
+      );
+      fault.stop();
+      const returnedAt = w.emu.clock.now();
+      expect(run.error).toBeUndefined();
+      expect(run.outputs.status).toBe('succeeded');
+      expect(run.log).toMatch(words[error]);
+      const l = await latencyAfterWindow(w, 'DescribeServiceDeployments', returnedAt);
+      expect(l.faulted).toBe(times);
+      expect(l.ms).toBeLessThanOrEqual(2000);
+    },
+  );
+});
+
+describe('a 6-service release: one window shared by every follower', () => {
+  const six = ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'];
+  it.each(ERRORS.flatMap((e) => WINDOWS.map((n) => [e, n] as const)))(
+    '%s ×%i: every service succeeds, reported within 2 s of ECS answering again',
+    async (error, times) => {
+      w = await deployWorld(six.map((n) => rollingService(n)));
+      const fault = once(w, { service: 'ecs', operation: 'DescribeServices', error, times });
+      const run = await runStep(
+        makeDeployStep(w.time),
+        { ...w.awsInputs, images: imagesInput(w.emu, Object.fromEntries(six.map((n) => [n, 'v2']))) },
+        { cwd: w.root },
+      );
+      fault.stop();
+      const returnedAt = w.emu.clock.now();
+      expect(run.error).toBeUndefined();
+      expect(run.result?.services.map((s) => s.outcome)).toEqual(six.map(() => 'succeeded'));
+      const l = await latencyAfterWindow(w, 'DescribeServices', returnedAt);
+      expect(l.faulted).toBe(times);
+      expect(l.ms).toBeLessThanOrEqual(2000);
+      // One budget: the six followers' polls share each DescribeServices, throttled or answered.
+      const polls = (run.result?.services ?? []).reduce((n, s) => n + s.polls, 0);
+      const answered = w.emu.calls({ operation: 'DescribeServices' }).filter((c) => !c.error).length;
+      expect(answered).toBeLessThan(polls / 3);
+    },
+  );
+});
+
+describe('windows that end the wait', () => {
+  it('a window outlasting --timeout: timeout outcome, record, cancel policy applied', async () => {
+    w = await deployWorld([rollingService('api')]);
+    // Tasks that take two minutes to start: the deployment is still in flight at the timeout.
+    w.emu.behavior({ image: '*api:slow', behavior: 'slow', startSeconds: 120 });
+    const fault = once(w, {
+      service: 'ecs',
+      operation: 'DescribeServices',
+      error: 'ThrottlingException',
+      times: 10_000,
+    });
+    const run = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images: imagesInput(w.emu, { api: 'slow' }), timeout: '60' },
+      { cwd: w.root },
+    );
+    fault.stop();
+    expect(run.exitCode).toBe(1);
+    expect(run.error?.message).toMatch(/api timeout \(no outcome after 60 s .*ECS throttling for \d+ s/);
+    const record = JSON.parse(
+      await readFile(path.join(w.awsInputs['output-dir'], 'deploy-record.json'), 'utf8'),
+    );
+    expect(record.outcome).toBe('failed');
+    expect(record.services[0]).toMatchObject({ outcome: 'timeout' });
+    expect(record.services[0].afterwards).toMatch(/StopServiceDeployment ROLLBACK/);
+    expect(w.emu.calls({ operation: 'StopServiceDeployment' }).filter((c) => !c.error)).toHaveLength(1);
+    // Calls stay under control: the whole 60 s window cost at most one call per 250 ms of it.
+    expect(w.emu.calls({ operation: 'DescribeServices' }).length).toBeLessThan(240);
+  });
+
+  it('AccessDenied during the wait: exit 1 at once, naming the permission; record and cancel policy', async () => {
+    w = await deployWorld([rollingService('api')]);
+    const fault = once(w, {
+      service: 'ecs',
+      operation: 'DescribeServices',
+      error: 'AccessDeniedException',
+      times: 1,
+    });
+    const run = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }) },
+      { cwd: w.root },
+    );
+    fault.stop();
+    expect(run.exitCode).toBe(1);
+    expect(run.error?.message).toMatch(/api failed \(AccessDeniedException: .*ecs:DescribeServices/);
+    // At once: no poll after the denied one (the one later DescribeServices is the diagnosis reading
+    // the service's events), and no emulated time spent waiting.
+    const calls = w.emu.calls({ operation: 'DescribeServices' });
+    const denied = calls.findIndex((c) => c.error === 'AccessDeniedException');
+    expect(calls.length - denied - 1).toBeLessThanOrEqual(1);
+    expect(w.emu.clock.now() - Date.parse(calls[denied].time)).toBeLessThan(1000);
+    const record = JSON.parse(
+      await readFile(path.join(w.awsInputs['output-dir'], 'deploy-record.json'), 'utf8'),
+    );
+    expect(record.services[0]).toMatchObject({ outcome: 'failed' });
+    expect(record.services[0].afterwards).toMatch(/roll back/);
+  });
+});
