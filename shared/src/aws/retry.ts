@@ -55,10 +55,18 @@ export function currentCallScope(): CallScope | undefined {
   return scopes.getStore();
 }
 
-const errorCode = (err: unknown): string | undefined => {
-  const e = err as { code?: string; cause?: { code?: string } } | undefined;
-  return e?.code ?? e?.cause?.code;
-};
+/**
+ * The Node network error code (ECONNREFUSED…) of an error, also when the SDK had to wrap it in a plain
+ * Error that kept only the message ("AWS SDK error wrapper for Error: connect ECONNREFUSED …").
+ */
+export function errorCode(err: unknown): string | undefined {
+  const e = err as { code?: string; cause?: { code?: string }; message?: string } | undefined;
+  return (
+    e?.code ??
+    e?.cause?.code ??
+    /\b(?:connect|getaddrinfo|read|write) (E[A-Z]+)\b/.exec(e?.message ?? '')?.[1]
+  );
+}
 
 class CendenceRetryStrategy extends ConfiguredRetryStrategy {
   constructor(private readonly attempts: number) {
@@ -165,7 +173,10 @@ export function boundSend(
  */
 export async function withDeadline<T>(ms: number, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   const c = new AbortController();
-  const timer = setTimeout(() => c.abort(new CallTimedOut(`no answer within ${ms / 1000} s`)), ms);
+  const timer = setTimeout(
+    () => c.abort(new CallTimedOut(`AWS did not answer within ${ms / 1000} s (the step's time limit)`)),
+    ms,
+  );
   const onAbort = () => c.abort(signal?.reason);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {

@@ -2,6 +2,7 @@
 // own words ("connect ECONNREFUSED 127.0.0.1:4566") name neither the setting nor the fix, and a push
 // that cannot reach ECR is easily mistaken for a credentials problem.
 import { UserError } from '../errors.js';
+import { errorCode } from './retry.js';
 
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
@@ -21,8 +22,8 @@ export class EndpointUnreachable extends UserError {
 }
 
 export function explainUnreachable(err: unknown, endpoint: string | undefined): unknown {
-  const e = err as { code?: string; message?: string; hostname?: string; address?: string; port?: number };
-  const code = e?.code;
+  const e = err as { hostname?: string; address?: string; port?: number };
+  const code = errorCode(err);
   if (!code || !UNREACHABLE.has(code)) return err;
   const where = endpoint ?? (e.address ? `${e.address}${e.port ? `:${e.port}` : ''}` : (e.hostname ?? 'AWS'));
   return new EndpointUnreachable(where, code);

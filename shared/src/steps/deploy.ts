@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
+import { withDeadline } from '../aws/retry.js';
 import { isNativeTrafficStrategy, parseServiceDeploymentArn } from '../deploy/blue-green.js';
 import { CANCEL_POLICIES } from '../deploy/cancel.js';
 import { continueGated } from '../deploy/continue.js';
@@ -236,7 +237,12 @@ async function releaseRun(
     ctx.runner.info('nothing to deploy: no service was selected');
     return { status: 'succeeded', services: [] };
   }
-  const live = s.verify ? (await verifyDeployment(aws, s.verify)).services : undefined;
+  // Checks before any change are bounded by the timeout too: a hung endpoint cannot hold the step.
+  const prepareMs = (s.timeoutSeconds ?? Math.max(...s.targets.map((t) => t.timeoutSeconds))) * 1000;
+  const verify = s.verify;
+  const live = verify
+    ? (await withDeadline(prepareMs, () => verifyDeployment(aws, verify), ctx.signal)).services
+    : undefined;
   const r: ReleaseResult = await deployRelease(
     aws,
     {
