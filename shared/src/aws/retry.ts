@@ -193,3 +193,18 @@ export function awsErrorText(err: unknown): string {
   const name = err.name && err.name !== 'Error' && !err.message.startsWith(err.name) ? `${err.name}: ` : '';
   return `${name}${err.message}`;
 }
+
+/**
+ * A signal that aborts `graceMs` after `signal` does: a mutating call in flight when the job is
+ * cancelled may finish (its answer names the deployment to roll back), but not for long.
+ */
+export function afterGrace(signal: AbortSignal, graceMs: number): AbortSignal {
+  const c = new AbortController();
+  const start = () => {
+    const timer = setTimeout(() => c.abort(signal.reason), graceMs);
+    timer.unref?.();
+  };
+  if (signal.aborted) start();
+  else signal.addEventListener('abort', start, { once: true });
+  return c.signal;
+}

@@ -4,7 +4,7 @@
 // policy to a deployment left in flight, and collect a diagnosis of a failure before ECS forgets it.
 import type { ContainerDefinition, Service, UpdateServiceCommandInput } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
-import { awsErrorText, withDeadline } from '../aws/retry.js';
+import { afterGrace, awsErrorText, withDeadline } from '../aws/retry.js';
 import { followServiceDeployment } from './blue-green.js';
 import { applyCancelPolicy } from './cancel.js';
 import { type AppSpec, createCodeDeployDeployment, followCodeDeploy } from './codedeploy.js';
@@ -47,8 +47,10 @@ export async function execute(
   plan: Plan,
   live: Service,
   previousTaskDefinition: string | undefined,
-  opts: FollowSettings & { stopAt?: StopAt },
+  /** startOnly: start the deployment and return without following it (a cancelled job's restores). */
+  opts: FollowSettings & { stopAt?: StopAt; startOnly?: boolean },
 ): Promise<Execution> {
+  const notFollowed: FollowEnd<Verdict> = { kind: 'cancelled', polls: 0, elapsedMs: 0 };
   // Right after the start there is nothing to see yet: the first poll waits one slow delay.
   opts = { ...opts, delayFirstPoll: true };
   const ids: Omit<Execution, 'end'> = { sent: true };
@@ -57,10 +59,11 @@ export async function execute(
       const id = await withDeadline(
         opts.timeoutMs,
         () => createCodeDeployDeployment(aws, plan.target, plan.appSpec),
-        opts.signal,
+        afterGrace(opts.signal, CANCEL_BUDGET_MS),
       );
       ids.codedeployDeploymentId = id;
       opts.runner.info(`${ref.name}: CodeDeploy deployment ${id} created`);
+      if (opts.startOnly) return { ...ids, end: notFollowed };
       const f = await followCodeDeploy(aws, ref.name, id, {
         ...opts,
         stopAtReady: opts.stopAt === 'test-traffic',
@@ -70,7 +73,7 @@ export async function execute(
     const started = await withDeadline(
       opts.timeoutMs,
       () => startUpdate(aws.ecs, plan.update, live),
-      opts.signal,
+      afterGrace(opts.signal, CANCEL_BUDGET_MS),
     );
     opts.runner.info(
       `${ref.name}: deployment ${started.deploymentId} started (${plan.update.taskDefinition})` +
@@ -78,6 +81,7 @@ export async function execute(
     );
     ids.deploymentId = started.deploymentId;
     if (started.serviceDeploymentArn) ids.serviceDeploymentArn = started.serviceDeploymentArn;
+    if (opts.startOnly) return { ...ids, end: notFollowed };
     if (plan.native && started.serviceDeploymentArn) {
       const f = await followServiceDeployment(aws.ecs, ref.name, started.serviceDeploymentArn, {
         ...opts,

@@ -11,7 +11,7 @@ import { dependencyWaves, findCycle } from '../manifest/graph.js';
 import { isNativeTrafficStrategy, nativeUpdateInput, plannedWaitMinutes } from './blue-green.js';
 import { appSpecFor } from './codedeploy.js';
 import { type DescribeService, ServiceDescriber } from './describe-batch.js';
-import { execute, type Plan, settle } from './execute.js';
+import { CANCEL_BUDGET_MS, execute, type Plan, settle } from './execute.js';
 import { checkController, deploymentInFlight, describeLive } from './preflight.js';
 import { buildRecord, type DeploymentRecord, pruneRevisions, writeRecord } from './record.js';
 import { familiesOf, imagesOf, registerFamilies } from './register.js';
@@ -335,9 +335,23 @@ async function restoreChanged(
     `release rollback: returning ${changed.map((r) => r.name).join(', ')} to their previous revisions`,
   );
   // After a failure the restores are followed to their end; after a cancellation (seconds left) they
-  // are only started.
+  // are only started, within a short budget of their own (the job's signal has already aborted).
   const cancelled = opts.signal.aborted;
-  const signal = cancelled ? opts.signal : new AbortController().signal;
+  const signal = new AbortController().signal;
+  const restore = () => restoreEach(aws, changed, byName, input, opts, cancelled, signal);
+  if (cancelled) await withDeadline(CANCEL_BUDGET_MS * 2, restore);
+  else await restore();
+}
+
+async function restoreEach(
+  aws: AwsClients,
+  changed: ServiceResult[],
+  byName: Map<string, ServiceTarget>,
+  input: ReleaseInput,
+  opts: DeployOptions,
+  cancelled: boolean,
+  signal: AbortSignal,
+): Promise<void> {
   const live = await describeLive(aws.ecs, changed);
   await Promise.all(
     changed.map(async (r) => {
@@ -358,6 +372,7 @@ async function restoreChanged(
         clock: opts.clock,
         signal,
         timeoutMs,
+        startOnly: cancelled,
       });
       const s = await settle(aws, r, ex, {
         onCancel: 'leave',
