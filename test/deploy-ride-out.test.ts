@@ -2,7 +2,7 @@
 // started are not outcomes. The follower keeps polling with capped, jittered backoff, says so, and
 // reports the real outcome within 2 s (emulated) of AWS answering again; a window that outlasts the
 // timeout ends as a timeout with a record and the cancel policy; AccessDenied ends the wait at once.
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DescribeServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from '@jest/globals';
@@ -194,5 +194,23 @@ describe('windows that end the wait', () => {
     );
     expect(record.services[0]).toMatchObject({ outcome: 'failed' });
     expect(record.services[0].afterwards).toMatch(/roll back/);
+  });
+});
+
+describe('deploying an image built elsewhere', () => {
+  it('needs no Dockerfile (deploy never builds) and writes no outputs that do not apply', async () => {
+    w = await deployWorld([rollingService('api')]);
+    await rm(path.join(w.root, 'services/api/Dockerfile'));
+    const run = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }) },
+      { cwd: w.root },
+    );
+    expect(run.error).toBeUndefined();
+    expect(run.outputs.status).toBe('succeeded');
+    // A rolling deploy has no stage gate: no empty stage / test-listener-rule outputs.
+    expect(Object.keys(run.outputs)).not.toContain('stage');
+    expect(Object.keys(run.outputs)).not.toContain('test-listener-rule');
+    expect(run.outputs['deployment-arn']).toMatch(/service-deployment\/main\/api\//);
   });
 });

@@ -311,13 +311,17 @@ function deployOutputs(r: DeployResult): Record<string, string> {
     r.services.map((x) => [x.name, x.codedeployDeploymentId ?? x.deploymentId ?? '']),
   );
   const previous = Object.fromEntries(r.services.map((x) => [x.name, x.previousTaskDefinition ?? '']));
+  // Outputs that do not apply (a stage and a test listener rule outside a stage gate) are left out,
+  // not written empty.
+  const stage = r.services.find((x) => x.stage)?.stage;
+  const testListenerRule = r.services.find((x) => x.testListenerRule)?.testListenerRule;
   return {
     status: r.status,
     'deployment-ids': JSON.stringify(ids),
     'deployment-arn': first?.serviceDeploymentArn ?? first?.codedeployDeploymentId ?? '',
     'previous-revision': JSON.stringify(previous),
-    stage: r.services.find((x) => x.stage)?.stage ?? '',
-    'test-listener-rule': r.services.find((x) => x.testListenerRule)?.testListenerRule ?? '',
+    ...(stage ? { stage } : {}),
+    ...(testListenerRule ? { 'test-listener-rule': testListenerRule } : {}),
     'record-file': r.recordFile ?? '',
   };
 }
