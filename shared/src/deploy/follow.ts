@@ -105,6 +105,11 @@ export interface FollowOptions {
   delayFirstPoll?: boolean;
   /** Who answers the polls, for the progress line ("ECS throttling for 40 s, still watching"). */
   api?: string;
+  /**
+   * Wake on multiples of this many ms of the clock: followers of one release then poll at the same
+   * moments, and their polls share one DescribeServices (describe-batch.ts).
+   */
+  alignMs?: number;
   /** Receives the progress line while AWS is in trouble (`over` false), and once when it answers again. */
   onTrouble?: (line: string, over: boolean) => void;
 }
@@ -181,9 +186,15 @@ export async function follow<T>(
     if (seen.done !== undefined) return { kind: 'done', value: seen.done, polls, elapsedMs: now - start };
     if (opts.signal.aborted) return { kind: 'cancelled', polls, elapsedMs: now - start };
     if (now >= deadline) return { kind: 'timeout', polls, elapsedMs: now - start };
-    const delay = seen.waitMs ?? schedule.next(seen.near, deadline - now);
+    const delay = align(now, seen.waitMs ?? schedule.next(seen.near, deadline - now), opts.alignMs);
     await opts.clock.sleep(Math.max(0, Math.min(delay, deadline - now)), opts.signal);
   }
+}
+
+/** A delay stretched to end on a multiple of `grid` ms of the clock (no stretch without a grid). */
+export function align(now: number, delay: number, grid?: number): number {
+  if (!grid) return delay;
+  return Math.ceil((now + delay) / grid) * grid - now;
 }
 
 /**

@@ -14,6 +14,7 @@ import { type DescribeService, ServiceDescriber } from './describe-batch.js';
 import { CANCEL_BUDGET_MS, execute, type Plan, settle } from './execute.js';
 import { checkController, deploymentInFlight, describeLive } from './preflight.js';
 import { buildRecord, type DeploymentRecord, pruneRevisions, writeRecord } from './record.js';
+import { healthWaitMs } from './pacing.js';
 import { familiesOf, imagesOf, registerFamilies } from './register.js';
 import { rollingUpdateInput } from './rolling.js';
 import { releaseSummary } from './summary.js';
@@ -291,6 +292,12 @@ async function deployOne(
       signal: opts.signal,
       timeoutMs,
       describe,
+      // Followers of a wave wake together, so one DescribeServices serves many of them.
+      ...(grouped ? {} : { alignMs: 1000 }),
+      healthMs: healthWaitMs(
+        target.taskDefinition.containerDefinitions ?? [],
+        live.healthCheckGracePeriodSeconds,
+      ),
       ...(opts.timing ? { timing: opts.timing } : {}),
       ...(opts.stopAt ? { stopAt: opts.stopAt } : {}),
     });
