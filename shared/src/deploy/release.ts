@@ -12,9 +12,9 @@ import { isNativeTrafficStrategy, nativeUpdateInput, plannedWaitMinutes } from '
 import { appSpecFor } from './codedeploy.js';
 import { type DescribeService, ServiceDescriber } from './describe-batch.js';
 import { CANCEL_BUDGET_MS, execute, type Plan, settle } from './execute.js';
+import { healthWaitMs } from './pacing.js';
 import { checkController, deploymentInFlight, describeLive } from './preflight.js';
 import { buildRecord, type DeploymentRecord, pruneRevisions, writeRecord } from './record.js';
-import { healthWaitMs } from './pacing.js';
 import { familiesOf, imagesOf, registerFamilies } from './register.js';
 import { rollingUpdateInput } from './rolling.js';
 import { releaseSummary } from './summary.js';
