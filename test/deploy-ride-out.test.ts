@@ -4,11 +4,17 @@
 // timeout ends as a timeout with a record and the cancel policy; AccessDenied ends the wait at once.
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { DescribeServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import type { FaultSpec } from '../emulator/src/faults.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
-import { type DeployWorld, deployWorld, imagesInput, ROLE, rollingService } from './deploy-harness.js';
+import {
+  type DeployWorld,
+  deployWorld,
+  imagesInput,
+  faultOnceStarted as once,
+  ROLE,
+  rollingService,
+  windowFigures,
+} from './deploy-harness.js';
 import { runStep } from './render-world.js';
 
 let w: DeployWorld | undefined;
@@ -27,35 +33,6 @@ const blueGreen = {
   containerPort: 8080,
   bakeTimeMinutes: 1,
 };
-
-/** Injects `fault` as soon as the first mutating deploy call (UpdateService) has been answered. */
-function once(world: DeployWorld, fault: FaultSpec): { stop(): void } {
-  let armed = false;
-  const timer = setInterval(() => {
-    if (armed || world.emu.calls({ operation: 'UpdateService' }).length === 0) return;
-    armed = true;
-    world.emu.fault(fault);
-  }, 1);
-  return { stop: () => clearInterval(timer) };
-}
-
-const emulated = (iso: string) => Date.parse(iso);
-
-/** Emulated ms between AWS answering `operation` again (or ECS deciding, if later) and the step returning. */
-async function latencyAfterWindow(world: DeployWorld, operation: string, returnedAt: number) {
-  const calls = world.emu.calls({ operation });
-  const faulted = calls.filter((c) => c.error);
-  const lastFault = emulated(faulted.at(-1)?.time ?? calls[0].time);
-  const record = JSON.parse(
-    await readFile(path.join(world.awsInputs['output-dir'], 'deploy-record.json'), 'utf8'),
-  ) as { services: { serviceDeploymentArn?: string }[] };
-  const arns = record.services.map((s) => s.serviceDeploymentArn).filter(Boolean) as string[];
-  const out = await world.aws.ecs.send(
-    new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: arns }),
-  );
-  const decided = Math.max(...(out.serviceDeployments ?? []).map((sd) => sd.finishedAt?.getTime() ?? 0));
-  return { faulted: faulted.length, ms: returnedAt - Math.max(lastFault, decided) };
-}
 
 const WINDOWS = [12, 30, 60];
 const ERRORS = ['ThrottlingException', 'InternalFailure'] as const;
@@ -80,9 +57,9 @@ describe('rolling deploy: a throttling or 5xx window after UpdateService', () =>
       expect(run.error).toBeUndefined();
       expect(run.outputs.status).toBe('succeeded');
       expect(run.log).toMatch(words[error]);
-      const l = await latencyAfterWindow(w, 'DescribeServices', returnedAt);
+      const l = await windowFigures(w, 'DescribeServices', returnedAt);
       expect(l.faulted).toBe(times);
-      expect(l.ms).toBeLessThanOrEqual(2000);
+      expect(l.latencyMs).toBeLessThanOrEqual(2000);
     },
   );
 });
@@ -103,9 +80,9 @@ describe('blue/green deploy: a throttling or 5xx window on DescribeServiceDeploy
       expect(run.error).toBeUndefined();
       expect(run.outputs.status).toBe('succeeded');
       expect(run.log).toMatch(words[error]);
-      const l = await latencyAfterWindow(w, 'DescribeServiceDeployments', returnedAt);
+      const l = await windowFigures(w, 'DescribeServiceDeployments', returnedAt);
       expect(l.faulted).toBe(times);
-      expect(l.ms).toBeLessThanOrEqual(2000);
+      expect(l.latencyMs).toBeLessThanOrEqual(2000);
     },
   );
 });
@@ -126,9 +103,9 @@ describe('a 6-service release: one window shared by every follower', () => {
       const returnedAt = w.emu.clock.now();
       expect(run.error).toBeUndefined();
       expect(run.result?.services.map((s) => s.outcome)).toEqual(six.map(() => 'succeeded'));
-      const l = await latencyAfterWindow(w, 'DescribeServices', returnedAt);
+      const l = await windowFigures(w, 'DescribeServices', returnedAt);
       expect(l.faulted).toBe(times);
-      expect(l.ms).toBeLessThanOrEqual(2000);
+      expect(l.latencyMs).toBeLessThanOrEqual(2000);
       // One budget: the six followers' polls share each DescribeServices, throttled or answered.
       const polls = (run.result?.services ?? []).reduce((n, s) => n + s.polls, 0);
       const answered = w.emu.calls({ operation: 'DescribeServices' }).filter((c) => !c.error).length;

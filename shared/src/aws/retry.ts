@@ -178,6 +178,7 @@ export async function withDeadline<T>(ms: number, fn: () => Promise<T>, signal?:
     ms,
   );
   const onAbort = () => c.abort(signal?.reason);
+  if (signal) setMaxListeners(0, signal);
   signal?.addEventListener('abort', onAbort, { once: true });
   try {
     return await withCallScope({ signal: c.signal }, fn);
@@ -204,6 +205,7 @@ export function afterGrace(signal: AbortSignal, graceMs: number): AbortSignal {
     const timer = setTimeout(() => c.abort(signal.reason), graceMs);
     timer.unref?.();
   };
+  setMaxListeners(0, signal);
   if (signal.aborted) start();
   else signal.addEventListener('abort', start, { once: true });
   return c.signal;

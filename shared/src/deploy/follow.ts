@@ -204,6 +204,7 @@ export function align(now: number, delay: number, grid?: number): number {
 function deadlineSignal(cancel: AbortSignal, remainingMs: number): { signal: AbortSignal; clear(): void } {
   const c = new AbortController();
   const onCancel = () => c.abort(cancel.reason);
+  setMaxListeners(0, cancel);
   if (cancel.aborted) onCancel();
   else cancel.addEventListener('abort', onCancel, { once: true });
   const timer = setTimeout(

@@ -114,6 +114,8 @@ export function rollingUpdateInput(
   };
 }
 
+const addMs = (now: number, ms: number | undefined) => (ms === undefined ? undefined : now + ms);
+
 /** When our deployment's tasks all became RUNNING (its updatedAt), if they all are. */
 function runningSince(service: Service | undefined, deploymentId: string): number | undefined {
   const d = service?.deployments?.find((x) => x.id === deploymentId);
@@ -143,6 +145,7 @@ export async function followRolling(
   const describe = opts.describe ?? describeEach(ecs);
   let last: Service | undefined;
   const health = opts.healthMs;
+  let predicted: number | undefined;
   const end = await follow(
     async () => {
       last = await describe(ref.cluster, ref.service);
@@ -150,9 +153,14 @@ export async function followRolling(
       opts.runner.progress(progressLine(ref.name, last, identity.deploymentId));
       const seen = classifyRolling(last, identity);
       if (seen.done || seen.near || health === undefined) return seen;
-      // Every new task RUNNING and awaiting health: nothing decides before health plus a stop.
-      const waitMs = untilRetiredMs(runningSince(last, identity.deploymentId), health, opts.clock.now());
-      return waitMs === undefined ? seen : { ...seen, waitMs: Math.max(waitMs, 1000) };
+      // Every new task RUNNING and awaiting health: nothing decides before health plus a stop. The
+      // moment is predicted once; past it the outcome is near.
+      const now = opts.clock.now();
+      predicted ??= addMs(now, untilRetiredMs(runningSince(last, identity.deploymentId), health, now));
+      if (predicted === undefined) return seen;
+      return now >= predicted
+        ? { ...seen, near: true }
+        : { ...seen, waitMs: Math.max(predicted - now, 1000) };
     },
     {
       ...watching(opts, ref.name, 'ECS'),
