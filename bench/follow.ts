@@ -10,11 +10,11 @@ import { DescribeServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
 import type { FaultError } from '../emulator/src/faults.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import {
+  blueGreenSettings,
   type DeployWorld,
   deployWorld,
   faultOnceStarted,
   imagesInput,
-  ROLE,
   rollingService,
   VirtualTime,
   windowFigures,
@@ -100,17 +100,6 @@ export interface WindowTrial {
   latencySeconds: number;
 }
 
-const ELB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
-const BLUE_GREEN = {
-  targetGroup: `${ELB}:targetgroup/api-blue/1111111111111111`,
-  alternateTargetGroup: `${ELB}:targetgroup/api-green/2222222222222222`,
-  productionListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/5555555555555555`,
-  testListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/6666666666666666`,
-  roleArn: ROLE,
-  containerPort: 8080,
-  bakeTimeMinutes: 1,
-};
-
 export async function windowTrial(
   scenario: WindowScenario,
   error: FaultError,
@@ -119,7 +108,12 @@ export async function windowTrial(
   const names = scenario === 'release of 6' ? ['a1', 'a2', 'a3', 'a4', 'a5', 'a6'] : ['api'];
   const w = await deployWorld(
     names.map((n) =>
-      rollingService(n, scenario === 'blue-green' ? { strategy: 'blue-green', blueGreen: BLUE_GREEN } : {}),
+      rollingService(
+        n,
+        scenario === 'blue-green'
+          ? { strategy: 'blue-green', blueGreen: blueGreenSettings({ bakeTimeMinutes: 1 }) }
+          : {},
+      ),
     ),
   );
   const operation = scenario === 'blue-green' ? 'DescribeServiceDeployments' : 'DescribeServices';

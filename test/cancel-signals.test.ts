@@ -68,19 +68,33 @@ async function until(check: () => boolean, ms = 30_000): Promise<void> {
   }
 }
 
+/**
+ * Starts a deploy whose rollback request answers after `rollbackLatencyMs`, sends SIGTERM once it is
+ * waiting, and a second SIGTERM 300 ms later, while the rollback request is still under way (the
+ * emulator logs a call only when it answers).
+ */
+async function cancelTwice(rollbackLatencyMs: number) {
+  const world = await deployWorld([rollingService('api')]);
+  w = world;
+  world.emu.fault({
+    service: 'ecs',
+    operation: 'StopServiceDeployment',
+    latencyMs: rollbackLatencyMs,
+    times: 1,
+  });
+  const run = startDeploy(world);
+  child = run.proc;
+  await until(() => world.emu.calls({ operation: 'DescribeServices' }).length >= 2);
+  run.proc.kill('SIGTERM');
+  await new Promise((r) => setTimeout(r, 300));
+  run.proc.kill('SIGTERM');
+  return { world, run };
+}
+
 describe('cancel signals', () => {
   it('a second SIGTERM during the cancel handling is acknowledged; the rollback and record still happen', async () => {
-    w = await deployWorld([rollingService('api')]);
     // The rollback request answers slowly, so the second signal lands while it is under way.
-    w.emu.fault({ service: 'ecs', operation: 'StopServiceDeployment', latencyMs: 1500, times: 1 });
-    const world = w;
-    const run = startDeploy(world);
-    child = run.proc;
-    await until(() => world.emu.calls({ operation: 'DescribeServices' }).length >= 2);
-    run.proc.kill('SIGTERM');
-    // The emulator logs a call when it answers: 300 ms in, the rollback request is still under way.
-    await new Promise((r) => setTimeout(r, 300));
-    run.proc.kill('SIGTERM');
+    const { world, run } = await cancelTwice(1500);
     const code = await run.exit;
     expect(code).toBe(1);
     expect(run.output()).toMatch(/received SIGTERM again: still finishing the cancel handling/);
@@ -93,15 +107,7 @@ describe('cancel signals', () => {
   }, 60_000);
 
   it('a third signal ends the process at once', async () => {
-    w = await deployWorld([rollingService('api')]);
-    w.emu.fault({ service: 'ecs', operation: 'StopServiceDeployment', latencyMs: 20_000, times: 1 });
-    const world = w;
-    const run = startDeploy(world);
-    child = run.proc;
-    await until(() => world.emu.calls({ operation: 'DescribeServices' }).length >= 2);
-    run.proc.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
-    run.proc.kill('SIGTERM');
+    const { world, run } = await cancelTwice(20_000);
     await new Promise((r) => setTimeout(r, 200));
     const t = Date.now();
     run.proc.kill('SIGTERM');

@@ -81,6 +81,20 @@ export interface DeployWorld {
 
 export const ROLE = 'arn:aws:iam::123456789012:role/ecs-infra';
 
+const ELB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
+
+/** deploy.blueGreen of service "api" in the emulator world: blue and green target groups, two rules. */
+export const blueGreenSettings = (extra: Record<string, unknown> = {}) => ({
+  targetGroup: `${ELB}:targetgroup/api-blue/1111111111111111`,
+  alternateTargetGroup: `${ELB}:targetgroup/api-green/2222222222222222`,
+  productionListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/5555555555555555`,
+  testListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/6666666666666666`,
+  roleArn: ROLE,
+  containerPort: 8080,
+  bakeTimeMinutes: 5,
+  ...extra,
+});
+
 /** A rolling service with one container `<name>` logging to /ecs/<name> and the given extra deploy keys. */
 export function rollingService(
   name: string,

@@ -7,11 +7,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import {
+  blueGreenSettings,
   type DeployWorld,
   deployWorld,
   imagesInput,
   faultOnceStarted as once,
-  ROLE,
   rollingService,
   windowFigures,
 } from './deploy-harness.js';
@@ -23,17 +23,6 @@ afterEach(async () => {
   w = undefined;
 });
 
-const ELB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
-const blueGreen = {
-  targetGroup: `${ELB}:targetgroup/api-blue/1111111111111111`,
-  alternateTargetGroup: `${ELB}:targetgroup/api-green/2222222222222222`,
-  productionListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/5555555555555555`,
-  testListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/6666666666666666`,
-  roleArn: ROLE,
-  containerPort: 8080,
-  bakeTimeMinutes: 1,
-};
-
 const WINDOWS = [12, 30, 60];
 const ERRORS = ['ThrottlingException', 'InternalFailure'] as const;
 const words = {
@@ -41,12 +30,19 @@ const words = {
   InternalFailure: /ECS server errors for \d+ s, still watching/,
 };
 
-describe('rolling deploy: a throttling or 5xx window after UpdateService', () => {
+describe.each([
+  ['rolling', {}, 'DescribeServices'],
+  [
+    'blue/green',
+    { strategy: 'blue-green', blueGreen: blueGreenSettings({ bakeTimeMinutes: 1 }) },
+    'DescribeServiceDeployments',
+  ],
+] as const)('%s deploy: a throttling or 5xx window on %s after UpdateService', (_kind, deploy, operation) => {
   it.each(ERRORS.flatMap((e) => WINDOWS.map((n) => [e, n] as const)))(
     '%s ×%i: success, reported within 2 s of ECS answering again',
     async (error, times) => {
-      w = await deployWorld([rollingService('api')]);
-      const fault = once(w, { service: 'ecs', operation: 'DescribeServices', error, times });
+      w = await deployWorld([rollingService('api', deploy)]);
+      const fault = once(w, { service: 'ecs', operation, error, times });
       const run = await runStep(
         makeDeployStep(w.time),
         { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }) },
@@ -57,30 +53,7 @@ describe('rolling deploy: a throttling or 5xx window after UpdateService', () =>
       expect(run.error).toBeUndefined();
       expect(run.outputs.status).toBe('succeeded');
       expect(run.log).toMatch(words[error]);
-      const l = await windowFigures(w, 'DescribeServices', returnedAt);
-      expect(l.faulted).toBe(times);
-      expect(l.latencyMs).toBeLessThanOrEqual(2000);
-    },
-  );
-});
-
-describe('blue/green deploy: a throttling or 5xx window on DescribeServiceDeployments', () => {
-  it.each(ERRORS.flatMap((e) => WINDOWS.map((n) => [e, n] as const)))(
-    '%s ×%i: success, reported within 2 s of ECS answering again',
-    async (error, times) => {
-      w = await deployWorld([rollingService('api', { strategy: 'blue-green', blueGreen })]);
-      const fault = once(w, { service: 'ecs', operation: 'DescribeServiceDeployments', error, times });
-      const run = await runStep(
-        makeDeployStep(w.time),
-        { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }) },
-        { cwd: w.root },
-      );
-      fault.stop();
-      const returnedAt = w.emu.clock.now();
-      expect(run.error).toBeUndefined();
-      expect(run.outputs.status).toBe('succeeded');
-      expect(run.log).toMatch(words[error]);
-      const l = await windowFigures(w, 'DescribeServiceDeployments', returnedAt);
+      const l = await windowFigures(w, operation, returnedAt);
       expect(l.faulted).toBe(times);
       expect(l.latencyMs).toBeLessThanOrEqual(2000);
     },

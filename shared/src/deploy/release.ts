@@ -199,35 +199,25 @@ function skipped(
   arns: Map<string, string>,
   registerError?: string,
 ): ServiceResult {
-  const now = new Date(opts.clock.now()).toISOString();
-  if (registerError && !opts.signal.aborted) {
-    return {
-      name: t.name,
-      cluster: t.cluster,
-      service: t.service,
-      strategy: t.strategy,
-      images: imagesOf(t),
-      outcome: 'failed',
-      reason: registerError,
-      afterwards: 'the service was not changed',
-      startedAt: at.toISOString(),
-      finishedAt: now,
-      polls: 0,
-    };
-  }
-  return {
+  const base = {
     name: t.name,
     cluster: t.cluster,
     service: t.service,
     strategy: t.strategy,
     images: imagesOf(t),
+    startedAt: at.toISOString(),
+    finishedAt: new Date(opts.clock.now()).toISOString(),
+    polls: 0,
+  };
+  if (registerError && !opts.signal.aborted) {
+    return { ...base, outcome: 'failed', reason: registerError, afterwards: 'the service was not changed' };
+  }
+  return {
+    ...base,
     ...(arns.get(t.name) ? { taskDefinition: arns.get(t.name) } : {}),
     // Not started because of a cancellation is still a cancelled deploy (non-zero exit), not a skip.
     outcome: opts.signal.aborted ? 'cancelled' : 'skipped',
     reason: opts.signal.aborted ? 'cancelled before it started' : 'an earlier wave failed',
-    startedAt: at.toISOString(),
-    finishedAt: now,
-    polls: 0,
   };
 }
 
