@@ -4,9 +4,10 @@
 // detected, diagnosed and rolled back → a service rolled back by hand → summary table and reports.
 // Each phase runs the same Step a CI job runs; the demo only chooses the inputs.
 import '../shared/src/cli/quiet.js';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Emulator, startEmulator, worldFromManifests } from '../emulator/src/index.js';
+import { gitlabClaims } from '../emulator/src/iam/ci-claims.js';
+import { type Emulator, startEmulator } from '../emulator/src/index.js';
 import { checkDocker } from '../shared/src/cli/commands/doctor.js';
 import { describeError, StepFailed } from '../shared/src/errors.js';
 import { markdownTable } from '../shared/src/report/markdown-table.js';
@@ -22,6 +23,8 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, '.cendence', 'demo');
 /** Emulated seconds per wall second: ECS's minutes of task start-up and bake become seconds. */
 const SPEED = Number(process.env.CENDENCE_DEMO_SPEED ?? 30);
+/** The environment the demo's world is built for (terraform/environments/). */
+const TFVARS = 'terraform/environments/staging.tfvars';
 
 const step = (name: string) => {
   const s = STEPS.find((x) => x.name === name);
@@ -42,8 +45,17 @@ async function main(): Promise<number> {
   const baseImage = await chooseBaseImage(process.env, (l) => runner.info(l));
   runner.info(`base image: ${baseImage}`);
 
-  const emu: Emulator = await startEmulator({ clock: 'real', speed: SPEED, world: worldFromManifests(ROOT) });
-  runner.info(`emulator listening on ${emu.url} (clock ×${SPEED})`);
+  // The world terraform/ describes for staging, with its IAM enforced: every step runs as the GitLab
+  // deploy role, assumed with the identity token of a job on main, as in CI.
+  const emu: Emulator = await startEmulator({
+    clock: 'real',
+    speed: SPEED,
+    terraform: { dir: path.join(ROOT, 'terraform'), varFiles: [path.join(ROOT, TFVARS)] },
+  });
+  runner.info(`emulator listening on ${emu.url} (clock ×${SPEED}), world from terraform/ with ${TFVARS}`);
+  runner.info(`not modelled: ${emu.terraform?.skipped.join(', ')}`);
+  const outputsFile = path.join(OUT, 'terraform-outputs.json');
+  await writeFile(outputsFile, JSON.stringify(emu.terraform?.outputs, null, 2));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     AWS_REGION: emu.region,
@@ -54,9 +66,20 @@ async function main(): Promise<number> {
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort(new Error('cancelled')));
   const ctx: StepContext = { runner, signal: abort.signal, env, cwd: ROOT };
-  const common = { endpoint: emu.url, region: emu.region, root: ROOT };
-  const call = (name: string, inputs: Record<string, string>) =>
-    invokeStep(step(name), (n) => ({ ...common, ...inputs })[n as keyof typeof common], ctx);
+  const common = {
+    endpoint: emu.url,
+    region: emu.region,
+    root: ROOT,
+    'terraform-outputs': outputsFile,
+    'role-to-assume': String(emu.terraform?.outputs.gitlab_deploy_role_arn.value),
+  };
+  const call = (name: string, inputs: Record<string, string>) => {
+    // Each step is a CI job with a fresh identity token (they expire in minutes of emulated time).
+    env.CENDENCE_ID_TOKEN = emu.mintToken(
+      gitlabClaims(emu, { projectPath: 'transcendence/cendence', ref: 'main' }),
+    );
+    return invokeStep(step(name), (n) => ({ ...common, ...inputs })[n as keyof typeof common], ctx);
+  };
 
   const phases: Phase[] = [];
   const phase = async (

@@ -7,6 +7,7 @@ import type http from 'node:http';
 import type { CallLog } from './calls.js';
 import type { EmulatorContext } from './context.js';
 import { accessDeniedMessage, type FaultBook, faultWire } from './faults.js';
+import { authorize } from './iam/authorize.js';
 import { encodeJson, jsonError, parseTarget } from './protocol/json.js';
 import { decodeQuery, QUERY_VERSIONS, queryError, queryResponse } from './protocol/query.js';
 import type { ServiceModule } from './services.js';
@@ -221,6 +222,12 @@ async function dispatch(
   }
   if (!deps.throttler.take(service, operation)) {
     fail(THROTTLE_CODE[service], 'Rate exceeded', 400);
+    return;
+  }
+  // IAM (worlds built from Terraform): an assumed role may do only what its policies allow.
+  const denial = authorize(service, operation, call.input, ctx);
+  if (denial) {
+    fail(denial.code, denial.message, denial.status);
     return;
   }
   try {

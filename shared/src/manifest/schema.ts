@@ -106,4 +106,15 @@ export interface ServiceManifest extends Manifest {
   file: string;
   /** The service's folder, relative to the repository root. */
   dir: string;
+  /**
+   * Names terraform/ gave the service's task definition (terraform-outputs): used where the template
+   * leaves them out, so templates need not repeat them.
+   */
+  provisioned?: {
+    family: string;
+    executionRoleArn: string;
+    taskRoleArn: string;
+    logGroup: string;
+    repositoryName: string;
+  };
 }

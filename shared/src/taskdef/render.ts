@@ -136,7 +136,14 @@ export function renderFromTemplate(
   const containers = defs as Container[];
 
   // Family and container names.
-  const family = typeof td.family === 'string' && td.family ? td.family : names.service;
+  const provisioned = manifest.provisioned;
+  const family =
+    typeof td.family === 'string' && td.family ? td.family : (provisioned?.family ?? names.service);
+  // Roles terraform/ made for the service, where the template names none.
+  if (provisioned) {
+    td.executionRoleArn ??= provisioned.executionRoleArn;
+    td.taskRoleArn ??= provisioned.taskRoleArn;
+  }
   if (!FAMILY.test(family)) {
     problems.add(
       'family',
@@ -233,7 +240,11 @@ export function renderFromTemplate(
 
   // Defaults, then every rule on the finished definition.
   for (const c of containers) {
-    applyLogDefaults(c, { group: `/ecs/${names.cluster}/${names.service}`, prefix: names.service, region });
+    applyLogDefaults(c, {
+      group: provisioned?.logGroup ?? `/ecs/${names.cluster}/${names.service}`,
+      prefix: names.service,
+      region,
+    });
   }
   applyTaskDefaults(td);
   validateContainers(containers, problems, (c, kind, name) =>

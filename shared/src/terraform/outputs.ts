@@ -29,6 +29,9 @@ export interface TerraformServiceSettings {
   /** Present for services behind the ALB; green only for blue/green services. */
   targetGroups: { blue?: string; green?: string };
   listenerRules: { production?: string; test?: string };
+  /** Container environment and secrets (name → value / ARN) terraform/ gives the service's tasks. */
+  environment: Record<string, string>;
+  secrets: Record<string, string>;
 }
 
 export interface TerraformOutputs {
@@ -65,6 +68,8 @@ const serviceSchema = z.object({
   database_secret_arn: optionalArn,
   target_groups: z.object({ blue: optionalArn, green: optionalArn }),
   listener_rules: z.object({ production: optionalArn, test: optionalArn }),
+  environment: z.record(z.string(), z.string()).optional(),
+  secrets: z.record(z.string(), arn).optional(),
 });
 
 /** `terraform output -json`: { name: { value, type, sensitive } }. */
@@ -96,6 +101,8 @@ function toSettings(s: z.infer<typeof serviceSchema>): TerraformServiceSettings 
     discoveryName: s.discovery_name,
     targetGroups: dropUndefined({ blue: s.target_groups.blue, green: s.target_groups.green }),
     listenerRules: dropUndefined({ production: s.listener_rules.production, test: s.listener_rules.test }),
+    environment: s.environment ?? {},
+    secrets: s.secrets ?? {},
   };
   if (s.database_secret_arn) settings.databaseSecretArn = s.database_secret_arn;
   if (
