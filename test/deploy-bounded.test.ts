@@ -58,26 +58,27 @@ function when(world: DeployWorld, operation: string, fn: () => void): { stop(): 
 }
 
 describe('a hung AWS endpoint', () => {
-  it('deploy --timeout 4 returns within its timeout plus 10 s, with nothing changed', async () => {
-    w = await deployWorld([rollingService('api')]);
-    const endpoint = await hungEndpoint();
-    const t = performance.now();
-    const run = await runStep(
-      makeDeployStep(systemClock),
-      {
-        ...w.awsInputs,
-        endpoint,
-        verify: 'true',
-        images: imagesInput(w.emu, { api: 'v2' }),
-        timeout: '4',
-      },
-      { cwd: w.root },
-    );
-    const seconds = (performance.now() - t) / 1000;
-    expect(seconds).toBeLessThan(4 + 10);
-    expect(run.exitCode).not.toBe(0);
-    expect(describeError(run.error)).toMatch(/did not answer within 4 s/);
-  }, 30_000);
+  it.each([
+    ['deploy', () => makeDeployStep(systemClock), { images: '{"api":"x/api:v2"}', verify: 'true' }],
+    ['rollback', () => makeRollbackStep(systemClock), { services: 'api' }],
+  ] as const)(
+    '%s --timeout 4 returns within its timeout plus 10 s, with nothing changed',
+    async (_name, step, extra) => {
+      w = await deployWorld([rollingService('api')]);
+      const endpoint = await hungEndpoint();
+      const t = performance.now();
+      const run = await runStep(
+        step() as ReturnType<typeof makeDeployStep>,
+        { ...w.awsInputs, ...extra, endpoint, timeout: '4' },
+        { cwd: w.root },
+      );
+      const seconds = (performance.now() - t) / 1000;
+      expect(seconds).toBeLessThan(4 + 10);
+      expect(run.exitCode).not.toBe(0);
+      expect(describeError(run.error)).toMatch(/did not answer within 4 s/);
+    },
+    30_000,
+  );
 
   it('a cancel sends the rollback within 2 s of the signal while a DescribeServices hangs', async () => {
     w = await deployWorld([rollingService('api')]);

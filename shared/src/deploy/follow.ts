@@ -145,10 +145,13 @@ export async function follow<T>(
   let polls = 0;
   let trouble: { kind: Trouble; since: number; failures: number } | undefined;
   const elapsed = () => opts.clock.now() - start;
-  const troubleText = () =>
-    trouble
-      ? `${api} ${trouble.kind} for ${Math.round((opts.clock.now() - trouble.since) / 1000)} s`
-      : undefined;
+  // Whole seconds at first, then steps of 10 s: the progress line changes (and a CI log gets a line)
+  // every 10 s of a long window, not at every poll.
+  const troubleText = () => {
+    if (!trouble) return undefined;
+    const s = Math.round((opts.clock.now() - trouble.since) / 1000);
+    return `${api} ${trouble.kind} for ${s < 10 ? s : Math.floor(s / 10) * 10} s`;
+  };
   const firstDelay =
     opts.firstPollAfterMs ?? (opts.delayFirstPoll ? schedule.next(false, opts.timeoutMs) : 0);
   if (firstDelay > 0) await opts.clock.sleep(Math.min(firstDelay, opts.timeoutMs), opts.signal);
