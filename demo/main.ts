@@ -17,7 +17,7 @@ import { STEPS } from '../shared/src/steps/index.js';
 import { invokeStep } from '../shared/src/steps/invoke.js';
 import type { StepContext } from '../shared/src/steps/step.js';
 import { chooseBaseImage } from './base-image.js';
-import { type Phase, SUMMARY_HEADER, summaryRows, writeReports } from './report.js';
+import { type Phase, type StepTiming, SUMMARY_HEADER, summaryRows, writeReports } from './report.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, '.cendence', 'demo');
@@ -82,12 +82,26 @@ async function main(): Promise<number> {
   };
 
   const phases: Phase[] = [];
+  // Build, test and push are timed too, so the report's timeline shows the whole pipeline.
+  const steps: StepTiming[] = [];
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const startedAt = new Date().toISOString();
+    let ok = false;
+    try {
+      const r = await fn();
+      ok = true;
+      return r;
+    } finally {
+      steps.push({ name, startedAt, finishedAt: new Date().toISOString(), ok });
+    }
+  };
   const phase = async (
     title: string,
     expect: Phase['expect'],
     fn: () => Promise<{ services?: Phase['services']; note?: string }>,
   ) => {
     const t = performance.now();
+    const firstStep = steps.length;
     let ok: boolean;
     let services: Phase['services'] = [];
     let note: string | undefined;
@@ -107,6 +121,7 @@ async function main(): Promise<number> {
       ok,
       seconds: (performance.now() - t) / 1000,
       services,
+      steps: steps.slice(firstStep),
       ...(note ? { note } : {}),
     });
     if (!ok) throw new Error(`phase "${title}" did not end as expected`);
@@ -120,13 +135,15 @@ async function main(): Promise<number> {
     });
     await phase('build, test, push', 'success', async () => {
       const buildsFile = path.join(OUT, 'builds.json');
-      await call('build', {
-        network: 'host',
-        'build-args': `BASE_IMAGE=${baseImage}`,
-        'builds-file': buildsFile,
-      });
-      await call('test', { builds: buildsFile, 'junit-dir': path.join(OUT, 'junit') });
-      const pushed = await call('push', { builds: buildsFile });
+      await timed('build', () =>
+        call('build', {
+          network: 'host',
+          'build-args': `BASE_IMAGE=${baseImage}`,
+          'builds-file': buildsFile,
+        }),
+      );
+      await timed('test', () => call('test', { builds: buildsFile, 'junit-dir': path.join(OUT, 'junit') }));
+      const pushed = await timed('push', () => call('push', { builds: buildsFile }));
       images = pushed.outputs.images;
       return { note: `${Object.keys(JSON.parse(images)).length} images pushed by digest` };
     });
@@ -138,13 +155,15 @@ async function main(): Promise<number> {
       // A new image of game (a build argument changes its content tag and digest) that the emulator is
       // told crashes on start, as a bad release would: exit code 1 and a stack trace in its logs.
       const buildsFile = path.join(OUT, 'builds-broken.json');
-      await call('build', {
-        services: 'game',
-        network: 'host',
-        'build-args': `BASE_IMAGE=${baseImage},CENDENCE_DEMO_RELEASE=broken`,
-        'builds-file': buildsFile,
-      });
-      const pushed = await call('push', { builds: buildsFile });
+      await timed('build game', () =>
+        call('build', {
+          services: 'game',
+          network: 'host',
+          'build-args': `BASE_IMAGE=${baseImage},CENDENCE_DEMO_RELEASE=broken`,
+          'builds-file': buildsFile,
+        }),
+      );
+      const pushed = await timed('push game', () => call('push', { builds: buildsFile }));
       const broken = JSON.parse(pushed.outputs.images) as Record<string, string>;
       emu.behavior({
         image: broken.game,

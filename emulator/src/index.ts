@@ -87,7 +87,20 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     typeof opts.throttling === 'object' ? opts.throttling : {},
   );
   let world: World | undefined;
+  const regions = new Map<string, World>();
   let host = '127.0.0.1:0';
+  const regionWorld = (r: string): World => {
+    let w = regions.get(r);
+    if (!w) {
+      w = new World({ clock, region: r, accountId, host });
+      regions.set(r, w);
+    }
+    return w;
+  };
+  const disposeRegions = () => {
+    for (const w of regions.values()) w.dispose();
+    regions.clear();
+  };
 
   const seed = async (spec: WorldSpec) => {
     const w = world as World;
@@ -96,6 +109,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   };
   const fresh = async () => {
     world?.dispose();
+    disposeRegions();
     clock.clear();
     world = new World({ clock, region, accountId, host });
     for (const spec of initial) await seed(spec);
@@ -122,6 +136,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       const handle = createHandler({
         modules: MODULES,
         world: internals.world,
+        regionWorld,
         calls,
         faults,
         throttler,
@@ -158,6 +173,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     throttler,
     async stop() {
       world?.dispose();
+      disposeRegions();
       clock.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -99,10 +99,13 @@ export const stsHandlers: ServiceHandlers = {
     if (typeof aud !== 'string' || aud === '') throw invalidToken('Incorrect token audience');
     if (typeof claims.exp !== 'number') throw invalidToken('The web identity token has no exp claim');
     const now = world.clock.now();
-    if (claims.exp * 1000 <= now) {
+    // The CI issued the token on the wall clock: its exp is judged on wall time, not on the emulated
+    // clock, which runs ahead at --speed > 1 and jumps in virtual mode.
+    const wall = Date.now();
+    if (claims.exp * 1000 <= wall) {
       throw new AwsError(
         'ExpiredTokenException',
-        `Token expired: current date/time ${Math.floor(now / 1000)} must be before the expiration date/time ${claims.exp}`,
+        `Token expired: current date/time ${Math.floor(wall / 1000)} must be before the expiration date/time ${claims.exp}`,
       );
     }
     const iam = iamOf(world);

@@ -39,8 +39,11 @@ export const deploySchema = z.strictObject({
   taskDefinition: z.string().default('taskdef.json'),
   /** Container that receives this service's image; defaults to the manifest's name. */
   container: z.string().optional(),
-  desiredCount: z.number().int().min(0).optional(),
+  /** ECS runs at most 5000 tasks per service. */
+  desiredCount: z.number().int().min(0).max(5000).optional(),
   environment: keyValues.default({}),
+  /** Environment variables that look secret but are not (a public key, a test fixture): kept in plaintext. */
+  allowPlaintext: z.array(z.string()).default([]),
   /** name → SSM parameter or Secrets Manager ARN. Never plaintext. */
   secrets: keyValues.default({}),
   /** Seconds to wait for the outcome before giving up (and applying onTimeout). */

@@ -13,6 +13,7 @@ import type { Builds } from '../image/handoff.js';
 import { keyValueList, makeEngine, selectServices } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { rootDir } from '../paths.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
@@ -113,7 +114,7 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
   ],
   async settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const root = rootDir(ctx.cwd, i.string('root'));
     const manifests = selectServices(loadManifests(root), i.string('services'));
     const gitRef = i.string('git-sha');
     const gitSha =

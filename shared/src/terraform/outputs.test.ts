@@ -137,7 +137,7 @@ describe('loadTerraformOutputs', () => {
       message: expect.stringMatching(/ENOENT/),
     });
     const notJson = write('plan.txt', 'Terraform will perform the following actions');
-    expect(userError(() => loadTerraformOutputs(notJson)).message).toMatch(/^not JSON/);
+    expect(userError(() => loadTerraformOutputs(notJson)).message).toMatch(/^not valid JSON/);
     const other = write('other.json', { vpc_id: { sensitive: false, type: 'string', value: 'vpc-1' } });
     const error = userError(() => loadTerraformOutputs(other));
     expect(error.message).toMatch(/no `services` output/);

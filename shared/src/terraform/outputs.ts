@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { parseStrictJson } from '../strict-json.js';
 
 /** Where and how one service is deployed, as provisioned by terraform/. */
 export interface TerraformServiceSettings {
@@ -122,12 +123,7 @@ const FIX = 'write the file with `terraform output -json > <file>` in terraform/
 
 /** Parses the text of a `terraform output -json` file; `file` names it in errors. */
 export function parseTerraformOutputs(text: string, file: string): TerraformOutputs {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`not JSON: ${(error as Error).message}`, file, FIX);
-  }
+  const json = parseStrictJson(text, { file, fix: FIX });
   const parsed = outputFileSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
