@@ -13,13 +13,21 @@ import { measureBuild } from './build.js';
 import { measureBundles, measureDeployRun, nodeFloor } from './cold-start.js';
 import { measureEmulator } from './emulator-load.js';
 import { type Figure, markdownFigures, tally, textTable, verdict } from './figures.js';
+import { measureFollow } from './follow.js';
 import { measureLatency } from './latency.js';
 import { measureReleases } from './release.js';
-import { buildFigures, bundleFigures, emulatorFigures, latencyFigures, releaseFigures } from './report.js';
+import {
+  buildFigures,
+  bundleFigures,
+  emulatorFigures,
+  followFigures,
+  latencyFigures,
+  releaseFigures,
+} from './report.js';
 import { resultsMarkdown } from './results-md.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SECTIONS = ['latency', 'release', 'actions', 'build', 'emulator'] as const;
+const SECTIONS = ['latency', 'follow', 'release', 'actions', 'build', 'emulator'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean) as Section[];
@@ -109,6 +117,7 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
 
   const latency = await section('latency', () => measureLatency(TRIALS), latencyFigures);
+  const following = await section('follow', measureFollow, followFigures);
   const release = await section('release', () => measureReleases([1, 6, 24], SPEED), releaseFigures);
   let rebuilt: string[] = [];
   const actions = await section(
@@ -125,7 +134,7 @@ async function main(): Promise<void> {
   const build = await section('build', measureBuild, buildFigures);
   const emulator = await section('emulator', () => measureEmulator(ROOT), emulatorFigures);
 
-  const figures = [latency, release, actions, build, emulator].flatMap((s) => s.figures);
+  const figures = [latency, following, release, actions, build, emulator].flatMap((s) => s.figures);
   const durationSeconds = (performance.now() - started) / 1000;
   const machine = {
     cpus: os.cpus().length,
@@ -157,6 +166,7 @@ async function main(): Promise<void> {
     settings: { trials: TRIALS, releaseClockSpeed: SPEED, sections: only.length ? only : [...SECTIONS] },
     sectionSeconds: {
       latency: latency.seconds,
+      follow: following.seconds,
       release: release.seconds,
       actions: actions.seconds,
       build: build.seconds,
@@ -165,6 +175,7 @@ async function main(): Promise<void> {
     bundlesRebuilt: rebuilt,
     raw: {
       latency: latency.raw,
+      follow: following.raw,
       release: release.raw,
       actions: actions.raw,
       build: build.raw,

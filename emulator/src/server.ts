@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { CallLog } from './calls.js';
 import type { EmulatorContext } from './context.js';
-import { type FaultBook, faultWire } from './faults.js';
+import { accessDeniedMessage, type FaultBook, faultWire } from './faults.js';
 import { authorize } from './iam/authorize.js';
 import { encodeJson, jsonError, parseTarget } from './protocol/json.js';
 import { decodeQuery, QUERY_VERSIONS, queryError, queryResponse } from './protocol/query.js';
@@ -229,7 +229,9 @@ async function dispatch(
           ? "Couldn't retrieve verification key from your identity provider (injected fault)."
           : w.status === 503
             ? 'Service Unavailable (injected fault).'
-            : 'Rate exceeded',
+            : fault.error === 'AccessDeniedException'
+              ? accessDeniedMessage(service, operation)
+              : 'Rate exceeded',
       w.status,
     );
     return;

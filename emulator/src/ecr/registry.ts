@@ -78,6 +78,7 @@ const FAULT_ANSWERS: Record<FaultError, [number, string, string]> = {
   InternalFailure: [500, 'UNKNOWN', 'An internal error occurred (injected fault).'],
   ServiceUnavailable: [503, 'UNAVAILABLE', 'Service Unavailable (injected fault).'],
   InvalidIdentityToken: [401, 'UNAUTHORIZED', 'authentication required (injected fault).'],
+  AccessDeniedException: [403, 'DENIED', 'requested access to the resource is denied (injected fault)'],
 };
 
 /**

@@ -55,7 +55,12 @@ function checkEndpoints(endpoint: string | undefined, env: NodeJS.ProcessEnv): v
 }
 
 export async function connect(settings: AwsSettings, ctx: StepContext): Promise<AwsClients> {
-  const base: AwsOptions = { region: settings.region, endpoint: settings.endpoint, env: ctx.env };
+  const base: AwsOptions = {
+    region: settings.region,
+    endpoint: settings.endpoint,
+    env: ctx.env,
+    signal: ctx.signal,
+  };
   if (!settings.roleToAssume) return new AwsClients(base);
   const sts = new AwsClients(base);
   const credentials = await oidcCredentials({ roleArn: settings.roleToAssume, ...settings.role }, sts, ctx);

@@ -57,8 +57,16 @@ export function loadManifest(file: string, root = process.cwd()): ServiceManifes
   return manifest;
 }
 
+export interface LoadOptions {
+  /**
+   * Check that each build context and Dockerfile exists (default true). Steps that never build
+   * (render, deploy, rollback, run-task) pass false: an image built elsewhere deploys without them.
+   */
+  buildFiles?: boolean;
+}
+
 /** Loads every services/<name>/service.yml under root, sorted by name, and checks cross-references. */
-export function loadManifests(root: string): ServiceManifest[] {
+export function loadManifests(root: string, opts: LoadOptions = {}): ServiceManifest[] {
   const dir = path.join(root, SERVICES_DIR);
   const files = isDir(dir)
     ? readdirSync(dir, { withFileTypes: true })
@@ -76,7 +84,7 @@ export function loadManifests(root: string): ServiceManifest[] {
   const problems: ManifestProblem[] = [];
   const manifests: ServiceManifest[] = [];
   for (const f of files) {
-    const r = readOne(f, root);
+    const r = readOne(f, root, opts);
     problems.push(...r.problems);
     if (r.manifest) manifests.push(r.manifest);
   }
@@ -90,7 +98,11 @@ export function loadManifests(root: string): ServiceManifest[] {
   return manifests;
 }
 
-function readOne(abs: string, root: string): { manifest?: ServiceManifest; problems: ManifestProblem[] } {
+function readOne(
+  abs: string,
+  root: string,
+  opts: LoadOptions = {},
+): { manifest?: ServiceManifest; problems: ManifestProblem[] } {
   const file = toPosix(path.relative(root, abs));
   const dir = toPosix(path.dirname(file));
   let text: string;
@@ -124,11 +136,11 @@ function readOne(abs: string, root: string): { manifest?: ServiceManifest; probl
     return { problems: parsed.error.issues.map((i) => ({ file, ...describeIssue(i, data) })) };
   }
   const manifest: ServiceManifest = { ...parsed.data, file, dir };
-  return { manifest, problems: fileProblems(manifest, root) };
+  return { manifest, problems: fileProblems(manifest, root, opts.buildFiles ?? true) };
 }
 
 /** Checks one manifest against the file system: folder name, Dockerfile, context, shared paths. */
-function fileProblems(m: ServiceManifest, root: string): ManifestProblem[] {
+function fileProblems(m: ServiceManifest, root: string, buildFiles: boolean): ManifestProblem[] {
   const problems: ManifestProblem[] = [];
   const at = (field: string, message: string) => problems.push({ file: m.file, field, message });
   const folder = path.basename(m.dir);
@@ -136,11 +148,12 @@ function fileProblems(m: ServiceManifest, root: string): ManifestProblem[] {
   const context = toPosix(path.join(m.dir, m.build.context));
   if (!isInside(root, context))
     at('build.context', `must stay inside the repository (got '${m.build.context}')`);
-  else if (!isDir(path.join(root, context))) at('build.context', `folder not found: ${context}`);
+  else if (buildFiles && !isDir(path.join(root, context)))
+    at('build.context', `folder not found: ${context}`);
   const dockerfile = toPosix(path.join(m.dir, m.build.dockerfile));
   if (!isInside(root, dockerfile))
     at('build.dockerfile', `must stay inside the repository (got '${m.build.dockerfile}')`);
-  else if (!existsSync(path.join(root, dockerfile)))
+  else if (buildFiles && !existsSync(path.join(root, dockerfile)))
     at('build.dockerfile', `Dockerfile not found: ${dockerfile}`);
   const template = toPosix(path.join(m.dir, m.deploy?.taskDefinition ?? 'taskdef.json'));
   if (m.deploy && (path.isAbsolute(m.deploy.taskDefinition) || !isInside(root, template)))

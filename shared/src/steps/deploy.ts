@@ -3,6 +3,7 @@
 // shared/src/deploy/; this file maps inputs to settings and the result to outputs.
 import type { AwsClients } from '../aws/clients.js';
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
+import { withDeadline } from '../aws/retry.js';
 import { isNativeTrafficStrategy, parseServiceDeploymentArn } from '../deploy/blue-green.js';
 import { CANCEL_POLICIES } from '../deploy/cancel.js';
 import { continueGated } from '../deploy/continue.js';
@@ -236,7 +237,12 @@ async function releaseRun(
     ctx.runner.info('nothing to deploy: no service was selected');
     return { status: 'succeeded', services: [] };
   }
-  const live = s.verify ? (await verifyDeployment(aws, s.verify)).services : undefined;
+  // Checks before any change are bounded by the timeout too: a hung endpoint cannot hold the step.
+  const prepareMs = (s.timeoutSeconds ?? Math.max(...s.targets.map((t) => t.timeoutSeconds))) * 1000;
+  const verify = s.verify;
+  const live = verify
+    ? (await withDeadline(prepareMs, () => verifyDeployment(aws, verify), ctx.signal)).services
+    : undefined;
   const r: ReleaseResult = await deployRelease(
     aws,
     {
@@ -305,13 +311,17 @@ function deployOutputs(r: DeployResult): Record<string, string> {
     r.services.map((x) => [x.name, x.codedeployDeploymentId ?? x.deploymentId ?? '']),
   );
   const previous = Object.fromEntries(r.services.map((x) => [x.name, x.previousTaskDefinition ?? '']));
+  // Outputs that do not apply (a stage and a test listener rule outside a stage gate) are left out,
+  // not written empty.
+  const stage = r.services.find((x) => x.stage)?.stage;
+  const testListenerRule = r.services.find((x) => x.testListenerRule)?.testListenerRule;
   return {
     status: r.status,
     'deployment-ids': JSON.stringify(ids),
     'deployment-arn': first?.serviceDeploymentArn ?? first?.codedeployDeploymentId ?? '',
     'previous-revision': JSON.stringify(previous),
-    stage: r.services.find((x) => x.stage)?.stage ?? '',
-    'test-listener-rule': r.services.find((x) => x.testListenerRule)?.testListenerRule ?? '',
+    ...(stage ? { stage } : {}),
+    ...(testListenerRule ? { 'test-listener-rule': testListenerRule } : {}),
     'record-file': r.recordFile ?? '',
   };
 }

@@ -73,7 +73,10 @@ export interface RenderResult {
 export function readServiceInputs(i: Inputs, cwd: string, env: NodeJS.ProcessEnv) {
   const root = rootDir(cwd, i.string('root'));
   const raw = i.string('services');
-  const selected = deployable(selectServices(loadManifests(root), raw), Boolean(raw?.trim()));
+  const selected = deployable(
+    selectServices(loadManifests(root, { buildFiles: false }), raw),
+    Boolean(raw?.trim()),
+  );
   const manifests = withTerraformOutputs(i, selected, cwd);
   return {
     root,

@@ -85,7 +85,7 @@ const REVISION = /^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/)?[A-Z
 const IMAGE = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]{1,128}|@sha256:[0-9a-f]{64})$/;
 
 function manifestsIfAny(root: string): ServiceManifest[] {
-  return existsSync(path.join(root, SERVICES_DIR)) ? loadManifests(root) : [];
+  return existsSync(path.join(root, SERVICES_DIR)) ? loadManifests(root, { buildFiles: false }) : [];
 }
 
 export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSettings, RollbackStepResult> {

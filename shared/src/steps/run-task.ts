@@ -89,7 +89,11 @@ export const runTaskStep: Step<RunTaskSettings, RunTaskResult> = {
     const i = new Inputs(read, inputs);
     const root = rootDir(ctx.cwd, i.string('root'));
     const name = i.required('service');
-    const [manifest] = withTerraformOutputs(i, selectServices(loadManifests(root), name), ctx.cwd);
+    const [manifest] = withTerraformOutputs(
+      i,
+      selectServices(loadManifests(root, { buildFiles: false }), name),
+      ctx.cwd,
+    );
     if (!manifest.deploy) {
       throw new UserError(
         `service ${manifest.name} has no deploy section`,
