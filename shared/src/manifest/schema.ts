@@ -40,6 +40,8 @@ export const deploySchema = z.strictObject({
   /** Container that receives this service's image; defaults to the manifest's name. */
   container: z.string().optional(),
   desiredCount: z.number().int().min(0).optional(),
+  /** Fargate CPU architecture (render writes runtimePlatform.cpuArchitecture); ARM64 needs an arm64 image. */
+  cpuArchitecture: z.enum(['X86_64', 'ARM64']).optional(),
   environment: keyValues.default({}),
   /** name → SSM parameter or Secrets Manager ARN. Never plaintext. */
   secrets: keyValues.default({}),

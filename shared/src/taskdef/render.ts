@@ -235,7 +235,7 @@ export function renderFromTemplate(
   for (const c of containers) {
     applyLogDefaults(c, { group: `/ecs/${names.cluster}/${names.service}`, prefix: names.service, region });
   }
-  applyTaskDefaults(td);
+  applyTaskDefaults(td, deploy.cpuArchitecture);
   validateContainers(containers, problems, (c, kind, name) =>
     c === own && name in deploy[kind] ? `${manifest.file} deploy.${kind}.${name}` : undefined,
   );
@@ -252,12 +252,13 @@ export function renderFromTemplate(
   };
 }
 
-/** Fargate's defaults for what the template leaves out. */
-function applyTaskDefaults(td: Record<string, unknown>): void {
+/** Fargate's defaults for what the template leaves out; the manifest's cpuArchitecture over the template's. */
+function applyTaskDefaults(td: Record<string, unknown>, cpuArchitecture?: string): void {
   td.requiresCompatibilities ??= ['FARGATE'];
   td.networkMode ??= 'awsvpc';
   const platform = isRecord(td.runtimePlatform) ? td.runtimePlatform : {};
   platform.operatingSystemFamily ??= 'LINUX';
+  if (cpuArchitecture) platform.cpuArchitecture = cpuArchitecture;
   platform.cpuArchitecture ??= 'X86_64';
   td.runtimePlatform = platform;
 }

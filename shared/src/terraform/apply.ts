@@ -58,6 +58,9 @@ function fill(
     ...deploy,
     cluster: deploy.cluster ?? tf.cluster,
     service: deploy.service ?? tf.service,
+    ...(deploy.cpuArchitecture || tf.cpuArchitecture
+      ? { cpuArchitecture: deploy.cpuArchitecture ?? tf.cpuArchitecture }
+      : {}),
     network: deploy.network ?? {
       subnets: tf.subnets,
       securityGroups: tf.securityGroups,

@@ -23,6 +23,8 @@ export interface TerraformServiceSettings {
   securityGroups: string[];
   assignPublicIp: boolean;
   deploymentStrategy: 'ROLLING' | 'BLUE_GREEN';
+  /** Fargate CPU architecture chosen in var.services (X86_64 when the output predates it). */
+  cpuArchitecture?: 'X86_64' | 'ARM64';
   discoveryName: string;
   /** The RDS-managed credentials, for services that use the database. */
   databaseSecretArn?: string;
@@ -61,6 +63,7 @@ const serviceSchema = z.object({
   security_groups: z.array(z.string().regex(/^sg-/, 'must be a security group ID (sg-…)')).min(1),
   assign_public_ip: z.boolean(),
   deployment_strategy: z.enum(['ROLLING', 'BLUE_GREEN']),
+  cpu_architecture: z.enum(['X86_64', 'ARM64']).optional(),
   discovery_name: z.string().min(1),
   database_secret_arn: optionalArn,
   target_groups: z.object({ blue: optionalArn, green: optionalArn }),
@@ -97,6 +100,7 @@ function toSettings(s: z.infer<typeof serviceSchema>): TerraformServiceSettings 
     targetGroups: dropUndefined({ blue: s.target_groups.blue, green: s.target_groups.green }),
     listenerRules: dropUndefined({ production: s.listener_rules.production, test: s.listener_rules.test }),
   };
+  if (s.cpu_architecture) settings.cpuArchitecture = s.cpu_architecture;
   if (s.database_secret_arn) settings.databaseSecretArn = s.database_secret_arn;
   if (
     settings.deploymentStrategy === 'BLUE_GREEN' &&
