@@ -209,7 +209,12 @@ if (!ready) {
     await f.write('services/api/app/message.txt', 'api v3\n');
     f.commit('api v3');
     // Build the new content but tag it with the previous commit's sha, which already names api v2.
-    const build = await step(buildStep, { ...NO_CACHE, endpoint: emu.url, services: 'api', 'git-sha': run2.sha });
+    const build = await step(buildStep, {
+      ...NO_CACHE,
+      endpoint: emu.url,
+      services: 'api',
+      'git-sha': run2.sha,
+    });
     const err = await step(pushStep, { builds: build.outputs.builds, endpoint: emu.url }).catch((e) => e);
     expect(err).toBeInstanceOf(StepFailed);
     expect(err.message).toContain(
@@ -234,7 +239,9 @@ if (!ready) {
   it('bad input exits 2 before any push or mutating call', async () => {
     const mark = emu.calls().length;
     const argvMark = (await argvLines(f)).length;
-    const unknown = await step(buildStep, { ...NO_CACHE, endpoint: emu.url, services: 'api,billing' }).catch((e) => e);
+    const unknown = await step(buildStep, { ...NO_CACHE, endpoint: emu.url, services: 'api,billing' }).catch(
+      (e) => e,
+    );
     expect(unknown).toBeInstanceOf(UserError);
     expect(unknown.message).toBe("unknown service 'billing' (known: api, web, worker)");
 

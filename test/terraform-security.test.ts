@@ -111,7 +111,9 @@ describe('IAC-2 ECS cluster', () => {
     expect(byName.FARGATE_SPOT.weight).toBeGreaterThan(byName.FARGATE.weight);
     // Every service uses that strategy; an ARM64 one keeps only its FARGATE part (Spot runs X86_64 only).
     const forEach = only(resource(main, 'aws_ecs_service.this').dynamic.capacity_provider_strategy).for_each;
-    expect(forEach).toMatch(/^\$\{\[for s in local\.capacity_provider_strategy : s if each\.value\.cpu_architecture == "X86_64" \|\| s\.capacity_provider == "FARGATE"\]\}$/);
+    expect(forEach).toMatch(
+      /^\$\{\[for s in local\.capacity_provider_strategy : s if each\.value\.cpu_architecture == "X86_64" \|\| s\.capacity_provider == "FARGATE"\]\}$/,
+    );
   });
 });
 

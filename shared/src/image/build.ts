@@ -37,6 +37,8 @@ export interface BuildRecord {
   /** Cache references imported from and written to (built images). */
   cacheFrom?: string[];
   cacheTo?: string[];
+  /** Of `seconds`, the time spent saving the cache after the build. */
+  cacheExportSeconds?: number;
   /** What the provenance statement records about the build (secret-free). */
   provenance?: BuildFacts;
 }
@@ -137,8 +139,16 @@ export async function prepareBuilds(o: BuildOptions): Promise<Prepared[]> {
     const buildArgs = { ...m.build.args, ...o.buildArgs };
     const bases = await resolveBases(o.engine, m, dockerfile, buildArgs, o.platforms ?? []);
     // Platforms are part of what is built: an amd64 image and an index of two differ in content.
-    const contentArgs = o.platforms?.length ? { ...buildArgs, 'cendence:platforms': o.platforms.join(',') } : buildArgs;
-    const content = await contentTag({ dockerfile, context, buildArgs: contentArgs, target: m.build.target, bases });
+    const contentArgs = o.platforms?.length
+      ? { ...buildArgs, 'cendence:platforms': o.platforms.join(',') }
+      : buildArgs;
+    const content = await contentTag({
+      dockerfile,
+      context,
+      buildArgs: contentArgs,
+      target: m.build.target,
+      bases,
+    });
     const image = `${o.registry}/${repository}`;
     prepared.push({
       m,
@@ -149,7 +159,9 @@ export async function prepareBuilds(o: BuildOptions): Promise<Prepared[]> {
       buildArgs,
       content,
       bases,
-      cache: o.cache && serviceCache(o.cache, { image, repository, service: m.name }, o.registryAuth?.registry ?? o.registry),
+      cache:
+        o.cache &&
+        serviceCache(o.cache, { image, repository, service: m.name }, o.registryAuth?.registry ?? o.registry),
     });
   }
   return prepared;
@@ -198,6 +210,7 @@ export async function buildImages(o: BuildOptions): Promise<BuildRecord[]> {
       cache: c,
       cacheFrom: p.cache?.from ?? [],
       cacheTo: built.cacheTo,
+      cacheExportSeconds: built.exportSeconds,
       provenance: {
         engine: o.engine.name,
         dockerfile: path.relative(o.root, p.dockerfile),
@@ -233,6 +246,7 @@ async function buildOne(o: BuildOptions, p: Prepared) {
     const outcome = await o.engine.build(req, (line) => o.runner.debug(line));
     for (const w of outcome.warnings) o.runner.warning(`${p.m.name}: ${w}`);
     let cacheTo: string[] = [];
+    const exportStarted = (o.now ?? Date.now)();
     if (p.cache?.to) {
       // A cache that cannot be saved (an immutable tag, a registry hiccup) costs the next build time, not this one.
       cacheTo = await o.engine
@@ -242,6 +256,6 @@ async function buildOne(o: BuildOptions, p: Prepared) {
           return [];
         });
     }
-    return { outcome, cacheTo };
+    return { outcome, cacheTo, exportSeconds: ((o.now ?? Date.now)() - exportStarted) / 1000 };
   });
 }

@@ -117,7 +117,9 @@ export class BuildahEngine implements ImageEngine {
       const warnings: string[] = [];
       let r = await attempt(true);
       if (r.code !== 0 && cacheFrom.length > 0 && /cache/i.test(r.output)) {
-        warnings.push(`the build failed with the registry cache (${tail(r.output, 1).trim()}); built again without it`);
+        warnings.push(
+          `the build failed with the registry cache (${tail(r.output, 1).trim()}); built again without it`,
+        );
         r = await attempt(false);
       }
       if (r.code !== 0) throw new StepFailed(`buildah bud failed (exit ${r.code}):\n${tail(r.output)}`);

@@ -31,7 +31,7 @@ function checkTemplate(ref: string, input: string): void {
     throw new UserError(
       `input "${input}" has '${ref}', which is not an image reference`,
       input,
-      'use <registry>/<repository>:<tag>, or {image}:<tag> for each service\'s own repository (default {image}:buildcache)',
+      "use <registry>/<repository>:<tag>, or {image}:<tag> for each service's own repository (default {image}:buildcache)",
     );
   }
 }
@@ -96,26 +96,37 @@ export interface CacheStats {
   hits: number;
   /** Instructions that ran. */
   misses: number;
+  /** The instructions that ran, as the engine printed them (e.g. "RUN cd auth && npm ci"). */
+  ran: string[];
 }
 
 /** Counts cached and executed instructions in BuildKit's plain progress or buildah's output. */
 export function cacheStats(output: string): CacheStats {
-  const steps = new Map<string, boolean>();
+  const steps = new Map<string, { text: string; cached: boolean }>();
   // BuildKit: "#7 [build 3/9] RUN …", later "#7 CACHED".
-  for (const m of output.matchAll(/^#(\d+) \[[^\]]*\d+\/\d+\] (RUN|COPY|ADD)\b/gm)) steps.set(m[1], false);
-  for (const m of output.matchAll(/^#(\d+) CACHED$/gm)) if (steps.has(m[1])) steps.set(m[1], true);
-  let hits = [...steps.values()].filter(Boolean).length;
-  let misses = steps.size - hits;
+  for (const m of output.matchAll(/^#(\d+) \[[^\]]*\d+\/\d+\] ((?:RUN|COPY|ADD)\b.*)$/gm))
+    steps.set(m[1], { text: m[2], cached: false });
+  for (const m of output.matchAll(/^#(\d+) CACHED$/gm)) {
+    const step = steps.get(m[1]);
+    if (step) step.cached = true;
+  }
+  const ran = [...steps.values()].filter((st) => !st.cached).map((st) => st.text);
+  let hits = steps.size - ran.length;
+  let misses = ran.length;
   // buildah: "STEP 3/9: RUN …", followed by "--> Using cache <id>" when the layer was reused.
   const lines = output.split('\n');
   lines.forEach((l, i) => {
-    if (!/^(\[\S+\] )?STEP \d+\/\d+: (RUN|COPY|ADD)\b/.test(l)) return;
+    const step = /^(?:\[\S+\] )?STEP \d+\/\d+: ((?:RUN|COPY|ADD)\b.*)$/.exec(l);
+    if (!step) return;
     const next = lines
       .slice(i + 1)
       .map((n) => n.replace(/^\[\S+\] /, ''))
       .find((n) => /^(STEP \d|--> Using cache|COMMIT|--> [0-9a-f])/.test(n));
     if (next?.startsWith('--> Using cache')) hits++;
-    else misses++;
+    else {
+      misses++;
+      ran.push(step[1]);
+    }
   });
-  return { hits, misses };
+  return { hits, misses, ran };
 }

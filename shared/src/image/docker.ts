@@ -40,7 +40,13 @@ export class DockerEngine implements ImageEngine {
 
   private run(
     args: string[],
-    opts: { configDir?: string; stdin?: string; onLine?: (l: string) => void; tool?: string; buildkit?: boolean } = {},
+    opts: {
+      configDir?: string;
+      stdin?: string;
+      onLine?: (l: string) => void;
+      tool?: string;
+      buildkit?: boolean;
+    } = {},
   ) {
     const env = {
       ...this.env,
@@ -126,7 +132,7 @@ export class DockerEngine implements ImageEngine {
       throw new UserError(
         `${req.secrets?.length ? 'build secrets' : 'a target platform'} need BuildKit, which this docker client (≥ 23, no buildx) cannot use`,
         req.secrets?.length ? 'secrets' : 'platforms',
-        'install the buildx plugin or Debian\'s docker.io client, or use --engine buildah',
+        "install the buildx plugin or Debian's docker.io client, or use --engine buildah",
       );
     }
     const text = await readFile(req.dockerfile, 'utf8');
@@ -143,7 +149,12 @@ export class DockerEngine implements ImageEngine {
         const iidfile = path.join(dir, 'iid');
         const args = this.buildArgs(req, client, withCache ? cacheFrom : req.cacheFrom);
         args.push('--iidfile', iidfile, req.context);
-        const r = await this.run(args, { onLine, tool: client.tool, buildkit: client.buildkit, configDir: req.registryAuth?.configDir });
+        const r = await this.run(args, {
+          onLine,
+          tool: client.tool,
+          buildkit: client.buildkit,
+          configDir: req.registryAuth?.configDir,
+        });
         const imageId = r.code === 0 ? (await readFile(iidfile, 'utf8')).trim() : undefined;
         return { r, imageId };
       } finally {
@@ -155,18 +166,26 @@ export class DockerEngine implements ImageEngine {
       warnings.push('BuildKit is not available to this docker client: the registry cache was not used');
     let { r, imageId } = await attempt(true);
     if (!imageId && cacheFrom.length > req.cacheFrom.length && /importing cache|cache/i.test(r.output)) {
-      warnings.push(`the build failed with the registry cache (${tail(r.output, 1).trim()}); built again without it`);
+      warnings.push(
+        `the build failed with the registry cache (${tail(r.output, 1).trim()}); built again without it`,
+      );
       ({ r, imageId } = await attempt(false));
     }
     if (!imageId) throw new StepFailed(`docker build failed (exit ${r.code}):\n${tail(r.output)}`);
     for (const m of r.output.matchAll(/^#\d+ importing cache manifest from (\S+)\n#\d+ ERROR: (.*)$/gm)) {
       // Stage caches exist only after a mode-max export: their absence is not worth a warning.
-      if (req.cache?.from.includes(m[1])) warnings.push(`cache ${m[1]} could not be read (${m[2]}); those layers were built cold`);
+      if (req.cache?.from.includes(m[1]))
+        warnings.push(`cache ${m[1]} could not be read (${m[2]}); those layers were built cold`);
     }
     return { imageId, cache: cacheStats(r.output), warnings };
   }
 
-  private buildArgs(req: BuildRequest, client: BuildClient, cacheFrom: string[], target = req.target): string[] {
+  private buildArgs(
+    req: BuildRequest,
+    client: BuildClient,
+    cacheFrom: string[],
+    target = req.target,
+  ): string[] {
     const args = ['build', '--file', req.dockerfile];
     if (client.buildkit) args.push('--progress', 'plain');
     for (const t of req.tags) args.push('--tag', t);

@@ -19,7 +19,10 @@ export interface SecretSpec {
  */
 export function parseSecrets(raw: string | undefined, cwd: string, env: NodeJS.ProcessEnv): SecretSpec[] {
   const specs: SecretSpec[] = [];
-  for (const field of (raw ?? '').split(/[\n;,]/).map((s) => s.trim()).filter(Boolean)) {
+  for (const field of (raw ?? '')
+    .split(/[\n;,]/)
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const eq = field.indexOf('=');
     const key = eq > 0 ? field.slice(0, eq) : '';
     const value = field.slice(eq + 1);

@@ -84,13 +84,14 @@ const inputs: InputSpec[] = [
     kind: 'choice',
     options: ['min', 'max'],
     default: 'max',
-    description: "Cache the final image's layers only (min), or every stage's too (max: npm ci of a build stage).",
+    description:
+      "Cache the final image's layers only (min), or every stage's too (max: npm ci of a build stage).",
   },
   {
     name: 'platforms',
     kind: 'list',
     description:
-      'Target platforms, e.g. linux/amd64,linux/arm64 (Fargate Graviton); several build an image index (engine buildah). Default: the engine\'s own.',
+      "Target platforms, e.g. linux/amd64,linux/arm64 (Fargate Graviton); several build an image index (engine buildah). Default: the engine's own.",
   },
   {
     name: 'secrets',
@@ -159,7 +160,11 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
     if (registry && !/^[a-z0-9.-]+(:\d+)?$/i.test(registry))
       throw new UserError(`input "registry" must be a host[:port], got "${registry}"`, 'registry');
     const buildsFile = i.string('builds-file');
-    const cache = cacheSettings(i.list('cache-from'), i.string('cache-to'), i.choice<CacheMode>('cache-mode') ?? 'max');
+    const cache = cacheSettings(
+      i.list('cache-from'),
+      i.string('cache-to'),
+      i.choice<CacheMode>('cache-mode') ?? 'max',
+    );
     return {
       root,
       manifests,
