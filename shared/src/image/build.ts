@@ -11,6 +11,7 @@ import { addTag, digestOfTag } from '../registry/images.js';
 import type { Runner } from '../runner/types.js';
 import { type CacheSettings, type CacheStats, type ServiceCache, serviceCache } from './cache.js';
 import { type ContentTag, contentTag } from './content-tag.js';
+import { contextFiles, contextMatcher } from './context.js';
 import { baseImages } from './dockerfile.js';
 import type { ImageEngine } from './engine.js';
 import { type SecretSpec, withSecretFiles } from './secrets.js';
@@ -54,6 +55,8 @@ export interface BuildFacts {
   secretIds: string[];
   commit: string;
   source?: string;
+  /** npm lockfiles the Dockerfile copies (relative to the root): the SBOM's npm packages. */
+  lockfiles: string[];
 }
 
 export interface BuildOptions {
@@ -91,6 +94,7 @@ interface Prepared {
   content: ContentTag;
   bases: { ref: string; id: string }[];
   cache?: ServiceCache;
+  lockfiles: string[];
 }
 
 /** Resolves each base image to an identity (local image id, pulled if needed, or a pinned digest). */
@@ -150,6 +154,10 @@ export async function prepareBuilds(o: BuildOptions): Promise<Prepared[]> {
       bases,
     });
     const image = `${o.registry}/${repository}`;
+    const copied = await contextMatcher(context, await readFile(dockerfile, 'utf8'), buildArgs);
+    const lockfiles = (await contextFiles(context))
+      .filter((f) => path.basename(f.path) === 'package-lock.json' && copied(f.path))
+      .map((f) => path.relative(o.root, f.abs));
     prepared.push({
       m,
       repository,
@@ -159,6 +167,7 @@ export async function prepareBuilds(o: BuildOptions): Promise<Prepared[]> {
       buildArgs,
       content,
       bases,
+      lockfiles,
       cache:
         o.cache &&
         serviceCache(o.cache, { image, repository, service: m.name }, o.registryAuth?.registry ?? o.registry),
@@ -220,6 +229,7 @@ export async function buildImages(o: BuildOptions): Promise<BuildRecord[]> {
         secretIds: (o.secrets ?? []).map((x) => x.id),
         commit: o.gitSha,
         source: o.source,
+        lockfiles: p.lockfiles,
       },
     });
   }

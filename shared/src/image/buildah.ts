@@ -74,6 +74,19 @@ export class BuildahEngine implements ImageEngine {
     return m ? Math.round(Number(m[1]) * (unit[m[2]] ?? 1)) : 0;
   }
 
+  async readImageFile(ref: string, file: string): Promise<Buffer | undefined> {
+    const from = await this.run(['from', '--pull-never', ref]);
+    if (from.code !== 0) return undefined;
+    const ctr = from.stdout.trim().split('\n').pop()!;
+    try {
+      const mount = await this.run(['mount', ctr]);
+      if (mount.code !== 0) return undefined;
+      return await readFile(path.join(mount.stdout.trim(), file)).catch(() => undefined);
+    } finally {
+      await this.run(['rm', ctr]);
+    }
+  }
+
   async architectures(ref: string): Promise<string[]> {
     const list = await this.listArchitectures(ref);
     if (list) return list;

@@ -109,6 +109,27 @@ export class DockerEngine implements ImageEngine {
     return r.code === 0 ? Number(r.stdout.trim()) || 0 : 0;
   }
 
+  async readImageFile(ref: string, file: string): Promise<Buffer | undefined> {
+    // A created (never started) container exposes the image's files to `docker cp`.
+    const created = await this.run([
+      'create',
+      '--label',
+      'cendence.io/purpose=read-file',
+      ref,
+      '/nonexistent',
+    ]);
+    if (created.code !== 0) return undefined;
+    const id = created.stdout.trim();
+    const dir = await mkdtemp(path.join(tmpdir(), 'cendence-read-'));
+    try {
+      const r = await this.run(['cp', `${id}:${file}`, path.join(dir, 'file')]);
+      return r.code === 0 ? await readFile(path.join(dir, 'file')) : undefined;
+    } finally {
+      await this.run(['rm', '--force', id]);
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
   async architectures(ref: string): Promise<string[]> {
     const r = await this.run(['image', 'inspect', '--format', '{{.Architecture}}', ref]);
     return r.code === 0 ? [r.stdout.trim()] : [];

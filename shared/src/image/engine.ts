@@ -62,6 +62,8 @@ export interface ImageEngine {
   /** Size in bytes of a local image. */
   imageSize(ref: string): Promise<number>;
   pull(ref: string): Promise<boolean>;
+  /** A file of a local image's filesystem (read without running it); undefined when absent. */
+  readImageFile(ref: string, file: string): Promise<Buffer | undefined>;
   /** Architectures ("amd64", "arm64") a local image (or manifest list) offers; empty when unknown. */
   architectures(ref: string): Promise<string[]>;
   /** Builds and returns the image id with the cache figures. */
