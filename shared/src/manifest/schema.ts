@@ -42,6 +42,8 @@ export const deploySchema = z.strictObject({
   desiredCount: z.number().int().min(0).optional(),
   /** Fargate CPU architecture (render writes runtimePlatform.cpuArchitecture); ARM64 needs an arm64 image. */
   cpuArchitecture: z.enum(['X86_64', 'ARM64']).optional(),
+  /** verify and deploy refuse an image digest without SBOM and provenance referrers (cendence push). */
+  requireAttestations: z.boolean().optional(),
   environment: keyValues.default({}),
   /** name → SSM parameter or Secrets Manager ARN. Never plaintext. */
   secrets: keyValues.default({}),

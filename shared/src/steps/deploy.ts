@@ -207,7 +207,10 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
       return {
         ...common,
         targets,
-        ...(i.boolean('verify') ? { verify: selected.map((m, n) => verifyTargetFor(m, rendered[n])) } : {}),
+        // A manifest that asks for attestations gets them checked even when verify is off.
+        ...(i.boolean('verify') || selected.some((m) => m.deploy?.requireAttestations)
+          ? { verify: selected.map((m, n) => verifyTargetFor(m, rendered[n])) }
+          : {}),
         ...(stopAt ? { stopAt } : {}),
       };
     },
@@ -236,7 +239,7 @@ async function releaseRun(
     ctx.runner.info('nothing to deploy: no service was selected');
     return { status: 'succeeded', services: [] };
   }
-  const live = s.verify ? (await verifyDeployment(aws, s.verify)).services : undefined;
+  const live = s.verify ? (await verifyDeployment(aws, s.verify, ctx.runner)).services : undefined;
   const r: ReleaseResult = await deployRelease(
     aws,
     {
