@@ -193,10 +193,11 @@ export class DockerEngine implements ImageEngine {
       ({ r, imageId } = await attempt(false));
     }
     if (!imageId) throw new StepFailed(`docker build failed (exit ${r.code}):\n${tail(r.output)}`);
-    for (const m of r.output.matchAll(/^#\d+ importing cache manifest from (\S+)\n#\d+ ERROR: (.*)$/gm)) {
+    for (const m of r.output.matchAll(/^#(\d+) importing cache manifest from (\S+)$/gm)) {
+      const error = new RegExp(`^#${m[1]} ERROR: (.*)$`, 'm').exec(r.output)?.[1];
       // Stage caches exist only after a mode-max export: their absence is not worth a warning.
-      if (req.cache?.from.includes(m[1]))
-        warnings.push(`cache ${m[1]} could not be read (${m[2]}); those layers were built cold`);
+      if (error && req.cache?.from.includes(m[2]))
+        warnings.push(`cache ${m[2]} could not be read (${error}); its layers were built cold`);
     }
     return { imageId, cache: cacheStats(r.output), warnings };
   }
