@@ -43,10 +43,18 @@ if (reason) process.stdout.write(`skipping the arm64 test: ${reason}\n`);
 const DOCKERFILE = [
   'FROM scratch',
   'ARG TARGETARCH',
-  'COPY busybox-${TARGETARCH} /bin/busybox',
+  'COPY busybox-$TARGETARCH /bin/busybox',
   // Runs on the target architecture: under qemu for arm64.
   'RUN ["/bin/busybox", "sh", "-c", "/bin/busybox mkdir -p /usr/bin && /bin/busybox --install -s /bin && echo built-on-$(uname -m) > /arch"]',
   'CMD ["/bin/sh", "-c", "cat /arch; uname -m"]',
+  '',
+].join('\n');
+
+/** One platform, no ARG: what the buildah cache test builds. */
+const SINGLE = [
+  'FROM scratch',
+  'COPY busybox-amd64 /bin/busybox',
+  'RUN ["/bin/busybox", "sh", "-c", "echo cached > /layer"]',
   '',
 ].join('\n');
 
@@ -97,6 +105,11 @@ const DOCKERFILE = [
     const record = JSON.parse(build.outputs.builds).edge;
     expect(record).toMatchObject({ status: 'built', platforms: ['linux/amd64', 'linux/arm64'] });
     expect(build.runner.output).toContain('[linux/arm64] STEP');
+    // buildah keys its remote cache without the platform: a multi-platform build says so and skips it.
+    expect(build.runner.output).toContain(
+      'the registry cache is not used for a multi-platform buildah build',
+    );
+    expect(record.cacheTo).toEqual([]);
 
     const push = await runStep(pushStep, { ...engine, builds: build.outputs.builds }, f);
     const uri = JSON.parse(push.outputs.images).edge as string;
@@ -143,6 +156,29 @@ const DOCKERFILE = [
     expect(checked).toEqual([`image ${uri} offers ARM64`]);
     aws.destroy();
     expect(await readFile(summaryFile(f), 'utf8')).toContain('linux/amd64, linux/arm64');
+  }, 180_000);
+
+  it('buildah registry cache: a new runner (empty storage) takes COPY and RUN from ECR', async () => {
+    const storages = [0, 1].map(() => mkdtemp(path.join(tmpdir(), 'cendence-buildah-cache-')));
+    const [first, second] = await Promise.all(storages);
+    const build = (root: string) =>
+      runStep(buildStep, { engine: 'buildah', 'buildah-root': root, endpoint: emu.url }, f).then(
+        (r) => JSON.parse(r.outputs.builds).edge,
+      );
+    try {
+      await f.write('services/edge/Dockerfile', SINGLE);
+      f.commit('edge, one platform');
+      const cold = await build(first);
+      expect(cold.cache.hits).toBe(0);
+      expect(cold.cacheTo.length).toBeGreaterThan(0); // --cache-to, after the build succeeded
+      await f.write('services/edge/Dockerfile', `${SINGLE}ENV EDGE_VERSION=2\n`);
+      f.commit('edge v2');
+      const warm = await build(second);
+      // COPY and RUN came from the cache pulled from ECR; nothing ran.
+      expect(warm.cache).toEqual({ hits: 2, misses: 0, ran: [] });
+    } finally {
+      for (const d of [first, second]) await rm(d, { recursive: true, force: true });
+    }
   }, 180_000);
 });
 

@@ -19,6 +19,13 @@ import {
 } from './engine.js';
 import { exec, ToolMissing, tail } from './exec.js';
 
+/**
+ * buildah (1.28) names remote cache images by a key that leaves the platform out, so the platforms of one
+ * multi-platform build overwrite each other's entries (an amd64 layer found for an arm64 step).
+ */
+const MULTI_PLATFORM_CACHE =
+  'the registry cache is not used for a multi-platform buildah build (buildah keys cache images without the platform); the local layer cache still is';
+
 export const DEFAULT_BUILDAH_ROOT = path.join(tmpdir(), 'cendence-buildah');
 
 export class BuildahEngine implements ImageEngine {
@@ -120,7 +127,7 @@ export class BuildahEngine implements ImageEngine {
     try {
       const multi = (req.platforms?.length ?? 0) > 1;
       const iidfile = path.join(dir, 'iid');
-      const cacheFrom = (req.cache?.from ?? []).map(repositoryOf);
+      const cacheFrom = multi ? [] : (req.cache?.from ?? []).map(repositoryOf);
       const attempt = (withCache: boolean) => {
         const args = this.budArgs(req);
         if (withCache) for (const c of cacheFrom) args.push('--cache-from', c);
@@ -128,6 +135,7 @@ export class BuildahEngine implements ImageEngine {
         return this.run([...args, req.context], { onLine });
       };
       const warnings: string[] = [];
+      if (multi && req.cache) warnings.push(MULTI_PLATFORM_CACHE);
       let r = await attempt(true);
       if (r.code !== 0 && cacheFrom.length > 0 && /cache/i.test(r.output)) {
         warnings.push(
@@ -173,7 +181,7 @@ export class BuildahEngine implements ImageEngine {
    */
   async exportCache(req: BuildRequest, onLine: (line: string) => void): Promise<string[]> {
     const to = req.cache?.to;
-    if (!to) return [];
+    if (!to || (req.platforms?.length ?? 0) > 1) return [];
     const repo = repositoryOf(to);
     const r = await this.run([...this.budArgs(req), '--cache-to', repo, req.context], { onLine });
     if (r.code !== 0) throw new StepFailed(`cache export to ${repo} failed:\n${tail(r.output, 5)}`);
