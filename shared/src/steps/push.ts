@@ -35,8 +35,8 @@ const inputs: InputSpec[] = [
   },
   {
     name: 'attestations-dir',
-    default: 'cendence-attestations',
-    description: 'Folder the SBOM and provenance files are also written to, for the CI artifacts.',
+    default: '.cendence/attestations',
+    description: 'Folder the SBOM and provenance files are also written to, for the CI artifacts (the GitLab template keeps .cendence/).',
   },
   {
     ...ROOT_INPUT,
@@ -105,7 +105,7 @@ export const pushStep: Step<PushSettings, PushResult> = {
       attest: i.boolean('attestations')
         ? {
             root: path.resolve(ctx.cwd, i.string('root') ?? '.'),
-            outDir: path.resolve(ctx.cwd, i.string('attestations-dir') ?? 'cendence-attestations'),
+            outDir: path.resolve(ctx.cwd, i.string('attestations-dir') ?? '.cendence/attestations'),
             env: ctx.env,
           }
         : undefined,
