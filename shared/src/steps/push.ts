@@ -36,7 +36,8 @@ const inputs: InputSpec[] = [
   {
     name: 'attestations-dir',
     default: '.cendence/attestations',
-    description: 'Folder the SBOM and provenance files are also written to, for the CI artifacts (the GitLab template keeps .cendence/).',
+    description:
+      'Folder the SBOM and provenance files are also written to, for the CI artifacts (the GitLab template keeps .cendence/).',
   },
   {
     ...ROOT_INPUT,
