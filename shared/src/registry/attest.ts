@@ -58,7 +58,12 @@ export async function attestImage(o: AttestOptions): Promise<Attestations> {
   if (!subject) throw new Error(`${b.repository}@${o.digest} is not in the registry`);
   const packages: Package[] = [];
   for (const lock of b.provenance?.lockfiles ?? []) {
-    packages.push(...npmPackages(await readFile(path.resolve(o.root, lock), 'utf8')));
+    const text = await readFile(path.resolve(o.root, lock), 'utf8').catch(() => undefined);
+    if (text) packages.push(...npmPackages(text));
+    else
+      o.runner.warning(
+        `${b.service}: ${lock} is not under ${o.root}; the SBOM lists no npm packages from it`,
+      );
   }
   const dpkg = await o.engine.readImageFile(`${b.image}:${b.contentTag}`, '/var/lib/dpkg/status');
   if (dpkg) packages.push(...debPackages(dpkg.toString('utf8')));
