@@ -6,12 +6,10 @@ import { execFileSync } from 'node:child_process';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { startEmulator } from '../emulator/src/index.js';
 import type { BuildRecord } from '../shared/src/image/build.js';
-import { CACHE_TAG_FILTER } from '../shared/src/image/cache.js';
 import { buildStep } from '../shared/src/steps/build.js';
-import { dockerStatus, makeFixture, runStep } from '../test/build-push-support.js';
+import { createCacheRepository, dockerStatus, makeFixture, runStep } from '../test/build-push-support.js';
 import { copyImage, startFreshDocker } from './fresh-docker.js';
 
 const BASE = process.env.CENDENCE_BASE_IMAGE ?? 'cendence/base:node20';
@@ -60,7 +58,6 @@ export async function measureBuildCache(): Promise<CacheFigures> {
   }
   const emu = await startEmulator({ region: 'eu-west-3' });
   const f = await makeFixture([]);
-  const ecr = new ECRClient({ region: 'eu-west-3', endpoint: emu.url });
   try {
     const services = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'services');
     for (const dir of [SERVICE, 'common']) {
@@ -70,14 +67,7 @@ export async function measureBuildCache(): Promise<CacheFigures> {
       });
     }
     f.commit('auth and common');
-    // The repository as terraform makes it: immutable, but the cache tags.
-    await ecr.send(
-      new CreateRepositoryCommand({
-        repositoryName: SERVICE,
-        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-        imageTagMutabilityExclusionFilters: [{ filter: CACHE_TAG_FILTER, filterType: 'WILDCARD' }],
-      }),
-    );
+    await createCacheRepository(emu.url, SERVICE);
     f.env.DOCKER_HOST = fresh.host;
     const inputs = {
       endpoint: emu.url,
@@ -100,7 +90,6 @@ export async function measureBuildCache(): Promise<CacheFigures> {
     const cached = round('one-line change, fresh engine, registry cache', await build());
     return { cold, cached, npmCiReran: cached.ran.some((r) => /npm ci/.test(r)) };
   } finally {
-    ecr.destroy();
     await emu.stop();
     await fresh.stop();
     await rm(f.repo, { recursive: true, force: true });

@@ -7,11 +7,10 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BatchGetImageCommand, CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
 import { AwsClients } from '../shared/src/aws/clients.js';
-import { CACHE_TAG_FILTER } from '../shared/src/image/cache.js';
 import { exec } from '../shared/src/image/exec.js';
 import { ecrLogin } from '../shared/src/registry/ecr-auth.js';
 import { buildStep } from '../shared/src/steps/build.js';
@@ -21,6 +20,7 @@ import { checkImageContents } from '../shared/src/verify/image-contents.js';
 import {
   BUSYBOX,
   CapturingRunner,
+  createCacheRepository,
   dockerStatus,
   type Fixture,
   hasTool,
@@ -77,15 +77,7 @@ const SINGLE = [
     await copyFile(BUSYBOX!, path.join(f.repo, 'services/edge/busybox-amd64'));
     await f.write('services/edge/Dockerfile', DOCKERFILE);
     f.commit('edge, for amd64 and arm64');
-    const ecr = new ECRClient({ region: 'eu-west-3', endpoint: emu.url });
-    await ecr.send(
-      new CreateRepositoryCommand({
-        repositoryName: 'fixture/edge',
-        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-        imageTagMutabilityExclusionFilters: [{ filter: CACHE_TAG_FILTER, filterType: 'WILDCARD' }],
-      }),
-    );
-    ecr.destroy();
+    await createCacheRepository(emu.url, 'fixture/edge');
   }, 60_000);
 
   afterAll(async () => {

@@ -5,14 +5,12 @@
 import { execFileSync } from 'node:child_process';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startFreshDocker } from '../bench/fresh-docker.js';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
 import { AwsClients } from '../shared/src/aws/clients.js';
 import { UserError } from '../shared/src/errors.js';
 import type { BuildRecord } from '../shared/src/image/build.js';
-import { CACHE_TAG_FILTER } from '../shared/src/image/cache.js';
 import { PROVENANCE_TYPE, SBOM_TYPE } from '../shared/src/registry/attest.js';
 import { ecrLogin } from '../shared/src/registry/ecr-auth.js';
 import { OciRegistry } from '../shared/src/registry/oci.js';
@@ -24,6 +22,7 @@ import {
   argvLines,
   BUSYBOX,
   CapturingRunner,
+  createCacheRepository,
   dockerStatus,
   type Fixture,
   makeFixture,
@@ -87,15 +86,7 @@ const DOCKERFILE = [
       f.commit('two stages');
       f.env.DOCKER_HOST = fresh.host;
       f.env.CENDENCE_TEST_NPM_TOKEN = secret;
-      const ecr = new ECRClient({ region: 'eu-west-3', endpoint: emu.url });
-      await ecr.send(
-        new CreateRepositoryCommand({
-          repositoryName: 'fixture/api',
-          imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-          imageTagMutabilityExclusionFilters: [{ filter: CACHE_TAG_FILTER, filterType: 'WILDCARD' }],
-        }),
-      );
-      ecr.destroy();
+      await createCacheRepository(emu.url, 'fixture/api');
     }, 60_000);
 
     afterAll(async () => {
