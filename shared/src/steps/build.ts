@@ -16,6 +16,7 @@ import { parseSecrets, type SecretSpec } from '../image/secrets.js';
 import { keyValueList, makeEngine, selectServices } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { rootDir } from '../paths.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
 import { withRegistryLogin } from '../registry/session.js';
 import { markdownTable } from '../report/markdown-table.js';
@@ -149,7 +150,7 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
   ],
   async settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const root = rootDir(ctx.cwd, i.string('root'));
     const manifests = selectServices(loadManifests(root), i.string('services'));
     const gitRef = i.string('git-sha');
     const gitSha =

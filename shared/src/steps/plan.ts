@@ -10,6 +10,7 @@ import { selectServices } from '../image/step-inputs.js';
 import { dependencyWaves } from '../manifest/graph.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { rootDir } from '../paths.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
@@ -89,7 +90,7 @@ export const planStep: Step<PlanSettings, PlanResult> = {
   ],
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const root = rootDir(ctx.cwd, i.string('root'));
     const manifests = loadManifests(root);
     const raw = i.string('services');
     const services = raw?.trim() ? selectServices(manifests, raw).map((m) => m.name) : [];

@@ -9,6 +9,7 @@ import { selectServices } from '../image/step-inputs.js';
 import { type InImageTestResult, testInImage } from '../image/test-in-image.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { rootDir } from '../paths.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
@@ -61,7 +62,7 @@ export const testStep: Step<TestSettings, TestResult> = {
   ],
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const root = rootDir(ctx.cwd, i.string('root'));
     const builds = readBuilds(i.required('builds'), ctx.cwd);
     const manifests = selectServices(
       loadManifests(root),
