@@ -7,14 +7,11 @@ import path from 'node:path';
 import type { BuildRecord } from '../image/build.js';
 import type { ImageEngine, RegistryLogin } from '../image/engine.js';
 import { provenanceStatement } from '../image/provenance.js';
-import { cycloneDx, debPackages, npmPackages, type Package } from '../image/sbom.js';
+import type { Package } from '../image/sbom.js';
 import type { Runner } from '../runner/types.js';
 import { VERSION } from '../version.js';
-import { type Descriptor, OciRegistry } from './oci.js';
-
-export const SBOM_TYPE = 'application/vnd.cyclonedx+json';
-export const PROVENANCE_TYPE = 'application/vnd.in-toto+json';
-export const SIGNATURE_ANNOTATION = 'io.cendence.signature';
+import { OciRegistry } from './oci.js';
+import { PROVENANCE_TYPE, SBOM_TYPE, SIGNATURE_ANNOTATION } from './referrers.js';
 
 export interface Attestations {
   /** Digests of the referrer manifests. */
@@ -37,22 +34,11 @@ export interface AttestOptions {
   startedOn?: string;
 }
 
-/** The SBOM and provenance referrers an image already has, by artifact type. */
-export async function existingAttestations(
-  reg: OciRegistry,
-  repository: string,
-  digest: string,
-): Promise<{ sbom?: Descriptor; provenance?: Descriptor }> {
-  const all = await reg.referrers(repository, digest);
-  return {
-    sbom: all.find((d) => d.artifactType === SBOM_TYPE),
-    provenance: all.find((d) => d.artifactType === PROVENANCE_TYPE),
-  };
-}
-
 export async function attestImage(o: AttestOptions): Promise<Attestations> {
   const b = o.build;
   const tool = `cendence ${VERSION}`;
+  // Loaded on use: the CycloneDX library is most of the push bundle's weight, and only attesting needs it.
+  const { cycloneDx, debPackages, npmPackages } = await import('../image/sbom.js');
   const reg = new OciRegistry(o.login);
   const subject = await reg.manifest(b.repository, o.digest);
   if (!subject) throw new Error(`${b.repository}@${o.digest} is not in the registry`);

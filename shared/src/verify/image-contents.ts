@@ -5,9 +5,9 @@
 import { BatchGetImageCommand } from '@aws-sdk/client-ecr';
 import type { AwsClients } from '../aws/clients.js';
 import { fargateArchitecture } from '../image/platforms.js';
-import { existingAttestations } from '../registry/attest.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
 import { OciRegistry } from '../registry/oci.js';
+import { existingAttestations } from '../registry/referrers.js';
 import type { Runner } from '../runner/types.js';
 import { ecrRegistry, parseImageRef } from '../taskdef/image-ref.js';
 import type { Problem } from '../taskdef/problems.js';
