@@ -189,8 +189,10 @@ variable "services" {
     policy_arns       = optional(list(string), [])
     cpu_architecture  = optional(string, "X86_64")
   }))
-  # The seed's layout: the ALB sends everything to the frontend, which serves the client and proxies /api/<service>/
-  # to the backends by their Cloud Map names; only auth keeps data (in RDS).
+  # The seed's layout: the ALB sends everything to the frontend (/ws/* included), which serves the client and
+  # proxies /api/<service>/ and WebSocket /ws/<service>/ to the backends by their Cloud Map names. auth, game and
+  # matchmaking keep their state in RDS (accounts and sessions; games and results; the queue and matches), so any
+  # replica serves any request.
   default = {
     frontend = {
       port          = 3000
@@ -204,10 +206,12 @@ variable "services" {
     }
     game = {
       port         = 3000
+      database     = true
       ingress_from = ["frontend", "matchmaking"]
     }
     matchmaking = {
       port         = 3000
+      database     = true
       ingress_from = ["frontend"]
     }
     ai = {
