@@ -90,6 +90,15 @@ then one service's file changes, a commit, and the two steps run again. Bytes ar
 registry received on its blob upload endpoints; images re-tagged are PutImage calls during the build
 step.
 
+**Cache** (bench/build-cache.ts, bench/fresh-docker.ts). The real auth service (with services/common) on
+a Docker engine of its own (a second dockerd: own data root, exec root, socket, bridge and containerd
+namespace), so emptying its cache touches nothing else. Cold: the build step on that empty engine (the
+base image loaded, nothing else), cache exported to the emulator's ECR (BuildKit inline cache, mode
+max: each earlier stage pushed as its own cache image). Then the engine is stopped, its data root
+deleted and started again (a new runner), one line of auth/src/server.ts changes, and the build step
+runs with only the registry cache. Times are the build step's own (the cache export after it is shown
+apart); "ran" lists the instructions BuildKit executed rather than took from the cache.
+
 **Emulator** (bench/emulator-load.ts, bench/load-worker.ts). \`cendence emulator\` as its own process
 with 24 services, throttling off (its capacity is measured, not AWS's limits), driven over HTTP by the
 real SDK clients from two load processes, 8 requests in flight in all, for 3 s per mix after a 0.5 s

@@ -2,7 +2,7 @@
 // emulator in one run, judges each figure against its DESIGN.md target, and writes bench/results.json
 // (everything measured, raw) and bench/RESULTS.md (the table and how each figure was measured).
 // Every comparison is a ratio or a difference measured in this same run. Sections can be picked with
-// BENCH_ONLY=latency,release,actions,build,emulator (a partial run does not write the result files
+// BENCH_ONLY=latency,release,actions,build,cache,emulator (a partial run does not write the result files
 // unless BENCH_WRITE=1).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { measureBuild } from './build.js';
+import { measureBuildCache } from './build-cache.js';
 import { measureBundles, measureDeployRun, nodeFloor } from './cold-start.js';
 import { measureEmulator } from './emulator-load.js';
 import { type Figure, markdownFigures, tally, textTable, verdict } from './figures.js';
@@ -19,6 +20,7 @@ import { measureReleases } from './release.js';
 import {
   buildFigures,
   bundleFigures,
+  cacheFigures,
   emulatorFigures,
   followFigures,
   latencyFigures,
@@ -27,7 +29,7 @@ import {
 import { resultsMarkdown } from './results-md.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SECTIONS = ['latency', 'follow', 'release', 'actions', 'build', 'emulator'] as const;
+const SECTIONS = ['latency', 'follow', 'release', 'actions', 'build', 'cache', 'emulator'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean) as Section[];
@@ -132,9 +134,10 @@ async function main(): Promise<void> {
     bundleFigures,
   );
   const build = await section('build', measureBuild, buildFigures);
+  const cache = await section('cache', measureBuildCache, cacheFigures);
   const emulator = await section('emulator', () => measureEmulator(ROOT), emulatorFigures);
 
-  const figures = [latency, following, release, actions, build, emulator].flatMap((s) => s.figures);
+  const figures = [latency, following, release, actions, build, cache, emulator].flatMap((s) => s.figures);
   const durationSeconds = (performance.now() - started) / 1000;
   const machine = {
     cpus: os.cpus().length,
@@ -170,6 +173,7 @@ async function main(): Promise<void> {
       release: release.seconds,
       actions: actions.seconds,
       build: build.seconds,
+      cache: cache.seconds,
       emulator: emulator.seconds,
     },
     bundlesRebuilt: rebuilt,
@@ -179,6 +183,7 @@ async function main(): Promise<void> {
       release: release.raw,
       actions: actions.raw,
       build: build.raw,
+      cache: cache.raw,
       emulator: emulator.raw,
     },
     figures: figures.map((f) => ({ ...f, result: verdict(f) || 'info' })),

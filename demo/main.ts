@@ -20,6 +20,8 @@ import type { StepContext } from '../shared/src/steps/step.js';
 import { chooseBaseImage } from './base-image.js';
 import { type Phase, type StepTiming, SUMMARY_HEADER, summaryRows, writeReports } from './report.js';
 
+const NO_REGISTRY_CACHE = { 'cache-from': 'none', 'cache-to': 'none' };
+
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, '.cendence', 'demo');
 /** Emulated seconds per wall second: ECS's minutes of task start-up and bake become seconds. */
@@ -141,6 +143,8 @@ async function main(): Promise<number> {
           network: 'host',
           'build-args': `BASE_IMAGE=${baseImage}`,
           'builds-file': buildsFile,
+          // One engine, one run: its local cache is warm; the registry cache is for new runners (bench: cache).
+          ...NO_REGISTRY_CACHE,
         }),
       );
       await timed('test', () => call('test', { builds: buildsFile, 'junit-dir': path.join(OUT, 'junit') }));
@@ -170,6 +174,7 @@ async function main(): Promise<number> {
           'build-args': `BASE_IMAGE=${baseImage},CENDENCE_DEMO_RELEASE=broken`,
           'git-sha': nextCommit,
           'builds-file': buildsFile,
+          ...NO_REGISTRY_CACHE,
         }),
       );
       const pushed = await prepare('push game', () => call('push', { builds: buildsFile }));

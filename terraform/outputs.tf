@@ -22,6 +22,7 @@ output "services" {
       security_groups     = [aws_security_group.service[name].id]
       assign_public_ip    = false
       deployment_strategy = svc.blue_green ? "BLUE_GREEN" : "ROLLING"
+      cpu_architecture    = svc.cpu_architecture
       discovery_name      = "${name}.${var.discovery_namespace}"
       database_secret_arn = svc.database ? aws_db_instance.this.master_user_secret[0].secret_arn : null
       # The container environment and secrets the bootstrap task definition has (upstream URLs, database

@@ -44,6 +44,13 @@ resource "aws_ecs_task_definition" "bootstrap" {
   # Revisions registered by the pipeline must survive a change of this bootstrap revision.
   skip_destroy = true
 
+  # ARM64 runs on Graviton: the image pushed for it must be an index with a linux/arm64 image
+  # (cendence build --platforms linux/amd64,linux/arm64; verify refuses a digest without it).
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = each.value.cpu_architecture
+  }
+
   container_definitions = jsonencode([
     {
       name                   = each.key
@@ -87,7 +94,8 @@ resource "aws_ecs_service" "this" {
   availability_zone_rebalancing      = "ENABLED"
 
   dynamic "capacity_provider_strategy" {
-    for_each = local.capacity_provider_strategy
+    # Fargate Spot runs X86_64 tasks only: an ARM64 service keeps the on-demand part of the strategy.
+    for_each = [for s in local.capacity_provider_strategy : s if each.value.cpu_architecture == "X86_64" || s.capacity_provider == "FARGATE"]
 
     content {
       capacity_provider = capacity_provider_strategy.value.capacity_provider

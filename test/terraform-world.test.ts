@@ -129,7 +129,13 @@ describe('the world Terraform describes', () => {
     expect(repos.repositories?.map((r) => r.repositoryName).sort()).toEqual(
       ['ai', 'auth', 'frontend', 'game', 'matchmaking'].map((s) => `transcendence/${s}`),
     );
-    expect(repos.repositories?.every((r) => r.imageTagMutability === 'IMMUTABLE')).toBe(true);
+    // Immutable tags, but the moving build-cache tags (terraform/ecr.tf).
+    for (const r of repos.repositories ?? []) {
+      expect(r.imageTagMutability).toBe('IMMUTABLE_WITH_EXCLUSION');
+      expect(r.imageTagMutabilityExclusionFilters).toEqual([
+        { filter: 'buildcache*', filterType: 'WILDCARD' },
+      ]);
+    }
     const groups = await admin.logs.send(
       new DescribeLogGroupsCommand({ logGroupNamePrefix: '/ecs/transcendence-staging/' }),
     );

@@ -8,7 +8,7 @@ import type { FaultError } from '../faults.js';
 import { authorizeCalls } from '../iam/authorize.js';
 import type { HandlerContext, RawRoute } from '../types.js';
 import { DigestMismatchError } from './blobs.js';
-import { accepts, isDigest } from './manifest.js';
+import { accepts, isDigest, MEDIA_TYPES } from './manifest.js';
 import {
   type EcrStore,
   PushRefused,
@@ -19,7 +19,8 @@ import {
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
-const ROUTE_RE = /^\/v2\/(.+?)\/(blobs\/uploads\/?(.*)|blobs\/([^/]+)|manifests\/([^/]+)|tags\/list)$/;
+const ROUTE_RE =
+  /^\/v2\/(.+?)\/(blobs\/uploads\/?(.*)|blobs\/([^/]+)|manifests\/([^/]+)|tags\/list|referrers\/([^/]+))$/;
 
 class RegistryError extends Error {
   constructor(
@@ -49,6 +50,8 @@ function operationOf(method: string, pathname: string): string | undefined {
     return { HEAD: 'BatchCheckLayerAvailability', GET: 'GetDownloadUrlForLayer' }[method];
   if (manifestRef !== undefined)
     return { PUT: 'PutImage', GET: 'BatchGetImage', HEAD: 'BatchGetImage' }[method];
+  // The referrers list is a read; CloudTrail shows it as a DescribeImages-like look-up.
+  if (kind.startsWith('referrers/')) return 'ListImageReferrers';
   return undefined;
 }
 
@@ -180,7 +183,7 @@ async function serve(
   const m = ROUTE_RE.exec(url.pathname);
   if (!m)
     throw new RegistryError(404, 'UNSUPPORTED', `the operation ${method} ${url.pathname} is unsupported`);
-  const [, name, kind, uploadId, blobDigest, manifestRef] = m;
+  const [, name, kind, uploadId, blobDigest, manifestRef, subjectDigest] = m;
   // IAM before existence, as on AWS: a role's token reaches only the repositories its policies allow.
   const action = registryAction(method, kind, uploadId, blobDigest, manifestRef);
   const denial =
@@ -198,6 +201,7 @@ async function serve(
   if (kind.startsWith('blobs/uploads')) return upload(store, repo, ctx.clock.now(), req, res, url, uploadId);
   if (blobDigest !== undefined) return blob(store, repo, req, res, blobDigest);
   if (manifestRef !== undefined) return manifest(store, repo, ctx.clock.now(), req, res, manifestRef);
+  if (subjectDigest !== undefined) return referrers(repo, req, res, url, subjectDigest);
   return tags(repo, res, url);
 }
 
@@ -395,6 +399,8 @@ async function manifest(
       return send(res, 201, {
         Location: `/v2/${repo.name}/manifests/${image.digest}`,
         'Docker-Content-Digest': image.digest,
+        // OCI 1.1: the registry indexed the subject, so clients need no fallback referrers tag.
+        ...(image.parsed.subjectDigest ? { 'OCI-Subject': image.parsed.subjectDigest } : {}),
         'Content-Length': 0,
       });
     } catch (e) {
@@ -455,4 +461,49 @@ function tags(repo: Repository, res: http.ServerResponse, url: URL): void {
   }
   const body = JSON.stringify({ name: repo.name, tags: pageTags });
   send(res, 200, { ...headers, 'Content-Length': Buffer.byteLength(body) }, body);
+}
+
+/**
+ * OCI 1.1 referrers API: an image index listing the manifests whose `subject` is `digest` (an unknown
+ * subject gives an empty list, not 404), each with its artifactType and annotations; `artifactType=`
+ * filters, and says so in OCI-Filters-Applied.
+ */
+function referrers(
+  repo: Repository,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  digest: string,
+): void {
+  if (req.method !== 'GET')
+    throw new RegistryError(405, 'UNSUPPORTED', `${req.method} is not supported on referrers`);
+  if (!isDigest(digest)) throw new RegistryError(400, 'DIGEST_INVALID', `invalid digest ${digest}`);
+  const wanted = url.searchParams.get('artifactType');
+  const manifests = [...repo.images.values()]
+    .filter((i) => i.parsed.subjectDigest === digest)
+    .map((i) => {
+      const doc = JSON.parse(i.manifest.toString('utf8')) as {
+        artifactType?: string;
+        annotations?: Record<string, string>;
+      };
+      return {
+        mediaType: i.mediaType,
+        digest: i.digest,
+        size: i.manifest.length,
+        artifactType: doc.artifactType ?? i.parsed.artifactMediaType,
+        ...(doc.annotations ? { annotations: doc.annotations } : {}),
+      };
+    })
+    .filter((d) => !wanted || d.artifactType === wanted);
+  const body = JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests });
+  send(
+    res,
+    200,
+    {
+      'Content-Type': MEDIA_TYPES.ociIndex,
+      'Content-Length': Buffer.byteLength(body),
+      ...(wanted ? { 'OCI-Filters-Applied': 'artifactType' } : {}),
+    },
+    body,
+  );
 }

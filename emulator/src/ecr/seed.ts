@@ -22,6 +22,8 @@ export interface SeedImage {
 export interface RepositorySpec {
   name: string;
   imageTagMutability?: TagMutability;
+  /** Wildcard tag filters excluded from the mutability setting (IMMUTABLE_WITH_EXCLUSION). */
+  exclusionFilters?: string[];
   scanOnPush?: boolean;
   images?: (string | SeedImage)[];
 }
@@ -57,6 +59,7 @@ export function seedRepositories(
       store.createRepository(ctx, {
         name: raw.name,
         mutability: raw.imageTagMutability,
+        exclusionFilters: raw.exclusionFilters,
         scanOnPush: raw.scanOnPush === true,
       });
     (raw.images ?? []).forEach((entry, j) => {

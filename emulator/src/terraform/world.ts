@@ -207,6 +207,9 @@ export async function terraformWorld(dir: string, opts: TerraformWorldOptions): 
     repositories: attrs('aws_ecr_repository').map((r) => ({
       name: r.name,
       imageTagMutability: r.image_tag_mutability ?? 'MUTABLE',
+      exclusionFilters: (r.image_tag_mutability_exclusion_filter ?? []).map(
+        (f: { filter: string }) => f.filter,
+      ),
       scanOnPush: r.image_scanning_configuration?.[0]?.scan_on_push === true,
     })),
     iam: opts.iam === false ? undefined : iamSpec(plan),

@@ -41,6 +41,10 @@ export const deploySchema = z.strictObject({
   container: z.string().optional(),
   /** ECS runs at most 5000 tasks per service. */
   desiredCount: z.number().int().min(0).max(5000).optional(),
+  /** Fargate CPU architecture (render writes runtimePlatform.cpuArchitecture); ARM64 needs an arm64 image. */
+  cpuArchitecture: z.enum(['X86_64', 'ARM64']).optional(),
+  /** verify and deploy refuse an image digest without SBOM and provenance referrers (cendence push). */
+  requireAttestations: z.boolean().optional(),
   environment: keyValues.default({}),
   /** Environment variables that look secret but are not (a public key, a test fixture): kept in plaintext. */
   allowPlaintext: z.array(z.string()).default([]),

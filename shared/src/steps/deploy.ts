@@ -208,7 +208,10 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
       return {
         ...common,
         targets,
-        ...(i.boolean('verify') ? { verify: selected.map((m, n) => verifyTargetFor(m, rendered[n])) } : {}),
+        // A manifest that asks for attestations gets them checked even when verify is off.
+        ...(i.boolean('verify') || selected.some((m) => m.deploy?.requireAttestations)
+          ? { verify: selected.map((m, n) => verifyTargetFor(m, rendered[n])) }
+          : {}),
         ...(stopAt ? { stopAt } : {}),
       };
     },
@@ -241,7 +244,7 @@ async function releaseRun(
   const prepareMs = (s.timeoutSeconds ?? Math.max(...s.targets.map((t) => t.timeoutSeconds))) * 1000;
   const verify = s.verify;
   const live = verify
-    ? (await withDeadline(prepareMs, () => verifyDeployment(aws, verify), ctx.signal)).services
+    ? (await withDeadline(prepareMs, () => verifyDeployment(aws, verify, ctx.runner), ctx.signal)).services
     : undefined;
   const r: ReleaseResult = await deployRelease(
     aws,

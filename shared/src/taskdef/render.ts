@@ -238,7 +238,7 @@ export function renderFromTemplate(
       region,
     });
   }
-  applyTaskDefaults(td);
+  applyTaskDefaults(td, deploy.cpuArchitecture);
   validateContainers(
     containers,
     problems,
@@ -267,12 +267,13 @@ export function renderFromTemplate(
   };
 }
 
-/** Fargate's defaults for what the template leaves out. */
-function applyTaskDefaults(td: Record<string, unknown>): void {
+/** Fargate's defaults for what the template leaves out; the manifest's cpuArchitecture over the template's. */
+function applyTaskDefaults(td: Record<string, unknown>, cpuArchitecture?: string): void {
   td.requiresCompatibilities ??= ['FARGATE'];
   td.networkMode ??= 'awsvpc';
   const platform = isRecord(td.runtimePlatform) ? td.runtimePlatform : {};
   platform.operatingSystemFamily ??= 'LINUX';
+  if (cpuArchitecture) platform.cpuArchitecture = cpuArchitecture;
   platform.cpuArchitecture ??= 'X86_64';
   td.runtimePlatform = platform;
 }

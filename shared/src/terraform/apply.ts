@@ -69,6 +69,9 @@ function fill(
     ...deploy,
     cluster: deploy.cluster ?? tf.cluster,
     service: deploy.service ?? tf.service,
+    ...(deploy.cpuArchitecture || tf.cpuArchitecture
+      ? { cpuArchitecture: deploy.cpuArchitecture ?? tf.cpuArchitecture }
+      : {}),
     // Terraform's environment and secrets (upstream URLs, the database) under the manifest's own.
     environment: { ...tf.environment, ...deploy.environment },
     secrets: { ...tf.secrets, ...deploy.secrets },

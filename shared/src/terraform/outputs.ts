@@ -24,6 +24,8 @@ export interface TerraformServiceSettings {
   securityGroups: string[];
   assignPublicIp: boolean;
   deploymentStrategy: 'ROLLING' | 'BLUE_GREEN';
+  /** Fargate CPU architecture chosen in var.services (X86_64 when the output predates it). */
+  cpuArchitecture?: 'X86_64' | 'ARM64';
   discoveryName: string;
   /** The RDS-managed credentials, for services that use the database. */
   databaseSecretArn?: string;
@@ -65,6 +67,7 @@ const serviceSchema = z.object({
   security_groups: z.array(z.string().regex(/^sg-/, 'must be a security group ID (sg-…)')).min(1),
   assign_public_ip: z.boolean(),
   deployment_strategy: z.enum(['ROLLING', 'BLUE_GREEN']),
+  cpu_architecture: z.enum(['X86_64', 'ARM64']).optional(),
   discovery_name: z.string().min(1),
   database_secret_arn: optionalArn,
   target_groups: z.object({ blue: optionalArn, green: optionalArn }),
@@ -105,6 +108,7 @@ function toSettings(s: z.infer<typeof serviceSchema>): TerraformServiceSettings 
     environment: s.environment ?? {},
     secrets: s.secrets ?? {},
   };
+  if (s.cpu_architecture) settings.cpuArchitecture = s.cpu_architecture;
   if (s.database_secret_arn) settings.databaseSecretArn = s.database_secret_arn;
   if (
     settings.deploymentStrategy === 'BLUE_GREEN' &&

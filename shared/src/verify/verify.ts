@@ -34,9 +34,11 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AwsClients } from '../aws/clients.js';
 import type { DeploySettings, ServiceManifest, Strategy } from '../manifest/schema.js';
+import type { Runner } from '../runner/types.js';
 import { ecrRegistry, parseImageRef } from '../taskdef/image-ref.js';
 import { type Problem, problemsError } from '../taskdef/problems.js';
 import { ecsNames, type RenderedTaskDefinition } from '../taskdef/render.js';
+import { checkImageContents } from './image-contents.js';
 
 /** What one service's deploy relies on. Build it with verifyTargetFor(), or by hand. */
 export interface VerifyTarget {
@@ -54,6 +56,10 @@ export interface VerifyTarget {
   logGroups: string[];
   blueGreen?: DeploySettings['blueGreen'];
   codedeploy?: DeploySettings['codedeploy'];
+  /** runtimePlatform.cpuArchitecture: the images must offer it (verify/image-contents.ts). */
+  cpuArchitecture?: string;
+  /** Refuse image digests without SBOM and provenance referrers. */
+  requireAttestations?: boolean;
   /** The rendered task definition's names, checked against `provisioned` when terraform outputs gave it. */
   family?: string;
   executionRoleArn?: string;
@@ -93,6 +99,8 @@ export function verifyTargetFor(manifest: ServiceManifest, rendered: RenderedTas
     ...(manifest.provisioned ? { provisioned: manifest.provisioned } : {}),
     ...(deploy.blueGreen ? { blueGreen: deploy.blueGreen } : {}),
     ...(deploy.codedeploy ? { codedeploy: deploy.codedeploy } : {}),
+    cpuArchitecture: rendered.taskDefinition.runtimePlatform?.cpuArchitecture,
+    requireAttestations: deploy.requireAttestations,
   };
 }
 
@@ -105,7 +113,12 @@ const CONTROLLER: Record<Strategy, string> = {
 };
 
 /** Runs every check; throws one UserError listing all problems, or returns what was checked. */
-export async function verifyDeployment(aws: AwsClients, targets: VerifyTarget[]): Promise<VerifyReport> {
+export async function verifyDeployment(
+  aws: AwsClients,
+  targets: VerifyTarget[],
+  /** Needed for the registry checks (architecture of single images, referrers): masks the token. */
+  runner?: Runner,
+): Promise<VerifyReport> {
   const problems: Problem[] = [];
   const checked: string[] = [];
   const at = (t: VerifyTarget, field: string) => `${t.file} ${field}`;
@@ -134,6 +147,7 @@ export async function verifyDeployment(aws: AwsClients, targets: VerifyTarget[])
   await Promise.all([
     checkClustersAndServices(aws, targets, problems, checked, live),
     checkImages(aws, targets, problems, checked),
+    checkImageContents(aws, targets, problems, checked, runner),
     checkLogGroups(aws, targets, problems, checked),
     ...targets.map((t) => checkTraffic(aws, t, problems, checked)),
   ]);
