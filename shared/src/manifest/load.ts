@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { UserError } from '../errors.js';
 import { findCycle } from './graph.js';
 import { manifestSchema, type ServiceManifest } from './schema.js';
