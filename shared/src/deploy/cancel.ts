@@ -4,7 +4,6 @@
 // task definition that was live before — or stops a CodeDeploy deployment with auto-rollback. `leave`
 // lets it run. Either way the step exits non-zero; we do not wait for the rollback here, because a
 // cancelled CI job has only seconds left.
-import { StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { StopServiceDeploymentCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
 import type { CancelPolicy } from './types.js';
@@ -24,7 +23,8 @@ export async function applyCancelPolicy(aws: AwsClients, d: InFlight, policy: Ca
   if (policy === 'leave') return 'left the deployment running (--on-cancel leave)';
   if (d.codedeployDeploymentId) {
     await aws.codedeploy.send(
-      new StopDeploymentCommand({ deploymentId: d.codedeployDeploymentId, autoRollbackEnabled: true }),
+      (sdk) =>
+        new sdk.StopDeploymentCommand({ deploymentId: d.codedeployDeploymentId, autoRollbackEnabled: true }),
     );
     return `stopped CodeDeploy deployment ${d.codedeployDeploymentId} with rollback`;
   }

@@ -3,7 +3,6 @@
 // --deployment <arn>: wait until ECS or CodeDeploy finished the rollback). A new job does this, so no
 // runner is held during the test phase or the bake.
 
-import { GetDeploymentCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeServiceRevisionsCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
 import { UserError } from '../errors.js';
@@ -148,7 +147,8 @@ async function gateCodeDeploy(
   opts: GateOptions,
 ): Promise<ServiceResult> {
   const startedAt = new Date(opts.clock.now()).toISOString();
-  const info = (await aws.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
+  const info = (await aws.codedeploy.send((sdk) => new sdk.GetDeploymentCommand({ deploymentId: id })))
+    .deploymentInfo;
   const name = info?.deploymentGroupName ?? id;
   const ref = { name, cluster: '', service: name };
   const follow0 = {
@@ -163,9 +163,11 @@ async function gateCodeDeploy(
     await continueCodeDeploy(aws, id);
     end = (await followCodeDeploy(aws, name, id, follow0)).end;
   } else {
-    await aws.codedeploy.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
+    await aws.codedeploy.send(
+      (sdk) => new sdk.StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }),
+    );
     end = await follow<Verdict>(async () => {
-      const status = (await aws.codedeploy.send(new GetDeploymentCommand({ deploymentId: id })))
+      const status = (await aws.codedeploy.send((sdk) => new sdk.GetDeploymentCommand({ deploymentId: id })))
         .deploymentInfo?.status;
       if (status === 'Stopped')
         return { near: false, done: { kind: 'succeeded', reason: 'stopped with rollback' } };

@@ -5,7 +5,6 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   type ContainerDefinition,
   DescribeServicesCommand,
@@ -154,12 +153,13 @@ async function tailLogs(
       const stream = `${prefix}/${c.name}/${task.taskId}`;
       try {
         const out = await aws.logs.send(
-          new GetLogEventsCommand({
-            logGroupName: group,
-            logStreamName: stream,
-            limit: input.logLines ?? 20,
-            startFromHead: false,
-          }),
+          (sdk) =>
+            new sdk.GetLogEventsCommand({
+              logGroupName: group,
+              logStreamName: stream,
+              limit: input.logLines ?? 20,
+              startFromHead: false,
+            }),
         );
         tails.push({
           taskId: task.taskId,
