@@ -10,7 +10,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { measureBuild } from './build.js';
-import { measureBundles, measureDeployRun, nodeFloor } from './cold-start.js';
+import { measureBundles, measureDeployRun } from './cold-start.js';
 import { measureEmulator } from './emulator-load.js';
 import { type Figure, markdownFigures, tally, textTable, verdict } from './figures.js';
 import { measureLatency } from './latency.js';
@@ -115,10 +115,9 @@ async function main(): Promise<void> {
     'actions',
     async () => {
       rebuilt = ensureBundles();
-      const floor = await nodeFloor(ROOT);
-      const bundles = await measureBundles(ROOT);
+      const starts = await measureBundles(ROOT);
       const deployRun = await measureDeployRun(ROOT);
-      return { floor, bundles, deployRun };
+      return { ...starts, deployRun };
     },
     bundleFigures,
   );
