@@ -7,6 +7,9 @@ const name = z
   .check(z.regex(/^[a-z][a-z0-9-]{0,62}$/, 'lowercase letters, digits and dashes, starting with a letter'));
 
 const keyValues = z.record(z.string(), z.string());
+
+/** Seconds a deploy waits for a service's outcome when neither the manifest nor the step says. */
+export const DEFAULT_TIMEOUT_SECONDS = 900;
 const nonEmpty = () => z.string().check(z.minLength(1));
 const wholeAbove0 = () => z.int().check(z.positive());
 const atLeast = (n: number) => z.number().check(z.gte(n));
@@ -49,7 +52,7 @@ export const deploySchema = z.strictObject({
   /** name → SSM parameter or Secrets Manager ARN. Never plaintext. */
   secrets: z._default(keyValues, {}),
   /** Seconds to wait for the outcome before giving up (and applying onTimeout). */
-  timeoutSeconds: z._default(wholeAbove0(), 900),
+  timeoutSeconds: z._default(wholeAbove0(), DEFAULT_TIMEOUT_SECONDS),
   blueGreen: z.optional(
     z.strictObject({
       targetGroup: z.string(),

@@ -10,11 +10,12 @@ import { type BuildRecord, buildImages } from '../image/build.js';
 import { DEFAULT_BUILDAH_ROOT } from '../image/buildah.js';
 import type { EngineName } from '../image/engine.js';
 import type { Builds } from '../image/handoff.js';
-import { keyValueList, makeEngine, selectServices } from '../image/step-inputs.js';
+import { keyValueList, makeEngine } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
 import { markdownTable } from '../report/markdown-table.js';
+import { selectServices } from './list-input.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
 export const ENGINE_INPUTS: InputSpec[] = [
@@ -36,7 +37,8 @@ const inputs: InputSpec[] = [
   ROOT_INPUT,
   {
     name: 'services',
-    description: "Services to build: names (comma-separated) or the plan step's JSON list. Default: all.",
+    kind: 'list',
+    description: "Services to build (names, or the plan step's JSON list). Default: all.",
   },
   ...ENGINE_INPUTS,
   {
@@ -113,7 +115,7 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
   ],
   async settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const root = path.resolve(ctx.cwd, i.withDefault('root'));
     const manifests = selectServices(loadManifests(root), i.string('services'));
     const gitRef = i.string('git-sha');
     const gitSha =
@@ -128,7 +130,7 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
     return {
       root,
       manifests,
-      engine: i.choice<EngineName>('engine') ?? 'docker',
+      engine: i.choice<EngineName>('engine') as EngineName,
       buildahRoot: path.resolve(ctx.cwd, i.string('buildah-root') ?? DEFAULT_BUILDAH_ROOT),
       network: i.string('network'),
       buildArgs: keyValueList(i.list('build-args'), 'build-args'),

@@ -6,11 +6,11 @@ import { type AffectedService, affectedServices, type ContextFilter } from '../c
 import { changedFiles, repositoryRoot } from '../changes/git.js';
 import { githubMatrix, gitlabChildPipeline, type MatrixEntry, matrixEntries } from '../changes/matrix.js';
 import { contextMatcher } from '../image/context.js';
-import { selectServices } from '../image/step-inputs.js';
 import { dependencyWaves } from '../manifest/graph.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { markdownTable } from '../report/markdown-table.js';
+import { selectServices } from './list-input.js';
 import { type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
 const inputs: InputSpec[] = [
@@ -23,6 +23,7 @@ const inputs: InputSpec[] = [
   { name: 'head', description: 'Head git ref.', default: 'HEAD' },
   {
     name: 'services',
+    kind: 'list',
     description: 'Plan exactly these services (names or a JSON list), without a git diff.',
   },
   { name: 'all', kind: 'boolean', description: 'Plan every service.', default: 'false' },
@@ -89,7 +90,7 @@ export const planStep: Step<PlanSettings, PlanResult> = {
   ],
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const root = path.resolve(ctx.cwd, i.withDefault('root'));
     const manifests = loadManifests(root);
     const raw = i.string('services');
     const services = raw?.trim() ? selectServices(manifests, raw).map((m) => m.name) : [];
@@ -97,7 +98,7 @@ export const planStep: Step<PlanSettings, PlanResult> = {
     return {
       root,
       since: i.string('since'),
-      head: i.string('head') ?? 'HEAD',
+      head: i.withDefault('head'),
       services,
       all: i.boolean('all'),
       manifests,

@@ -3,11 +3,11 @@
 import path from 'node:path';
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
 import { StepFailed, UserError } from '../errors.js';
-import { selectServices } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { type RunTaskFailure, type RunTaskResult, runOneOffTask } from '../run-task/run-task.js';
 import { ecsNames } from '../taskdef/render.js';
+import { selectServices } from './list-input.js';
 import { TERRAFORM_OUTPUTS_INPUT, withTerraformOutputs } from './render.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
@@ -35,7 +35,7 @@ const inputs: InputSpec[] = [
   },
   {
     name: 'timeout-seconds',
-    kind: 'number',
+    kind: 'seconds',
     description:
       'Stop the task and fail after this long. Default: deploy.preDeployTask.timeoutSeconds, else 600.',
   },
@@ -95,7 +95,7 @@ export const runTaskStep: Step<RunTaskSettings, RunTaskResult> = {
   ],
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const root = path.resolve(ctx.cwd, i.withDefault('root'));
     const name = i.required('service');
     const [manifest] = withTerraformOutputs(i, selectServices(loadManifests(root), name), ctx.cwd);
     if (!manifest.deploy) {
@@ -106,14 +106,8 @@ export const runTaskStep: Step<RunTaskSettings, RunTaskResult> = {
       );
     }
     const pre = manifest.deploy.preDeployTask;
-    const timeoutSeconds = i.number('timeout-seconds') ?? pre?.timeoutSeconds ?? 600;
-    if (!(timeoutSeconds > 0)) {
-      throw new UserError(
-        `input "timeout-seconds" must be a positive number, got ${timeoutSeconds}`,
-        'timeout-seconds',
-        'e.g. 600',
-      );
-    }
+    // The manifest's preDeployTask.timeoutSeconds has its own default (600, manifest/schema.ts).
+    const timeoutSeconds = i.seconds('timeout-seconds') ?? pre?.timeoutSeconds ?? 600;
     const command = parseCommand(i.string('command')) ?? pre?.command;
     const container = i.string('container') ?? pre?.container;
     const taskDefinition = i.string('task-definition');

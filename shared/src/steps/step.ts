@@ -2,10 +2,13 @@
 // rollback, run-task): its inputs, outputs, how raw inputs become typed settings, and the core call.
 // The three doors derive from it: the CLI's flags (--<input>), the action's action.yml inputs and
 // outputs, and the GitLab templates' spec:inputs. One definition, so they cannot drift apart.
+import { parseServiceDeploymentArn } from '../deploy/blue-green.js';
 import { UserError } from '../errors.js';
 import type { Runner } from '../runner/types.js';
+import { parseList } from './list-input.js';
 
-export type InputKind = 'string' | 'boolean' | 'number' | 'list' | 'choice';
+/** 'seconds': a positive number of seconds (timeouts). 'list': comma, newline or JSON list. */
+export type InputKind = 'string' | 'boolean' | 'number' | 'seconds' | 'list' | 'choice';
 
 export interface InputSpec {
   name: string;
@@ -63,6 +66,13 @@ export class Inputs {
     return this.read(name) ?? this.spec(name).default;
   }
 
+  /** An input whose spec has a default: the value given, else that default (written once, in the spec). */
+  withDefault(name: string): string {
+    const v = this.string(name);
+    if (v === undefined) throw new Error(`input "${name}" has no default in its spec`);
+    return v;
+  }
+
   required(name: string): string {
     const v = this.string(name);
     if (v === undefined || v === '')
@@ -86,14 +96,30 @@ export class Inputs {
     return n;
   }
 
-  /** Comma- or newline-separated list. */
+  /** A positive number of seconds, or undefined when neither given nor defaulted. */
+  seconds(name: string): number | undefined {
+    const n = this.number(name);
+    if (n !== undefined && !(n > 0))
+      throw new UserError(`input "${name}" must be a positive number of seconds, got ${n}`, name, 'e.g. 600');
+    return n;
+  }
+
+  /** Comma-separated, one per line, or a JSON list: the same at every door (list-input.ts). */
   list(name: string): string[] {
+    return parseList(this.string(name), name);
+  }
+
+  /** A held deployment: a CodeDeploy id (d-XXXXXXXXX) or an ECS service deployment ARN. */
+  deploymentRef(name: string): string | undefined {
     const v = this.string(name);
-    if (!v) return [];
-    return v
-      .split(/[,\n]/)
-      .map((s) => s.trim())
-      .filter(Boolean);
+    if (!v || /^d-[A-Z0-9]{9}$/.test(v)) return v || undefined;
+    try {
+      parseServiceDeploymentArn(v);
+    } catch (err) {
+      if (err instanceof UserError) throw new UserError(err.message, name, err.fix);
+      throw err;
+    }
+    return v;
   }
 
   choice<T extends string>(name: string): T | undefined {
