@@ -28,6 +28,12 @@ export class StepFailed extends Error {
   }
 }
 
+/** A file system error that means "not there" (a missing file, or a path through a file). */
+export function isMissingFile(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
 /** One readable line for an error: "where: message (fix)". */
 export function describeError(err: unknown): string {
   if (err instanceof UserError) {

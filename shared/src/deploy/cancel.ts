@@ -6,6 +6,7 @@
 // cancelled CI job has only seconds left.
 import { StopServiceDeploymentCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
+import { API_UNAVAILABLE, isAwsError } from '../aws/errors.js';
 import type { CancelPolicy } from './types.js';
 
 export interface InFlight {
@@ -14,6 +15,13 @@ export interface InFlight {
   serviceDeploymentArn?: string;
   codedeployDeploymentId?: string;
   previousTaskDefinition?: string;
+}
+
+/** StopServiceDeployment's answers for a deployment that cannot be stopped (finished, or no such API). */
+const NOT_STOPPABLE = [...API_UNAVAILABLE, 'ConflictException', 'ServiceDeploymentNotFoundException'];
+
+function describeAws(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
 export const CANCEL_POLICIES: readonly CancelPolicy[] = ['rollback', 'leave'];
@@ -28,6 +36,7 @@ export async function applyCancelPolicy(aws: AwsClients, d: InFlight, policy: Ca
     );
     return `stopped CodeDeploy deployment ${d.codedeployDeploymentId} with rollback`;
   }
+  let refused = '';
   if (d.serviceDeploymentArn) {
     try {
       await aws.ecs.send(
@@ -37,8 +46,11 @@ export async function applyCancelPolicy(aws: AwsClients, d: InFlight, policy: Ca
         }),
       );
       return `asked ECS to roll back (StopServiceDeployment ROLLBACK ${d.serviceDeploymentArn})`;
-    } catch {
-      // Not stoppable (already finished, or the API is unavailable): fall back to redeploying the previous revision.
+    } catch (err) {
+      // Not stoppable (already finished, or the API is unavailable): fall back to redeploying the previous
+      // revision. Anything else (AccessDenied…) falls back too — a rollback matters more — but is said.
+      if (!isAwsError(err, ...NOT_STOPPABLE))
+        refused = `StopServiceDeployment failed (${describeAws(err)}); `;
     }
   }
   if (d.previousTaskDefinition) {
@@ -49,7 +61,7 @@ export async function applyCancelPolicy(aws: AwsClients, d: InFlight, policy: Ca
         taskDefinition: d.previousTaskDefinition,
       }),
     );
-    return `returned the service to ${d.previousTaskDefinition} (UpdateService)`;
+    return `${refused}returned the service to ${d.previousTaskDefinition} (UpdateService)`;
   }
-  return "nothing to roll back to: this was the service's first deployment";
+  return `${refused}nothing to roll back to: this was the service's first deployment`;
 }

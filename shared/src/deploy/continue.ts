@@ -5,6 +5,7 @@
 
 import { DescribeServiceRevisionsCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
+import { API_UNAVAILABLE, isAwsError } from '../aws/errors.js';
 import { UserError } from '../errors.js';
 import type { Runner } from '../runner/types.js';
 import {
@@ -48,8 +49,9 @@ export async function revisionTaskDefinitions(ecs: ECSClient, arns: string[]): P
     for (const rev of r.serviceRevisions ?? []) {
       if (rev.serviceRevisionArn && rev.taskDefinition) out.set(rev.serviceRevisionArn, rev.taskDefinition);
     }
-  } catch {
-    // The record then simply lacks the revisions.
+  } catch (err) {
+    // Where the API is not offered the record simply lacks the revisions; any other error is real.
+    if (!isAwsError(err, ...API_UNAVAILABLE)) throw err;
   }
   return out;
 }

@@ -11,8 +11,8 @@ export function parseList(raw: string | undefined, input: string): string[] {
     let list: unknown;
     try {
       list = JSON.parse(text);
-    } catch {
-      list = undefined;
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err;
     }
     if (!Array.isArray(list) || !list.every((x) => typeof x === 'string'))
       throw new UserError(
