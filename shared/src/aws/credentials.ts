@@ -5,8 +5,14 @@
 import { AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { UserError } from '../errors.js';
-import type { StepContext } from '../steps/step.js';
+import type { Runner } from '../runner/types.js';
 import type { AwsClients } from './clients.js';
+
+/** What AWS access needs from the step running it: its environment, and the runner to mask and log. */
+export interface AwsContext {
+  env: NodeJS.ProcessEnv;
+  runner: Runner;
+}
 
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,128}$/;
@@ -14,7 +20,7 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,128}$/;
 export async function oidcCredentials(
   roleArn: string,
   aws: AwsClients,
-  ctx: StepContext,
+  ctx: AwsContext,
 ): Promise<AwsCredentialIdentity> {
   if (!ROLE_ARN.test(roleArn)) {
     throw new UserError(
@@ -47,7 +53,7 @@ export async function oidcCredentials(
   };
 }
 
-async function idToken(ctx: StepContext): Promise<string> {
+async function idToken(ctx: AwsContext): Promise<string> {
   const env = ctx.env;
   const audience = env.CENDENCE_OIDC_AUDIENCE ?? DEFAULT_AUDIENCE;
   if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {

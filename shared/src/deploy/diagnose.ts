@@ -14,7 +14,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
-import { redactLine } from '../run-task/redact.js';
+import { redactLine } from '../report/redact.js';
 
 export interface StoppedTask {
   taskId: string;

@@ -1,8 +1,8 @@
 // Follows one container's awslogs stream while its task runs: each poll reads what is new with
 // GetLogEvents and nextForwardToken, prints it (redacted), and keeps the last lines for an excerpt.
 import type { AwsClients } from '../aws/clients.js';
+import { redactLine } from '../report/redact.js';
 import type { Runner } from '../runner/types.js';
-import { redactLine } from './redact.js';
 
 export interface LogStreamRef {
   group: string;

@@ -14,6 +14,7 @@ import { keyValueList, makeEngine } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
+import { addTag, digestOfTag } from '../registry/images.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { selectServices } from './list-input.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
@@ -154,6 +155,10 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
         ...(s.source ? { 'org.opencontainers.image.source': s.source } : {}),
       };
       const records = await buildImages({
+        lookup: {
+          digestOfTag: (repository, tag) => digestOfTag(aws, repository, tag),
+          addTag: (repository, digest, tag) => addTag(aws, repository, digest, tag),
+        },
         root: s.root,
         manifests: s.manifests,
         engine,
