@@ -5,14 +5,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import { parse as parseYaml, stringify } from 'yaml';
+import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../harness/deploy-world.js';
+import { fargateTemplate, runStep, type ServiceSpec } from '../harness/render-world.js';
 import { describeError } from '../shared/src/errors.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import { renderStep } from '../shared/src/steps/render.js';
 import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 import { runTaskStep } from '../shared/src/steps/run-task.js';
 import type { Step } from '../shared/src/steps/step.js';
-import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../test/deploy-harness.js';
-import { fargateTemplate, runStep, type ServiceSpec } from '../test/render-world.js';
 
 export interface Observation {
   exitCode: number;

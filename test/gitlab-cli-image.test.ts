@@ -6,7 +6,7 @@ import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { dockerStatus } from './build-push-support.js';
+import { dockerStatus } from '../harness/build-push.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const NODE_IMAGE = 'cendence/base:node20';

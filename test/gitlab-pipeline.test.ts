@@ -7,7 +7,7 @@ import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { BUSYBOX, dockerStatus, hasTool } from './build-push-support.js';
+import { BUSYBOX, dockerStatus, hasTool } from '../harness/build-push.js';
 import { type DoorWorld, deployableWorld, disposeWorld, REGION, run } from './doors-fixture.js';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -1,6 +1,6 @@
 // Layering as a check (docs/DESIGN.md "Layers"): doors → steps → domain → ports, never upwards; no cycle
-// between the folders of the core; and shipped code never reaches into emulator/, test/, bench/ or
-// proof/ (the CLI's `emulator` command is the one door that loads the emulator, on demand, and no action
+// between the folders of the core; and shipped code never reaches into emulator/, test/, harness/,
+// bench/ or proof/ (the CLI's `emulator` command is the one door that loads the emulator, on demand, and no action
 // bundle can reach it). Type-only imports count: they are dependencies too.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -126,9 +126,9 @@ describe('layering', () => {
     expect(cycles).toEqual([]);
   });
 
-  it('shipped code never imports test/, bench/ or proof/, and only the CLI emulator command loads emulator/', () => {
+  it('shipped code never imports test/, harness/, bench/ or proof/, and only the CLI emulator command loads emulator/', () => {
     const outside = edges
-      .filter((e) => /^(test|bench|proof|emulator|demo)\//.test(e.to))
+      .filter((e) => /^(test|harness|bench|proof|emulator|demo)\//.test(e.to))
       .filter(
         (e) =>
           !(e.from === 'shared/src/cli/commands/emulator.ts' && e.dynamic && e.to.startsWith('emulator/')),

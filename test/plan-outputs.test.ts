@@ -3,11 +3,11 @@
 // (rollback once read it as a comma list and got ['["api"', '"web"]'].)
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { rollingService } from '../harness/deploy-world.js';
+import { makeRepo, removeRepos, runStep } from '../harness/render-world.js';
 import { TerminalRunner } from '../shared/src/runner/terminal.js';
 import { STEPS } from '../shared/src/steps/index.js';
 import { planStep } from '../shared/src/steps/plan.js';
-import { rollingService } from './deploy-harness.js';
-import { makeRepo, removeRepos, runStep } from './render-world.js';
 
 const ECR = '123456789012.dkr.ecr.us-east-1.amazonaws.com';
 const DIGEST = `sha256:${'a'.repeat(64)}`;

@@ -5,11 +5,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
 import { type AwsService, findOperation, OPERATIONS } from '../shared/src/aws/operations.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import { makeRollbackStep } from '../shared/src/steps/rollback.js';
-import { type DeployWorld, deployWorld, imagesInput, rollingService } from './deploy-harness.js';
-import { runStep } from './render-world.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 

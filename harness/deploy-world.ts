@@ -1,4 +1,4 @@
-// Shared by the deploy, release and rollback tests: an emulator world derived from a temporary
+// Shared by the deploy, release and rollback tests, bench/ and proof/: an emulator world derived from a temporary
 // repository's manifests, a Clock on the emulator's VIRTUAL time (so waits of minutes take
 // milliseconds), and helpers to read the emulator's call log.
 import type { Service } from '@aws-sdk/client-ecs';
