@@ -4,9 +4,10 @@
 // detected, diagnosed and rolled back → a service rolled back by hand → summary table and reports.
 // Each phase runs the same Step a CI job runs; the demo only chooses the inputs.
 import '../shared/src/cli/quiet.js';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type Emulator, startEmulator, worldFromManifests } from '../emulator/src/index.js';
+import { gitlabClaims } from '../emulator/src/iam/ci-claims.js';
+import { type Emulator, startEmulator } from '../emulator/src/index.js';
 import { checkDocker } from '../shared/src/cli/commands/doctor.js';
 import { describeError, StepFailed } from '../shared/src/errors.js';
 import { markdownTable } from '../shared/src/report/markdown-table.js';
@@ -16,12 +17,14 @@ import { STEPS } from '../shared/src/steps/index.js';
 import { invokeStep } from '../shared/src/steps/invoke.js';
 import type { StepContext } from '../shared/src/steps/step.js';
 import { chooseBaseImage } from './base-image.js';
-import { type Phase, SUMMARY_HEADER, summaryRows, writeReports } from './report.js';
+import { type Phase, type StepTiming, SUMMARY_HEADER, summaryRows, writeReports } from './report.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, '.cendence', 'demo');
 /** Emulated seconds per wall second: ECS's minutes of task start-up and bake become seconds. */
 const SPEED = Number(process.env.CENDENCE_DEMO_SPEED ?? 30);
+/** The environment the demo's world is built for (terraform/environments/). */
+const TFVARS = 'terraform/environments/staging.tfvars';
 
 const step = (name: string) => {
   const s = STEPS.find((x) => x.name === name);
@@ -42,8 +45,17 @@ async function main(): Promise<number> {
   const baseImage = await chooseBaseImage(process.env, (l) => runner.info(l));
   runner.info(`base image: ${baseImage}`);
 
-  const emu: Emulator = await startEmulator({ clock: 'real', speed: SPEED, world: worldFromManifests(ROOT) });
-  runner.info(`emulator listening on ${emu.url} (clock ×${SPEED})`);
+  // The world terraform/ describes for staging, with its IAM enforced: every step runs as the GitLab
+  // deploy role, assumed with the identity token of a job on main, as in CI.
+  const emu: Emulator = await startEmulator({
+    clock: 'real',
+    speed: SPEED,
+    terraform: { dir: path.join(ROOT, 'terraform'), varFiles: [path.join(ROOT, TFVARS)] },
+  });
+  runner.info(`emulator listening on ${emu.url} (clock ×${SPEED}), world from terraform/ with ${TFVARS}`);
+  runner.info(`not modelled: ${emu.terraform?.skipped.join(', ')}`);
+  const outputsFile = path.join(OUT, 'terraform-outputs.json');
+  await writeFile(outputsFile, JSON.stringify(emu.terraform?.outputs, null, 2));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     AWS_REGION: emu.region,
@@ -54,17 +66,42 @@ async function main(): Promise<number> {
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort(new Error('cancelled')));
   const ctx: StepContext = { runner, signal: abort.signal, env, cwd: ROOT };
-  const common = { endpoint: emu.url, region: emu.region, root: ROOT };
-  const call = (name: string, inputs: Record<string, string>) =>
-    invokeStep(step(name), (n) => ({ ...common, ...inputs })[n as keyof typeof common], ctx);
+  const common = {
+    endpoint: emu.url,
+    region: emu.region,
+    root: ROOT,
+    'terraform-outputs': outputsFile,
+    'role-to-assume': String(emu.terraform?.outputs.gitlab_deploy_role_arn.value),
+  };
+  const call = (name: string, inputs: Record<string, string>) => {
+    // Each step is a CI job with a fresh identity token (they expire in minutes of emulated time).
+    env.CENDENCE_ID_TOKEN = emu.mintToken(
+      gitlabClaims(emu, { projectPath: 'transcendence/cendence', ref: 'main' }),
+    );
+    return invokeStep(step(name), (n) => ({ ...common, ...inputs })[n as keyof typeof common], ctx);
+  };
 
   const phases: Phase[] = [];
+  // Build, test and push are timed too, so the report's timeline shows the whole pipeline.
+  const steps: StepTiming[] = [];
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const startedAt = new Date().toISOString();
+    let ok = false;
+    try {
+      const r = await fn();
+      ok = true;
+      return r;
+    } finally {
+      steps.push({ name, startedAt, finishedAt: new Date().toISOString(), ok });
+    }
+  };
   const phase = async (
     title: string,
     expect: Phase['expect'],
     fn: () => Promise<{ services?: Phase['services']; note?: string }>,
   ) => {
     const t = performance.now();
+    const firstStep = steps.length;
     let ok: boolean;
     let services: Phase['services'] = [];
     let note: string | undefined;
@@ -84,6 +121,7 @@ async function main(): Promise<number> {
       ok,
       seconds: (performance.now() - t) / 1000,
       services,
+      steps: steps.slice(firstStep),
       ...(note ? { note } : {}),
     });
     if (!ok) throw new Error(`phase "${title}" did not end as expected`);
@@ -97,13 +135,15 @@ async function main(): Promise<number> {
     });
     await phase('build, test, push', 'success', async () => {
       const buildsFile = path.join(OUT, 'builds.json');
-      await call('build', {
-        network: 'host',
-        'build-args': `BASE_IMAGE=${baseImage}`,
-        'builds-file': buildsFile,
-      });
-      await call('test', { builds: buildsFile, 'junit-dir': path.join(OUT, 'junit') });
-      const pushed = await call('push', { builds: buildsFile });
+      await timed('build', () =>
+        call('build', {
+          network: 'host',
+          'build-args': `BASE_IMAGE=${baseImage}`,
+          'builds-file': buildsFile,
+        }),
+      );
+      await timed('test', () => call('test', { builds: buildsFile, 'junit-dir': path.join(OUT, 'junit') }));
+      const pushed = await timed('push', () => call('push', { builds: buildsFile }));
       images = pushed.outputs.images;
       return { note: `${Object.keys(JSON.parse(images)).length} images pushed by digest` };
     });
@@ -115,13 +155,15 @@ async function main(): Promise<number> {
       // A new image of game (a build argument changes its content tag and digest) that the emulator is
       // told crashes on start, as a bad release would: exit code 1 and a stack trace in its logs.
       const buildsFile = path.join(OUT, 'builds-broken.json');
-      await call('build', {
-        services: 'game',
-        network: 'host',
-        'build-args': `BASE_IMAGE=${baseImage},CENDENCE_DEMO_RELEASE=broken`,
-        'builds-file': buildsFile,
-      });
-      const pushed = await call('push', { builds: buildsFile });
+      await timed('build game', () =>
+        call('build', {
+          services: 'game',
+          network: 'host',
+          'build-args': `BASE_IMAGE=${baseImage},CENDENCE_DEMO_RELEASE=broken`,
+          'builds-file': buildsFile,
+        }),
+      );
+      const pushed = await timed('push game', () => call('push', { builds: buildsFile }));
       const broken = JSON.parse(pushed.outputs.images) as Record<string, string>;
       emu.behavior({
         image: broken.game,

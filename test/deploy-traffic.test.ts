@@ -232,6 +232,30 @@ describe('CodeDeploy blue/green', () => {
     expect(w.emu.calls({ operation: 'UpdateService' })).toHaveLength(0);
   });
 
+  it('sees task sets, not deployments, as AWS shows them, so it does not warn about a missing rollback target', async () => {
+    w = await world();
+    const before = await describe1(w, 'api');
+    expect(before.deployments).toEqual([]);
+    expect(before.taskSets).toEqual([
+      expect.objectContaining({
+        status: 'PRIMARY',
+        stabilityStatus: 'STEADY_STATE',
+        startedBy: 'CodeDeploy',
+      }),
+    ]);
+    const run = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }) },
+      { cwd: w.root },
+    );
+    expect(run.error).toBeUndefined();
+    expect(run.log).not.toContain('nothing to roll back to');
+    const after = await describe1(w, 'api');
+    // The new revision is the PRIMARY task set; the original one may still be draining.
+    expect(after.taskSets?.find((t) => t.status === 'PRIMARY')?.taskDefinition).toBe(after.taskDefinition);
+    expect(after.taskDefinition).toMatch(/api:2$/);
+  });
+
   it('stage gate at Ready: returns with the deployment id, then --continue shifts production', async () => {
     w = await world({ readyWaitMinutes: 60 });
     const gate = await runStep(

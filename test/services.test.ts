@@ -11,8 +11,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { terraformWorld } from '../emulator/src/terraform/world.js';
 import { loadManifests } from '../shared/src/manifest/load.js';
 import { renderTaskDefinition } from '../shared/src/taskdef/render.js';
+import { applyTerraformOutputs } from '../shared/src/terraform/apply.js';
+import { parseTerraformOutputs } from '../shared/src/terraform/outputs.js';
 
 const root = path.resolve(import.meta.dirname, '..');
 const servicesDir = path.join(root, 'services');
@@ -104,17 +107,26 @@ describe('each service', () => {
   });
 
   it('manifests validate and their task definition templates render for Fargate', async () => {
-    const manifests = loadManifests(root);
+    // Names come from terraform/ (its outputs for staging, as `terraform output -json` would print them).
+    const tf = await terraformWorld(path.join(root, 'terraform'), {
+      accountId: '123456789012',
+      varFiles: [path.join(root, 'terraform/environments/staging.tfvars')],
+    });
+    const outputs = parseTerraformOutputs(JSON.stringify(tf.outputs), 'infra.json');
+    const manifests = applyTerraformOutputs(loadManifests(root), outputs, 'infra.json');
     expect(manifests.map((m) => m.name)).toEqual(SERVICES);
     for (const m of manifests) {
-      const image = `123456789012.dkr.ecr.us-east-1.amazonaws.com/${m.name}@sha256:${'a'.repeat(64)}`;
+      // One naming rule for repositories: the manifest's is the one terraform/ecr.tf creates.
+      expect(m.repository).toBe(outputs.services[m.name].repositoryName);
+      const image = `123456789012.dkr.ecr.eu-west-3.amazonaws.com/${m.repository}@sha256:${'a'.repeat(64)}`;
       const r = await renderTaskDefinition({
         manifest: m,
         root,
         images: { [m.name]: image },
-        region: 'us-east-1',
+        region: 'eu-west-3',
       });
-      expect(r.family).toBe(`transcendence-${m.name}`);
+      expect(r.family).toBe(`transcendence-staging-${m.name}`);
+      expect(r.taskDefinition.executionRoleArn).toBe(outputs.services[m.name].executionRoleArn);
       expect(r.taskDefinition.containerDefinitions?.[0].image).toBe(image);
       expect(r.warnings).toEqual([]);
       expect(m.build.paths).toEqual(['services/common']);

@@ -19,7 +19,7 @@ import {
   scopeOf,
   strings,
   type TfModule,
-} from './helpers/hcl.js';
+} from '../emulator/src/terraform/hcl.js';
 
 const TF = join(dirname(fileURLToPath(import.meta.url)), '..', 'terraform');
 const ENVIRONMENTS = ['staging', 'production'] as const;

@@ -1,5 +1,7 @@
 // From a step's AWS inputs to ready clients: region, endpoint override, and credentials
 // (the default chain, or the CI's OIDC token exchanged for a role when role-to-assume is given).
+
+import { UserError } from '../errors.js';
 import { AwsClients, type AwsOptions, resolveRegion } from './clients.js';
 import { type AwsContext, oidcCredentials } from './credentials.js';
 
@@ -16,12 +18,31 @@ export function awsSettings(
 ): AwsSettings {
   const region = resolveRegion({ region: inputs.string('region'), env: ctx.env });
   const endpoint = inputs.string('endpoint');
+  checkEndpoints(endpoint, ctx.env);
   const roleToAssume = inputs.string('role-to-assume');
   return {
     region,
     ...(endpoint ? { endpoint } : {}),
     ...(roleToAssume ? { roleToAssume } : {}),
   };
+}
+
+/** The endpoint input and AWS_ENDPOINT_URL[_<SERVICE>] must be http(s) URLs: the SDK would fail later. */
+function checkEndpoints(endpoint: string | undefined, env: NodeJS.ProcessEnv): void {
+  const given: [string, string | undefined][] = [
+    ['endpoint', endpoint],
+    ...Object.entries(env).filter(([k]) => /^AWS_ENDPOINT_URL(_[A-Z0-9_]+)?$/.test(k)),
+  ];
+  for (const [name, value] of given) {
+    if (value === undefined || value === '') continue;
+    const ok = URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol);
+    if (!ok)
+      throw new UserError(
+        'is not an http(s) URL',
+        name,
+        `write it as http://127.0.0.1:4566 (the emulator) or https://ecs.<region>.amazonaws.com, or unset ${name === 'endpoint' ? 'it' : name}`,
+      );
+  }
 }
 
 export async function connect(settings: AwsSettings, ctx: AwsContext): Promise<AwsClients> {

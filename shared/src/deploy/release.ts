@@ -11,7 +11,7 @@ import { isNativeTrafficStrategy, nativeUpdateInput, plannedWaitMinutes } from '
 import { appSpecFor } from './codedeploy.js';
 import { type DescribeService, ServiceDescriber } from './describe-batch.js';
 import { execute, type Plan, settle } from './execute.js';
-import { checkController, deploymentInFlight, describeLive } from './preflight.js';
+import { checkController, deploymentInFlight, describeLive, hasStableRevision } from './preflight.js';
 import { buildRecord, type DeploymentRecord, pruneRevisions, writeRecord } from './record.js';
 import { familiesOf, imagesOf, registerFamilies } from './register.js';
 import { rollingUpdateInput } from './rolling.js';
@@ -225,7 +225,7 @@ async function deployOne(
     return fn();
   };
   return inGroup(async () => {
-    if (!previousTaskDefinition || (live.deployments ?? []).every((d) => d.rolloutState !== 'COMPLETED')) {
+    if (!previousTaskDefinition || !hasStableRevision(live)) {
       runner.warning(
         `${target.name}: no completed deployment yet, so ECS has nothing to roll back to if this fails`,
       );

@@ -97,6 +97,12 @@ export async function previousFromHistory(
   return undefined;
 }
 
+/** "api" from arn:aws:ecs:…:task-definition/api:7 or api:7. */
+export function familyOf(taskDefinition: string | undefined): string | undefined {
+  const m = /(?:task-definition\/)?([A-Za-z0-9_-]+):\d+$/.exec(taskDefinition ?? '');
+  return m?.[1];
+}
+
 async function decide(aws: AwsClients, r: RollbackRequest, live: Service): Promise<Decision> {
   if (r.toImage) {
     // The live task definition with one image changed, registered as a new revision at rollback time.
@@ -131,6 +137,15 @@ async function decide(aws: AwsClients, r: RollbackRequest, live: Service): Promi
         `task definition ${r.toTaskDefinition} ${td ? `is ${td.status}` : 'does not exist'}`,
         'to-revision',
         'pick an ACTIVE revision (cendence shows them in the deploy record), or use to-image',
+      );
+    }
+    // A revision of another family would run another service's containers under this one's name.
+    const liveFamily = familyOf(live.taskDefinition);
+    if (liveFamily && td.family !== liveFamily) {
+      throw new UserError(
+        `${r.toTaskDefinition} is a revision of "${td.family}", but ${r.service} runs "${liveFamily}"`,
+        'to-revision',
+        `name a revision of ${liveFamily} (${liveFamily}:<n>), or use to-image`,
       );
     }
     if (td.taskDefinitionArn === live.taskDefinition)

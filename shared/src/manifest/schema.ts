@@ -47,8 +47,11 @@ export const deploySchema = z.strictObject({
   taskDefinition: z._default(z.string(), 'taskdef.json'),
   /** Container that receives this service's image; defaults to the manifest's name. */
   container: z.optional(z.string()),
-  desiredCount: z.optional(z.int().check(z.gte(0))),
+  /** ECS runs at most 5000 tasks per service. */
+  desiredCount: z.optional(z.int().check(z.gte(0), z.lte(5000))),
   environment: z._default(keyValues, {}),
+  /** Environment variables that look secret but are not (a public key, a test fixture): kept in plaintext. */
+  allowPlaintext: z._default(list(z.string()), []),
   /** name → SSM parameter or Secrets Manager ARN. Never plaintext. */
   secrets: z._default(keyValues, {}),
   /** Seconds to wait for the outcome before giving up (and applying onTimeout). */
@@ -114,4 +117,15 @@ export interface ServiceManifest extends Manifest {
   file: string;
   /** The service's folder, relative to the repository root. */
   dir: string;
+  /**
+   * Names terraform/ gave the service's task definition (terraform-outputs): used where the template
+   * leaves them out, so templates need not repeat them.
+   */
+  provisioned?: {
+    family: string;
+    executionRoleArn: string;
+    taskRoleArn: string;
+    logGroup: string;
+    repositoryName: string;
+  };
 }

@@ -1,7 +1,7 @@
 // Follows one container's awslogs stream while its task runs: each poll reads what is new with
 // GetLogEvents and nextForwardToken, prints it (redacted), and keeps the last lines for an excerpt.
 import type { AwsClients } from '../aws/clients.js';
-import { redactLine } from '../report/redact.js';
+import { LineRedactor } from '../report/redact.js';
 import type { Runner } from '../runner/types.js';
 
 export interface LogStreamRef {
@@ -13,6 +13,7 @@ export interface LogStreamRef {
 export class LogTail {
   private token: string | undefined;
   private readonly last: string[] = [];
+  private readonly redactor = new LineRedactor();
 
   constructor(
     private readonly aws: AwsClients,
@@ -34,7 +35,7 @@ export class LogTail {
         throw err;
       }
       for (const e of out.events ?? []) {
-        const line = redactLine((e.message ?? '').replace(/\n$/, ''));
+        const line = this.redactor.line((e.message ?? '').replace(/\n$/, ''));
         this.runner.info(`${this.label}${line}`);
         this.last.push(line);
         if (this.last.length > this.keep) this.last.shift();

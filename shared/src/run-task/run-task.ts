@@ -73,6 +73,9 @@ interface Placement {
   platformVersion?: string;
 }
 
+/** ECS's limit on RunTask's overrides JSON. */
+export const RUN_TASK_OVERRIDES_MAX_BYTES = 8 * 1024;
+
 /** A one-off task poll rate: a migration may end any second once it runs. */
 const RUN_TASK_TIMING: PollTiming = { fastMs: 1000, slowStartMs: 2000, maxMs: 5000, growth: 1.5 };
 
@@ -102,6 +105,17 @@ export async function runOneOffTask(aws: AwsClients, opts: RunTaskOptions): Prom
     opts.preferredContainer,
   );
 
+  const overrides = opts.command
+    ? { containerOverrides: [{ name: container.name, command: opts.command }] }
+    : undefined;
+  // RunTask refuses overrides above 8 KiB of JSON; refuse them here, before the task is started.
+  const overridesBytes = overrides ? Buffer.byteLength(JSON.stringify(overrides)) : 0;
+  if (overridesBytes > RUN_TASK_OVERRIDES_MAX_BYTES)
+    throw new UserError(
+      `the command makes ${(overridesBytes / 1024).toFixed(1)} KiB of RunTask overrides; ECS accepts at most 8 KiB`,
+      'command',
+      'put the long part in a script inside the image (or a file in S3) and run that',
+    );
   const run = await aws.ecs.send(
     new RunTaskCommand({
       cluster: opts.cluster,
@@ -113,9 +127,7 @@ export async function runOneOffTask(aws: AwsClients, opts: RunTaskOptions): Prom
         ? { capacityProviderStrategy: placement.capacityProviderStrategy }
         : { launchType: 'FARGATE' as const }),
       ...(placement.platformVersion ? { platformVersion: placement.platformVersion } : {}),
-      ...(opts.command
-        ? { overrides: { containerOverrides: [{ name: container.name, command: opts.command }] } }
-        : {}),
+      ...(overrides ? { overrides } : {}),
     }),
   );
   const taskArn = run.tasks?.[0]?.taskArn;

@@ -4,6 +4,7 @@
 import { appendFileSync } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { type Annotation, Masker, type Runner } from './types.js';
+import { neutralise } from './untrusted.js';
 
 export interface GitLabOptions {
   env?: NodeJS.ProcessEnv;
@@ -40,8 +41,9 @@ export class GitLabRunner implements Runner {
   mask(secret: string): void {
     this.masker.add(secret);
   }
-  private write(line: string): void {
-    this.out.write(`${this.masker.apply(line)}\n`);
+  /** `prefix` is ours (colours); the message may carry outside text, so it is masked and defused. */
+  private write(message: string, prefix = ''): void {
+    this.out.write(`${prefix}${neutralise(this.masker.apply(message))}\n`);
   }
   info(message: string): void {
     this.write(message);
@@ -51,16 +53,16 @@ export class GitLabRunner implements Runner {
       this.write(`debug: ${message}`);
   }
   warning(message: string, where?: Annotation): void {
-    this.write(`\x1b[33mWARNING:\x1b[0m ${where?.file ? `${where.file}: ` : ''}${message}`);
+    this.write(`${where?.file ? `${where.file}: ` : ''}${message}`, '\x1b[33mWARNING:\x1b[0m ');
   }
   error(message: string, where?: Annotation): void {
-    this.write(`\x1b[31mERROR:\x1b[0m ${where?.file ? `${where.file}: ` : ''}${message}`);
+    this.write(`${where?.file ? `${where.file}: ` : ''}${message}`, '\x1b[31mERROR:\x1b[0m ');
   }
   async group<T>(title: string, fn: () => Promise<T>): Promise<T> {
     const id = `cendence_${++this.sections}`;
     const now = () => Math.floor((this.opts.now ?? Date.now)() / 1000);
     this.out.write(
-      `\x1b[0Ksection_start:${now()}:${id}[collapsed=false]\r\x1b[0K${this.masker.apply(title)}\n`,
+      `\x1b[0Ksection_start:${now()}:${id}[collapsed=false]\r\x1b[0K${neutralise(this.masker.apply(title))}\n`,
     );
     try {
       return await fn();

@@ -13,6 +13,7 @@ import type { Builds } from '../image/handoff.js';
 import { keyValueList, makeEngine } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { rootDir } from '../paths.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
 import { addTag, digestOfTag } from '../registry/images.js';
 import { markdownTable } from '../report/markdown-table.js';
@@ -116,7 +117,7 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
   ],
   async settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.withDefault('root'));
+    const root = rootDir(ctx.cwd, i.withDefault('root'));
     const manifests = selectServices(loadManifests(root), i.string('services'));
     const gitRef = i.string('git-sha');
     const gitSha =

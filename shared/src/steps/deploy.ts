@@ -1,7 +1,6 @@
 // deploy: renders, verifies, registers and deploys one or several services (a release) and waits for
 // the honest outcome. Also resumes a deployment held at a stage gate (--continue). The work lives in
 // shared/src/deploy/; this file maps inputs to settings and the result to outputs.
-import path from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
 import { isNativeTrafficStrategy } from '../deploy/blue-green.js';
@@ -18,6 +17,7 @@ import {
 } from '../deploy/types.js';
 import { StepFailed, UserError } from '../errors.js';
 import { DEFAULT_TIMEOUT_SECONDS, type ServiceManifest } from '../manifest/schema.js';
+import { outputDir } from '../paths.js';
 import { runOneOffTask } from '../run-task/run-task.js';
 import { ecsNames } from '../taskdef/render.js';
 import { renderServices } from '../taskdef/services.js';
@@ -160,7 +160,7 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
         aws,
         onCancel: i.choice<CancelPolicy>('on-cancel') as CancelPolicy,
         releaseRollback: i.boolean('release-rollback'),
-        outputDir: path.resolve(ctx.cwd, i.withDefault('output-dir')),
+        outputDir: outputDir(ctx.cwd, i.withDefault('output-dir')),
         ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
         ...(keep !== undefined ? { keepRevisions: keep } : {}),
       };

@@ -9,6 +9,7 @@ import { contextMatcher } from '../image/context.js';
 import { dependencyWaves } from '../manifest/graph.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { rootDir } from '../paths.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { selectServices } from './list-input.js';
 import { type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
@@ -90,7 +91,7 @@ export const planStep: Step<PlanSettings, PlanResult> = {
   ],
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.withDefault('root'));
+    const root = rootDir(ctx.cwd, i.withDefault('root'));
     const manifests = loadManifests(root);
     const raw = i.string('services');
     const services = raw?.trim() ? selectServices(manifests, raw).map((m) => m.name) : [];

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { resolveRegion } from '../aws/clients.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { outputDir, rootDir } from '../paths.js';
 import type { RenderedTaskDefinition } from '../taskdef/render.js';
 import { deployable, parseImages, renderServices, writeRendered } from '../taskdef/services.js';
 import { applyTerraformOutputs } from '../terraform/apply.js';
@@ -70,7 +71,7 @@ export interface RenderResult {
 
 /** Manifests, images and region: what every task-definition step reads first. No AWS call. */
 export function readServiceInputs(i: Inputs, cwd: string, env: NodeJS.ProcessEnv) {
-  const root = path.resolve(cwd, i.withDefault('root'));
+  const root = rootDir(cwd, i.withDefault('root'));
   const raw = i.string('services');
   const selected = deployable(selectServices(loadManifests(root), raw), Boolean(raw?.trim()));
   const manifests = withTerraformOutputs(i, selected, cwd);
@@ -95,7 +96,7 @@ export const renderStep: Step<RenderSettings, RenderResult> = {
     const i = new Inputs(read, inputs);
     return {
       ...readServiceInputs(i, ctx.cwd, ctx.env),
-      outputDir: path.resolve(ctx.cwd, i.withDefault('output-dir')),
+      outputDir: outputDir(ctx.cwd, i.withDefault('output-dir')),
     };
   },
   async run(s, ctx) {

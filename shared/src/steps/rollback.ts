@@ -13,6 +13,7 @@ import { isFailure, type ServiceResult } from '../deploy/types.js';
 import { StepFailed, UserError } from '../errors.js';
 import { loadManifests, MANIFEST_NAME, SERVICES_DIR } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { outputDir as checkedOutputDir } from '../paths.js';
 import { ecsNames } from '../taskdef/render.js';
 import { TERRAFORM_OUTPUTS_INPUT, withTerraformOutputs } from './render.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
@@ -97,7 +98,7 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
       const i = new Inputs(read, inputs);
       const aws = awsSettings(i, ctx);
       const timeoutSeconds = i.seconds('timeout') as number;
-      const outputDir = path.resolve(ctx.cwd, i.withDefault('output-dir'));
+      const outputDir = checkedOutputDir(ctx.cwd, i.withDefault('output-dir'));
       const deployment = i.deploymentRef('deployment');
       const names = i.list('services');
       const recordFile = i.string('record-file');

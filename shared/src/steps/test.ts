@@ -8,6 +8,7 @@ import { type Builds, readBuilds } from '../image/handoff.js';
 import { type InImageTestResult, testInImage } from '../image/test-in-image.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { rootDir } from '../paths.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { selectServices } from './list-input.js';
 import { type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
@@ -62,7 +63,7 @@ export const testStep: Step<TestSettings, TestResult> = {
   ],
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.withDefault('root'));
+    const root = rootDir(ctx.cwd, i.withDefault('root'));
     const builds = readBuilds(i.required('builds'), ctx.cwd);
     const manifests = selectServices(
       loadManifests(root),

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import * as z from 'zod/mini';
 import en from 'zod/v4/locales/en.js';
 import { UserError } from '../errors.js';
+import { parseStrictJson } from '../strict-json.js';
 
 /** Where and how one service is deployed, as provisioned by terraform/. */
 export interface TerraformServiceSettings {
@@ -30,6 +31,9 @@ export interface TerraformServiceSettings {
   /** Present for services behind the ALB; green only for blue/green services. */
   targetGroups: { blue?: string; green?: string };
   listenerRules: { production?: string; test?: string };
+  /** Container environment and secrets (name → value / ARN) terraform/ gives the service's tasks. */
+  environment: Record<string, string>;
+  secrets: Record<string, string>;
 }
 
 export interface TerraformOutputs {
@@ -77,6 +81,8 @@ const serviceSchema = z.object({
   database_secret_arn: optionalArn,
   target_groups: z.object({ blue: optionalArn, green: optionalArn }),
   listener_rules: z.object({ production: optionalArn, test: optionalArn }),
+  environment: z.optional(z.record(z.string(), z.string())),
+  secrets: z.optional(z.record(z.string(), arn)),
 });
 
 /** `terraform output -json`: { name: { value, type, sensitive } }. */
@@ -108,6 +114,8 @@ function toSettings(s: z.output<typeof serviceSchema>): TerraformServiceSettings
     discoveryName: s.discovery_name,
     targetGroups: dropUndefined({ blue: s.target_groups.blue, green: s.target_groups.green }),
     listenerRules: dropUndefined({ production: s.listener_rules.production, test: s.listener_rules.test }),
+    environment: s.environment ?? {},
+    secrets: s.secrets ?? {},
   };
   if (s.database_secret_arn) settings.databaseSecretArn = s.database_secret_arn;
   if (
@@ -127,12 +135,7 @@ const FIX = 'write the file with `terraform output -json > <file>` in terraform/
 
 /** Parses the text of a `terraform output -json` file; `file` names it in errors. */
 export function parseTerraformOutputs(text: string, file: string): TerraformOutputs {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`not JSON: ${(error as Error).message}`, file, FIX);
-  }
+  const json = parseStrictJson(text, { file, fix: FIX });
   const parsed = outputFileSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);
