@@ -29,8 +29,11 @@ const LAYER_OF: Record<string, Layer> = {
   report: 'ports',
   'errors.ts': 'ports',
   'version.ts': 'ports',
+  'paths.ts': 'ports',
+  'strict-json.ts': 'ports',
 };
-const PORT_FILES = new Set(['shared/src/runner/types.ts']);
+/** Files of a door folder that are ports: the runner interface, and the text neutralising every adapter uses. */
+const PORT_FILES = new Set(['shared/src/runner/types.ts', 'shared/src/runner/untrusted.ts']);
 
 interface Edge {
   from: string;

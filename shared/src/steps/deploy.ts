@@ -22,6 +22,7 @@ import { runOneOffTask } from '../run-task/run-task.js';
 import { ecsNames } from '../taskdef/render.js';
 import { renderServices } from '../taskdef/services.js';
 import { verifyDeployment, verifyTargetFor } from '../verify/verify.js';
+import { deploymentRef } from './deployment-ref.js';
 import { readServiceInputs, SERVICE_INPUTS } from './render.js';
 import { AWS_INPUTS, type InputSpec, Inputs, type Step, type StepContext } from './step.js';
 
@@ -164,7 +165,7 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
         ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
         ...(keep !== undefined ? { keepRevisions: keep } : {}),
       };
-      const continueId = i.deploymentRef('continue');
+      const continueId = deploymentRef(i, 'continue');
       if (continueId) {
         return { ...common, targets: [], continueId };
       }

@@ -15,6 +15,7 @@ import { loadManifests, MANIFEST_NAME, SERVICES_DIR } from '../manifest/load.js'
 import type { ServiceManifest } from '../manifest/schema.js';
 import { outputDir as checkedOutputDir } from '../paths.js';
 import { ecsNames } from '../taskdef/render.js';
+import { deploymentRef } from './deployment-ref.js';
 import { TERRAFORM_OUTPUTS_INPUT, withTerraformOutputs } from './render.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
@@ -99,7 +100,7 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
       const aws = awsSettings(i, ctx);
       const timeoutSeconds = i.seconds('timeout') as number;
       const outputDir = checkedOutputDir(ctx.cwd, i.withDefault('output-dir'));
-      const deployment = i.deploymentRef('deployment');
+      const deployment = deploymentRef(i, 'deployment');
       const names = i.list('services');
       const recordFile = i.string('record-file');
       const toRevision = i.string('to-revision');

@@ -2,7 +2,6 @@
 // rollback, run-task): its inputs, outputs, how raw inputs become typed settings, and the core call.
 // The three doors derive from it: the CLI's flags (--<input>), the action's action.yml inputs and
 // outputs, and the GitLab templates' spec:inputs. One definition, so they cannot drift apart.
-import { parseServiceDeploymentArn } from '../deploy/blue-green.js';
 import { UserError } from '../errors.js';
 import type { Runner } from '../runner/types.js';
 import { parseList } from './list-input.js';
@@ -107,19 +106,6 @@ export class Inputs {
   /** Comma-separated, one per line, or a JSON list: the same at every door (list-input.ts). */
   list(name: string): string[] {
     return parseList(this.string(name), name);
-  }
-
-  /** A held deployment: a CodeDeploy id (d-XXXXXXXXX) or an ECS service deployment ARN. */
-  deploymentRef(name: string): string | undefined {
-    const v = this.string(name);
-    if (!v || /^d-[A-Z0-9]{9}$/.test(v)) return v || undefined;
-    try {
-      parseServiceDeploymentArn(v);
-    } catch (err) {
-      if (err instanceof UserError) throw new UserError(err.message, name, err.fix);
-      throw err;
-    }
-    return v;
   }
 
   choice<T extends string>(name: string): T | undefined {
