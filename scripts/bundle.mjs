@@ -79,6 +79,9 @@ export function bundleOptions(t, outdir) {
       js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
     },
     plugins: [dropUnusedActionsModules],
+    // The HCL parser (the emulator's Terraform world, CLI only, loaded on demand) reads its wasm from its
+    // own folder: it stays a package import, resolved from node_modules where the CLI runs from a clone.
+    external: ['@cdktf/hcl2json'],
   };
 }
 
