@@ -1,5 +1,5 @@
-// The one list syntax every list input takes, at every door: comma-separated, one per line, or a JSON
-// list (what the plan step and other steps print as outputs). Names of services are such lists too.
+// The one list syntax every list input takes, at every door: comma-separated, one per line (CR, LF or
+// CRLF), or a JSON list (what the plan step and other steps print as outputs). Service names too.
 import { UserError } from '../errors.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 
@@ -23,7 +23,7 @@ export function parseList(raw: string | undefined, input: string): string[] {
     return list.map((x) => x.trim()).filter(Boolean);
   }
   return text
-    .split(/[,\n]/)
+    .split(/[,\r\n]/)
     .map((s) => s.trim())
     .filter(Boolean);
 }
