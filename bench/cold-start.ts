@@ -59,6 +59,9 @@ const FIRST_CALL_INPUTS: Record<string, Record<string, string>> = {
   'run-task': { service: 'auth', command: 'true' },
 };
 
+/** Steps whose first call needs a deployable manifest (cluster and task definition template). */
+const MANIFEST_STEPS = new Set(['deploy', 'rollback', 'run-task']);
+
 /** Steps that never call AWS (plan and render work on files, test runs containers). */
 const NO_AWS = new Set(['plan', 'render', 'test']);
 
@@ -219,6 +222,7 @@ export async function measureBundles(root: string, runs = COLD_START_RUNS): Prom
   const bundles: BundleFigure[] = [];
   const subjects: Subject[] = [{ key: 'floor', argv: ['-e', FLOOR_SCRIPT], env: (e) => githubEnv(e, {}) }];
   const standIn = buildStandIn(root);
+  const fixtureRepo = await makeRepo([rollingService('game'), rollingService('auth')]);
   subjects.push({
     key: 'stand-in',
     argv: [standIn.bundle],
@@ -248,7 +252,12 @@ export async function measureBundles(root: string, runs = COLD_START_RUNS): Prom
       .map((x) => /^@aws-sdk\/client-(.+)$/.exec(x.name)?.[1])
       .filter((x): x is string => Boolean(x))
       .sort();
-    const inputs = FIRST_CALL_INPUTS[action];
+    // Steps that deploy read manifests with a cluster: a temp repository's, not this one's (whose names
+    // come from the Terraform outputs).
+    const inputs = FIRST_CALL_INPUTS[action] && {
+      ...FIRST_CALL_INPUTS[action],
+      ...(MANIFEST_STEPS.has(action) ? { root: fixtureRepo } : {}),
+    };
     const base = {
       action,
       bytes,
@@ -281,6 +290,7 @@ export async function measureBundles(root: string, runs = COLD_START_RUNS): Prom
     };
   } finally {
     rmSync(standIn.dir, { recursive: true, force: true });
+    rmSync(fixtureRepo, { recursive: true, force: true });
   }
 }
 
