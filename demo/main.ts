@@ -4,6 +4,7 @@
 // detected, diagnosed and rolled back → a service rolled back by hand → summary table and reports.
 // Each phase runs the same Step a CI job runs; the demo only chooses the inputs.
 import '../shared/src/cli/quiet.js';
+import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gitlabClaims } from '../emulator/src/iam/ci-claims.js';
@@ -155,15 +156,23 @@ async function main(): Promise<number> {
       // A new image of game (a build argument changes its content tag and digest) that the emulator is
       // told crashes on start, as a bad release would: exit code 1 and a stack trace in its logs.
       const buildsFile = path.join(OUT, 'builds-broken.json');
-      await timed('build game', () =>
+      // It is the next commit's image: ECR tags are immutable, so the same git-sha tag cannot move. Only
+      // the deploy may fail in this phase; a failed build or push is not the failure the demo shows.
+      const nextCommit = createHash('sha1').update('cendence demo: broken game release').digest('hex');
+      const prepare = <T>(name: string, fn: () => Promise<T>) =>
+        timed(name, fn).catch((err: unknown) => {
+          throw new Error(`${name} of the broken release failed: ${describeError(err)}`);
+        });
+      await prepare('build game', () =>
         call('build', {
           services: 'game',
           network: 'host',
           'build-args': `BASE_IMAGE=${baseImage},CENDENCE_DEMO_RELEASE=broken`,
+          'git-sha': nextCommit,
           'builds-file': buildsFile,
         }),
       );
-      const pushed = await timed('push game', () => call('push', { builds: buildsFile }));
+      const pushed = await prepare('push game', () => call('push', { builds: buildsFile }));
       const broken = JSON.parse(pushed.outputs.images) as Record<string, string>;
       emu.behavior({
         image: broken.game,

@@ -207,6 +207,11 @@ export function htmlReport(phases: Phase[], totalSeconds: number, diagnoses: Dia
   const width = 1000;
   const plot = width - left - 20;
   const xOf = (ms: number) => left + (ms / span) * plot;
+  // Wide enough for each failure's cause written beside its bar (about 7 px a character at 12 px).
+  const svgWidth = Math.max(
+    width,
+    ...rows.map((r) => (r.cause ? xOf(Date.parse(r.finishedAt) - t0) + 12 + r.cause.length * 7 : 0)),
+  );
   const bars = rows
     .map((r, n) => {
       const x = xOf(Date.parse(r.startedAt) - t0);
@@ -245,7 +250,7 @@ export function htmlReport(phases: Phase[], totalSeconds: number, diagnoses: Dia
 <h1>Cendence demo report</h1>
 <p>Whole run: ${totalSeconds.toFixed(1)} s, against the local AWS emulator. Grey: build, test and push steps; green: deployment succeeded; red: failed or rolled back, with its cause beside the bar.</p>
 <h2>Timeline</h2>
-<svg width="${width + 400}" height="${height}" role="img" aria-label="pipeline timeline">${ticks}${bars}</svg>
+<svg width="${svgWidth.toFixed(0)}" height="${height}" role="img" aria-label="pipeline timeline">${ticks}${bars}</svg>
 <h2>Deployments</h2>
 <table><tr>${SUMMARY_HEADER.map((h) => `<th>${h}</th>`).join('')}</tr>
 ${table}

@@ -5,10 +5,12 @@
 import type { DeployWorld } from '../harness/deploy-world.js';
 import { rollingService } from '../harness/deploy-world.js';
 import { fargateTemplate } from '../harness/render-world.js';
+import { buildStep } from '../shared/src/steps/build.js';
 import { pushStep } from '../shared/src/steps/push.js';
 import { renderStep } from '../shared/src/steps/render.js';
 import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 import { runTaskStep } from '../shared/src/steps/run-task.js';
+import { testStep } from '../shared/src/steps/test.js';
 import { type Act, api, type Case, deployApi, refuses, withDeploy, withTaskdef } from './world.js';
 
 const rollback = (w: DeployWorld, inputs: Record<string, string>): Act => ({
@@ -478,5 +480,31 @@ export const HARDENING: Case[] = [
   ),
   refuses('B70', 'rollback with an output folder under a file', /output-dir: .* is a file/, undefined, (w) =>
     rollback(w, { services: 'api', 'output-dir': '/etc/hostname/x' }),
+  ),
+  refuses(
+    'B71',
+    'build --builds-file under a file, refused before any build',
+    /builds-file: .*\/etc\/hostname is a file/,
+    undefined,
+    (w) => ({
+      step: buildStep,
+      inputs: {
+        root: w.root,
+        region: w.emu.region,
+        endpoint: w.emu.url,
+        'git-sha': 'a'.repeat(40),
+        'builds-file': '/etc/hostname/builds.json',
+      },
+    }),
+  ),
+  refuses(
+    'B72',
+    'test --junit-dir under a file, refused before any test runs',
+    /junit-dir: .*\/etc\/hostname is a file/,
+    undefined,
+    (w) => ({
+      step: testStep,
+      inputs: { root: w.root, builds: built(w), 'junit-dir': '/etc/hostname/junit' },
+    }),
   ),
 ];

@@ -5,12 +5,15 @@
 
 locals {
   # Non-secret connection settings; the credentials come from the RDS-managed secret through `secrets`.
-  # libpq's variable names, which node-postgres and psql read without a connection string.
+  # libpq's variable names, which node-postgres and psql read without a connection string. PGSSLMODE is
+  # the one TLS setting the services read: verify-full checks the server's certificate and name against
+  # the RDS CA bundle the images carry (rds.force_ssl refuses plain connections anyway); `disable` is for
+  # a database on the same machine only.
   database_environment = [
     { name = "PGHOST", value = aws_db_instance.this.address },
     { name = "PGPORT", value = tostring(aws_db_instance.this.port) },
     { name = "PGDATABASE", value = var.db_name },
-    { name = "PGSSLMODE", value = "require" },
+    { name = "PGSSLMODE", value = "verify-full" },
   ]
   database_secrets = [
     { name = "PGUSER", valueFrom = "${aws_db_instance.this.master_user_secret[0].secret_arn}:username::" },

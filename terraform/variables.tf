@@ -187,8 +187,10 @@ variable "services" {
     internet_egress   = optional(bool, false)
     policy_arns       = optional(list(string), [])
   }))
-  # The seed's layout: the ALB sends everything to the frontend, which serves the client and proxies /api/<service>/
-  # to the backends by their Cloud Map names; only auth keeps data (in RDS).
+  # The seed's layout: the ALB sends everything to the frontend (/ws/* included), which serves the client and
+  # proxies /api/<service>/ and WebSocket /ws/<service>/ to the backends by their Cloud Map names. auth, game and
+  # matchmaking keep their state in RDS (accounts and sessions; games and results; the queue and matches), so any
+  # replica serves any request.
   default = {
     frontend = {
       port          = 3000
@@ -202,10 +204,12 @@ variable "services" {
     }
     game = {
       port         = 3000
+      database     = true
       ingress_from = ["frontend", "matchmaking"]
     }
     matchmaking = {
       port         = 3000
+      database     = true
       ingress_from = ["frontend"]
     }
     ai = {

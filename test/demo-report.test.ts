@@ -65,6 +65,11 @@ describe('demo report', () => {
     const row = md.split('\n').find((l) => l.includes('| game | rolling |'));
     expect(row).toMatch(/rolled-back \| \d+ tasks stopped, exit code 1, “TypeError: .*paddle/);
     expect(html).toMatch(/<text [^>]*fill="#c62828">\d+ tasks stopped, exit code 1, “TypeError/);
+    // The cause fits inside the drawing, not cut at its edge.
+    const svgWidth = Number(/<svg width="(\d+)"/.exec(html)?.[1]);
+    const [, x, text] = /<text x="([\d.]+)" y="\d+" fill="#c62828">([^<]*)</.exec(html) ?? [];
+    const shown = text.replace(/&(quot|amp|lt|gt);/g, '"');
+    expect(Number(x) + shown.length * 7).toBeLessThanOrEqual(svgWidth);
     expect(html).toContain('TypeError: Cannot read properties of undefined (reading &quot;paddle&quot;)');
     expect(md).toContain('TypeError: Cannot read properties of undefined (reading "paddle")');
   });

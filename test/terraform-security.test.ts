@@ -152,6 +152,8 @@ describe('IAC-4 task definitions', () => {
     const environment = main.locals.get('database_environment')?.expr as Json[];
     expect(environment.map((e) => e.name)).toEqual(['PGHOST', 'PGPORT', 'PGDATABASE', 'PGSSLMODE']);
     for (const entry of environment) expect(entry).not.toHaveProperty('valueFrom');
+    // TLS to RDS verified (the services refuse require/no-verify, which do not check the certificate).
+    expect(environment.find((e) => e.name === 'PGSSLMODE')?.value).toBe('verify-full');
     const secrets = main.locals.get('database_secrets')?.expr as Json[];
     expect(secrets.map((s) => s.name)).toEqual(['PGUSER', 'PGPASSWORD']);
     for (const s of secrets)
@@ -377,7 +379,11 @@ describe('IAC-7 security groups', () => {
     const db = resource(main, 'aws_vpc_security_group_ingress_rule.database_from_service');
     expect(db).toMatchObject({ from_port: 5432, to_port: 5432, for_each: '${local.database_services}' });
     const services = valueIn('production', '${var.services}');
-    expect(Object.keys(services).filter((n) => services[n].database)).toEqual(['auth']);
+    expect(Object.keys(services).filter((n) => services[n].database)).toEqual([
+      'auth',
+      'game',
+      'matchmaking',
+    ]);
     expect(resource(main, 'aws_vpc_security_group_ingress_rule.endpoints_from_service')).toMatchObject({
       from_port: 443,
       to_port: 443,

@@ -5,7 +5,7 @@
 
 import { generateKeyPairSync } from 'node:crypto';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { DescribeRepositoriesCommand } from '@aws-sdk/client-ecr';
+import { DescribeRepositoriesCommand, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import {
   DescribeClustersCommand,
   DescribeServicesCommand,
@@ -79,6 +79,10 @@ describe('the world Terraform describes', () => {
     ).clusters?.[0];
     expect(cluster?.status).toBe('ACTIVE');
     expect(cluster?.capacityProviders).toEqual(['FARGATE', 'FARGATE_SPOT']);
+    expect(cluster?.defaultCapacityProviderStrategy).toEqual([
+      { capacityProvider: 'FARGATE', base: 0, weight: 0 },
+      { capacityProvider: 'FARGATE_SPOT', base: 0, weight: 1 },
+    ]);
 
     const services = (
       await admin.ecs.send(
@@ -292,6 +296,31 @@ describe('permission policies on every call', () => {
         `perform: iam:PassRole on resource: ${role('transcendence-ecs-execution')}`,
       );
       expect(emu.calls({ mutates: true }).filter((c) => !c.error).length).toBe(before);
+    } finally {
+      ci.destroy();
+    }
+  });
+
+  it('authorises registry pushes and pulls as the role that asked for the registry token', async () => {
+    const ci = await assume(
+      emu,
+      role('transcendence-staging-github-deploy'),
+      githubClaims(emu, { repository: REPO }),
+    );
+    try {
+      const auth = (await ci.ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData![0];
+      const upload = (repo: string) =>
+        fetch(`${emu.url}/v2/${repo}/blobs/uploads/`, {
+          method: 'POST',
+          headers: { authorization: `Basic ${auth.authorizationToken}` },
+        });
+      expect((await upload('transcendence/auth')).status).toBe(202);
+      // A repository outside Terraform's prefix: refused by IAM before existence is even looked at.
+      const refused = await upload('auth');
+      expect(refused.status).toBe(403);
+      expect(await refused.text()).toContain(
+        `not authorized to perform: ecr:InitiateLayerUpload on resource: arn:aws:ecr:eu-west-3:${ACCOUNT}:repository/auth`,
+      );
     } finally {
       ci.destroy();
     }

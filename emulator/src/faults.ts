@@ -1,7 +1,13 @@
 // Injected faults (POST /_cendence/faults): errors, latency and dropped connections for matching calls.
 import type { ServiceName } from './types.js';
 
-export const FAULT_ERRORS = ['ThrottlingException', 'InternalFailure', 'ServiceUnavailable'] as const;
+// InvalidIdentityToken: STS's answer when it briefly cannot fetch the identity provider's keys.
+export const FAULT_ERRORS = [
+  'ThrottlingException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'InvalidIdentityToken',
+] as const;
 export type FaultError = (typeof FAULT_ERRORS)[number];
 
 export interface FaultSpec {
@@ -33,6 +39,7 @@ export function faultWire(error: FaultError, service: ServiceName): { code: stri
     return { code: query ? 'Throttling' : 'ThrottlingException', status: 400 };
   }
   if (error === 'ServiceUnavailable') return { code: 'ServiceUnavailable', status: 503 };
+  if (error === 'InvalidIdentityToken') return { code: 'InvalidIdentityToken', status: 400 };
   return { code: 'InternalFailure', status: 500 };
 }
 

@@ -8,6 +8,7 @@ import { type ClockMode, EmulatorClock } from './clock.js';
 import { controlRoutes } from './control/routes.js';
 import { FaultBook, type FaultSpec } from './faults.js';
 import { mintToken } from './iam/oidc.js';
+import { IamState } from './iam/state.js';
 import { createHandler } from './server.js';
 import { MODULES } from './services.js';
 import { World } from './state.js';
@@ -93,6 +94,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     let w = regions.get(r);
     if (!w) {
       w = new World({ clock, region: r, accountId, host });
+      // IAM is global: roles, policies and STS sessions are the home world's, enforced in every region.
+      const home = world as World;
+      w.share('iam', home, () => new IamState());
+      w.share('sts', home, () => new Map());
       regions.set(r, w);
     }
     return w;

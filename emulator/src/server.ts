@@ -225,9 +225,11 @@ async function dispatch(
       w.code,
       w.code === 'InternalFailure'
         ? 'An internal error occurred (injected fault).'
-        : w.status === 503
-          ? 'Service Unavailable (injected fault).'
-          : 'Rate exceeded',
+        : w.code === 'InvalidIdentityToken'
+          ? "Couldn't retrieve verification key from your identity provider (injected fault)."
+          : w.status === 503
+            ? 'Service Unavailable (injected fault).'
+            : 'Rate exceeded',
       w.status,
     );
     return;

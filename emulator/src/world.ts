@@ -229,6 +229,8 @@ export function seedCore(world: World, spec: WorldSpec): void {
     const cluster = createCluster(ecs, c.name, c.tags ?? []);
     if (c.settings) cluster.settings = c.settings;
     if (c.capacityProviders) cluster.capacityProviders = c.capacityProviders;
+    if (c.defaultCapacityProviderStrategy)
+      cluster.defaultCapacityProviderStrategy = c.defaultCapacityProviderStrategy;
   }
   const by = `arn:aws:iam::${world.accountId}:user/cendence-emulator`;
   for (const td of spec.taskDefinitions ?? []) registerTaskDefinition(ecs, td, by);

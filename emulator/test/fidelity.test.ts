@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { AssumeRoleWithWebIdentityCommand, ExpiredTokenException, STSClient } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { startEmulator } from '../src/index.js';
 import { credentials, fargateTaskDef, type Harness, harness, network } from './helpers.js';
 
 describe('emulator fidelity', () => {
@@ -122,6 +123,90 @@ describe('emulator fidelity', () => {
       await expect(assume(token(wall - 60))).rejects.toBeInstanceOf(ExpiredTokenException);
     } finally {
       sts.destroy();
+    }
+  });
+
+  it('enforces IAM in every region: a session from home is the same role, with the same limits, elsewhere', async () => {
+    const account = '123456789012';
+    const issuer = 'https://token.actions.githubusercontent.com';
+    const provider = `arn:aws:iam::${account}:oidc-provider/token.actions.githubusercontent.com`;
+    const roleArn = `arn:aws:iam::${account}:role/reader`;
+    const emu = await startEmulator({
+      throttling: false,
+      world: {
+        iam: {
+          oidcProviders: [{ url: issuer, arn: provider, clientIds: ['sts.amazonaws.com'] }],
+          roles: [
+            {
+              name: 'reader',
+              arn: roleArn,
+              trustPolicy: {
+                Version: '2012-10-17',
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Principal: { Federated: provider },
+                    Action: 'sts:AssumeRoleWithWebIdentity',
+                  },
+                ],
+              },
+              policies: [
+                {
+                  name: 'describe-only',
+                  document: {
+                    Version: '2012-10-17',
+                    Statement: [{ Effect: 'Allow', Action: 'ecs:DescribeClusters', Resource: '*' }],
+                  },
+                },
+              ],
+            },
+          ],
+        },
+      },
+    });
+    const sts = new STSClient({ endpoint: emu.url, region: 'us-east-1', credentials, maxAttempts: 1 });
+    try {
+      const token = emu.mintToken({
+        iss: issuer,
+        aud: 'sts.amazonaws.com',
+        sub: 'repo:o/r:ref:refs/heads/main',
+        exp: Math.floor(Date.now() / 1000) + 300,
+      });
+      const c = (
+        await sts.send(
+          new AssumeRoleWithWebIdentityCommand({
+            RoleArn: roleArn,
+            RoleSessionName: 'ci',
+            WebIdentityToken: token,
+          }),
+        )
+      ).Credentials;
+      const asRole = {
+        accessKeyId: c?.AccessKeyId as string,
+        secretAccessKey: c?.SecretAccessKey as string,
+        sessionToken: c?.SessionToken,
+      };
+      const elsewhere = new ECSClient({
+        endpoint: emu.url,
+        region: 'eu-west-1',
+        credentials: asRole,
+        maxAttempts: 1,
+      });
+      try {
+        await expect(
+          elsewhere.send(new DescribeClustersCommand({ clusters: ['main'] })),
+        ).resolves.toBeDefined();
+        await expect(elsewhere.send(new CreateClusterCommand({ clusterName: 'main' }))).rejects.toMatchObject(
+          {
+            name: 'AccessDeniedException',
+          },
+        );
+      } finally {
+        elsewhere.destroy();
+      }
+    } finally {
+      sts.destroy();
+      await emu.stop();
     }
   });
 });

@@ -3,8 +3,9 @@
 // 127.0.0.1:<port>/<repo>:<tag> work. Basic auth only (as ECR), blobs checked by sha256, manifests
 // stored through EcrStore.putManifest so pushed images show up in the ECR API and immutable tags hold.
 import type http from 'node:http';
-import type { EmulatorContext } from '../context.js';
+import { type EmulatorContext, worldOf } from '../context.js';
 import type { FaultError } from '../faults.js';
+import { authorizeCalls } from '../iam/authorize.js';
 import type { HandlerContext, RawRoute } from '../types.js';
 import { DigestMismatchError } from './blobs.js';
 import { accepts, isDigest } from './manifest.js';
@@ -76,6 +77,7 @@ const FAULT_ANSWERS: Record<FaultError, [number, string, string]> = {
   ThrottlingException: [429, 'TOOMANYREQUESTS', 'Rate exceeded'],
   InternalFailure: [500, 'UNKNOWN', 'An internal error occurred (injected fault).'],
   ServiceUnavailable: [503, 'UNAVAILABLE', 'Service Unavailable (injected fault).'],
+  InvalidIdentityToken: [401, 'UNAUTHORIZED', 'authentication required (injected fault).'],
 };
 
 /**
@@ -163,7 +165,7 @@ async function serve(
   res: http.ServerResponse,
   url: URL,
 ): Promise<void> {
-  if (!presignedBlobGet(store, ctx, req, url)) authorize(store, ctx, req);
+  const token = presignedBlobGet(store, ctx, req, url) ? undefined : authorize(store, ctx, req);
   const method = req.method ?? 'GET';
   if (url.pathname === '/v2' || url.pathname === '/v2/') {
     send(
@@ -178,6 +180,12 @@ async function serve(
   if (!m)
     throw new RegistryError(404, 'UNSUPPORTED', `the operation ${method} ${url.pathname} is unsupported`);
   const [, name, kind, uploadId, blobDigest, manifestRef] = m;
+  // IAM before existence, as on AWS: a role's token reaches only the repositories its policies allow.
+  const action = registryAction(method, kind, uploadId, blobDigest, manifestRef);
+  const denial =
+    token &&
+    authorizeCalls(worldOf(ctx), token.accessKeyId, [{ action, resource: repositoryArn(ctx, name) }]);
+  if (denial) throw new RegistryError(403, 'DENIED', denial.message, {}, denial.code);
   const repo = store.repositories.get(name);
   if (!repo) {
     throw new RegistryError(
@@ -191,6 +199,27 @@ async function serve(
   if (manifestRef !== undefined) return manifest(store, repo, ctx.clock.now(), req, res, manifestRef);
   return tags(repo, res, url);
 }
+
+/** The ECR action a registry request is authorised as (what ECR's IAM documentation lists for docker). */
+function registryAction(
+  method: string,
+  kind: string,
+  uploadId: string | undefined,
+  blobDigest: string | undefined,
+  manifestRef: string | undefined,
+): string {
+  if (kind.startsWith('blobs/uploads')) {
+    if (method === 'POST') return 'ecr:InitiateLayerUpload';
+    return method === 'PUT' && uploadId ? 'ecr:CompleteLayerUpload' : 'ecr:UploadLayerPart';
+  }
+  if (blobDigest !== undefined)
+    return method === 'HEAD' ? 'ecr:BatchCheckLayerAvailability' : 'ecr:GetDownloadUrlForLayer';
+  if (manifestRef !== undefined) return method === 'PUT' ? 'ecr:PutImage' : 'ecr:BatchGetImage';
+  return 'ecr:ListImages';
+}
+
+const repositoryArn = (ctx: HandlerContext, name: string) =>
+  `arn:aws:ecr:${ctx.region}:${ctx.accountId}:repository/${name}`;
 
 /** Basic auth with `AWS:<password>` from an unexpired GetAuthorizationToken answer; ECR has no anonymous access. */
 /** A blob GET carrying a GetDownloadUrlForLayer signature for exactly that blob needs no credentials (like S3's presigned URL). */

@@ -6,6 +6,7 @@
 import { IAM_PREFIX } from '../../../shared/src/aws/operations.js';
 import type { EmulatorContext } from '../context.js';
 import { lastSegment } from '../ids.js';
+import type { World } from '../state.js';
 import { sessionOf } from '../sts/handlers.js';
 import type { ServiceName } from '../types.js';
 import { evaluatePolicies, type PolicyDocument, type Values } from './policy.js';
@@ -193,17 +194,34 @@ export function authorize(
   input: Input,
   ctx: EmulatorContext,
 ): Denial | undefined {
-  const world = ctx.world;
-  const iam = iamOf(world);
-  if (!iam.enforce) return undefined;
   // Unsigned STS calls and GetCallerIdentity need no permission.
   if (service === 'sts' && (operation === 'AssumeRoleWithWebIdentity' || operation === 'GetCallerIdentity'))
     return undefined;
-  const session = sessionOf(world, ctx.accessKeyId);
-  if (!session) return undefined;
+  if (!iamOf(ctx.world).enforce || !sessionOf(ctx.world, ctx.accessKeyId)) return undefined;
+  return authorizeCalls(
+    ctx.world,
+    ctx.accessKeyId,
+    iamCalls(service, operation, input, ctx),
+    DENIED_CODE[service],
+  );
+}
+
+/**
+ * Evaluates IAM requests made with an access key (the registry's pushes and pulls use the key that asked for
+ * the token): undefined when every one is allowed, or when the key is not an assumed role's.
+ */
+export function authorizeCalls(
+  world: World,
+  accessKeyId: string | undefined,
+  calls: IamCall[],
+  code = 'AccessDeniedException',
+): Denial | undefined {
+  const iam = iamOf(world);
+  const session = sessionOf(world, accessKeyId);
+  if (!iam.enforce || !session) return undefined;
   const role = iam.roles.get(session.roleArn);
   const policies = (role?.policies ?? []).map((p) => p.document).filter((d): d is PolicyDocument => !!d);
-  for (const call of iamCalls(service, operation, input, ctx)) {
+  for (const call of calls) {
     const result = evaluatePolicies(policies, {
       action: call.action,
       resource: call.resource,
@@ -225,8 +243,8 @@ export function authorize(
         ? `with an explicit deny in an identity-based policy`
         : `because no identity-based policy allows the ${call.action} action`;
     return {
-      code: DENIED_CODE[service],
-      status: service === 'sts' || service === 'elbv2' ? 403 : 400,
+      code,
+      status: code === 'AccessDenied' ? 403 : 400,
       action: call.action,
       resource: call.resource,
       message: `User: ${session.arn} is not authorized to perform: ${call.action} on resource: ${call.resource} ${why}`,

@@ -37,10 +37,23 @@ export function parseProblems(error: unknown): ParseProblem[] {
   return problems;
 }
 
+/**
+ * HashiCorp's parser, loaded on first use: it starts a Go wasm runtime when imported, and the bundled CLI
+ * resolves it from node_modules (its wasm file cannot be bundled).
+ */
+async function hclParser(): Promise<typeof import('@cdktf/hcl2json')> {
+  try {
+    return await import('@cdktf/hcl2json');
+  } catch (err) {
+    throw new Error(
+      `the Terraform parser @cdktf/hcl2json is not installed (${(err as Error).message}): run \`npm install @cdktf/hcl2json\` where cendence runs`,
+    );
+  }
+}
+
 export async function parseFile(path: string, name = path.split('/').pop() ?? path): Promise<TfFile> {
   const text = readFileSync(path, 'utf8');
-  // Loaded on first use: the parser starts a Go wasm runtime (with its own process hooks) when imported.
-  const { parse } = await import('@cdktf/hcl2json');
+  const { parse } = await hclParser();
   return { name, path, text, json: await parse(name, text) };
 }
 

@@ -4,14 +4,13 @@
 // the emulator's account and region. Attributes are evaluated on first use, so a resource type the world
 // does not model costs nothing unless something refers to it. Generated ids are derived from the resource
 // address, so the same configuration always yields the same world.
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { computedAttributes, DATA_SOURCES } from './computed.js';
 import {
   type Block,
   evaluate,
   type Json,
   loadModule,
+  parseFile,
   type Scope,
   scopeOf,
   type TfModule,
@@ -64,10 +63,6 @@ const META = new Set([
   'provisioner',
   'connection',
 ]);
-
-export function shortId(...parts: (string | number | undefined)[]): string {
-  return createHash('sha256').update(parts.join('/')).digest('hex');
-}
 
 /** Defines `key` on `obj` as a getter evaluated once. */
 function lazy(obj: Record<string, Json>, key: string, get: () => Json): void {
@@ -123,12 +118,10 @@ function expandDynamic(name: string, specs: Json[], scope: Scope): Json[] {
 
 /** Reads tfvars files and -var values into variable values Terraform would see (before type conversion). */
 async function readVarValues(mod: TfModule, opts: PlanOptions): Promise<Record<string, Json>> {
-  const { parse } = await import('@cdktf/hcl2json');
   const values: Record<string, Json> = {};
   const empty: Scope = { vars: {}, locals: {} };
   for (const file of opts.varFiles ?? []) {
-    const json = await parse(file, readFileSync(file, 'utf8'));
-    for (const [k, v] of Object.entries<Json>(json)) {
+    for (const [k, v] of Object.entries<Json>((await parseFile(file)).json)) {
       if (!mod.variables.has(k)) throw new Error(`${file}: variable "${k}" is not declared in the module`);
       values[k] = evaluate(v, empty);
     }

@@ -3,27 +3,35 @@
 
 import { UserError } from '../errors.js';
 import { AwsClients, type AwsOptions, resolveRegion } from './clients.js';
-import { type AwsContext, oidcCredentials } from './credentials.js';
+import { type AwsContext, checkRoleSettings, oidcCredentials, type RoleSettings } from './credentials.js';
 
 export interface AwsSettings {
   region: string;
   endpoint?: string;
   roleToAssume?: string;
+  /** How the role is assumed: audience, session duration and name. */
+  role?: Omit<RoleSettings, 'roleArn'>;
 }
 
-/** Reads the AWS_INPUTS (region, endpoint, role-to-assume). Validates without calling AWS. */
+/** Reads the AWS_INPUTS (region, endpoint, role-to-assume and its options). Validates without calling AWS. */
 export function awsSettings(
-  inputs: { string(name: string): string | undefined },
+  inputs: { string(name: string): string | undefined; number(name: string): number | undefined },
   ctx: Pick<AwsContext, 'env'>,
 ): AwsSettings {
   const region = resolveRegion({ region: inputs.string('region'), env: ctx.env });
   const endpoint = inputs.string('endpoint');
   checkEndpoints(endpoint, ctx.env);
   const roleToAssume = inputs.string('role-to-assume');
+  const role: Omit<RoleSettings, 'roleArn'> = {
+    audience: inputs.string('audience') || undefined,
+    durationSeconds: inputs.number('role-duration-seconds'),
+    sessionName: inputs.string('role-session-name') || undefined,
+  };
+  if (roleToAssume) checkRoleSettings({ roleArn: roleToAssume, ...role });
   return {
     region,
     ...(endpoint ? { endpoint } : {}),
-    ...(roleToAssume ? { roleToAssume } : {}),
+    ...(roleToAssume ? { roleToAssume, role } : {}),
   };
 }
 
@@ -48,6 +56,7 @@ function checkEndpoints(endpoint: string | undefined, env: NodeJS.ProcessEnv): v
 export async function connect(settings: AwsSettings, ctx: AwsContext): Promise<AwsClients> {
   const base: AwsOptions = { region: settings.region, endpoint: settings.endpoint, env: ctx.env };
   if (!settings.roleToAssume) return new AwsClients(base);
-  const credentials = await oidcCredentials(settings.roleToAssume, new AwsClients(base), ctx);
+  const sts = new AwsClients(base);
+  const credentials = await oidcCredentials({ roleArn: settings.roleToAssume, ...settings.role }, sts, ctx);
   return new AwsClients({ ...base, credentials });
 }

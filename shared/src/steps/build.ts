@@ -13,7 +13,7 @@ import type { Builds } from '../image/handoff.js';
 import { keyValueList, makeEngine } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
-import { rootDir } from '../paths.js';
+import { outputDir, rootDir } from '../paths.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
 import { addTag, digestOfTag } from '../registry/images.js';
 import { markdownTable } from '../report/markdown-table.js';
@@ -140,7 +140,10 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
       gitSha,
       previousSha,
       source: i.string('source') ?? sourceFromEnv(ctx.env),
-      buildsFile: buildsFile ? path.resolve(ctx.cwd, buildsFile) : undefined,
+      // Its folder is checked now: a builds-file under a file would fail only after every build.
+      buildsFile: buildsFile
+        ? path.join(outputDir(ctx.cwd, path.dirname(buildsFile), 'builds-file'), path.basename(buildsFile))
+        : undefined,
       aws: awsSettings(i, ctx),
     };
   },

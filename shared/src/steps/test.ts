@@ -1,6 +1,5 @@
 // test: each built service's test command, run inside its image; JUnit reports copied out when the
 // manifest names one. Images the build step re-used (content already pushed) were tested when built.
-import path from 'node:path';
 import { StepFailed, UserError } from '../errors.js';
 import { DockerEngine } from '../image/docker.js';
 import { tail } from '../image/exec.js';
@@ -8,7 +7,7 @@ import { type Builds, readBuilds } from '../image/handoff.js';
 import { type InImageTestResult, testInImage } from '../image/test-in-image.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
-import { rootDir } from '../paths.js';
+import { outputDir, rootDir } from '../paths.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { selectServices } from './list-input.js';
 import { type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
@@ -80,7 +79,7 @@ export const testStep: Step<TestSettings, TestResult> = {
     return {
       manifests,
       builds,
-      junitDir: path.resolve(ctx.cwd, i.withDefault('junit-dir')),
+      junitDir: outputDir(ctx.cwd, i.withDefault('junit-dir'), 'junit-dir'),
       network: i.string('network'),
     };
   },

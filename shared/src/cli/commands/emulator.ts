@@ -17,7 +17,8 @@ Options:
   --clock MODE      real (default) or virtual (time moves only via POST /_cendence/clock/advance)
   --speed X         real clock: emulated seconds per second (default 1)
   --world PATH      YAML/JSON world file to seed, or a repository folder: a world is derived
-                    from its services/*/service.yml
+                    from its services/*/service.yml (only what the manifests name: use
+                    --terraform for manifests that take their names from terraform outputs)
   --terraform DIR   build the world from a Terraform configuration, as \`terraform apply\` would create it
                     for the variables given (clusters, services, repositories, roles, ALB, …); IAM is
                     enforced: STS checks trust policies, every assumed-role call its permission policies
