@@ -7,9 +7,9 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startEmulator } from '../emulator/src/index.js';
+import { createCacheRepository, dockerStatus, makeFixture, runStep } from '../harness/build-push.js';
 import type { BuildRecord } from '../shared/src/image/build.js';
 import { buildStep } from '../shared/src/steps/build.js';
-import { createCacheRepository, dockerStatus, makeFixture, runStep } from '../test/build-push-support.js';
 import { copyImage, startFreshDocker } from './fresh-docker.js';
 
 const BASE = process.env.CENDENCE_BASE_IMAGE ?? 'cendence/base:node20';

@@ -5,9 +5,9 @@
 import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
+import { BUSYBOX, dockerStatus, type Fixture, makeFixture, runStep } from '../harness/build-push.js';
 import { buildStep } from '../shared/src/steps/build.js';
 import { pushStep } from '../shared/src/steps/push.js';
-import { BUSYBOX, dockerStatus, type Fixture, makeFixture, runStep } from '../test/build-push-support.js';
 
 export interface BuildRound {
   label: string;

@@ -1,23 +1,31 @@
 // Action bundle size and cold start: from process spawn to the first AWS request arriving at a local
 // listener, with the action run the way the GitHub runner runs it (node dist/index.js, INPUT_* env).
-// The process is stopped once that request arrives: only the start is timed. For context, the same
-// is timed for a bare `node -e` that sends one HTTP request (the floor on this machine, now).
+// The process is stopped once that request arrives: only the start is timed. Beside our actions, in the
+// same interleaved rounds, the same is timed for the anchor's stand-in (bench/anchor-standin: @actions/core
+// and the SDK v3 ECS client bundled with ncc, making the anchor's first call, RegisterTaskDefinition) and
+// for a bare `node -e` that sends one HTTP request (the floor on this machine, now).
 // Peak memory is measured on a whole single-service deploy by the deploy bundle against the emulator.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { startEmulator, worldFromManifests } from '../emulator/src/index.js';
-import { rollingService } from '../test/deploy-harness.js';
-import { makeRepo } from '../test/render-world.js';
+import { rollingService } from '../harness/deploy-world.js';
+import { makeRepo } from '../harness/render-world.js';
+import { type BundleContents, measureBundleContents, topLine } from './bundle-contents.js';
 import { median } from './figures.js';
-import { NO_REQUEST } from './report.js';
+import { COLD_START_RUNS, NO_REQUEST } from './report.js';
 
 export interface BundleFigure {
   action: string;
+  /** Every .js file of dist/: what ships. */
   bytes: number;
+  /** index.js and the chunks it imports statically: what node loads at start. */
+  startBytes?: number;
+  /** The largest contributors, from the bundle's metafile. */
+  top?: string;
   /** Median ms from spawn to the first AWS request; null when the action makes no AWS call. */
   coldStartMs: number | null;
   /** Median CPU ms the process used until then (user + system): far less sensitive to other load. */
@@ -51,10 +59,13 @@ const FIRST_CALL_INPUTS: Record<string, Record<string, string>> = {
   'run-task': { service: 'auth', command: 'true' },
 };
 
+/** Steps whose first call needs a deployable manifest (cluster and task definition template). */
+const MANIFEST_STEPS = new Set(['deploy', 'rollback', 'run-task']);
+
 /** Steps that never call AWS (plan and render work on files, test runs containers). */
 const NO_AWS = new Set(['plan', 'render', 'test']);
 
-function githubEnv(endpoint: string, inputs: Record<string, string>): NodeJS.ProcessEnv {
+export function githubEnv(endpoint: string, inputs: Record<string, string>): NodeJS.ProcessEnv {
   const dir = mkdtempSync(join(tmpdir(), 'cendence-bench-'));
   // @actions/core refuses to write outputs or a summary to files that do not exist.
   writeFileSync(join(dir, 'out'), '');
@@ -139,32 +150,93 @@ export interface StartMedians {
   rssMb: number | null;
 }
 
-/** Medians of wall and CPU ms over `runs` starts (null when no run reached a request). */
-async function medianStart(runs: number, sample: () => Promise<StartSample | null>): Promise<StartMedians> {
-  const samples: StartSample[] = [];
-  for (let i = 0; i < runs; i++) {
-    const s = await sample();
-    if (s) samples.push(s);
-  }
+function medians(samples: StartSample[]): StartMedians {
   const of = (k: keyof StartSample) => median(samples.map((s) => s[k]).filter((x) => !Number.isNaN(x)));
   return { ms: of('ms'), cpuMs: of('cpuMs'), rssMb: of('rssMb') };
 }
 
-/** The floor: a bare node process that sends one HTTP request. */
-export function nodeFloor(root: string, runs = 5): Promise<StartMedians> {
-  const script =
-    "require('http').request(process.env.INPUT_ENDPOINT,{method:'POST'}).on('error',()=>{}).end('{}')";
-  return medianStart(runs, () => firstRequest(root, ['-e', script], (e) => githubEnv(e, {})));
+/** Spawn arguments and environment of one thing whose start is timed. */
+interface Subject {
+  key: string;
+  argv: string[];
+  env: (endpoint: string) => NodeJS.ProcessEnv;
 }
 
-export async function measureBundles(root: string, runs = 5): Promise<BundleFigure[]> {
+/** `runs` interleaved rounds over the subjects; medians per subject (null when no run reached a request). */
+async function interleaved(
+  root: string,
+  subjects: Subject[],
+  runs: number,
+): Promise<Map<string, StartMedians>> {
+  const samples = new Map<string, StartSample[]>(subjects.map((s) => [s.key, []]));
+  for (let round = 0; round < runs; round++) {
+    for (const s of subjects) {
+      const sample = await firstRequest(root, s.argv, s.env);
+      if (sample) samples.get(s.key)?.push(sample);
+    }
+  }
+  return new Map([...samples].map(([k, v]) => [k, medians(v)]));
+}
+
+const FLOOR_SCRIPT =
+  "require('http').request(process.env.INPUT_ENDPOINT,{method:'POST'}).on('error',()=>{}).end('{}')";
+
+/** A task definition for the stand-in's RegisterTaskDefinition. */
+const STANDIN_TASKDEF = {
+  family: 'api',
+  requiresCompatibilities: ['FARGATE'],
+  networkMode: 'awsvpc',
+  cpu: '256',
+  memory: '512',
+  containerDefinitions: [{ name: 'api', image: `${ECR}/api@${DIGEST}`, essential: true }],
+};
+
+/**
+ * Bundles bench/anchor-standin with ncc (as the anchor is built) into a temp folder. Returns the bundle,
+ * its size and a task definition file for its input; the caller removes `dir`.
+ */
+export function buildStandIn(root: string): { dir: string; bundle: string; bytes: number; taskdef: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'cendence-standin-'));
+  const ncc = join(root, 'node_modules/@vercel/ncc/dist/ncc/cli.js');
+  execFileSync(process.execPath, [ncc, 'build', 'bench/anchor-standin/index.js', '-o', dir, '-m', '-q'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const taskdef = join(dir, 'taskdef.json');
+  writeFileSync(taskdef, JSON.stringify(STANDIN_TASKDEF));
+  const bundle = join(dir, 'index.js');
+  return { dir, bundle, bytes: statSync(bundle).size, taskdef };
+}
+
+export interface ColdStarts {
+  floor: StartMedians;
+  /** The anchor's stand-in, measured in the same rounds. */
+  standIn: StartMedians & { bytes: number };
+  bundles: BundleFigure[];
+}
+
+/** Bundle sizes and contents, then cold starts of the floor, the stand-in and every AWS-calling action. */
+export async function measureBundles(root: string, runs = COLD_START_RUNS): Promise<ColdStarts> {
   const actionsDir = join(root, 'actions');
-  const out: BundleFigure[] = [];
+  const contents = new Map<string, BundleContents>((await measureBundleContents()).map((c) => [c.action, c]));
+  const bundles: BundleFigure[] = [];
+  const subjects: Subject[] = [{ key: 'floor', argv: ['-e', FLOOR_SCRIPT], env: (e) => githubEnv(e, {}) }];
+  const standIn = buildStandIn(root);
+  const fixtureRepo = await makeRepo([rollingService('game'), rollingService('auth')]);
+  subjects.push({
+    key: 'stand-in',
+    argv: [standIn.bundle],
+    env: (e) => ({
+      ...githubEnv(e, { 'task-definition': standIn.taskdef, service: 'api', cluster: 'bench' }),
+      AWS_ENDPOINT_URL: e,
+    }),
+  });
   for (const action of readdirSync(actionsDir).sort()) {
-    const bundle = join(actionsDir, action, 'dist', 'index.js');
+    const dist = join(actionsDir, action, 'dist');
+    const bundle = join(dist, 'index.js');
     if (!existsSync(join(actionsDir, action, 'action.yml'))) continue;
     if (!existsSync(bundle)) {
-      out.push({
+      bundles.push({
         action,
         bytes: Number.NaN,
         coldStartMs: null,
@@ -173,31 +245,53 @@ export async function measureBundles(root: string, runs = 5): Promise<BundleFigu
       });
       continue;
     }
-    const bytes = statSync(bundle).size;
-    const licenses = join(actionsDir, action, 'dist', 'licenses.txt');
-    const sdkClients = existsSync(licenses)
-      ? [...new Set(readFileSync(licenses, 'utf8').match(/^@aws-sdk\/client-[a-z0-9-]+/gm) ?? [])]
-          .map((c) => c.replace('@aws-sdk/client-', ''))
-          .sort()
-      : [];
-    const inputs = FIRST_CALL_INPUTS[action];
-    if (!inputs) {
-      const note = NO_AWS.has(action) ? 'makes no AWS call' : 'no first-call inputs known to the bench';
-      out.push({ action, bytes, coldStartMs: null, sdkClients, note });
-      continue;
-    }
-    const start = await medianStart(runs, () => firstRequest(root, [bundle], (e) => githubEnv(e, inputs)));
-    out.push({
+    const c = contents.get(action);
+    const files = readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js'));
+    const bytes = files.reduce((n, f) => n + statSync(join(dist, f)).size, 0);
+    const sdkClients = (c?.contributors ?? [])
+      .map((x) => /^@aws-sdk\/client-(.+)$/.exec(x.name)?.[1])
+      .filter((x): x is string => Boolean(x))
+      .sort();
+    // Steps that deploy read manifests with a cluster: a temp repository's, not this one's (whose names
+    // come from the Terraform outputs).
+    const inputs = FIRST_CALL_INPUTS[action] && {
+      ...FIRST_CALL_INPUTS[action],
+      ...(MANIFEST_STEPS.has(action) ? { root: fixtureRepo } : {}),
+    };
+    const base = {
       action,
       bytes,
-      coldStartMs: start.ms,
-      coldStartCpuMs: start.cpuMs,
-      startRssMb: start.rssMb,
+      ...(c ? { startBytes: c.entryBytes, top: topLine(c) } : {}),
       sdkClients,
-      ...(start.ms === null ? { note: NO_REQUEST } : {}),
-    });
+    };
+    if (!inputs) {
+      const note = NO_AWS.has(action) ? 'makes no AWS call' : 'no first-call inputs known to the bench';
+      bundles.push({ ...base, coldStartMs: null, note });
+      continue;
+    }
+    subjects.push({ key: action, argv: [bundle], env: (e) => githubEnv(e, inputs) });
+    bundles.push({ ...base, coldStartMs: null });
   }
-  return out;
+  try {
+    const starts = await interleaved(root, subjects, runs);
+    for (const b of bundles) {
+      const m = starts.get(b.action);
+      if (!m) continue;
+      b.coldStartMs = m.ms;
+      b.coldStartCpuMs = m.cpuMs;
+      b.startRssMb = m.rssMb;
+      if (m.ms === null) b.note = NO_REQUEST;
+    }
+    const none = { ms: null, cpuMs: null, rssMb: null };
+    return {
+      floor: starts.get('floor') ?? none,
+      standIn: { ...(starts.get('stand-in') ?? none), bytes: standIn.bytes },
+      bundles,
+    };
+  } finally {
+    rmSync(standIn.dir, { recursive: true, force: true });
+    rmSync(fixtureRepo, { recursive: true, force: true });
+  }
 }
 
 export interface DeployRunFigure {

@@ -8,8 +8,8 @@ import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { rollingService } from '../test/deploy-harness.js';
-import { makeRepo } from '../test/render-world.js';
+import { rollingService } from '../harness/deploy-world.js';
+import { makeRepo } from '../harness/render-world.js';
 import { MIXES, type Mix, type WorkerResult } from './load-worker.js';
 
 export interface LoadFigure {

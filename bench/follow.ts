@@ -8,7 +8,6 @@ import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { DescribeServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
 import type { FaultError } from '../emulator/src/faults.js';
-import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import {
   blueGreenSettings,
   type DeployWorld,
@@ -18,8 +17,9 @@ import {
   rollingService,
   VirtualTime,
   windowFigures,
-} from '../test/deploy-harness.js';
-import { runStep } from '../test/render-world.js';
+} from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
+import { makeDeployStep } from '../shared/src/steps/deploy.js';
 
 /**
  * Real ms the virtual clock waits for every follower to park before it jumps: longer than the default,

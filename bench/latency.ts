@@ -22,9 +22,9 @@ import {
   waitUntilServicesStable,
 } from '@aws-sdk/client-ecs';
 import type { CallRecord } from '../emulator/src/index.js';
+import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
-import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../test/deploy-harness.js';
-import { runStep } from '../test/render-world.js';
 import { LoggedVirtualTime } from './virtual-time.js';
 
 export type Rollout = 'completed' | 'failed';

@@ -7,10 +7,10 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type Emulator, startEmulator, worldFromManifests } from '../emulator/src/index.js';
+import { rollingService } from '../harness/deploy-world.js';
+import { makeRepo, runStep } from '../harness/render-world.js';
 import { type Clock, systemClock } from '../shared/src/deploy/follow.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
-import { rollingService } from '../test/deploy-harness.js';
-import { makeRepo, runStep } from '../test/render-world.js';
 
 export interface ReleaseFigure {
   services: number;

@@ -75,14 +75,19 @@ backoff live in wall time, so only real time gives AWS's ratio of request rate t
 retried" counts the calls the emulator refused with a throttling error; "surfaced" counts failures the
 user would see that name throttling.
 
-**Actions** (bench/cold-start.ts). Bundle size is \`actions/<step>/dist/index.js\` (rebuilt first when
-missing or more than a minute older than the sources); the AWS SDK clients each bundles are read from
-its dist/licenses.txt. Cold start: \`node dist/index.js\` spawned as the GitHub runner runs it (INPUT_*
-environment), timed from spawn until its first request reaches a local listener, median of 5; the CPU
-time the process used by then is read from /proc as well, as it depends far less on the machine's other
-load. plan, render and test make no AWS call. The floor is the same timing for \`node -e\` sending one
-request. Peak memory: the deploy bundle deploys one rolling service against the emulator (real clock
-×10); its peak RSS is getrusage's maxRSS, written at exit by a preloaded bench/max-rss.cjs.
+**Actions** (bench/cold-start.ts, bench/bundle-contents.ts). Bundle size is every .js file of
+\`actions/<step>/dist/\` (esbuild, rebuilt first when missing or more than a minute older than the sources);
+"loaded at start" is index.js and the chunks it imports statically, the rest loads on first use. The
+largest contributors come from esbuild's metafile of the same build, summed per package or source folder.
+Cold start: \`node dist/index.js\` spawned as the GitHub runner runs it (INPUT_* environment), timed from
+spawn until its first request reaches a local listener; 7 interleaved rounds, each starting the floor,
+the anchor's stand-in and every AWS-calling action once, medians reported. The stand-in
+(bench/anchor-standin) is built the way the anchor is built: @actions/core and the SDK v3 ECS client
+bundled with ncc, making the anchor's first call (RegisterTaskDefinition). The CPU time each process
+used by then is read from /proc as well, as it depends far less on the machine's other load. plan,
+render and test make no AWS call. The floor is the same timing for \`node -e\` sending one request.
+Peak memory: the deploy bundle deploys one rolling service against the emulator (real clock ×10); its
+peak RSS is getrusage's maxRSS, written at exit by a preloaded bench/max-rss.cjs.
 
 **Build** (bench/build.ts). Five fixture services (FROM scratch + a static busybox, nothing pulled) in a
 temp git repository, built with Docker and pushed to the emulator's ECR by the build and push steps;

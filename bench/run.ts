@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { measureBuild } from './build.js';
 import { measureBuildCache } from './build-cache.js';
-import { measureBundles, measureDeployRun, nodeFloor } from './cold-start.js';
+import { measureBundles, measureDeployRun } from './cold-start.js';
 import { measureEmulator } from './emulator-load.js';
 import { type Figure, markdownFigures, tally, textTable, verdict } from './figures.js';
 import { measureFollow } from './follow.js';
@@ -126,10 +126,9 @@ async function main(): Promise<void> {
     'actions',
     async () => {
       rebuilt = ensureBundles();
-      const floor = await nodeFloor(ROOT);
-      const bundles = await measureBundles(ROOT);
+      const starts = await measureBundles(ROOT);
       const deployRun = await measureDeployRun(ROOT);
-      return { floor, bundles, deployRun };
+      return { ...starts, deployRun };
     },
     bundleFigures,
   );

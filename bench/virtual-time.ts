@@ -4,7 +4,7 @@
 // (global setTimeout and Date.now, which it cannot be given) on the same virtual clock, so both
 // approaches are driven the same way and their multi-minute waits take milliseconds.
 import type { Emulator } from '../emulator/src/index.js';
-import { VirtualTime } from '../test/deploy-harness.js';
+import { VirtualTime } from '../harness/deploy-world.js';
 
 interface Advance {
   /** Emulated ms reached. */

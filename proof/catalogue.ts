@@ -2,11 +2,11 @@
 // deploy/render/rollback/run-task steps the way the CLI runs them (debug logging on). `npm run proof`
 // turns the observations into a report; test/proof.test.ts asserts every case ends as expected.
 import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { fargateTemplate } from '../harness/render-world.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import { renderStep } from '../shared/src/steps/render.js';
 import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 import { runTaskStep } from '../shared/src/steps/run-task.js';
-import { fargateTemplate } from '../test/render-world.js';
 import { HARDENING } from './hardening.js';
 import { api, type Case, deployApi, inWorld, refuses, survives, withDeploy, withTaskdef } from './world.js';
 

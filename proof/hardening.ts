@@ -1,15 +1,16 @@
 // Bad inputs found by the adversarial run and the newcomer walk-through (issue 16): each must end with
 // exit 2, a message naming the place and the fix, and no mutating AWS call. Grouped by the item they
 // prove; docs/reliability.md maps each item to its cases.
+
+import type { DeployWorld } from '../harness/deploy-world.js';
+import { rollingService } from '../harness/deploy-world.js';
+import { fargateTemplate } from '../harness/render-world.js';
 import { buildStep } from '../shared/src/steps/build.js';
 import { pushStep } from '../shared/src/steps/push.js';
 import { renderStep } from '../shared/src/steps/render.js';
 import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 import { runTaskStep } from '../shared/src/steps/run-task.js';
 import { testStep } from '../shared/src/steps/test.js';
-import type { DeployWorld } from '../test/deploy-harness.js';
-import { rollingService } from '../test/deploy-harness.js';
-import { fargateTemplate } from '../test/render-world.js';
 import { type Act, api, type Case, deployApi, refuses, withDeploy, withTaskdef } from './world.js';
 
 const rollback = (w: DeployWorld, inputs: Record<string, string>): Act => ({

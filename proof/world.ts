@@ -3,12 +3,12 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseYaml, stringify } from 'yaml';
+import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../harness/deploy-world.js';
+import { runStep, type ServiceSpec } from '../harness/render-world.js';
 import { describeError } from '../shared/src/errors.js';
 import { neutralise } from '../shared/src/runner/untrusted.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import type { Step } from '../shared/src/steps/step.js';
-import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../test/deploy-harness.js';
-import { runStep, type ServiceSpec } from '../test/render-world.js';
 
 export interface Observation {
   exitCode: number;

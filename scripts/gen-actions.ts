@@ -73,7 +73,7 @@ function isAws(step: AnyStep): boolean {
 
 function describeInput(i: InputSpec): string {
   const options = i.options?.length ? ` One of: ${i.options.join(', ')}.` : '';
-  const list = i.kind === 'list' ? ' Comma- or newline-separated.' : '';
+  const list = i.kind === 'list' ? ' Comma- or newline-separated, or a JSON list.' : '';
   return `${i.description}${options}${list}`;
 }
 
@@ -199,7 +199,8 @@ interface GitLabInput {
 export function gitlabInput(i: InputSpec): GitLabInput {
   const out: GitLabInput = { description: describeInput(i) };
   const required = i.required && i.default === undefined;
-  if (i.kind === 'number' && i.default !== undefined && Number.isFinite(Number(i.default))) {
+  const numeric = i.kind === 'number' || i.kind === 'seconds';
+  if (numeric && i.default !== undefined && Number.isFinite(Number(i.default))) {
     out.type = 'number';
     out.default = Number(i.default);
     return out;

@@ -21,7 +21,18 @@ export function inputsTable(step: Step): string {
     const dflt = i.required ? 'required' : i.default !== undefined ? `\`${i.default}\`` : '';
     return [`\`${i.name}\``, kind, dflt, cell(i.description)];
   });
-  return table(['input', 'type', 'default', 'description'], rows);
+  const kinds = new Set(step.inputs.map((i) => i.kind));
+  const notes = [
+    kinds.has('boolean')
+      ? 'A boolean is `true` or `false`; on the CLI `--x`, `--x=false`, `--x false` and `--no-x` all work.'
+      : '',
+    kinds.has('list') ? 'A list is comma-separated, one item per line, or a JSON list (`["a","b"]`).' : '',
+    kinds.has('seconds') ? 'Seconds are a positive number.' : '',
+  ].filter(Boolean);
+  return [
+    table(['input', 'type', 'default', 'description'], rows),
+    ...(notes.length ? ['', ...notes] : []),
+  ].join('\n');
 }
 
 export function outputsTable(step: Step): string {

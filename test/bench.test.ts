@@ -105,30 +105,40 @@ describe('bench report', () => {
     expect(row.note).toBe('skipped: docker is not available: no daemon');
   });
 
-  it('explains an oversized bundle by the SDK clients it carries, and times only actions that call AWS', () => {
+  it('judges bundles by their own targets with their largest parts, and cold starts against the stand-in', () => {
     const figures = bundleFigures({
       floor: { ms: 29, cpuMs: 10, rssMb: 41 },
+      standIn: { ms: 120, cpuMs: 110, rssMb: 60, bytes: 1_100_000 },
       bundles: [
         {
           action: 'deploy',
-          bytes: 1_880_000,
-          coldStartMs: 200,
-          coldStartCpuMs: 190,
-          startRssMb: 94,
+          bytes: 950_000,
+          startBytes: 500_000,
+          top: 'yaml 115 kB, @smithy/core 126 kB',
+          coldStartMs: 70,
+          coldStartCpuMs: 60,
+          startRssMb: 50,
           sdkClients: ['ecr', 'ecs'],
         },
-        { action: 'test', bytes: 800_000, coldStartMs: null, sdkClients: [], note: 'makes no AWS call' },
+        { action: 'run-task', bytes: 700_000, coldStartMs: 55, coldStartCpuMs: 40, sdkClients: ['ecs'] },
+        { action: 'test', bytes: 450_000, coldStartMs: null, sdkClients: [], note: 'makes no AWS call' },
+        { action: 'plan', bytes: 520_000, coldStartMs: null, sdkClients: [], note: 'makes no AWS call' },
       ],
-      deployRun: { peakRssMb: 70, samples: [70, 71, 69], exitCode: 0, wallMs: 3000 },
+      deployRun: { peakRssMb: 72, samples: [72, 71, 73], exitCode: 0, wallMs: 3000 },
     });
     const by = (name: string) => figures.find((f) => f.name === name) as Figure;
     expect(verdict(by('bundle size: deploy'))).toBe('miss');
     expect(by('bundle size: deploy').note).toBe(
-      'miss: it bundles 2 AWS SDK clients (ecr, ecs); test, with none, is 0.8 MB',
+      '0.5 MB loaded at start; largest: yaml 115 kB, @smithy/core 126 kB',
     );
+    expect(verdict(by('bundle size: run-task'))).toBe('pass');
     expect(verdict(by('bundle size: test'))).toBe('pass');
-    expect(by('cold start: deploy').note).toContain('miss: it needs 190 ms of CPU (bare node 10 ms)');
+    expect(verdict(by('bundle size: plan'))).toBe('miss');
+    // 0.5 × the stand-in's 120 ms is 60 ms.
+    expect(verdict(by('cold start: deploy'))).toBe('miss');
+    expect(by('cold start: deploy').note).toContain('miss: it needs 60 ms of CPU (bare node 10 ms)');
+    expect(verdict(by('cold start: run-task'))).toBe('pass');
     expect(figures.find((f) => f.name === 'cold start: test')).toBeUndefined();
-    expect(verdict(by('peak memory: deploy action, single-service deploy'))).toBe('pass');
+    expect(verdict(by('peak memory: deploy action, single-service deploy'))).toBe('miss');
   });
 });

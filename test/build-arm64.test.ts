@@ -10,13 +10,6 @@ import path from 'node:path';
 import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
-import { AwsClients } from '../shared/src/aws/clients.js';
-import { exec } from '../shared/src/image/exec.js';
-import { ecrLogin } from '../shared/src/registry/ecr-auth.js';
-import { buildStep } from '../shared/src/steps/build.js';
-import { pushStep } from '../shared/src/steps/push.js';
-import type { Problem } from '../shared/src/taskdef/problems.js';
-import { checkImageContents } from '../shared/src/verify/image-contents.js';
 import {
   BUSYBOX,
   CapturingRunner,
@@ -27,7 +20,14 @@ import {
   makeFixture,
   runStep,
   summaryFile,
-} from './build-push-support.js';
+} from '../harness/build-push.js';
+import { AwsClients } from '../shared/src/aws/clients.js';
+import { exec } from '../shared/src/image/exec.js';
+import { ecrLogin } from '../shared/src/registry/ecr-auth.js';
+import { buildStep } from '../shared/src/steps/build.js';
+import { pushStep } from '../shared/src/steps/push.js';
+import type { Problem } from '../shared/src/taskdef/problems.js';
+import { checkImageContents } from '../shared/src/verify/image-contents.js';
 
 const binfmt = '/proc/sys/fs/binfmt_misc/qemu-aarch64';
 function skipReason(): string | undefined {

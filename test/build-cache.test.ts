@@ -8,16 +8,6 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startFreshDocker } from '../bench/fresh-docker.js';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
-import { AwsClients } from '../shared/src/aws/clients.js';
-import { UserError } from '../shared/src/errors.js';
-import type { BuildRecord } from '../shared/src/image/build.js';
-import { ecrLogin } from '../shared/src/registry/ecr-auth.js';
-import { OciRegistry } from '../shared/src/registry/oci.js';
-import { PROVENANCE_TYPE, SBOM_TYPE } from '../shared/src/registry/referrers.js';
-import { buildStep } from '../shared/src/steps/build.js';
-import { pushStep } from '../shared/src/steps/push.js';
-import type { Problem } from '../shared/src/taskdef/problems.js';
-import { checkImageContents } from '../shared/src/verify/image-contents.js';
 import {
   argvLines,
   BUSYBOX,
@@ -28,7 +18,17 @@ import {
   makeFixture,
   runStep,
   summaryFile,
-} from './build-push-support.js';
+} from '../harness/build-push.js';
+import { AwsClients } from '../shared/src/aws/clients.js';
+import { UserError } from '../shared/src/errors.js';
+import type { BuildRecord } from '../shared/src/image/build.js';
+import { ecrLogin } from '../shared/src/registry/ecr-auth.js';
+import { OciRegistry } from '../shared/src/registry/oci.js';
+import { PROVENANCE_TYPE, SBOM_TYPE } from '../shared/src/registry/referrers.js';
+import { buildStep } from '../shared/src/steps/build.js';
+import { pushStep } from '../shared/src/steps/push.js';
+import type { Problem } from '../shared/src/taskdef/problems.js';
+import { checkImageContents } from '../shared/src/verify/image-contents.js';
 
 const docker = dockerStatus();
 const root = process.getuid?.() === 0;

@@ -6,9 +6,9 @@ import path from 'node:path';
 import { BatchGetImageCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
+import { BUSYBOX, type Fixture, hasTool, makeFixture, runStep } from '../harness/build-push.js';
 import { buildStep } from '../shared/src/steps/build.js';
 import { pushStep } from '../shared/src/steps/push.js';
-import { BUSYBOX, type Fixture, hasTool, makeFixture, runStep } from './build-push-support.js';
 
 const ready = hasTool('buildah') && BUSYBOX !== undefined;
 if (!ready) {

@@ -7,10 +7,10 @@ import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
+import { dockerStatus, type Fixture, makeFixture, removeImages, runStep } from '../harness/build-push.js';
 import { buildStep } from '../shared/src/steps/build.js';
 import { pushStep } from '../shared/src/steps/push.js';
 import { testStep } from '../shared/src/steps/test.js';
-import { dockerStatus, type Fixture, makeFixture, removeImages, runStep } from './build-push-support.js';
 
 const BASE = process.env.CENDENCE_BASE_IMAGE ?? 'cendence/base:node20';
 const SERVICES = ['ai', 'auth', 'frontend', 'game', 'matchmaking'];

@@ -11,11 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { EmulatorContext } from '../emulator/src/context.js';
 import { ecrStore } from '../emulator/src/ecr/index.js';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
-import { StepFailed, UserError } from '../shared/src/errors.js';
-import { DockerEngine } from '../shared/src/image/docker.js';
-import { buildStep } from '../shared/src/steps/build.js';
-import { pushStep } from '../shared/src/steps/push.js';
-import { testStep } from '../shared/src/steps/test.js';
 import {
   argvLines,
   BUSYBOX,
@@ -26,7 +21,12 @@ import {
   removeImages,
   runStep,
   summaryFile,
-} from './build-push-support.js';
+} from '../harness/build-push.js';
+import { StepFailed, UserError } from '../shared/src/errors.js';
+import { DockerEngine } from '../shared/src/image/docker.js';
+import { buildStep } from '../shared/src/steps/build.js';
+import { pushStep } from '../shared/src/steps/push.js';
+import { testStep } from '../shared/src/steps/test.js';
 
 // These runs are about re-use and the token flow; the registry cache has its own test (build-cache.test.ts).
 const NO_CACHE = { 'cache-from': 'none', 'cache-to': 'none' };

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { type DeployWorld, deployWorld, imagesInput, rollingService } from './deploy-harness.js';
+import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../harness/deploy-world.js';
 
 let w: DeployWorld | undefined;
 let child: ChildProcess | undefined;

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dockerStatus } from './build-push-support.js';
+import { dockerStatus } from '../harness/build-push.js';
 
 const ROOT = join(import.meta.dirname, '..');
 export const BASE_IMAGE = 'cendence/base:node20';

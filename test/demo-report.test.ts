@@ -3,10 +3,10 @@
 // against the emulator, so the report reads the diagnosis the deploy step actually saved.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { axisTicks, htmlReport, loadDiagnoses, markdownReport, type Phase } from '../demo/report.js';
+import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
 import type { DeployResult } from '../shared/src/steps/deploy.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
-import { type DeployWorld, deployWorld, imagesInput, rollingService } from './deploy-harness.js';
-import { runStep } from './render-world.js';
 
 describe('demo report', () => {
   let w: DeployWorld;

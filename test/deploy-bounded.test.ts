@@ -6,6 +6,8 @@ import { readFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
 import { AwsClients } from '../shared/src/aws/clients.js';
 import { systemClock } from '../shared/src/deploy/follow.js';
 import { describeError } from '../shared/src/errors.js';
@@ -13,8 +15,6 @@ import { ecrLogin } from '../shared/src/registry/ecr-auth.js';
 import { TerminalRunner } from '../shared/src/runner/terminal.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import { makeRollbackStep } from '../shared/src/steps/rollback.js';
-import { type DeployWorld, deployWorld, imagesInput, rollingService } from './deploy-harness.js';
-import { runStep } from './render-world.js';
 
 let w: DeployWorld | undefined;
 const servers: net.Server[] = [];

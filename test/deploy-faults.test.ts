@@ -7,8 +7,6 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { makeDeployStep } from '../shared/src/steps/deploy.js';
-import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 import {
   type DeployWorld,
   deployWorld,
@@ -16,8 +14,10 @@ import {
   imagesInput,
   mutatingCalls,
   rollingService,
-} from './deploy-harness.js';
-import { runStep } from './render-world.js';
+} from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
+import { makeDeployStep } from '../shared/src/steps/deploy.js';
+import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 
 let w: DeployWorld | undefined;
 afterEach(async () => {

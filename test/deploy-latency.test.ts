@@ -14,10 +14,10 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import { toRegisterInput } from '../shared/src/taskdef/shape.js';
-import { type DeployWorld, deployWorld, imagesInput, rollingService } from './deploy-harness.js';
-import { runStep } from './render-world.js';
 
 let w: DeployWorld | undefined;
 afterEach(async () => {

@@ -5,7 +5,6 @@
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import {
   blueGreenSettings,
   type DeployWorld,
@@ -14,8 +13,9 @@ import {
   faultOnceStarted as once,
   rollingService,
   windowFigures,
-} from './deploy-harness.js';
-import { runStep } from './render-world.js';
+} from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
+import { makeDeployStep } from '../shared/src/steps/deploy.js';
 
 let w: DeployWorld | undefined;
 afterEach(async () => {

@@ -6,8 +6,6 @@ import { readFile } from 'node:fs/promises';
 import { GetDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { makeDeployStep } from '../shared/src/steps/deploy.js';
-import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 import {
   blueGreenSettings,
   type DeployWorld,
@@ -15,8 +13,10 @@ import {
   describe1,
   imagesInput,
   rollingService,
-} from './deploy-harness.js';
-import { runStep } from './render-world.js';
+} from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
+import { makeDeployStep } from '../shared/src/steps/deploy.js';
+import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 
 let w: DeployWorld | undefined;
 afterEach(async () => {

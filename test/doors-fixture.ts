@@ -6,8 +6,8 @@ import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { stringify } from 'yaml';
 import { type Emulator, startEmulator, worldFromManifests } from '../emulator/src/index.js';
-import { type Fixture, makeFixture } from './build-push-support.js';
-import { fargateTemplate } from './render-world.js';
+import { type Fixture, makeFixture } from '../harness/build-push.js';
+import { fargateTemplate } from '../harness/render-world.js';
 
 export const REGION = 'eu-west-3';
 

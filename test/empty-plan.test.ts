@@ -1,10 +1,10 @@
 // An empty plan ("services": [] — nothing changed) must never mean "every service".
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { selectServices } from '../shared/src/image/step-inputs.js';
+import { type DeployWorld, deployWorld, rollingService } from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
 import type { ServiceManifest } from '../shared/src/manifest/schema.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
-import { type DeployWorld, deployWorld, rollingService } from './deploy-harness.js';
-import { runStep } from './render-world.js';
+import { selectServices } from '../shared/src/steps/list-input.js';
 
 const manifests = [{ name: 'a' }, { name: 'b' }] as ServiceManifest[];
 

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { BUSYBOX } from './build-push-support.js';
+import { BUSYBOX } from '../harness/build-push.js';
 import { buildCliImage, buildHelperImage, cliImageMissing } from './cli-image.js';
 import { type DoorWorld, deployableWorld, disposeWorld, REGION, run } from './doors-fixture.js';
 

@@ -57,7 +57,7 @@ describe('step input → spec:inputs entry', () => {
       gitlabInput({ name: 'engine', description: d, kind: 'choice', options: ['a', 'b'], default: 'a' }),
     ).toEqual({ description: 'd One of: a, b.', default: 'a', options: ['a', 'b'] });
     expect(gitlabInput({ name: 'services', description: d, kind: 'list' })).toEqual({
-      description: 'd Comma- or newline-separated.',
+      description: 'd Comma- or newline-separated, or a JSON list.',
       default: '',
     });
   });

@@ -2,9 +2,15 @@
 // --release-rollback returning every service this release changed to where it was.
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import {
+  type DeployWorld,
+  deployWorld,
+  describe1,
+  imagesInput,
+  rollingService,
+} from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
-import { type DeployWorld, deployWorld, describe1, imagesInput, rollingService } from './deploy-harness.js';
-import { runStep } from './render-world.js';
 
 let w: DeployWorld | undefined;
 afterEach(async () => {

@@ -13,18 +13,18 @@ import {
   RegisterTaskDefinitionCommand,
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { AwsClients } from '../shared/src/aws/clients.js';
-import { follow } from '../shared/src/deploy/follow.js';
-import { TerminalRunner } from '../shared/src/runner/terminal.js';
-import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import {
   type DeployWorld,
   deployWorld,
   imagesInput,
   mutatingCalls,
   rollingService,
-} from './deploy-harness.js';
-import { runStep } from './render-world.js';
+} from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
+import { AwsClients } from '../shared/src/aws/clients.js';
+import { follow } from '../shared/src/deploy/follow.js';
+import { TerminalRunner } from '../shared/src/runner/terminal.js';
+import { makeDeployStep } from '../shared/src/steps/deploy.js';
 
 let w: DeployWorld | undefined;
 afterEach(async () => {

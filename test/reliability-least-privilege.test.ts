@@ -5,11 +5,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
 import { type AwsService, findOperation, OPERATIONS } from '../shared/src/aws/operations.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import { makeRollbackStep } from '../shared/src/steps/rollback.js';
-import { type DeployWorld, deployWorld, imagesInput, rollingService } from './deploy-harness.js';
-import { runStep } from './render-world.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
@@ -45,7 +45,10 @@ interface Call {
   operation: string;
 }
 
-/** Every `new <Op>Command(` whose class is imported from an AWS SDK client package. */
+/**
+ * Every `new <Op>Command(` whose class is imported from an AWS SDK client package, and every command a
+ * lazily loaded SDK part re-exports (shared/src/aws/sdk-*.ts: built there as `new sdk.<Op>Command(`).
+ */
 function sdkCalls(): Call[] {
   const calls: Call[] = [];
   for (const file of sources()) {
@@ -55,6 +58,14 @@ function sdkCalls(): Call[] {
       for (const name of m[1].split(',').map((n) => n.replace(/^\s*type\s+/, '').trim())) {
         if (name) imported.set(name.split(/\s+as\s+/).pop() as string, m[2]);
       }
+    }
+    for (const m of text.matchAll(/export\s*\{([^}]*)\}\s*from\s*'(@aws-sdk\/client-[\w-]+)'/g)) {
+      for (const [, op] of m[1].matchAll(/(\w+)Command\b/g))
+        calls.push({
+          file: path.relative(ROOT, file),
+          service: PACKAGE_SERVICE[m[2]] ?? m[2],
+          operation: op,
+        });
     }
     for (const m of text.matchAll(/new\s+(\w+)Command\s*\(/g)) {
       const pkg = imported.get(`${m[1]}Command`);

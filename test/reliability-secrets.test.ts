@@ -8,6 +8,8 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
+import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
 import { AwsClients } from '../shared/src/aws/clients.js';
 import { exitCodeOf } from '../shared/src/errors.js';
 import { DockerEngine } from '../shared/src/image/docker.js';
@@ -16,8 +18,6 @@ import { withRegistryLogin } from '../shared/src/registry/session.js';
 import { GitHubRunner } from '../shared/src/runner/github.js';
 import { GitLabRunner } from '../shared/src/runner/gitlab.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
-import { type DeployWorld, deployWorld, imagesInput, rollingService } from './deploy-harness.js';
-import { runStep } from './render-world.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/cendence-deploy';
 

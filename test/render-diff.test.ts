@@ -6,10 +6,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
+import { fargateTemplate, makeRepo, removeRepos, runStep } from '../harness/render-world.js';
 import { manifestSchema } from '../shared/src/manifest/schema.js';
 import { diffStep } from '../shared/src/steps/diff.js';
 import { renderFromTemplate } from '../shared/src/taskdef/render.js';
-import { fargateTemplate, makeRepo, removeRepos, runStep } from './render-world.js';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 let emu: Emulator;

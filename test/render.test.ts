@@ -3,8 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { ACCOUNT, fargateTemplate, makeRepo, removeRepos, runStep } from '../harness/render-world.js';
 import { renderStep } from '../shared/src/steps/render.js';
-import { ACCOUNT, fargateTemplate, makeRepo, removeRepos, runStep } from './render-world.js';
 
 afterAll(removeRepos);
 

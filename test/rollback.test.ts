@@ -4,10 +4,16 @@
 import { readFile } from 'node:fs/promises';
 import { RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import {
+  type DeployWorld,
+  deployWorld,
+  describe1,
+  imagesInput,
+  rollingService,
+} from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import { makeRollbackStep } from '../shared/src/steps/rollback.js';
-import { type DeployWorld, deployWorld, describe1, imagesInput, rollingService } from './deploy-harness.js';
-import { runStep } from './render-world.js';
 
 let w: DeployWorld | undefined;
 afterEach(async () => {

@@ -4,13 +4,13 @@
 import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
+import { EXEC_ROLE, fargateTemplate, makeRepo, removeRepos, runStep } from '../harness/render-world.js';
 import { AwsClients } from '../shared/src/aws/clients.js';
 import type { Clock } from '../shared/src/deploy/follow.js';
 import { StepFailed } from '../shared/src/errors.js';
 import { type RunTaskFailure, type RunTaskOptions, runOneOffTask } from '../shared/src/run-task/run-task.js';
 import { TerminalRunner } from '../shared/src/runner/terminal.js';
 import { runTaskStep } from '../shared/src/steps/run-task.js';
-import { EXEC_ROLE, fargateTemplate, makeRepo, removeRepos, runStep } from './render-world.js';
 
 const credentials = { accessKeyId: 'AKIDRUNTASKTEST', secretAccessKey: 'run-task-secret' };
 

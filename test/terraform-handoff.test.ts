@@ -7,11 +7,6 @@ import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { stringify } from 'yaml';
-import { TerminalRunner } from '../shared/src/runner/terminal.js';
-import { makeDeployStep } from '../shared/src/steps/deploy.js';
-import { diffStep } from '../shared/src/steps/diff.js';
-import { makeRollbackStep } from '../shared/src/steps/rollback.js';
-import { runTaskStep } from '../shared/src/steps/run-task.js';
 import {
   type DeployWorld,
   deployWorld,
@@ -20,8 +15,13 @@ import {
   mutatingCalls,
   ROLE,
   rollingService,
-} from './deploy-harness.js';
-import { runStep } from './render-world.js';
+} from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
+import { TerminalRunner } from '../shared/src/runner/terminal.js';
+import { makeDeployStep } from '../shared/src/steps/deploy.js';
+import { diffStep } from '../shared/src/steps/diff.js';
+import { makeRollbackStep } from '../shared/src/steps/rollback.js';
+import { runTaskStep } from '../shared/src/steps/run-task.js';
 
 const CLUSTER = 'transcendence-production';
 const ACCOUNT = '123456789012';

@@ -14,6 +14,8 @@ import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { githubClaims, gitlabClaims } from '../emulator/src/iam/ci-claims.js';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
+import { VirtualTime } from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
 import { AwsClients } from '../shared/src/aws/clients.js';
 import { isMutating } from '../shared/src/aws/operations.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
@@ -21,8 +23,6 @@ import { planStep } from '../shared/src/steps/plan.js';
 import { renderStep } from '../shared/src/steps/render.js';
 import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 import { verifyStep } from '../shared/src/steps/verify.js';
-import { VirtualTime } from './deploy-harness.js';
-import { runStep } from './render-world.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '..');
 const SERVICES = ['ai', 'auth', 'frontend', 'game', 'matchmaking'];

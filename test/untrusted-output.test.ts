@@ -3,10 +3,10 @@
 // deploy step against the emulator, its log and the diagnosis it saves.
 import { readFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../harness/deploy-world.js';
+import { runStep } from '../harness/render-world.js';
 import type { DeployResult } from '../shared/src/steps/deploy.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
-import { type DeployWorld, deployWorld, imagesInput, rollingService } from './deploy-harness.js';
-import { runStep } from './render-world.js';
 
 describe('container output in a deploy diagnosis', () => {
   let w: DeployWorld | undefined;

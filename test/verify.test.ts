@@ -5,8 +5,8 @@ import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { DeleteServiceCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
+import { fargateTemplate, makeRepo, removeRepos, runStep } from '../harness/render-world.js';
 import { verifyStep } from '../shared/src/steps/verify.js';
-import { fargateTemplate, makeRepo, removeRepos, runStep } from './render-world.js';
 
 let emu: Emulator;
 let image: string;

@@ -28,6 +28,12 @@ export class StepFailed extends Error {
   }
 }
 
+/** A file system error that means "not there" (a missing file, or a path through a file). */
+export function isMissingFile(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
 /**
  * SDK errors that mean the configuration is wrong, not that the step failed: no credentials anywhere
  * in the chain. They surface on the first call, a read, so nothing has changed. Exit code 2, with a fix.

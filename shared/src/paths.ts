@@ -2,13 +2,14 @@
 // output folder under a file (/etc/passwd/x), is bad input with a fix, not a raw ENOTDIR after the work.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from './errors.js';
+import { isMissingFile, UserError } from './errors.js';
 
 const isDir = (p: string) => {
   try {
     return statSync(p).isDirectory();
-  } catch {
-    return false;
+  } catch (err) {
+    if (isMissingFile(err)) return false;
+    throw err;
   }
 };
 
@@ -38,7 +39,9 @@ export function outputDir(cwd: string, value: string, input = 'output-dir'): str
     );
   try {
     accessSync(existing, constants.W_OK);
-  } catch {
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code !== 'EACCES' && code !== 'EPERM' && code !== 'EROFS') throw err;
     throw new UserError(`${existing} is not writable`, input, fix);
   }
   return dir;

@@ -1,12 +1,16 @@
 // The one place AWS clients are made: region, endpoint override, retry policy, user agent, credentials.
 // Every step receives an AwsClients object; nothing else constructs an SDK client.
-import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { CodeDeployClient } from '@aws-sdk/client-codedeploy';
+// CodeDeploy, ELBv2 and CloudWatch Logs are loaded on first use (a dynamic import, a chunk of its own in
+// the bundles): most runs never call them, so their SDK code stays out of every action's start-up.
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { STSClient } from '@aws-sdk/client-sts';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type {
+  AwsCredentialIdentity,
+  AwsCredentialIdentityProvider,
+  Command,
+  HttpHandlerOptions,
+} from '@smithy/types';
 import { UserError } from '../errors.js';
 import { boundSend, cendenceRetryStrategy } from './retry.js';
 import { explainUnreachable } from './unreachable.js';
@@ -50,6 +54,55 @@ export function resolveRegion(opts: AwsOptions = {}): string {
     throw new UserError(`"${region}" is not an AWS region name`, 'region', 'use a name like eu-west-3');
   }
   return region;
+}
+
+const loadCodeDeploy = () => import('./sdk-codedeploy.js');
+const loadLogs = () => import('./sdk-logs.js');
+const loadElbv2 = () => import('./sdk-elbv2.js');
+type CodeDeploySdk = Awaited<ReturnType<typeof loadCodeDeploy>>;
+type LogsSdk = Awaited<ReturnType<typeof loadLogs>>;
+type Elbv2Sdk = Awaited<ReturnType<typeof loadElbv2>>;
+
+// biome-ignore lint/suspicious/noExplicitAny: any command of the service; its output type is inferred below
+type AnyCommand = Command<any, any, any, any, any>;
+// biome-ignore lint/suspicious/noExplicitAny: only the output type parameter matters here
+type OutputOf<X> = X extends Command<any, any, any, infer O, any> ? O : never;
+interface SdkClient {
+  // biome-ignore lint/suspicious/noExplicitAny: the SDK clients' send is overloaded per command
+  send(command: any, options?: HttpHandlerOptions): Promise<any>;
+  destroy(): void;
+}
+
+/**
+ * A client whose SDK package is imported on its first call. Shipped code passes a command factory,
+ * `send((sdk) => new sdk.GetDeploymentCommand(…))`, so it never imports the package statically; a
+ * command built elsewhere (a test) is sent as it is.
+ */
+export class LazyClient<M, C extends SdkClient> {
+  private loaded?: Promise<{ sdk: M; client: C }>;
+
+  constructor(
+    private readonly load: () => Promise<M>,
+    private readonly make: (sdk: M) => C,
+  ) {}
+
+  private ready(): Promise<{ sdk: M; client: C }> {
+    this.loaded ??= this.load().then((sdk) => ({ sdk, client: this.make(sdk) }));
+    return this.loaded;
+  }
+
+  async send<X extends AnyCommand>(
+    command: X | ((sdk: M) => X),
+    options?: HttpHandlerOptions,
+  ): Promise<OutputOf<X>> {
+    const { sdk, client } = await this.ready();
+    return client.send(typeof command === 'function' ? command(sdk) : command, options);
+  }
+
+  /** Destroys the client if it was ever made; never loads the package just to destroy it. */
+  destroy(): void {
+    this.loaded?.then(({ client }) => client.destroy()).catch(() => {});
+  }
 }
 
 /** Lazily built clients: a step pays start-up cost only for the services it calls. */
@@ -113,18 +166,26 @@ export class AwsClients {
   get sts(): STSClient {
     return this.get('sts', 'STS', () => new STSClient(this.config));
   }
-  get elbv2(): ElasticLoadBalancingV2Client {
+  get elbv2(): LazyClient<Elbv2Sdk, InstanceType<Elbv2Sdk['ElasticLoadBalancingV2Client']>> {
     return this.get(
       'elbv2',
       'ELASTIC_LOAD_BALANCING_V2',
-      () => new ElasticLoadBalancingV2Client(this.config),
+      () => new LazyClient(loadElbv2, (sdk) => new sdk.ElasticLoadBalancingV2Client(this.config)),
     );
   }
-  get codedeploy(): CodeDeployClient {
-    return this.get('codedeploy', 'CODEDEPLOY', () => new CodeDeployClient(this.config));
+  get codedeploy(): LazyClient<CodeDeploySdk, InstanceType<CodeDeploySdk['CodeDeployClient']>> {
+    return this.get(
+      'codedeploy',
+      'CODEDEPLOY',
+      () => new LazyClient(loadCodeDeploy, (sdk) => new sdk.CodeDeployClient(this.config)),
+    );
   }
-  get logs(): CloudWatchLogsClient {
-    return this.get('logs', 'CLOUDWATCH_LOGS', () => new CloudWatchLogsClient(this.config));
+  get logs(): LazyClient<LogsSdk, InstanceType<LogsSdk['CloudWatchLogsClient']>> {
+    return this.get(
+      'logs',
+      'CLOUDWATCH_LOGS',
+      () => new LazyClient(loadLogs, (sdk) => new sdk.CloudWatchLogsClient(this.config)),
+    );
   }
 
   /** The endpoint in force for a service, for messages and for doctor. */

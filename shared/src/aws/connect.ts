@@ -2,9 +2,8 @@
 // (the default chain, or the CI's OIDC token exchanged for a role when role-to-assume is given).
 
 import { UserError } from '../errors.js';
-import type { Inputs, StepContext } from '../steps/step.js';
 import { AwsClients, type AwsOptions, resolveRegion } from './clients.js';
-import { checkRoleSettings, oidcCredentials, type RoleSettings } from './credentials.js';
+import { type AwsContext, checkRoleSettings, oidcCredentials, type RoleSettings } from './credentials.js';
 
 export interface AwsSettings {
   region: string;
@@ -15,7 +14,10 @@ export interface AwsSettings {
 }
 
 /** Reads the AWS_INPUTS (region, endpoint, role-to-assume and its options). Validates without calling AWS. */
-export function awsSettings(inputs: Inputs, ctx: StepContext): AwsSettings {
+export function awsSettings(
+  inputs: { string(name: string): string | undefined; number(name: string): number | undefined },
+  ctx: Pick<AwsContext, 'env'>,
+): AwsSettings {
   const region = resolveRegion({ region: inputs.string('region'), env: ctx.env });
   const endpoint = inputs.string('endpoint');
   checkEndpoints(endpoint, ctx.env);
@@ -41,10 +43,7 @@ function checkEndpoints(endpoint: string | undefined, env: NodeJS.ProcessEnv): v
   ];
   for (const [name, value] of given) {
     if (value === undefined || value === '') continue;
-    let ok = false;
-    try {
-      ok = ['http:', 'https:'].includes(new URL(value).protocol);
-    } catch {}
+    const ok = URL.canParse(value) && ['http:', 'https:'].includes(new URL(value).protocol);
     if (!ok)
       throw new UserError(
         'is not an http(s) URL',
@@ -54,7 +53,7 @@ function checkEndpoints(endpoint: string | undefined, env: NodeJS.ProcessEnv): v
   }
 }
 
-export async function connect(settings: AwsSettings, ctx: StepContext): Promise<AwsClients> {
+export async function connect(settings: AwsSettings, ctx: AwsContext): Promise<AwsClients> {
   const base: AwsOptions = {
     region: settings.region,
     endpoint: settings.endpoint,

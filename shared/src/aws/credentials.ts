@@ -7,8 +7,15 @@
 import { AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { UserError } from '../errors.js';
-import type { StepContext } from '../steps/step.js';
+import type { Runner } from '../runner/types.js';
 import type { AwsClients } from './clients.js';
+
+/** What AWS access needs from the step running it: its environment, the runner to mask and log, the signal. */
+export interface AwsContext {
+  env: NodeJS.ProcessEnv;
+  runner: Runner;
+  signal: AbortSignal;
+}
 
 export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
 export const DEFAULT_DURATION_SECONDS = 3600;
@@ -83,7 +90,7 @@ export function defaultSessionName(env: NodeJS.ProcessEnv): string {
 export async function oidcCredentials(
   settings: RoleSettings,
   aws: AwsClients,
-  ctx: StepContext,
+  ctx: AwsContext,
   opts: ProviderOptions = {},
 ): Promise<AwsCredentialIdentityProvider> {
   checkRoleSettings(settings);
@@ -111,7 +118,7 @@ interface Session {
 async function exchange(
   settings: RoleSettings,
   aws: AwsClients,
-  ctx: StepContext,
+  ctx: AwsContext,
   opts: ProviderOptions,
 ): Promise<Session> {
   const delay = opts.retryDelayMs ?? 1000;
@@ -165,7 +172,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-async function idToken(ctx: StepContext, audience: string): Promise<string> {
+async function idToken(ctx: AwsContext, audience: string): Promise<string> {
   const env = ctx.env;
   if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
     ctx.runner.mask(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);

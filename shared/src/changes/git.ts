@@ -18,11 +18,17 @@ async function git(cwd: string, args: string[]): Promise<string> {
   return stdout;
 }
 
+/** git ran and answered no (a non-zero exit), as opposed to git missing or failing to start. */
+function gitSaidNo(err: unknown): boolean {
+  return typeof (err as { code?: unknown } | null)?.code === 'number';
+}
+
 /** Resolves a ref to a commit sha, or a UserError naming the input and the shallow-clone fix. */
 export async function resolveCommit(cwd: string, ref: string, input: string): Promise<string> {
   try {
     return (await git(cwd, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`])).trim();
-  } catch {
+  } catch (err) {
+    if (!gitSaidNo(err)) throw err;
     throw new UserError(
       `git ref '${ref}' is not a commit in ${cwd}`,
       input,
@@ -35,7 +41,8 @@ export async function resolveCommit(cwd: string, ref: string, input: string): Pr
 export async function repositoryRoot(cwd: string): Promise<string> {
   try {
     return (await git(cwd, ['rev-parse', '--show-toplevel'])).trim();
-  } catch {
+  } catch (err) {
+    if (!gitSaidNo(err)) throw err;
     throw new UserError(`${cwd} is not inside a git repository`, 'root', 'run plan from a git checkout');
   }
 }

@@ -3,26 +3,17 @@
 import { UserError } from '../errors.js';
 import { invokeStep } from '../steps/invoke.js';
 import type { Step } from '../steps/step.js';
-import { type OptionSpec, parseFlags } from './args.js';
+import { parseStepFlags } from './args.js';
 import type { Command, CommandContext } from './command.js';
 
 export function stepCommand(step: Step): Command {
-  const options: OptionSpec = {};
-  for (const i of step.inputs) {
-    options[i.name] = i.kind === 'boolean' ? { type: 'string' } : { type: 'string' };
-  }
+  const flags = step.inputs.map((i) => ({ name: i.name, boolean: i.kind === 'boolean' }));
   return {
     name: step.name,
     summary: step.summary,
     help: stepHelp(step),
     async run(argv: string[], ctx: CommandContext) {
-      // Boolean flags may be given bare (--wait) or with a value (--wait=false).
-      const normalised = argv.map((a) => {
-        const name = a.startsWith('--') ? a.slice(2) : '';
-        const spec = step.inputs.find((i) => i.name === name);
-        return spec?.kind === 'boolean' ? `--${name}=true` : a;
-      });
-      const { values, positionals } = parseFlags(step.name, normalised, options);
+      const { values, positionals } = parseStepFlags(step.name, argv, flags);
       if (positionals.length > 0) {
         throw new UserError(
           `unexpected argument "${positionals[0]}"`,
@@ -30,8 +21,7 @@ export function stepCommand(step: Step): Command {
           `see "cendence ${step.name} --help"`,
         );
       }
-      const flags = values as Record<string, string | undefined>;
-      const read = (name: string) => flags[name] ?? ctx.runner.input(name) ?? undefined;
+      const read = (name: string) => values[name] ?? ctx.runner.input(name) ?? undefined;
       const stepCtx = { runner: ctx.runner, signal: ctx.signal, env: ctx.env, cwd: ctx.cwd };
       return (await invokeStep(step, read, stepCtx)).result;
     },
@@ -41,7 +31,9 @@ export function stepCommand(step: Step): Command {
 export function stepHelp(step: Step): string {
   const rows = step.inputs.map((i) => {
     const flag =
-      i.kind === 'boolean' ? `--${i.name}` : `--${i.name} <${i.options ? i.options.join('|') : 'value'}>`;
+      i.kind === 'boolean'
+        ? `--${i.name}, --${i.name}=false, --no-${i.name}`
+        : `--${i.name} <${i.options ? i.options.join('|') : i.kind === 'list' ? 'a,b | JSON list' : i.kind === 'seconds' ? 'seconds' : 'value'}>`;
     const extra = [i.required ? 'required' : '', i.default !== undefined ? `default: ${i.default}` : '']
       .filter(Boolean)
       .join(', ');

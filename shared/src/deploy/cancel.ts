@@ -4,9 +4,9 @@
 // task definition that was live before — or stops a CodeDeploy deployment with auto-rollback. `leave`
 // lets it run. Either way the step exits non-zero; we do not wait for the rollback here, because a
 // cancelled CI job has only seconds left.
-import { StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { StopServiceDeploymentCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
+import { API_UNAVAILABLE, isAwsError } from '../aws/errors.js';
 import type { CancelPolicy } from './types.js';
 
 export interface InFlight {
@@ -17,6 +17,13 @@ export interface InFlight {
   previousTaskDefinition?: string;
 }
 
+/** StopServiceDeployment's answers for a deployment that cannot be stopped (finished, or no such API). */
+const NOT_STOPPABLE = [...API_UNAVAILABLE, 'ConflictException', 'ServiceDeploymentNotFoundException'];
+
+function describeAws(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
 export const CANCEL_POLICIES: readonly CancelPolicy[] = ['rollback', 'leave'];
 
 /** Applies the policy; returns one sentence saying what was done, for the log and the record. */
@@ -24,10 +31,12 @@ export async function applyCancelPolicy(aws: AwsClients, d: InFlight, policy: Ca
   if (policy === 'leave') return 'left the deployment running (--on-cancel leave)';
   if (d.codedeployDeploymentId) {
     await aws.codedeploy.send(
-      new StopDeploymentCommand({ deploymentId: d.codedeployDeploymentId, autoRollbackEnabled: true }),
+      (sdk) =>
+        new sdk.StopDeploymentCommand({ deploymentId: d.codedeployDeploymentId, autoRollbackEnabled: true }),
     );
     return `stopped CodeDeploy deployment ${d.codedeployDeploymentId} with rollback`;
   }
+  let refused = '';
   if (d.serviceDeploymentArn) {
     try {
       await aws.ecs.send(
@@ -37,8 +46,11 @@ export async function applyCancelPolicy(aws: AwsClients, d: InFlight, policy: Ca
         }),
       );
       return `asked ECS to roll back (StopServiceDeployment ROLLBACK ${d.serviceDeploymentArn})`;
-    } catch {
-      // Not stoppable (already finished, or the API is unavailable): fall back to redeploying the previous revision.
+    } catch (err) {
+      // Not stoppable (already finished, or the API is unavailable): fall back to redeploying the previous
+      // revision. Anything else (AccessDenied…) falls back too — a rollback matters more — but is said.
+      if (!isAwsError(err, ...NOT_STOPPABLE))
+        refused = `StopServiceDeployment failed (${describeAws(err)}); `;
     }
   }
   if (d.previousTaskDefinition) {
@@ -49,7 +61,7 @@ export async function applyCancelPolicy(aws: AwsClients, d: InFlight, policy: Ca
         taskDefinition: d.previousTaskDefinition,
       }),
     );
-    return `returned the service to ${d.previousTaskDefinition} (UpdateService)`;
+    return `${refused}returned the service to ${d.previousTaskDefinition} (UpdateService)`;
   }
-  return "nothing to roll back to: this was the service's first deployment";
+  return `${refused}nothing to roll back to: this was the service's first deployment`;
 }

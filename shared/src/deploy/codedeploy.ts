@@ -3,12 +3,7 @@
 // and on stop, and a follow of GetDeployment where Stopped and Failed are failures — whatever the ECS
 // service looks like afterwards. Cancellation stops the deployment with rollback (cancel.ts).
 import { createHash } from 'node:crypto';
-import {
-  ContinueDeploymentCommand,
-  CreateDeploymentCommand,
-  type DeploymentInfo,
-  GetDeploymentCommand,
-} from '@aws-sdk/client-codedeploy';
+import type { DeploymentInfo } from '@aws-sdk/client-codedeploy';
 import type { Service } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
 import { UserError } from '../errors.js';
@@ -70,20 +65,21 @@ export async function createCodeDeployDeployment(
   const cd = target.codedeploy;
   if (!cd) throw new Error('codedeploy settings missing');
   const out = await aws.codedeploy.send(
-    new CreateDeploymentCommand({
-      applicationName: cd.application,
-      deploymentGroupName: cd.deploymentGroup,
-      deploymentConfigName: cd.deploymentConfig,
-      description: `cendence deploy of ${target.name}`,
-      revision: {
-        revisionType: 'AppSpecContent',
-        appSpecContent: { content: appSpec.content, sha256: appSpec.sha256 },
-      },
-      autoRollbackConfiguration: {
-        enabled: true,
-        events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'],
-      },
-    }),
+    (sdk) =>
+      new sdk.CreateDeploymentCommand({
+        applicationName: cd.application,
+        deploymentGroupName: cd.deploymentGroup,
+        deploymentConfigName: cd.deploymentConfig,
+        description: `cendence deploy of ${target.name}`,
+        revision: {
+          revisionType: 'AppSpecContent',
+          appSpecContent: { content: appSpec.content, sha256: appSpec.sha256 },
+        },
+        autoRollbackConfiguration: {
+          enabled: true,
+          events: ['DEPLOYMENT_FAILURE', 'DEPLOYMENT_STOP_ON_REQUEST'],
+        },
+      }),
   );
   if (!out.deploymentId) throw new Error('CreateDeployment returned no deploymentId');
   return out.deploymentId;
@@ -108,7 +104,7 @@ export async function followCodeDeploy(
   let info: DeploymentInfo | undefined;
   const end = await follow(
     async () => {
-      const out = await aws.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
+      const out = await aws.codedeploy.send((sdk) => new sdk.GetDeploymentCommand({ deploymentId }));
       info = out.deploymentInfo;
       if (info?.status !== status) {
         status = info?.status;
@@ -125,6 +121,6 @@ export async function followCodeDeploy(
 /** Lets a deployment waiting at Ready shift production traffic. */
 export async function continueCodeDeploy(aws: AwsClients, deploymentId: string): Promise<void> {
   await aws.codedeploy.send(
-    new ContinueDeploymentCommand({ deploymentId, deploymentWaitType: 'READY_WAIT' }),
+    (sdk) => new sdk.ContinueDeploymentCommand({ deploymentId, deploymentWaitType: 'READY_WAIT' }),
   );
 }

@@ -3,9 +3,9 @@
 // --deployment <arn>: wait until ECS or CodeDeploy finished the rollback). A new job does this, so no
 // runner is held during the test phase or the bake.
 
-import { GetDeploymentCommand, StopDeploymentCommand } from '@aws-sdk/client-codedeploy';
 import { DescribeServiceRevisionsCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
+import { API_UNAVAILABLE, isAwsError } from '../aws/errors.js';
 import { UserError } from '../errors.js';
 import type { Runner } from '../runner/types.js';
 import {
@@ -49,8 +49,9 @@ export async function revisionTaskDefinitions(ecs: ECSClient, arns: string[]): P
     for (const rev of r.serviceRevisions ?? []) {
       if (rev.serviceRevisionArn && rev.taskDefinition) out.set(rev.serviceRevisionArn, rev.taskDefinition);
     }
-  } catch {
-    // The record then simply lacks the revisions.
+  } catch (err) {
+    // Where the API is not offered the record simply lacks the revisions; any other error is real.
+    if (!isAwsError(err, ...API_UNAVAILABLE)) throw err;
   }
   return out;
 }
@@ -148,7 +149,8 @@ async function gateCodeDeploy(
   opts: GateOptions,
 ): Promise<ServiceResult> {
   const startedAt = new Date(opts.clock.now()).toISOString();
-  const info = (await aws.codedeploy.send(new GetDeploymentCommand({ deploymentId: id }))).deploymentInfo;
+  const info = (await aws.codedeploy.send((sdk) => new sdk.GetDeploymentCommand({ deploymentId: id })))
+    .deploymentInfo;
   const name = info?.deploymentGroupName ?? id;
   const ref = { name, cluster: '', service: name };
   const follow0 = {
@@ -163,9 +165,11 @@ async function gateCodeDeploy(
     await continueCodeDeploy(aws, id);
     end = (await followCodeDeploy(aws, name, id, follow0)).end;
   } else {
-    await aws.codedeploy.send(new StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }));
+    await aws.codedeploy.send(
+      (sdk) => new sdk.StopDeploymentCommand({ deploymentId: id, autoRollbackEnabled: true }),
+    );
     end = await follow<Verdict>(async () => {
-      const status = (await aws.codedeploy.send(new GetDeploymentCommand({ deploymentId: id })))
+      const status = (await aws.codedeploy.send((sdk) => new sdk.GetDeploymentCommand({ deploymentId: id })))
         .deploymentInfo?.status;
       if (status === 'Stopped')
         return { near: false, done: { kind: 'succeeded', reason: 'stopped with rollback' } };

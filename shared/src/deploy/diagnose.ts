@@ -5,7 +5,6 @@
 
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { GetLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
   type ContainerDefinition,
   DescribeServicesCommand,
@@ -15,7 +14,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
-import { redactLines } from '../run-task/redact.js';
+import { redactLines } from '../report/redact.js';
 import { fenced } from '../runner/untrusted.js';
 
 export interface StoppedTask {
@@ -156,12 +155,13 @@ async function tailLogs(
       const stream = `${prefix}/${c.name}/${task.taskId}`;
       try {
         const out = await aws.logs.send(
-          new GetLogEventsCommand({
-            logGroupName: group,
-            logStreamName: stream,
-            limit: input.logLines ?? 20,
-            startFromHead: false,
-          }),
+          (sdk) =>
+            new sdk.GetLogEventsCommand({
+              logGroupName: group,
+              logStreamName: stream,
+              limit: input.logLines ?? 20,
+              startFromHead: false,
+            }),
         );
         tails.push({
           taskId: task.taskId,

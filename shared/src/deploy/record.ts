@@ -10,7 +10,7 @@ import {
   type ECSClient,
   ListTaskDefinitionsCommand,
 } from '@aws-sdk/client-ecs';
-import { UserError } from '../errors.js';
+import { isMissingFile, UserError } from '../errors.js';
 import { parseStrictJson } from '../strict-json.js';
 import type { ServiceResult } from './types.js';
 
@@ -58,7 +58,8 @@ export async function readRecord(file: string): Promise<DeploymentRecord> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
-  } catch {
+  } catch (err) {
+    if (!isMissingFile(err)) throw new UserError(`record file unreadable: ${(err as Error).message}`, file);
     throw new UserError('record file not found', file, 'pass the record-file output of a deploy');
   }
   const data = parseStrictJson(text, { file, fix: 'pass the record-file output of a deploy' });

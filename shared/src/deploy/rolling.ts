@@ -10,6 +10,7 @@ import {
   UpdateServiceCommand,
   type UpdateServiceCommandInput,
 } from '@aws-sdk/client-ecs';
+import { API_UNAVAILABLE, isAwsError } from '../aws/errors.js';
 import type { Runner } from '../runner/types.js';
 import { type DescribeService, describeEach } from './describe-batch.js';
 import { type FollowEnd, type FollowOptions, follow } from './follow.js';
@@ -71,7 +72,9 @@ export async function startUpdate(
 
 /**
  * The newest ongoing service deployment's ARN (needed to stop it with ROLLBACK and for the record).
- * Undefined where the API is unavailable: rolling deploys still work without it.
+ * Undefined where the API is unavailable (a region or endpoint without it): rolling deploys still work
+ * without it. Any other error (AccessDenied above all) is thrown: swallowing it would quietly turn the
+ * cancel-time rollback into a plain redeploy.
  */
 export async function findServiceDeploymentArn(
   ecs: ECSClient,
@@ -91,8 +94,9 @@ export async function findServiceDeploymentArn(
       (a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0),
     )[0];
     return newest?.serviceDeploymentArn;
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (isAwsError(err, ...API_UNAVAILABLE)) return undefined;
+    throw err;
   }
 }
 

@@ -7,7 +7,6 @@ import path from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import { UserError } from '../errors.js';
 import type { ServiceManifest } from '../manifest/schema.js';
-import { addTag, digestOfTag } from '../registry/images.js';
 import type { Runner } from '../runner/types.js';
 import { type CacheSettings, type CacheStats, type ServiceCache, serviceCache } from './cache.js';
 import { type ContentTag, contentTag } from './content-tag.js';
@@ -59,8 +58,17 @@ export interface BuildFacts {
   lockfiles: string[];
 }
 
+/** What the build asks the registry (registry/images.ts, handed in by the step: image never imports registry). */
+export interface RegistryLookup {
+  /** The digest a tag points to, or undefined when the repository or tag does not exist. */
+  digestOfTag(repository: string, tag: string): Promise<string | undefined>;
+  /** Adds a tag to an existing image: 'added', or 'present' when it was there already. */
+  addTag(repository: string, digest: string, tag: string): Promise<'added' | 'present'>;
+}
+
 export interface BuildOptions {
   root: string;
+  lookup: RegistryLookup;
   manifests: ServiceManifest[];
   engine: ImageEngine;
   aws: AwsClients;
@@ -180,7 +188,7 @@ export async function buildImages(o: BuildOptions): Promise<BuildRecord[]> {
   const now = o.now ?? Date.now;
   const prepared = await prepareBuilds(o);
   // Read-only look-ups for every service before anything is built or tagged.
-  const existing = await Promise.all(prepared.map((p) => digestOfTag(o.aws, p.repository, p.content.tag)));
+  const existing = await Promise.all(prepared.map((p) => o.lookup.digestOfTag(p.repository, p.content.tag)));
   const records: BuildRecord[] = [];
   for (const [i, p] of prepared.entries()) {
     const started = now();
@@ -193,7 +201,7 @@ export async function buildImages(o: BuildOptions): Promise<BuildRecord[]> {
     };
     const digest = existing[i];
     if (digest) {
-      const r = await addTag(o.aws, p.repository, digest, o.gitSha);
+      const r = await o.lookup.addTag(p.repository, digest, o.gitSha);
       o.runner.info(
         `${p.m.name}: ${p.image}:${p.content.tag} is already in the registry (${digest.slice(0, 19)}…); ` +
           `${r === 'added' ? 'added' : 'already has'} tag ${o.gitSha}, nothing built or pushed`,

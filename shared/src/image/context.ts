@@ -5,6 +5,7 @@
 import { readdir, readFile, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import dockerignoreModule from '@balena/dockerignore';
+import { isMissingFile } from '../errors.js';
 import { contextSources } from './dockerfile.js';
 
 export interface ContextFile {
@@ -18,8 +19,9 @@ export interface ContextFile {
 export async function readDockerignore(context: string): Promise<string[]> {
   try {
     return (await readFile(path.join(context, '.dockerignore'), 'utf8')).split(/\r?\n/);
-  } catch {
-    return [];
+  } catch (err) {
+    if (isMissingFile(err)) return [];
+    throw err;
   }
 }
 

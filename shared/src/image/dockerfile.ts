@@ -92,8 +92,9 @@ function jsonWords(body: string): string[] | undefined {
   try {
     const v = JSON.parse(body);
     return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : undefined;
-  } catch {
-    return undefined;
+  } catch (err) {
+    if (err instanceof SyntaxError) return undefined;
+    throw err;
   }
 }
 

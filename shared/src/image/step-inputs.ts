@@ -1,38 +1,9 @@
-// Inputs the build, test and push steps read alike: the `services` selection, KEY=VALUE lists, and
-// the engine chosen by name.
+// Inputs the build, test and push steps read alike: KEY=VALUE lists and the engine chosen by name.
+// (The `services` selection is shared/src/steps/list-input.ts.)
 import { UserError } from '../errors.js';
-import type { ServiceManifest } from '../manifest/schema.js';
 import { BuildahEngine } from './buildah.js';
 import { DockerEngine } from './docker.js';
 import type { EngineName, ImageEngine } from './engine.js';
-
-/** The `services` input: names separated by commas/spaces, or a JSON array (the plan step's output). Empty: all. */
-export function selectServices(manifests: ServiceManifest[], raw: string | undefined): ServiceManifest[] {
-  const text = raw?.trim() ?? '';
-  const names = parseNames(text);
-  // No input means every service; the plan's empty list ("[]": nothing changed) means none, never all.
-  if (names.length === 0) return text.startsWith('[') ? [] : manifests;
-  const known = manifests.map((m) => m.name);
-  const unknown = names.filter((n) => !known.includes(n));
-  if (unknown.length > 0) {
-    throw new UserError(
-      `unknown service${unknown.length > 1 ? 's' : ''} ${unknown.map((u) => `'${u}'`).join(', ')} (known: ${known.join(', ')})`,
-      'services',
-      'use names of folders under services/ that hold a service.yml',
-    );
-  }
-  return manifests.filter((m) => names.includes(m.name));
-}
-
-/** Service names from an input: comma/space-separated, or a JSON list. */
-export function parseNames(v: string): string[] {
-  if (!v.startsWith('[')) return v.split(/[,\s]+/).filter(Boolean);
-  try {
-    const list = JSON.parse(v);
-    if (Array.isArray(list) && list.every((x) => typeof x === 'string')) return list;
-  } catch {}
-  throw new UserError(`input "services" is not a JSON list of names: ${v}`, 'services');
-}
 
 export function makeEngine(name: EngineName, env: NodeJS.ProcessEnv, buildahRoot?: string): ImageEngine {
   return name === 'buildah' ? new BuildahEngine(buildahRoot, env) : new DockerEngine(env);

@@ -4,8 +4,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
-import { UserError } from '../errors.js';
+import type * as z from 'zod/mini';
+import { isMissingFile, UserError } from '../errors.js';
 import { findCycle } from './graph.js';
 import { manifestSchema, type ServiceManifest } from './schema.js';
 
@@ -108,7 +108,8 @@ function readOne(
   let text: string;
   try {
     text = readFileSync(abs, 'utf8');
-  } catch {
+  } catch (err) {
+    if (!isMissingFile(err)) return { problems: [{ file, field: '', message: (err as Error).message }] };
     return { problems: [{ file, field: '', message: 'file not found' }] };
   }
   const doc = parseDocument(text, { prettyErrors: true });
@@ -297,8 +298,9 @@ function isInside(root: string, rel: string): boolean {
 function isDir(p: string): boolean {
   try {
     return statSync(p).isDirectory();
-  } catch {
-    return false;
+  } catch (err) {
+    if (isMissingFile(err)) return false;
+    throw err;
   }
 }
 

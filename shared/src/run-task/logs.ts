@@ -1,9 +1,8 @@
 // Follows one container's awslogs stream while its task runs: each poll reads what is new with
 // GetLogEvents and nextForwardToken, prints it (redacted), and keeps the last lines for an excerpt.
-import { GetLogEventsCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
 import type { AwsClients } from '../aws/clients.js';
+import { LineRedactor } from '../report/redact.js';
 import type { Runner } from '../runner/types.js';
-import { LineRedactor } from './redact.js';
 
 export interface LogStreamRef {
   group: string;
@@ -32,7 +31,7 @@ export class LogTail {
         out = await this.read();
       } catch (err) {
         // The stream appears only once the container has started writing.
-        if (err instanceof ResourceNotFoundException) return;
+        if ((err as Error).name === 'ResourceNotFoundException') return;
         throw err;
       }
       for (const e of out.events ?? []) {
@@ -50,12 +49,13 @@ export class LogTail {
 
   private read() {
     return this.aws.logs.send(
-      new GetLogEventsCommand({
-        logGroupName: this.ref.group,
-        logStreamName: this.ref.stream,
-        startFromHead: true,
-        ...(this.token ? { nextToken: this.token } : {}),
-      }),
+      (sdk) =>
+        new sdk.GetLogEventsCommand({
+          logGroupName: this.ref.group,
+          logStreamName: this.ref.stream,
+          startFromHead: true,
+          ...(this.token ? { nextToken: this.token } : {}),
+        }),
     );
   }
 

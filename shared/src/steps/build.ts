@@ -13,13 +13,15 @@ import type { EngineName } from '../image/engine.js';
 import type { Builds } from '../image/handoff.js';
 import { parsePlatforms } from '../image/platforms.js';
 import { parseSecrets, type SecretSpec } from '../image/secrets.js';
-import { keyValueList, makeEngine, selectServices } from '../image/step-inputs.js';
+import { keyValueList, makeEngine } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { outputDir, rootDir } from '../paths.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
+import { addTag, digestOfTag } from '../registry/images.js';
 import { withRegistryLogin } from '../registry/session.js';
 import { markdownTable } from '../report/markdown-table.js';
+import { selectServices } from './list-input.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
 export const ENGINE_INPUTS: InputSpec[] = [
@@ -41,7 +43,8 @@ const inputs: InputSpec[] = [
   ROOT_INPUT,
   {
     name: 'services',
-    description: "Services to build: names (comma-separated) or the plan step's JSON list. Default: all.",
+    kind: 'list',
+    description: "Services to build (names, or the plan step's JSON list). Default: all.",
   },
   ...ENGINE_INPUTS,
   {
@@ -150,7 +153,7 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
   ],
   async settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = rootDir(ctx.cwd, i.string('root'));
+    const root = rootDir(ctx.cwd, i.withDefault('root'));
     const manifests = selectServices(loadManifests(root), i.string('services'));
     const gitRef = i.string('git-sha');
     const gitSha =
@@ -169,7 +172,7 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
     return {
       root,
       manifests,
-      engine: i.choice<EngineName>('engine') ?? 'docker',
+      engine: i.choice<EngineName>('engine') as EngineName,
       buildahRoot: path.resolve(ctx.cwd, i.string('buildah-root') ?? DEFAULT_BUILDAH_ROOT),
       network: i.string('network'),
       buildArgs: keyValueList(i.list('build-args'), 'build-args'),
@@ -200,6 +203,10 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
         ...(s.source ? { 'org.opencontainers.image.source': s.source } : {}),
       };
       const options = {
+        lookup: {
+          digestOfTag: (repository: string, tag: string) => digestOfTag(aws, repository, tag),
+          addTag: (repository: string, digest: string, tag: string) => addTag(aws, repository, digest, tag),
+        },
         root: s.root,
         manifests: s.manifests,
         engine,

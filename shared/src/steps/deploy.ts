@@ -17,20 +17,21 @@ import {
   type StopAt,
 } from '../deploy/types.js';
 import { StepFailed, UserError } from '../errors.js';
-import type { ServiceManifest } from '../manifest/schema.js';
+import { DEFAULT_TIMEOUT_SECONDS, type ServiceManifest } from '../manifest/schema.js';
 import { outputDir } from '../paths.js';
 import { runOneOffTask } from '../run-task/run-task.js';
 import { ecsNames } from '../taskdef/render.js';
 import { renderServices } from '../taskdef/services.js';
 import { verifyDeployment, verifyTargetFor } from '../verify/verify.js';
+import { deploymentRef } from './deployment-ref.js';
 import { readServiceInputs, SERVICE_INPUTS } from './render.js';
 import { AWS_INPUTS, type InputSpec, Inputs, type Step, type StepContext } from './step.js';
 
 export const DEPLOY_WAIT_INPUTS: InputSpec[] = [
   {
     name: 'timeout',
-    kind: 'number',
-    description: "Seconds to wait for each service's outcome. Default: deploy.timeoutSeconds (900).",
+    kind: 'seconds',
+    description: `Seconds to wait for each service's outcome. Default: deploy.timeoutSeconds (${DEFAULT_TIMEOUT_SECONDS}).`,
   },
   {
     name: 'on-cancel',
@@ -148,12 +149,7 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
     async settings(read, ctx) {
       const i = new Inputs(read, inputs);
       const aws = awsSettings(i, ctx);
-      const timeout = i.number('timeout');
-      if (timeout !== undefined && !(timeout > 0))
-        throw new UserError(
-          `input "timeout" must be a positive number of seconds, got ${timeout}`,
-          'timeout',
-        );
+      const timeout = i.seconds('timeout');
       const keep = i.number('keep-revisions');
       if (keep !== undefined && !(Number.isInteger(keep) && keep >= 1)) {
         throw new UserError(
@@ -164,15 +160,14 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
       }
       const common = {
         aws,
-        onCancel: i.choice<CancelPolicy>('on-cancel') ?? 'rollback',
+        onCancel: i.choice<CancelPolicy>('on-cancel') as CancelPolicy,
         releaseRollback: i.boolean('release-rollback'),
-        outputDir: outputDir(ctx.cwd, i.string('output-dir') ?? '.cendence'),
+        outputDir: outputDir(ctx.cwd, i.withDefault('output-dir')),
         ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
         ...(keep !== undefined ? { keepRevisions: keep } : {}),
       };
-      const continueId = i.string('continue');
+      const continueId = deploymentRef(i, 'continue');
       if (continueId) {
-        if (!/^d-[A-Z0-9]{9}$/.test(continueId)) parseServiceDeploymentArn(continueId);
         return { ...common, targets: [], continueId };
       }
       const stopAt = i.choice<StopAt>('stop-at');
@@ -298,7 +293,7 @@ async function continueRun(
     signal: ctx.signal,
     clock,
     onCancel: s.onCancel,
-    timeoutMs: (s.timeoutSeconds ?? 900) * 1000,
+    timeoutMs: (s.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
     outputDir: s.outputDir,
   });
   return {

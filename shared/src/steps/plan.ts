@@ -7,12 +7,12 @@ import { changedFiles, repositoryRoot } from '../changes/git.js';
 import { githubMatrix, gitlabChildPipeline, type MatrixEntry, matrixEntries } from '../changes/matrix.js';
 import { UserError } from '../errors.js';
 import { contextMatcher } from '../image/context.js';
-import { selectServices } from '../image/step-inputs.js';
 import { dependencyWaves } from '../manifest/graph.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { rootDir } from '../paths.js';
 import { markdownTable } from '../report/markdown-table.js';
+import { selectServices } from './list-input.js';
 import { type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
 function isUnder(file: string, cwd: string, folder: string): boolean {
@@ -30,6 +30,7 @@ const inputs: InputSpec[] = [
   { name: 'head', description: 'Head git ref.', default: 'HEAD' },
   {
     name: 'services',
+    kind: 'list',
     description: 'Plan exactly these services (names or a JSON list), without a git diff.',
   },
   { name: 'all', kind: 'boolean', description: 'Plan every service.', default: 'false' },
@@ -103,7 +104,7 @@ export const planStep: Step<PlanSettings, PlanResult> = {
   ],
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = rootDir(ctx.cwd, i.string('root'));
+    const root = rootDir(ctx.cwd, i.withDefault('root'));
     const manifests = loadManifests(root);
     const raw = i.string('services');
     const services = raw?.trim() ? selectServices(manifests, raw).map((m) => m.name) : [];
@@ -123,7 +124,7 @@ export const planStep: Step<PlanSettings, PlanResult> = {
     return {
       root,
       since: i.string('since'),
-      head: i.string('head') ?? 'HEAD',
+      head: i.withDefault('head'),
       services,
       all: i.boolean('all'),
       manifests,

@@ -8,7 +8,7 @@ import { UserError } from '../errors.js';
 import { DEFAULT_BUILDAH_ROOT } from '../image/buildah.js';
 import type { EngineName } from '../image/engine.js';
 import { type Builds, readBuilds } from '../image/handoff.js';
-import { makeEngine, parseNames } from '../image/step-inputs.js';
+import { makeEngine } from '../image/step-inputs.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
 import { type PushRecord, pushImages } from '../registry/push.js';
 import { markdownTable } from '../report/markdown-table.js';
@@ -23,6 +23,7 @@ const inputs: InputSpec[] = [
   },
   {
     name: 'services',
+    kind: 'list',
     description: 'Only these services (names or a JSON list). Default: every service in builds.',
   },
   ...ENGINE_INPUTS,
@@ -81,7 +82,7 @@ export const pushStep: Step<PushSettings, PushResult> = {
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
     const all = readBuilds(i.required('builds'), ctx.cwd);
-    const wanted = parseNames(i.string('services')?.trim() ?? '');
+    const wanted = i.list('services');
     for (const w of wanted) {
       if (!all[w])
         throw new UserError(
@@ -100,7 +101,7 @@ export const pushStep: Step<PushSettings, PushResult> = {
     }
     return {
       builds,
-      engine: i.choice<EngineName>('engine') ?? 'docker',
+      engine: i.choice<EngineName>('engine') as EngineName,
       buildahRoot: path.resolve(ctx.cwd, i.string('buildah-root') ?? DEFAULT_BUILDAH_ROOT),
       createRepository: i.boolean('create-repository'),
       attest: i.boolean('attestations')

@@ -2,7 +2,6 @@
 // No AWS call: it can run in a pull request without credentials.
 import path from 'node:path';
 import { resolveRegion } from '../aws/clients.js';
-import { selectServices } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { outputDir, rootDir } from '../paths.js';
@@ -10,6 +9,7 @@ import type { RenderedTaskDefinition } from '../taskdef/render.js';
 import { deployable, parseImages, renderServices, writeRendered } from '../taskdef/services.js';
 import { applyTerraformOutputs } from '../terraform/apply.js';
 import { loadTerraformOutputs } from '../terraform/outputs.js';
+import { selectServices } from './list-input.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
 /** The terraform hand-off, for every step that reads manifests to deploy (one spec, reused). */
@@ -71,7 +71,7 @@ export interface RenderResult {
 
 /** Manifests, images and region: what every task-definition step reads first. No AWS call. */
 export function readServiceInputs(i: Inputs, cwd: string, env: NodeJS.ProcessEnv) {
-  const root = rootDir(cwd, i.string('root'));
+  const root = rootDir(cwd, i.withDefault('root'));
   const raw = i.string('services');
   const selected = deployable(
     selectServices(loadManifests(root, { buildFiles: false }), raw),
@@ -99,7 +99,7 @@ export const renderStep: Step<RenderSettings, RenderResult> = {
     const i = new Inputs(read, inputs);
     return {
       ...readServiceInputs(i, ctx.cwd, ctx.env),
-      outputDir: outputDir(ctx.cwd, i.string('output-dir') ?? '.cendence/task-definitions'),
+      outputDir: outputDir(ctx.cwd, i.withDefault('output-dir')),
     };
   },
   async run(s, ctx) {

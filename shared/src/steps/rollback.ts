@@ -5,7 +5,6 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
-import { parseServiceDeploymentArn } from '../deploy/blue-green.js';
 import { continueGated } from '../deploy/continue.js';
 import { type Clock, systemClock } from '../deploy/follow.js';
 import { readRecord } from '../deploy/record.js';
@@ -16,8 +15,9 @@ import { loadManifests, MANIFEST_NAME, SERVICES_DIR } from '../manifest/load.js'
 import type { ServiceManifest } from '../manifest/schema.js';
 import { outputDir as checkedOutputDir } from '../paths.js';
 import { ecsNames } from '../taskdef/render.js';
+import { deploymentRef } from './deployment-ref.js';
 import { TERRAFORM_OUTPUTS_INPUT, withTerraformOutputs } from './render.js';
-import { AWS_INPUTS, type InputSpec, Inputs, type Step } from './step.js';
+import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
 const inputs: InputSpec[] = [
   {
@@ -51,15 +51,11 @@ const inputs: InputSpec[] = [
       'A deployment held at a stage gate (deploy --stop-at): its deployment-arn or CodeDeploy id, rolled back.',
   },
   { name: 'cluster', description: 'Cluster of the services, when they have no manifest here.' },
-  {
-    name: 'root',
-    default: '.',
-    description: 'Repository root holding services/<name>/service.yml (optional for rollback).',
-  },
+  { ...ROOT_INPUT, description: `${ROOT_INPUT.description} Optional for rollback.` },
   TERRAFORM_OUTPUTS_INPUT,
   {
     name: 'timeout',
-    kind: 'number',
+    kind: 'seconds',
     default: '900',
     description: "Seconds to wait for each service's rollback to finish.",
   },
@@ -102,11 +98,9 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
     async settings(read, ctx) {
       const i = new Inputs(read, inputs);
       const aws = awsSettings(i, ctx);
-      const timeoutSeconds = i.number('timeout') ?? 900;
-      if (!(timeoutSeconds > 0))
-        throw new UserError(`input "timeout" must be a positive number of seconds`, 'timeout');
-      const outputDir = checkedOutputDir(ctx.cwd, i.string('output-dir') ?? '.cendence');
-      const deployment = i.string('deployment');
+      const timeoutSeconds = i.seconds('timeout') as number;
+      const outputDir = checkedOutputDir(ctx.cwd, i.withDefault('output-dir'));
+      const deployment = deploymentRef(i, 'deployment');
       const names = i.list('services');
       const recordFile = i.string('record-file');
       const toRevision = i.string('to-revision');
@@ -119,7 +113,6 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
             'roll back a held deployment, or services, not both',
           );
         }
-        if (!/^d-[A-Z0-9]{9}$/.test(deployment)) parseServiceDeploymentArn(deployment);
         return { aws, requests: [], deployment, timeoutSeconds, outputDir };
       }
       if ([recordFile, toRevision, toImage].filter(Boolean).length > 1) {
@@ -149,7 +142,7 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
           'name the one service',
         );
       }
-      const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+      const root = path.resolve(ctx.cwd, i.withDefault('root'));
       const manifests = manifestsIfAny(root);
       // Only the services rolled back are completed from terraform outputs (others may lack a cluster).
       const manifestOf = (name: string) => {

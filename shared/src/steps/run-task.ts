@@ -2,13 +2,13 @@
 // container's logs and ends with its exit code (non-zero → exit 1, exit-code output set either way).
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
 import { StepFailed, UserError } from '../errors.js';
-import { selectServices } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { rootDir } from '../paths.js';
 import { type RunTaskFailure, type RunTaskResult, runOneOffTask } from '../run-task/run-task.js';
 import { parseStrictJson } from '../strict-json.js';
 import { ecsNames } from '../taskdef/render.js';
+import { selectServices } from './list-input.js';
 import { TERRAFORM_OUTPUTS_INPUT, withTerraformOutputs } from './render.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
@@ -36,7 +36,7 @@ const inputs: InputSpec[] = [
   },
   {
     name: 'timeout-seconds',
-    kind: 'number',
+    kind: 'seconds',
     description:
       'Stop the task and fail after this long. Default: deploy.preDeployTask.timeoutSeconds, else 600.',
   },
@@ -87,7 +87,7 @@ export const runTaskStep: Step<RunTaskSettings, RunTaskResult> = {
   ],
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = rootDir(ctx.cwd, i.string('root'));
+    const root = rootDir(ctx.cwd, i.withDefault('root'));
     const name = i.required('service');
     const [manifest] = withTerraformOutputs(
       i,
@@ -102,14 +102,8 @@ export const runTaskStep: Step<RunTaskSettings, RunTaskResult> = {
       );
     }
     const pre = manifest.deploy.preDeployTask;
-    const timeoutSeconds = i.number('timeout-seconds') ?? pre?.timeoutSeconds ?? 600;
-    if (!(timeoutSeconds > 0)) {
-      throw new UserError(
-        `input "timeout-seconds" must be a positive number, got ${timeoutSeconds}`,
-        'timeout-seconds',
-        'e.g. 600',
-      );
-    }
+    // The manifest's preDeployTask.timeoutSeconds has its own default (600, manifest/schema.ts).
+    const timeoutSeconds = i.seconds('timeout-seconds') ?? pre?.timeoutSeconds ?? 600;
     const command = parseCommand(i.string('command')) ?? pre?.command;
     const container = i.string('container') ?? pre?.container;
     const taskDefinition = i.string('task-definition');

@@ -4,8 +4,10 @@
 // outputs, and the GitLab templates' spec:inputs. One definition, so they cannot drift apart.
 import { UserError } from '../errors.js';
 import type { Runner } from '../runner/types.js';
+import { parseList } from './list-input.js';
 
-export type InputKind = 'string' | 'boolean' | 'number' | 'list' | 'choice';
+/** 'seconds': a positive number of seconds (timeouts). 'list': comma, newline or JSON list. */
+export type InputKind = 'string' | 'boolean' | 'number' | 'seconds' | 'list' | 'choice';
 
 export interface InputSpec {
   name: string;
@@ -63,6 +65,13 @@ export class Inputs {
     return this.read(name) ?? this.spec(name).default;
   }
 
+  /** An input whose spec has a default: the value given, else that default (written once, in the spec). */
+  withDefault(name: string): string {
+    const v = this.string(name);
+    if (v === undefined) throw new Error(`input "${name}" has no default in its spec`);
+    return v;
+  }
+
   required(name: string): string {
     const v = this.string(name);
     if (v === undefined || v === '')
@@ -86,14 +95,17 @@ export class Inputs {
     return n;
   }
 
-  /** Comma- or newline-separated list. */
+  /** A positive number of seconds, or undefined when neither given nor defaulted. */
+  seconds(name: string): number | undefined {
+    const n = this.number(name);
+    if (n !== undefined && !(n > 0))
+      throw new UserError(`input "${name}" must be a positive number of seconds, got ${n}`, name, 'e.g. 600');
+    return n;
+  }
+
+  /** Comma-separated, one per line, or a JSON list: the same at every door (list-input.ts). */
   list(name: string): string[] {
-    const v = this.string(name);
-    if (!v) return [];
-    return v
-      .split(/[,\n]/)
-      .map((s) => s.trim())
-      .filter(Boolean);
+    return parseList(this.string(name), name);
   }
 
   choice<T extends string>(name: string): T | undefined {

@@ -4,12 +4,12 @@ import { StepFailed, UserError } from '../errors.js';
 import { DockerEngine } from '../image/docker.js';
 import { tail } from '../image/exec.js';
 import { type Builds, readBuilds } from '../image/handoff.js';
-import { selectServices } from '../image/step-inputs.js';
 import { type InImageTestResult, testInImage } from '../image/test-in-image.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { outputDir, rootDir } from '../paths.js';
 import { markdownTable } from '../report/markdown-table.js';
+import { selectServices } from './list-input.js';
 import { type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
 const inputs: InputSpec[] = [
@@ -21,6 +21,7 @@ const inputs: InputSpec[] = [
   },
   {
     name: 'services',
+    kind: 'list',
     description: 'Only these services (names or a JSON list). Default: every service in builds.',
   },
   {
@@ -61,7 +62,7 @@ export const testStep: Step<TestSettings, TestResult> = {
   ],
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = rootDir(ctx.cwd, i.string('root'));
+    const root = rootDir(ctx.cwd, i.withDefault('root'));
     const builds = readBuilds(i.required('builds'), ctx.cwd);
     const manifests = selectServices(
       loadManifests(root),
@@ -78,7 +79,7 @@ export const testStep: Step<TestSettings, TestResult> = {
     return {
       manifests,
       builds,
-      junitDir: outputDir(ctx.cwd, i.string('junit-dir') ?? 'test-results', 'junit-dir'),
+      junitDir: outputDir(ctx.cwd, i.withDefault('junit-dir'), 'junit-dir'),
       network: i.string('network'),
     };
   },

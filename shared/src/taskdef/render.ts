@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
-import { UserError } from '../errors.js';
+import { isMissingFile, UserError } from '../errors.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { parseStrictJson } from '../strict-json.js';
 import { parseImageRef } from './image-ref.js';
@@ -61,7 +61,8 @@ export async function renderTaskDefinition(opts: RenderOptions): Promise<Rendere
     let text: string;
     try {
       text = await readFile(path.resolve(opts.root, templateFile), 'utf8');
-    } catch {
+    } catch (err) {
+      if (!isMissingFile(err)) throw err;
       throw new UserError(
         `task definition template not found`,
         templateFile,

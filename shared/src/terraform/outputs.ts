@@ -2,7 +2,8 @@
 // deployment settings of every service (terraform/outputs.tf). Owns parsing and validating that file into
 // typed settings; it does not call AWS and does not decide how the settings are used.
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod/mini';
+import en from 'zod/v4/locales/en.js';
 import { UserError } from '../errors.js';
 import { parseStrictJson } from '../strict-json.js';
 
@@ -47,44 +48,55 @@ export interface TerraformOutputs {
   ecsInfrastructureRoleArn?: string;
 }
 
-const arn = z.string().regex(/^arn:aws[a-z-]*:/, 'must be an ARN (arn:aws:…)');
-const optionalArn = arn.nullish().transform((v) => v ?? undefined);
+// zod/mini carries no messages of its own: the English ones only, for the lines below that print them.
+z.config(en());
+
+const arn = z.string().check(z.regex(/^arn:aws[a-z-]*:/, 'must be an ARN (arn:aws:…)'));
+const optionalArn = z.pipe(
+  z.nullish(arn),
+  z.transform((v: string | null | undefined) => v ?? undefined),
+);
+const nonEmpty = () => z.string().check(z.minLength(1));
+const ids = (prefix: string, what: string) =>
+  z
+    .array(z.string().check(z.regex(new RegExp(`^${prefix}-`), `must be a ${what} ID (${prefix}-…)`)))
+    .check(z.minLength(1));
 
 const serviceSchema = z.object({
-  cluster: z.string().min(1),
+  cluster: nonEmpty(),
   cluster_arn: arn,
-  service: z.string().min(1),
+  service: nonEmpty(),
   service_arn: arn,
-  task_family: z.string().min(1),
-  container_name: z.string().min(1),
-  container_port: z.number().int().min(1).max(65535),
-  repository_name: z.string().min(1),
-  repository_url: z.string().min(1),
+  task_family: nonEmpty(),
+  container_name: nonEmpty(),
+  container_port: z.int().check(z.gte(1), z.lte(65535)),
+  repository_name: nonEmpty(),
+  repository_url: nonEmpty(),
   task_role_arn: arn,
   execution_role_arn: arn,
-  log_group: z.string().min(1),
-  subnets: z.array(z.string().regex(/^subnet-/, 'must be a subnet ID (subnet-…)')).min(1),
-  security_groups: z.array(z.string().regex(/^sg-/, 'must be a security group ID (sg-…)')).min(1),
+  log_group: nonEmpty(),
+  subnets: ids('subnet', 'subnet'),
+  security_groups: ids('sg', 'security group'),
   assign_public_ip: z.boolean(),
   deployment_strategy: z.enum(['ROLLING', 'BLUE_GREEN']),
-  cpu_architecture: z.enum(['X86_64', 'ARM64']).optional(),
-  discovery_name: z.string().min(1),
+  cpu_architecture: z.optional(z.enum(['X86_64', 'ARM64'])),
+  discovery_name: nonEmpty(),
   database_secret_arn: optionalArn,
   target_groups: z.object({ blue: optionalArn, green: optionalArn }),
   listener_rules: z.object({ production: optionalArn, test: optionalArn }),
-  environment: z.record(z.string(), z.string()).optional(),
-  secrets: z.record(z.string(), arn).optional(),
+  environment: z.optional(z.record(z.string(), z.string())),
+  secrets: z.optional(z.record(z.string(), arn)),
 });
 
 /** `terraform output -json`: { name: { value, type, sensitive } }. */
 const outputFileSchema = z.object({
   services: z.object({ value: z.record(z.string(), serviceSchema) }),
-  github_deploy_role_arn: z.object({ value: optionalArn }).optional(),
-  gitlab_deploy_role_arn: z.object({ value: optionalArn }).optional(),
-  ecs_infrastructure_role_arn: z.object({ value: optionalArn }).optional(),
+  github_deploy_role_arn: z.optional(z.object({ value: optionalArn })),
+  gitlab_deploy_role_arn: z.optional(z.object({ value: optionalArn })),
+  ecs_infrastructure_role_arn: z.optional(z.object({ value: optionalArn })),
 });
 
-function toSettings(s: z.infer<typeof serviceSchema>): TerraformServiceSettings {
+function toSettings(s: z.output<typeof serviceSchema>): TerraformServiceSettings {
   const settings: TerraformServiceSettings = {
     cluster: s.cluster,
     clusterArn: s.cluster_arn,

@@ -6,17 +6,7 @@
 // policy is scoped to those names). Read-only calls only. Every problem found is reported at once, as
 // one UserError (exit 2) naming each field and its fix.
 
-import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import {
-  ApplicationDoesNotExistException,
-  DeploymentGroupDoesNotExistException,
-  GetDeploymentGroupCommand,
-} from '@aws-sdk/client-codedeploy';
-import {
-  DescribeImagesCommand,
-  ImageNotFoundException,
-  RepositoryNotFoundException,
-} from '@aws-sdk/client-ecr';
+import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import {
   DescribeClustersCommand,
   type DescribeClustersCommandOutput,
@@ -24,15 +14,8 @@ import {
   type DescribeServicesCommandOutput,
   type Service,
 } from '@aws-sdk/client-ecs';
-import {
-  DescribeListenersCommand,
-  DescribeRulesCommand,
-  DescribeTargetGroupsCommand,
-  ListenerNotFoundException,
-  RuleNotFoundException,
-  TargetGroupNotFoundException,
-} from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AwsClients } from '../aws/clients.js';
+import { isAwsError } from '../aws/errors.js';
 import type { DeploySettings, ServiceManifest, Strategy } from '../manifest/schema.js';
 import type { Runner } from '../runner/types.js';
 import { ecrRegistry, parseImageRef } from '../taskdef/image-ref.js';
@@ -324,7 +307,7 @@ async function checkImages(
       );
       checked.push(`image ${image} exists`);
     } catch (err) {
-      if (err instanceof ImageNotFoundException) {
+      if (isAwsError(err, 'ImageNotFoundException')) {
         problems.push({
           field,
           message: `image ${ref.digest ?? `tag ${ref.tag ?? 'latest'}`} is not in ECR repository "${ref.repository}"`,
@@ -332,7 +315,7 @@ async function checkImages(
         });
       } else if (isDenied(err)) {
         problems.push(deniedProblem(field, err));
-      } else if (err instanceof RepositoryNotFoundException) {
+      } else if (isAwsError(err, 'RepositoryNotFoundException')) {
         problems.push({
           field,
           message: `ECR repository "${ref.repository}" does not exist`,
@@ -353,7 +336,9 @@ async function checkLogGroups(
   for (const t of targets) for (const g of t.logGroups) users.set(g, [...(users.get(g) ?? []), t]);
   await Promise.all(
     [...users].map(async ([group, ts]) => {
-      const out = await aws.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: group }));
+      const out = await aws.logs.send(
+        (sdk) => new sdk.DescribeLogGroupsCommand({ logGroupNamePrefix: group }),
+      );
       if ((out.logGroups ?? []).some((g) => g.logGroupName === group)) {
         checked.push(`log group ${group} exists`);
         return;
@@ -388,10 +373,10 @@ async function checkTraffic(
       ...groups.map(async ([field, tg]) => {
         try {
           const input = tg.startsWith('arn:') ? { TargetGroupArns: [tg] } : { Names: [tg] };
-          await aws.elbv2.send(new DescribeTargetGroupsCommand(input));
+          await aws.elbv2.send((sdk) => new sdk.DescribeTargetGroupsCommand(input));
           checked.push(`target group ${tg} exists`);
         } catch (err) {
-          if (!(err instanceof TargetGroupNotFoundException)) throw err;
+          if (!isAwsError(err, 'TargetGroupNotFoundException')) throw err;
           problems.push({
             field: `${t.file} ${field}`,
             message: `target group "${tg}" does not exist`,
@@ -403,11 +388,12 @@ async function checkTraffic(
         // ALB rules are listener-rule ARNs; an NLB has no rules, so its listener ARN stands in.
         const isListener = /:listener\//.test(arn);
         try {
-          if (isListener) await aws.elbv2.send(new DescribeListenersCommand({ ListenerArns: [arn] }));
-          else await aws.elbv2.send(new DescribeRulesCommand({ RuleArns: [arn] }));
+          if (isListener)
+            await aws.elbv2.send((sdk) => new sdk.DescribeListenersCommand({ ListenerArns: [arn] }));
+          else await aws.elbv2.send((sdk) => new sdk.DescribeRulesCommand({ RuleArns: [arn] }));
           checked.push(`${isListener ? 'listener' : 'listener rule'} ${arn} exists`);
         } catch (err) {
-          if (!(err instanceof RuleNotFoundException || err instanceof ListenerNotFoundException)) throw err;
+          if (!isAwsError(err, 'RuleNotFoundException', 'ListenerNotFoundException')) throw err;
           problems.push({
             field: `${t.file} ${field}`,
             message: `${isListener ? 'listener' : 'listener rule'} "${arn}" does not exist`,
@@ -421,15 +407,16 @@ async function checkTraffic(
   if (cd && t.strategy === 'codedeploy') {
     try {
       await aws.codedeploy.send(
-        new GetDeploymentGroupCommand({
-          applicationName: cd.application,
-          deploymentGroupName: cd.deploymentGroup,
-        }),
+        (sdk) =>
+          new sdk.GetDeploymentGroupCommand({
+            applicationName: cd.application,
+            deploymentGroupName: cd.deploymentGroup,
+          }),
       );
       checked.push(`CodeDeploy group ${cd.application}/${cd.deploymentGroup} exists`);
     } catch (err) {
-      const app = err instanceof ApplicationDoesNotExistException;
-      if (!app && !(err instanceof DeploymentGroupDoesNotExistException)) throw err;
+      const app = isAwsError(err, 'ApplicationDoesNotExistException');
+      if (!app && !isAwsError(err, 'DeploymentGroupDoesNotExistException')) throw err;
       problems.push({
         field: `${t.file} deploy.codedeploy.${app ? 'application' : 'deploymentGroup'}`,
         message: app

@@ -2,7 +2,7 @@
 // one line, "emulator listening on http://127.0.0.1:<port>", so scripts can read the endpoint.
 import { statSync } from 'node:fs';
 import path from 'node:path';
-import { UserError } from '../../errors.js';
+import { isMissingFile, UserError } from '../../errors.js';
 import { intFlag, parseFlags } from '../args.js';
 import type { Command } from '../command.js';
 
@@ -70,7 +70,8 @@ export const emulatorCommand: Command = {
       let isDir: boolean;
       try {
         isDir = statSync(file).isDirectory();
-      } catch {
+      } catch (err) {
+        if (!isMissingFile(err)) throw err;
         throw new UserError(
           `--world: ${file} does not exist`,
           '--world',

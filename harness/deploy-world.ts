@@ -1,4 +1,4 @@
-// Shared by the deploy, release and rollback tests: an emulator world derived from a temporary
+// Shared by the deploy, release and rollback tests, bench/ and proof/: an emulator world derived from a temporary
 // repository's manifests, a Clock on the emulator's VIRTUAL time (so waits of minutes take
 // milliseconds), and helpers to read the emulator's call log.
 import { readFile } from 'node:fs/promises';
@@ -6,9 +6,9 @@ import type { Service } from '@aws-sdk/client-ecs';
 import { DescribeServiceDeploymentsCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import type { FaultSpec } from '../emulator/src/faults.js';
 import { type Emulator, startEmulator, type WorldSpec, worldFromManifests } from '../emulator/src/index.js';
+import { fargateTemplate, makeRepo, type ServiceSpec } from '../harness/render-world.js';
 import { AwsClients } from '../shared/src/aws/clients.js';
 import type { Clock } from '../shared/src/deploy/follow.js';
-import { fargateTemplate, makeRepo, type ServiceSpec } from './render-world.js';
 
 /**
  * Sleeps on the emulator's virtual clock. Sleepers park; shortly after (a few real ms, enough for

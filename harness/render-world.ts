@@ -1,4 +1,4 @@
-// Shared by the render, verify and run-task tests: a temporary repository with service manifests and
+// Shared by the render, verify and run-task tests, bench/ and proof/: a temporary repository with service manifests and
 // task definition templates, and a way to drive a step the way the CLI does (settings → run → outputs).
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,4 @@
-// Support for the build/test/push end-to-end tests: fixture services in a temp git repository (Dockerfiles
+// Support for the build/test/push end-to-end tests and bench/build.ts: fixture services in a temp git repository (Dockerfiles
 // `FROM scratch` + COPY, so no base image is pulled), a `docker` shim on PATH that records argv (to show the
 // password never reaches it), and a runner that captures everything printed and every masked value.
 import { execFileSync } from 'node:child_process';
