@@ -7,6 +7,13 @@ import { CallLog, type CallRecord } from './calls.js';
 import { type ClockMode, EmulatorClock } from './clock.js';
 import { controlRoutes } from './control/routes.js';
 import { FaultBook, type FaultSpec } from './faults.js';
+import {
+  type LiveRuntime,
+  type RuntimeWorldSpec,
+  seedRuntimeWorld,
+  startRuntime,
+  type TasksMode,
+} from './runtime/index.js';
 import { createHandler } from './server.js';
 import { MODULES } from './services.js';
 import { World } from './state.js';
@@ -16,6 +23,8 @@ import { loadWorldFile, seedCore, type WorldSpec } from './world.js';
 export type { BehaviorSpec } from './behaviors.js';
 export type { CallRecord } from './calls.js';
 export type { FaultSpec } from './faults.js';
+export type { LiveRuntime, TasksMode } from './runtime/index.js';
+export { engineAvailable } from './runtime/index.js';
 export type { WorldSpec } from './world.js';
 export { worldFromManifests } from './world.js';
 
@@ -32,6 +41,11 @@ export interface EmulatorOptions {
   throttling?: boolean | Record<string, BucketRate>;
   region?: string;
   accountId?: string;
+  /**
+   * 'simulated' (default): tasks follow image behaviours on the emulator clock. 'docker': tasks are
+   * real containers, ALB listeners real proxies, RDS a real PostgreSQL (needs the real clock).
+   */
+  tasks?: TasksMode;
 }
 
 export interface Emulator {
@@ -55,11 +69,16 @@ export interface Emulator {
   fault(spec: FaultSpec): void;
   behavior(spec: BehaviorSpec): void;
   seed(spec: WorldSpec): Promise<void>;
+  /** The live runtime with `tasks: 'docker'` (ALB URLs, networks, databases); replaced by reset(). */
+  readonly live: LiveRuntime | undefined;
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
   const region = opts.region ?? 'us-east-1';
   const accountId = opts.accountId ?? '123456789012';
+  const tasks = opts.tasks ?? 'simulated';
+  if (tasks === 'docker' && opts.clock !== 'real')
+    throw new Error("tasks: 'docker' runs real containers: it needs clock: 'real'");
   const clock = new EmulatorClock(opts.clock ?? 'virtual', opts.speed ?? 1);
   const initial: WorldSpec | undefined =
     typeof opts.world === 'string' ? loadWorldFile(opts.world) : opts.world;
@@ -70,18 +89,23 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     typeof opts.throttling === 'object' ? opts.throttling : {},
   );
   let world: World | undefined;
+  let live: LiveRuntime | undefined;
   let host = '127.0.0.1:0';
 
   const seed = async (spec: WorldSpec) => {
     const w = world as World;
     seedCore(w, spec);
     for (const m of MODULES) await m.seed?.(w, spec);
+    seedRuntimeWorld(w, spec as RuntimeWorldSpec);
   };
   const fresh = async () => {
+    await live?.dispose();
+    live = undefined;
     world?.dispose();
     clock.clear();
     world = new World({ clock, region, accountId, host });
     if (initial) await seed(initial);
+    if (tasks === 'docker') live = await startRuntime(world, { speed: opts.speed ?? 1 });
   };
   const reset = async () => {
     calls.clear();
@@ -117,7 +141,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   });
   const port = (server.address() as AddressInfo).port;
   host = `127.0.0.1:${port}`;
-  await fresh();
+  try {
+    await fresh();
+  } catch (err) {
+    server.closeAllConnections();
+    server.close();
+    throw err;
+  }
 
   return {
     url: `http://${host}`,
@@ -130,7 +160,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       return world as World;
     },
     throttler,
+    get live() {
+      return live;
+    },
     async stop() {
+      await live?.dispose();
+      live = undefined;
       world?.dispose();
       clock.clear();
       server.closeAllConnections();
