@@ -231,9 +231,11 @@ export class DockerRuntime implements TaskRuntime {
         Labels: { ...base, [CONTAINER_LABEL]: d.name },
         StopTimeout: this.wallSeconds((d.stopTimeout as number | undefined) ?? 30),
         Healthcheck: d.healthCheck ? this.healthcheck(d.healthCheck) : undefined,
-        ExposedPorts: Object.fromEntries(
-          (d.portMappings ?? []).map((p) => [`${p.containerPort}/${p.protocol ?? 'tcp'}`, {}]),
-        ),
+        ExposedPorts: netOwner
+          ? undefined
+          : Object.fromEntries(
+              (d.portMappings ?? []).map((p) => [`${p.containerPort}/${p.protocol ?? 'tcp'}`, {}]),
+            ),
         HostConfig: {
           ...(netOwner ? { NetworkMode: `container:${netOwner}` } : host),
           ReadonlyRootfs: d.readonlyRootFilesystem === true,
@@ -306,7 +308,10 @@ export class DockerRuntime implements TaskRuntime {
     try {
       await engine.pull(image, { username: 'AWS', password: token.password, serveraddress: this.world.host });
     } catch (err) {
-      if (err instanceof EngineError) throw new Error(`${image}: not found`);
+      if (err instanceof EngineError)
+        throw new Error(
+          /not found|manifest unknown/i.test(err.message) ? `${image}: not found` : err.message,
+        );
       throw err;
     }
   }

@@ -123,7 +123,12 @@ export class Engine {
       ? `fromImage=${encodeURIComponent(`${repo}@${ref}`)}`
       : `fromImage=${encodeURIComponent(repo)}&tag=${encodeURIComponent(ref)}`;
     const headers: Record<string, string> = {};
-    if (auth) headers['X-Registry-Auth'] = Buffer.from(JSON.stringify(auth)).toString('base64url');
+    // URL-safe base64 *with* padding: the engine decodes it with Go's base64.URLEncoding.
+    if (auth)
+      headers['X-Registry-Auth'] = Buffer.from(JSON.stringify(auth))
+        .toString('base64')
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_');
     const res = await this.raw('POST', `/images/create?${q}`, undefined, headers, 300_000);
     const text = await readAll(res);
     if ((res.statusCode ?? 0) >= 300) {

@@ -39,6 +39,11 @@ export class SecretsStore {
     return this.world.arn('ssm', `parameter/${clean}`);
   }
 
+  /** The ARN of a secret by name. */
+  arnOf(name: string): string | undefined {
+    return this.names.get(name);
+  }
+
   secretValue(ref: string): string | undefined {
     const arn = ref.startsWith('arn:') ? ref : this.names.get(ref);
     return arn ? this.secrets.get(arn) : undefined;
