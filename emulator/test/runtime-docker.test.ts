@@ -323,7 +323,7 @@ maybe('tasks as real containers', () => {
           command: [
             'node',
             '-e',
-            'console.log(`token=${process.env.TOKEN} mode=${process.env.MODE} user=${process.env.PGUSER}`)',
+            "console.log('token=' + process.env.TOKEN + ' mode=' + process.env.MODE + ' user=' + process.env.PGUSER)",
           ],
           secrets: [
             { name: 'TOKEN', valueFrom: `${secretArn}:token::` },

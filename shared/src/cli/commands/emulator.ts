@@ -6,7 +6,7 @@ import { UserError } from '../../errors.js';
 import { intFlag, parseFlags } from '../args.js';
 import type { Command } from '../command.js';
 
-const HELP = `Usage: cendence emulator [--port N] [--clock real|virtual] [--speed X] [--world FILE|DIR] [--no-throttling]
+const HELP = `Usage: cendence emulator [--port N] [--clock real|virtual] [--speed X] [--world FILE|DIR] [--tasks simulated|docker] [--no-throttling]
 
 Runs the local AWS emulator (ECS, ECR, STS, ELBv2, CodeDeploy, CloudWatch Logs) on 127.0.0.1.
 Point any AWS client at it with --endpoint-url / AWS_ENDPOINT_URL and dummy credentials.
@@ -17,6 +17,9 @@ Options:
   --speed X         real clock: emulated seconds per second (default 1)
   --world PATH      YAML/JSON world file to seed, or a repository folder: a world is derived
                     from its services/*/service.yml
+  --tasks MODE      simulated (default): tasks follow image behaviours; docker: every task is
+                    real containers from the emulator's registry, every ALB listener a real
+                    proxy on 127.0.0.1 (printed), every RDS instance a real PostgreSQL
   --no-throttling   turn off AWS-like request throttling
   --region NAME     region the emulator answers for (default us-east-1)
 
@@ -37,7 +40,15 @@ export const emulatorCommand: Command = {
       world: { type: 'string' },
       'no-throttling': { type: 'boolean' },
       region: { type: 'string' },
+      tasks: { type: 'string' },
     });
+    const tasks = values.tasks ?? 'simulated';
+    if (tasks !== 'simulated' && tasks !== 'docker') {
+      throw new UserError(`--tasks must be "simulated" or "docker", got "${tasks}"`, '--tasks');
+    }
+    if (tasks === 'docker' && values.clock === 'virtual') {
+      throw new UserError('--tasks docker runs real containers: it needs --clock real', '--clock');
+    }
     const port = intFlag('port', values.port) ?? 0;
     if (port > 65535) throw new UserError(`--port must be at most 65535, got ${port}`, '--port');
     const clock = values.clock ?? 'real';
@@ -73,8 +84,15 @@ export const emulatorCommand: Command = {
         world,
         throttling: !values['no-throttling'],
         region: values.region,
+        tasks,
       });
     } catch (err) {
+      if (tasks === 'docker' && /engine|PostgreSQL/.test((err as Error).message))
+        throw new UserError(
+          `the emulator could not start: ${(err as Error).message}`,
+          '--tasks',
+          'start dockerd, or use --tasks simulated',
+        );
       throw new UserError(
         `the emulator could not start: ${(err as Error).message}`,
         '--port',
@@ -82,6 +100,16 @@ export const emulatorCommand: Command = {
       );
     }
     process.stdout.write(`emulator listening on ${emu.url}\n`);
+    // Live mode: where each load balancer serves, on stderr so stdout stays one line.
+    if (emu.live) {
+      await emu.live.syncAlb();
+      for (const lb of emu.world.elbv2.loadBalancers.values()) {
+        const url = emu.live.albUrl(lb.LoadBalancerName);
+        if (url)
+          process.stderr.write(`load balancer ${lb.LoadBalancerName} (${lb.DNSName}) serves on ${url}\n`);
+      }
+      for (const note of emu.live.notes()) process.stderr.write(`note: ${note}\n`);
+    }
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();
       else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
