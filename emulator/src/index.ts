@@ -97,6 +97,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     seedCore(w, spec);
     for (const m of MODULES) await m.seed?.(w, spec);
     seedRuntimeWorld(w, spec as RuntimeWorldSpec);
+    await live?.serveDatabases();
   };
   const fresh = async () => {
     await live?.dispose();

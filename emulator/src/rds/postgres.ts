@@ -70,6 +70,8 @@ export async function startPostgres(db: DbInstance, addresses: string[]): Promis
     { ...opts, stdio: 'ignore', cwd: dir },
   );
   rmSync(pwfile);
+  // TLS as RDS offers it (clients with sslmode=require/no-verify need it): a self-signed certificate.
+  const ssl = selfSignedCertificate(dataDir, db.address, opts);
   writeFileSync(
     path.join(dataDir, 'pg_hba.conf'),
     'local all all trust\nhost all all 0.0.0.0/0 scram-sha-256\n',
@@ -107,26 +109,28 @@ export async function startPostgres(db: DbInstance, addresses: string[]): Promis
     throw new Error(`PostgreSQL did not start: ${stderr.trim().split('\n').slice(-3).join(' / ')}`);
   }
   if (db.dbName !== 'postgres') {
-    execFileSync(
-      path.join(bin, 'psql'),
-      [
-        '-h',
-        dir,
-        '-p',
-        String(db.port),
-        '-U',
-        db.username,
-        '-d',
-        'postgres',
-        '-c',
-        `CREATE DATABASE "${db.dbName}"`,
-      ],
-      {
-        ...opts,
-        stdio: 'ignore',
-        cwd: dir,
-      },
-    );
+    // The port accepts before the server takes logins ("the database system is starting up").
+    const args = [
+      '-h',
+      dir,
+      '-p',
+      String(db.port),
+      '-U',
+      db.username,
+      '-d',
+      'postgres',
+      '-c',
+      `CREATE DATABASE "${db.dbName}"`,
+    ];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        execFileSync(path.join(bin, 'psql'), args, { ...opts, stdio: 'pipe', cwd: dir });
+        break;
+      } catch (err) {
+        if (attempt >= 50 || !/starting up/.test(String((err as { stderr?: Buffer }).stderr))) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
   }
   return {
     addresses,
@@ -140,6 +144,36 @@ export async function startPostgres(db: DbInstance, addresses: string[]): Promis
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A self-signed certificate for the endpoint (openssl), or undefined when openssl is missing. */
+function selfSignedCertificate(dataDir: string, cn: string, opts: { uid?: number; gid?: number }) {
+  const cert = path.join(dataDir, 'server.crt');
+  const key = path.join(dataDir, 'server.key');
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        `/CN=${cn.slice(0, 64)}`,
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { ...opts, stdio: 'ignore', cwd: dataDir },
+    );
+    return { cert, key };
+  } catch {
+    return undefined;
+  }
 }
 
 async function waitReady(host: string, port: number, exited: Promise<void>): Promise<boolean> {

@@ -14,6 +14,10 @@ export interface DbInstanceSpec {
   port?: number;
   /** The password; default a random one (RDS generates it with manage_master_user_password). */
   password?: string;
+  /** The endpoint address, when the world names it (default `<identifier>.c0emulator.<region>.rds.amazonaws.com`). */
+  address?: string;
+  /** The managed secret's ARN, when the world names it (default a new `rds!db-…` secret). */
+  secretArn?: string;
 }
 
 export interface DbInstance {
@@ -37,14 +41,18 @@ export class RdsState {
     if (existing) return existing;
     const username = spec.username ?? 'postgres';
     const password = spec.password ?? randomBytes(18).toString('base64url');
-    const secretArn = secretsOf(this.world).putSecret(`rds!db-${randomUUID()}`, { username, password });
+    const secrets = secretsOf(this.world);
+    const value = { username, password };
+    const secretArn = spec.secretArn
+      ? secrets.putSecretAt(spec.secretArn, value)
+      : secrets.putSecret(`rds!db-${randomUUID()}`, value);
     const db: DbInstance = {
       identifier: spec.identifier,
       arn: this.world.arn('rds', `db:${spec.identifier}`),
       dbName: spec.dbName ?? 'postgres',
       username,
       password,
-      address: `${spec.identifier}.c0emulator.${this.world.region}.rds.amazonaws.com`,
+      address: spec.address ?? `${spec.identifier}.c0emulator.${this.world.region}.rds.amazonaws.com`,
       port: spec.port ?? 5432,
       secretArn,
     };

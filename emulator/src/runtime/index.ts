@@ -32,6 +32,8 @@ export interface LiveRuntime {
   networks: VpcNetworks;
   docker: DockerRuntime;
   databases: Map<string, PostgresServer>;
+  /** Starts a real PostgreSQL for every RDS instance that has none yet (after seeding more). */
+  serveDatabases(): Promise<void>;
   /** Problems that limit what works (e.g. DNS), for the CLI to print. */
   notes(): string[];
   dispose(): Promise<void>;
@@ -123,6 +125,7 @@ export async function startRuntime(world: World, opts: RuntimeOptions): Promise<
     networks,
     docker,
     databases,
+    serveDatabases: served,
     notes: () => (networks.dnsProblem ? [networks.dnsProblem] : []),
     async dispose() {
       if (world.ecs.runtime === docker) world.ecs.runtime = undefined;

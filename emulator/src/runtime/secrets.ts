@@ -33,6 +33,14 @@ export class SecretsStore {
     return arn;
   }
 
+  /** Puts a secret under an exact ARN (`arn:…:secret:<name>-XXXXXX`), as a world naming it does. */
+  putSecretAt(arn: string, value: SecretSpec['value']): string {
+    const name = arn.slice(arn.indexOf(':secret:') + 8).replace(/-[A-Za-z0-9]{6}$/, '');
+    this.names.set(name, arn);
+    this.secrets.set(arn, typeof value === 'string' ? value : JSON.stringify(value));
+    return arn;
+  }
+
   putParameter(name: string, value: string): string {
     const clean = name.replace(/^\//, '');
     this.parameters.set(clean, value);
