@@ -1,7 +1,9 @@
-// Outcome latency and API calls of one single-service rolling deploy: the deploy step against what a
-// waiter-based tool (aws-actions/amazon-ecs-deploy-task-definition) does on the same rollout —
-// RegisterTaskDefinition, DescribeServices, UpdateService, then the SDK's own waitUntilServicesStable
-// with its default delays (minDelay 15 s as aws-actions passes it, the SDK's maxDelay).
+// Outcome latency and API calls of one single-service rolling deploy: the deploy step against what the
+// waiter-based anchor (aws-actions/amazon-ecs-deploy-task-definition, v2.6.2 and later) does on the same
+// rollout — RegisterTaskDefinition, DescribeServices, UpdateService, the SDK's own
+// waitUntilServicesStable with its default delays (minDelay 15 s as aws-actions passes it, the SDK's
+// maxDelay), then one DescribeServices to check that the deployment it started is still there (gone
+// after a circuit-breaker rollback: the step fails).
 // Both run on the emulator's virtual clock (see virtual-time.ts): ECS's decision time and the time the
 // tool reported are read in emulated time; the wall time the tool spent after the decision (HTTP, the
 // diagnosis, writing the record) is measured separately and added, because a virtual clock does not
@@ -155,13 +157,19 @@ export async function waiterTrial(rollout: Rollout): Promise<LatencyTrial> {
         taskDefinition: registered.taskDefinition?.taskDefinitionArn,
       }),
     );
+    const started = updated.service?.deployments?.find((d) => d.status === 'PRIMARY')?.id;
     const state = await lt.withVirtualTimers(async () => {
       try {
         const r = await waitUntilServicesStable(
           { client: ecs, minDelay: 15, maxWaitTime: 30 * 60 },
           { cluster: 'main', services: [SERVICE] },
         );
-        return r.state === 'SUCCESS' ? 'success' : `failure (${r.state})`;
+        if (r.state !== 'SUCCESS') return `failure (${r.state})`;
+        // Since v2.6.2 the anchor checks, once the service is stable, that the deployment it started
+        // is still there: a circuit-breaker rollback replaced it, so the step fails.
+        const after = await ecs.send(new DescribeServicesCommand({ cluster: 'main', services: [SERVICE] }));
+        const still = after.services?.[0]?.deployments?.some((d) => d.id === started);
+        return still ? 'success' : 'failure (its deployment is gone after stabilisation)';
       } catch (err) {
         return `failure (${(err as Error).name})`;
       }

@@ -37,10 +37,13 @@ ${c.table}
 
 **Outcome latency** (bench/latency.ts, ${c.trials} runs of each tool on each rollout). One rolling
 service (2 tasks, circuit breaker with rollback) in the emulator. The deploy step runs as the CLI runs
-it. The waiter-based tool does what aws-actions/amazon-ecs-deploy-task-definition does:
-RegisterTaskDefinition, DescribeServices, UpdateService, then the SDK's own \`waitUntilServicesStable\`
-(minDelay 15 s as aws-actions passes it, the SDK's default maxDelay and jittered backoff). The FAILED
-rollout uses an image the emulator crashes, so the circuit breaker rolls back.
+it. The waiter-based tool does what the anchor, aws-actions/amazon-ecs-deploy-task-definition v2.6.2 and
+later, does: RegisterTaskDefinition, DescribeServices, UpdateService, the SDK's own
+\`waitUntilServicesStable\` (minDelay 15 s as aws-actions passes it, the SDK's default maxDelay and
+jittered backoff), then one DescribeServices to check that the deployment it started is still there —
+since v2.6.2 it fails the step once that deployment is gone after stabilisation, so it does detect a
+circuit-breaker rollback, only late (measured side by side on one emulator: 71–126 s after the breaker
+tripped). The FAILED rollout uses an image the emulator crashes, so the circuit breaker rolls back.
 Both run on the emulator's **virtual clock**: a driver lets emulated time jump to the next wake-up
 whenever every sleeper is parked. The deploy step takes that clock as its \`Clock\`; the SDK waiter
 cannot be given one, so while it runs its \`setTimeout\` calls of 10 s or more (its delays; the SDK's
@@ -52,6 +55,16 @@ take minutes or have to be rescaled anyway. The latency is the emulated time fro
 returning, **plus** the wall time the tool spent after the emulator reached that decision, which a
 virtual clock does not count. API calls are the emulator's call log between the tool's first and last
 call.
+
+**Following** (bench/follow.ts). On the same virtual clock: releases of 1, 6 and 24 healthy rolling
+services (API calls for the whole release, and per service the emulated time from its deployment's
+\`finishedAt\` to its outcome being reported), then staying power: 12, 30 and 60 \`ThrottlingException\`s
+or \`InternalFailure\`s injected on the follower's describe call once UpdateService has been answered,
+for a rolling service, an ECS blue/green service (1-minute bake) and a 6-service release. "Calls during
+the window" are every call from the first refused one to the last; the latency is from AWS answering
+again (or ECS deciding, if later) to the outcome reported. Our edge over the anchor is latency (it
+sleeps 15 s or more between polls), staying power (a window is ridden out and the outcome reported
+within seconds of it) and the diagnosis written on a failure — no longer honesty alone.
 
 **Release scaling** (bench/release.ts). 1, 6 and 24 synthetic rolling services (generated manifests and
 task definitions in a temp dir, no images needed), each released by one deploy step run, with the
@@ -76,6 +89,15 @@ temp git repository, built with Docker and pushed to the emulator's ECR by the b
 then one service's file changes, a commit, and the two steps run again. Bytes are what the emulator's
 registry received on its blob upload endpoints; images re-tagged are PutImage calls during the build
 step.
+
+**Cache** (bench/build-cache.ts, bench/fresh-docker.ts). The real auth service (with services/common) on
+a Docker engine of its own (a second dockerd: own data root, exec root, socket, bridge and containerd
+namespace), so emptying its cache touches nothing else. Cold: the build step on that empty engine (the
+base image loaded, nothing else), cache exported to the emulator's ECR (BuildKit inline cache, mode
+max: each earlier stage pushed as its own cache image). Then the engine is stopped, its data root
+deleted and started again (a new runner), one line of auth/src/server.ts changes, and the build step
+runs with only the registry cache. Times are the build step's own (the cache export after it is shown
+apart); "ran" lists the instructions BuildKit executed rather than took from the cache.
 
 **Emulator** (bench/emulator-load.ts, bench/load-worker.ts). \`cendence emulator\` as its own process
 with 24 services, throttling off (its capacity is measured, not AWS's limits), driven over HTTP by the

@@ -2,7 +2,7 @@
 // emulator in one run, judges each figure against its DESIGN.md target, and writes bench/results.json
 // (everything measured, raw) and bench/RESULTS.md (the table and how each figure was measured).
 // Every comparison is a ratio or a difference measured in this same run. Sections can be picked with
-// BENCH_ONLY=latency,release,actions,build,emulator (a partial run does not write the result files
+// BENCH_ONLY=latency,release,actions,build,cache,emulator (a partial run does not write the result files
 // unless BENCH_WRITE=1).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -10,16 +10,26 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { measureBuild } from './build.js';
+import { measureBuildCache } from './build-cache.js';
 import { measureBundles, measureDeployRun, nodeFloor } from './cold-start.js';
 import { measureEmulator } from './emulator-load.js';
 import { type Figure, markdownFigures, tally, textTable, verdict } from './figures.js';
+import { measureFollow } from './follow.js';
 import { measureLatency } from './latency.js';
 import { measureReleases } from './release.js';
-import { buildFigures, bundleFigures, emulatorFigures, latencyFigures, releaseFigures } from './report.js';
+import {
+  buildFigures,
+  bundleFigures,
+  cacheFigures,
+  emulatorFigures,
+  followFigures,
+  latencyFigures,
+  releaseFigures,
+} from './report.js';
 import { resultsMarkdown } from './results-md.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SECTIONS = ['latency', 'release', 'actions', 'build', 'emulator'] as const;
+const SECTIONS = ['latency', 'follow', 'release', 'actions', 'build', 'cache', 'emulator'] as const;
 type Section = (typeof SECTIONS)[number];
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean) as Section[];
@@ -109,6 +119,7 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
 
   const latency = await section('latency', () => measureLatency(TRIALS), latencyFigures);
+  const following = await section('follow', measureFollow, followFigures);
   const release = await section('release', () => measureReleases([1, 6, 24], SPEED), releaseFigures);
   let rebuilt: string[] = [];
   const actions = await section(
@@ -123,9 +134,10 @@ async function main(): Promise<void> {
     bundleFigures,
   );
   const build = await section('build', measureBuild, buildFigures);
+  const cache = await section('cache', measureBuildCache, cacheFigures);
   const emulator = await section('emulator', () => measureEmulator(ROOT), emulatorFigures);
 
-  const figures = [latency, release, actions, build, emulator].flatMap((s) => s.figures);
+  const figures = [latency, following, release, actions, build, cache, emulator].flatMap((s) => s.figures);
   const durationSeconds = (performance.now() - started) / 1000;
   const machine = {
     cpus: os.cpus().length,
@@ -157,17 +169,21 @@ async function main(): Promise<void> {
     settings: { trials: TRIALS, releaseClockSpeed: SPEED, sections: only.length ? only : [...SECTIONS] },
     sectionSeconds: {
       latency: latency.seconds,
+      follow: following.seconds,
       release: release.seconds,
       actions: actions.seconds,
       build: build.seconds,
+      cache: cache.seconds,
       emulator: emulator.seconds,
     },
     bundlesRebuilt: rebuilt,
     raw: {
       latency: latency.raw,
+      follow: following.raw,
       release: release.raw,
       actions: actions.raw,
       build: build.raw,
+      cache: cache.raw,
       emulator: emulator.raw,
     },
     figures: figures.map((f) => ({ ...f, result: verdict(f) || 'info' })),

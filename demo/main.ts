@@ -4,17 +4,11 @@
 // detected, diagnosed and rolled back → a service rolled back by hand → summary table and reports.
 // Each phase runs the same Step a CI job runs; the demo only chooses the inputs.
 import '../shared/src/cli/quiet.js';
-import { execFile } from 'node:child_process';
-import { mkdir, readFile, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { promisify } from 'node:util';
-import {
-  type Emulator,
-  engineAvailable,
-  startEmulator,
-  type WorldSpec,
-  worldFromManifests,
-} from '../emulator/src/index.js';
+import { gitlabClaims } from '../emulator/src/iam/ci-claims.js';
+import { type Emulator, startEmulator } from '../emulator/src/index.js';
 import { checkDocker } from '../shared/src/cli/commands/doctor.js';
 import { describeError, StepFailed } from '../shared/src/errors.js';
 import { markdownTable } from '../shared/src/report/markdown-table.js';
@@ -24,19 +18,16 @@ import { STEPS } from '../shared/src/steps/index.js';
 import { invokeStep } from '../shared/src/steps/invoke.js';
 import type { StepContext } from '../shared/src/steps/step.js';
 import { chooseBaseImage } from './base-image.js';
-import { type Phase, SUMMARY_HEADER, summaryRows, writeReports } from './report.js';
+import { type Phase, type StepTiming, SUMMARY_HEADER, summaryRows, writeReports } from './report.js';
+
+const NO_REGISTRY_CACHE = { 'cache-from': 'none', 'cache-to': 'none' };
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, '.cendence', 'demo');
 /** Emulated seconds per wall second: ECS's minutes of task start-up and bake become seconds. */
 const SPEED = Number(process.env.CENDENCE_DEMO_SPEED ?? 30);
-/** --keep: the system keeps serving after the summary, until Ctrl-C. */
-const KEEP = process.argv.includes('--keep');
-/**
- * --live: tasks run as real containers behind a real ALB, with a real PostgreSQL. Opt-in until the
- * services reach the database (auth's migration needs TLS from the local PostgreSQL, not yet served).
- */
-const LIVE = process.argv.includes('--live');
+/** The environment the demo's world is built for (terraform/environments/). */
+const TFVARS = 'terraform/environments/staging.tfvars';
 
 const step = (name: string) => {
   const s = STEPS.find((x) => x.name === name);
@@ -57,18 +48,17 @@ async function main(): Promise<number> {
   const baseImage = await chooseBaseImage(process.env, (l) => runner.info(l));
   runner.info(`base image: ${baseImage}`);
 
-  const live = LIVE && (await engineAvailable()).ok;
+  // The world terraform/ describes for staging, with its IAM enforced: every step runs as the GitLab
+  // deploy role, assumed with the identity token of a job on main, as in CI.
   const emu: Emulator = await startEmulator({
     clock: 'real',
     speed: SPEED,
-    world: worldFromManifests(ROOT),
-    tasks: live ? 'docker' : 'simulated',
+    terraform: { dir: path.join(ROOT, 'terraform'), varFiles: [path.join(ROOT, TFVARS)] },
   });
-  runner.info(
-    `emulator listening on ${emu.url} (clock ×${SPEED}, tasks ${live ? 'as containers' : 'simulated'})`,
-  );
-  if (live) await emu.seed(await databaseWorld());
-  let appUrl: string | undefined;
+  runner.info(`emulator listening on ${emu.url} (clock ×${SPEED}), world from terraform/ with ${TFVARS}`);
+  runner.info(`not modelled: ${emu.terraform?.skipped.join(', ')}`);
+  const outputsFile = path.join(OUT, 'terraform-outputs.json');
+  await writeFile(outputsFile, JSON.stringify(emu.terraform?.outputs, null, 2));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     AWS_REGION: emu.region,
@@ -79,17 +69,42 @@ async function main(): Promise<number> {
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort(new Error('cancelled')));
   const ctx: StepContext = { runner, signal: abort.signal, env, cwd: ROOT };
-  const common = { endpoint: emu.url, region: emu.region, root: ROOT };
-  const call = (name: string, inputs: Record<string, string>) =>
-    invokeStep(step(name), (n) => ({ ...common, ...inputs })[n as keyof typeof common], ctx);
+  const common = {
+    endpoint: emu.url,
+    region: emu.region,
+    root: ROOT,
+    'terraform-outputs': outputsFile,
+    'role-to-assume': String(emu.terraform?.outputs.gitlab_deploy_role_arn.value),
+  };
+  const call = (name: string, inputs: Record<string, string>) => {
+    // Each step is a CI job with a fresh identity token (they expire in minutes of emulated time).
+    env.CENDENCE_ID_TOKEN = emu.mintToken(
+      gitlabClaims(emu, { projectPath: 'transcendence/cendence', ref: 'main' }),
+    );
+    return invokeStep(step(name), (n) => ({ ...common, ...inputs })[n as keyof typeof common], ctx);
+  };
 
   const phases: Phase[] = [];
+  // Build, test and push are timed too, so the report's timeline shows the whole pipeline.
+  const steps: StepTiming[] = [];
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const startedAt = new Date().toISOString();
+    let ok = false;
+    try {
+      const r = await fn();
+      ok = true;
+      return r;
+    } finally {
+      steps.push({ name, startedAt, finishedAt: new Date().toISOString(), ok });
+    }
+  };
   const phase = async (
     title: string,
     expect: Phase['expect'],
     fn: () => Promise<{ services?: Phase['services']; note?: string }>,
   ) => {
     const t = performance.now();
+    const firstStep = steps.length;
     let ok: boolean;
     let services: Phase['services'] = [];
     let note: string | undefined;
@@ -109,6 +124,7 @@ async function main(): Promise<number> {
       ok,
       seconds: (performance.now() - t) / 1000,
       services,
+      steps: steps.slice(firstStep),
       ...(note ? { note } : {}),
     });
     if (!ok) throw new Error(`phase "${title}" did not end as expected`);
@@ -122,53 +138,58 @@ async function main(): Promise<number> {
     });
     await phase('build, test, push', 'success', async () => {
       const buildsFile = path.join(OUT, 'builds.json');
-      await call('build', {
-        network: 'host',
-        'build-args': `BASE_IMAGE=${baseImage}`,
-        'builds-file': buildsFile,
-      });
-      await call('test', { builds: buildsFile, 'junit-dir': path.join(OUT, 'junit') });
-      const pushed = await call('push', { builds: buildsFile });
+      await timed('build', () =>
+        call('build', {
+          network: 'host',
+          'build-args': `BASE_IMAGE=${baseImage}`,
+          'builds-file': buildsFile,
+          // One engine, one run: its local cache is warm; the registry cache is for new runners (bench: cache).
+          ...NO_REGISTRY_CACHE,
+        }),
+      );
+      await timed('test', () => call('test', { builds: buildsFile, 'junit-dir': path.join(OUT, 'junit') }));
+      const pushed = await timed('push', () => call('push', { builds: buildsFile }));
       images = pushed.outputs.images;
       return { note: `${Object.keys(JSON.parse(images)).length} images pushed by digest` };
     });
     await phase('release 1: all services', 'success', async () => {
       const { result } = await call('deploy', { images, 'output-dir': path.join(OUT, 'release-1') });
-      let note: string | undefined;
-      if (emu.live) {
-        await emu.live.syncAlb();
-        appUrl = emu.live.albUrl();
-        const res = appUrl ? await fetch(appUrl).catch(() => undefined) : undefined;
-        note = `app serving at ${appUrl}: GET / answered ${res?.status ?? 'nothing'}`;
-        runner.info(note);
-      }
-      return { services: (result as DeployResult).services, note };
+      return { services: (result as DeployResult).services };
     });
     await phase('release 2: a broken game image', 'failure', async () => {
       // A new image of game (a build argument changes its content tag and digest) that the emulator is
       // told crashes on start, as a bad release would: exit code 1 and a stack trace in its logs.
       const buildsFile = path.join(OUT, 'builds-broken.json');
-      await call('build', {
-        services: 'game',
-        network: 'host',
-        'build-args': `BASE_IMAGE=${baseImage},CENDENCE_DEMO_RELEASE=broken`,
-        'builds-file': buildsFile,
-      });
-      if (live) await makeCrashing(buildsFile);
-      const pushed = await call('push', { builds: buildsFile });
-      const broken = JSON.parse(pushed.outputs.images) as Record<string, string>;
-      if (!live)
-        emu.behavior({
-          image: broken.game,
-          behavior: 'crash',
-          exitCode: 1,
-          startSeconds: 5,
-          logLines: [
-            'game listening on :3000',
-            'TypeError: Cannot read properties of undefined (reading "paddle")',
-            '    at tick (dist/game.js:42:17)',
-          ],
+      // It is the next commit's image: ECR tags are immutable, so the same git-sha tag cannot move. Only
+      // the deploy may fail in this phase; a failed build or push is not the failure the demo shows.
+      const nextCommit = createHash('sha1').update('cendence demo: broken game release').digest('hex');
+      const prepare = <T>(name: string, fn: () => Promise<T>) =>
+        timed(name, fn).catch((err: unknown) => {
+          throw new Error(`${name} of the broken release failed: ${describeError(err)}`);
         });
+      await prepare('build game', () =>
+        call('build', {
+          services: 'game',
+          network: 'host',
+          'build-args': `BASE_IMAGE=${baseImage},CENDENCE_DEMO_RELEASE=broken`,
+          'git-sha': nextCommit,
+          'builds-file': buildsFile,
+          ...NO_REGISTRY_CACHE,
+        }),
+      );
+      const pushed = await prepare('push game', () => call('push', { builds: buildsFile }));
+      const broken = JSON.parse(pushed.outputs.images) as Record<string, string>;
+      emu.behavior({
+        image: broken.game,
+        behavior: 'crash',
+        exitCode: 1,
+        startSeconds: 5,
+        logLines: [
+          'game listening on :3000',
+          'TypeError: Cannot read properties of undefined (reading "paddle")',
+          '    at tick (dist/game.js:42:17)',
+        ],
+      });
       const all = { ...JSON.parse(images), ...broken };
       const { result } = await call('deploy', {
         services: 'game',
@@ -184,12 +205,6 @@ async function main(): Promise<number> {
       });
       return { services: (result as DeployResult).services };
     });
-    if (KEEP && appUrl) {
-      runner.info(`--keep: the system keeps serving at ${appUrl} (emulator ${emu.url}); Ctrl-C stops it`);
-      await new Promise<void>((resolve) =>
-        abort.signal.addEventListener('abort', () => resolve(), { once: true }),
-      );
-    }
   } finally {
     await emu.stop();
   }
@@ -203,52 +218,6 @@ async function main(): Promise<number> {
   runner.info(`report: ${files.map((f) => path.relative(ROOT, f)).join(', ')}`);
   runner.info(`demo finished in ${total.toFixed(1)} s`);
   return 0;
-}
-
-/**
- * The RDS instance the manifests point at (PGHOST, PGDATABASE, the credentials secret), so that live
- * tasks reach a real PostgreSQL there. The Terraform world declares it itself.
- */
-async function databaseWorld(): Promise<WorldSpec> {
-  const { parse } = await import('yaml');
-  const m = parse(await readFile(path.join(ROOT, 'services', 'auth', 'service.yml'), 'utf8')) as {
-    deploy?: { environment?: Record<string, string>; secrets?: Record<string, string> };
-  };
-  const env = m.deploy?.environment ?? {};
-  const secret = m.deploy?.secrets?.PGPASSWORD?.split(':').slice(0, 7).join(':');
-  if (!env.PGHOST || !secret) return {};
-  return {
-    databases: [
-      {
-        identifier: env.PGHOST.split('.')[0],
-        address: env.PGHOST,
-        port: Number(env.PGPORT ?? 5432),
-        dbName: env.PGDATABASE ?? 'postgres',
-        username: 'transcendence',
-        secretArn: secret,
-      },
-    ],
-  } as WorldSpec;
-}
-
-/**
- * Live mode: the broken release must crash for real. The freshly built game image is re-tagged as an
- * image that starts, prints the stack trace a bad release would, and exits 1.
- */
-async function makeCrashing(buildsFile: string): Promise<void> {
-  const run = promisify(execFile);
-  const builds = JSON.parse(await readFile(buildsFile, 'utf8')) as
-    | { image: string; contentTag: string; gitTag: string }[]
-    | Record<string, { image: string; contentTag: string; gitTag: string }>;
-  for (const b of Array.isArray(builds) ? builds : Object.values(builds)) {
-    const ref = `${b.image}:${b.contentTag}`;
-    const crash =
-      "console.log('game listening on :3000');console.error('TypeError: Cannot read properties of undefined (reading \"paddle\")\n    at tick (dist/game.js:42:17)');process.exit(1)";
-    const dockerfile = `FROM ${ref}\nCMD ["node", "-e", ${JSON.stringify(crash)}]\n`;
-    const child = run('docker', ['build', '-q', '-t', ref, '-t', `${b.image}:${b.gitTag}`, '-']);
-    child.child.stdin?.end(dockerfile);
-    await child;
-  }
 }
 
 main().then(

@@ -1,9 +1,21 @@
-// The demo's report: a markdown page and an HTML page with a timeline of every deployment, built from
-// the deployment records the deploy and rollback steps wrote.
-import { mkdir, writeFile } from 'node:fs/promises';
+// The demo's report: a markdown page and an HTML page with a timeline of the whole pipeline (build, test
+// and push steps, then every deployment), built from the phases the demo ran and the deployment records
+// and diagnoses the steps wrote. Every failure shows its cause inline: exit code, the error line, and
+// the log tail of every stopped task.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { ServiceResult } from '../shared/src/deploy/types.js';
+import type { Diagnosis } from '../shared/src/deploy/diagnose.js';
+import { isFailure, type ServiceResult } from '../shared/src/deploy/types.js';
 import { markdownTable } from '../shared/src/report/markdown-table.js';
+import { fenced } from '../shared/src/runner/untrusted.js';
+
+/** A step of a phase that is not a deployment (build, test, push), timed on the wall clock. */
+export interface StepTiming {
+  name: string;
+  startedAt: string;
+  finishedAt: string;
+  ok: boolean;
+}
 
 export interface Phase {
   title: string;
@@ -12,6 +24,7 @@ export interface Phase {
   ok: boolean;
   seconds: number;
   services: ServiceResult[];
+  steps?: StepTiming[];
   note?: string;
 }
 
@@ -19,28 +32,109 @@ const esc = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 const revision = (arn?: string) => (arn ? arn.slice(arn.lastIndexOf('/') + 1) : '—');
 
-export function summaryRows(phases: Phase[]): string[][] {
+/** Diagnoses by service name and deployment, read from the files the deploy step saved. */
+export type Diagnoses = Map<ServiceResult, Diagnosis>;
+
+export async function loadDiagnoses(phases: Phase[]): Promise<Diagnoses> {
+  const found: Diagnoses = new Map();
+  for (const s of phases.flatMap((p) => p.services)) {
+    const file = s.diagnosisFiles?.find((f) => f.endsWith('.json'));
+    if (!file) continue;
+    const d = JSON.parse(await readFile(file, 'utf8').catch(() => 'null')) as Diagnosis | null;
+    if (d) found.set(s, d);
+  }
+  return found;
+}
+
+/** The line of a log tail that says what went wrong: the first error-looking line, else the last one. */
+export function errorLine(lines: string[]): string | undefined {
+  // No \b in front: TypeError, RuntimeException and KeyError count too.
+  return lines.find((l) => /(error|exception|panic|fatal|traceback)\b/i.test(l)) ?? lines.at(-1);
+}
+
+/** One sentence for a failure: the exit codes of the stopped tasks and the error line of their logs. */
+export function causeOf(d: Diagnosis | undefined): string | undefined {
+  if (!d || d.stoppedTasks.length === 0) return undefined;
+  const codes = [
+    ...new Set(
+      d.stoppedTasks.flatMap((t) =>
+        t.containers.flatMap((c) => (c.exitCode === undefined ? [] : [c.exitCode])),
+      ),
+    ),
+  ];
+  const reasons = [...new Set(d.stoppedTasks.map((t) => t.stoppedReason).filter(Boolean))];
+  const line = errorLine(d.logs.flatMap((l) => l.lines));
+  return [
+    `${d.stoppedTasks.length} task${d.stoppedTasks.length > 1 ? 's' : ''} stopped`,
+    codes.length ? `exit code ${codes.join(', ')}` : reasons.join('; '),
+    line ? `“${line.trim()}”` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+}
+
+export function summaryRows(phases: Phase[], diagnoses: Diagnoses = new Map()): string[][] {
   return phases.flatMap((p) =>
-    p.services.map((s) => [
-      p.title,
-      s.name,
-      s.strategy,
-      `${revision(s.previousTaskDefinition)} → ${revision(s.taskDefinition)}`,
-      s.outcome,
-      s.reason,
-    ]),
+    p.services.map((s) => {
+      const cause = isFailure(s.outcome) ? causeOf(diagnoses.get(s)) : undefined;
+      return [
+        p.title,
+        s.name,
+        s.strategy,
+        `${revision(s.previousTaskDefinition)} → ${revision(s.taskDefinition)}`,
+        s.outcome,
+        cause ? `${cause} (${s.reason})` : s.reason,
+      ];
+    }),
   );
 }
 
 export const SUMMARY_HEADER = ['phase', 'service', 'strategy', 'revision', 'outcome', 'reason'];
 
-export function markdownReport(phases: Phase[], totalSeconds: number): string {
+/** Every stopped task of every diagnosis: its exit codes, stop reason and log tail. */
+function failureSections(
+  diagnoses: Diagnoses,
+): { title: string; facts: string[]; logs: { label: string; lines: string[] }[] }[] {
+  return [...diagnoses.values()].map((d) => ({
+    title: `${d.name}: ${d.reason}`,
+    facts: d.stoppedTasks.map((t) =>
+      `task ${t.taskId}: ${t.stopCode ?? ''} ${t.stoppedReason ?? ''} — ${t.containers
+        .map((c) => `${c.name} exit ${c.exitCode ?? '–'}${c.reason ? ` (${c.reason})` : ''}`)
+        .join(', ')}`.replace(/\s+/g, ' '),
+    ),
+    logs: d.stoppedTasks.map((t) => {
+      const tails = d.logs.filter((l) => l.taskId === t.taskId);
+      return {
+        label: `task ${t.taskId}`,
+        lines: tails.length ? tails.flatMap((l) => l.lines) : ['(no log lines: the container wrote none)'],
+      };
+    }),
+  }));
+}
+
+export function markdownReport(
+  phases: Phase[],
+  totalSeconds: number,
+  diagnoses: Diagnoses = new Map(),
+): string {
   const steps = phases.map((p) => [
     p.title,
     p.expect,
     p.ok ? 'as expected' : 'NOT as expected',
     `${p.seconds.toFixed(1)} s`,
-    p.note ?? '',
+    [
+      ...(p.steps ?? []).map((s) => `${s.name} ${seconds(s).toFixed(1)} s${s.ok ? '' : ' (failed)'}`),
+      p.note ?? '',
+    ]
+      .filter(Boolean)
+      .join('; '),
+  ]);
+  const failures = failureSections(diagnoses).flatMap((f) => [
+    `### ${f.title}`,
+    '',
+    ...f.facts.map((x) => `- ${x}`),
+    '',
+    ...f.logs.flatMap((l) => [`${l.label}:`, '', ...fenced(l.lines), '']),
   ]);
   return [
     '# Cendence demo report',
@@ -49,70 +143,129 @@ export function markdownReport(phases: Phase[], totalSeconds: number): string {
     '',
     '## Phases',
     '',
-    markdownTable(['phase', 'expected', 'observed', 'time', 'note'], steps),
+    markdownTable(['phase', 'expected', 'observed', 'time', 'steps and notes'], steps),
     '',
     '## Deployments',
     '',
-    markdownTable(SUMMARY_HEADER, summaryRows(phases)),
+    markdownTable(SUMMARY_HEADER, summaryRows(phases, diagnoses)),
     '',
+    ...(failures.length ? ['## Failures', '', ...failures] : []),
   ].join('\n');
 }
 
-/** One row per service deployment, bars placed on a shared time axis. */
-export function htmlReport(phases: Phase[], totalSeconds: number): string {
-  const all = phases.flatMap((p) => p.services.map((s) => ({ phase: p.title, s })));
-  const t0 = Math.min(...all.map(({ s }) => Date.parse(s.startedAt)));
-  const t1 = Math.max(...all.map(({ s }) => Date.parse(s.finishedAt)));
+const seconds = (x: { startedAt: string; finishedAt: string }) =>
+  (Date.parse(x.finishedAt) - Date.parse(x.startedAt)) / 1000;
+
+/** Axis ticks at a round step (1, 2, 5, 10, 15, 30 s, 1, 2, 5, 10 min…) giving at most `max` intervals. */
+export function axisTicks(spanSeconds: number, max = 6): number[] {
+  const steps = [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600];
+  const step = steps.find((s) => spanSeconds / s <= max) ?? Math.ceil(spanSeconds / max / 3600) * 3600;
+  const ticks: number[] = [];
+  for (let t = 0; t <= spanSeconds + 1e-9; t += step) ticks.push(t);
+  return ticks;
+}
+
+/** Seconds, or minutes when the ticks are whole minutes apart: one unit along the axis. */
+const tickLabel = (s: number, step: number) => (step >= 60 ? `${s / 60} min` : `${s} s`);
+
+interface Row {
+  label: string;
+  startedAt: string;
+  finishedAt: string;
+  color: string;
+  title: string;
+  cause?: string;
+}
+
+/** One row per pipeline step and per service deployment, bars placed on a shared wall-time axis. */
+export function htmlReport(phases: Phase[], totalSeconds: number, diagnoses: Diagnoses = new Map()): string {
+  const rows: Row[] = phases.flatMap((p) => [
+    ...(p.steps ?? []).map((s) => ({
+      label: `${p.title} · ${s.name}`,
+      startedAt: s.startedAt,
+      finishedAt: s.finishedAt,
+      color: s.ok ? '#607d8b' : '#c62828',
+      title: `${s.name}: ${s.ok ? 'done' : 'failed'} (${seconds(s).toFixed(1)} s)`,
+    })),
+    ...p.services.map((s) => {
+      const cause = isFailure(s.outcome) ? causeOf(diagnoses.get(s)) : undefined;
+      return {
+        label: `${p.title} · ${s.name}`,
+        startedAt: s.startedAt,
+        finishedAt: s.finishedAt,
+        color: s.outcome === 'succeeded' ? '#2e7d32' : s.outcome === 'stage-reached' ? '#1565c0' : '#c62828',
+        title: `${s.name}: ${s.outcome} — ${s.reason} (${seconds(s).toFixed(1)} s)`,
+        ...(cause ? { cause } : {}),
+      };
+    }),
+  ]);
+  const t0 = Math.min(...rows.map((r) => Date.parse(r.startedAt)));
+  const t1 = Math.max(...rows.map((r) => Date.parse(r.finishedAt)));
   const span = Math.max(1, t1 - t0);
   const rowH = 26;
-  const left = 260;
-  const width = 900;
-  const bars = all
-    .map(({ phase, s }, n) => {
-      const x = left + ((Date.parse(s.startedAt) - t0) / span) * (width - left - 20);
-      const w = Math.max(
-        3,
-        ((Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / span) * (width - left - 20),
-      );
-      const color =
-        s.outcome === 'succeeded' ? '#2e7d32' : s.outcome === 'stage-reached' ? '#1565c0' : '#c62828';
+  const left = 300;
+  const width = 1000;
+  const plot = width - left - 20;
+  const xOf = (ms: number) => left + (ms / span) * plot;
+  // Wide enough for each failure's cause written beside its bar (about 7 px a character at 12 px).
+  const svgWidth = Math.max(
+    width,
+    ...rows.map((r) => (r.cause ? xOf(Date.parse(r.finishedAt) - t0) + 12 + r.cause.length * 7 : 0)),
+  );
+  const bars = rows
+    .map((r, n) => {
+      const x = xOf(Date.parse(r.startedAt) - t0);
+      const w = Math.max(3, (seconds(r) * 1000 * plot) / span);
       const y = 30 + n * rowH;
-      const secs = ((Date.parse(s.finishedAt) - Date.parse(s.startedAt)) / 1000).toFixed(1);
-      return `<text x="8" y="${y + 16}">${esc(`${phase} · ${s.name}`)}</text><rect x="${x.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="16" fill="${color}"><title>${esc(`${s.name}: ${s.outcome} — ${s.reason} (${secs} s)`)}</title></rect>`;
+      const cause = r.cause
+        ? `<text x="${(x + w + 6).toFixed(1)}" y="${y + 16}" fill="#c62828">${esc(r.cause)}</text>`
+        : '';
+      return `<text x="8" y="${y + 16}">${esc(r.label)}</text><rect x="${x.toFixed(1)}" y="${y + 4}" width="${w.toFixed(1)}" height="16" fill="${r.color}"><title>${esc(r.title)}</title></rect>${cause}`;
     })
     .join('\n');
-  const height = 40 + all.length * rowH;
-  // A time axis: ticks every fifth of the span, in seconds since the first deployment started.
-  const ticks = [0, 1, 2, 3, 4, 5]
-    .map((k) => {
-      const x = left + (k / 5) * (width - left - 20);
-      return `<line x1="${x.toFixed(1)}" y1="18" x2="${x.toFixed(1)}" y2="${height}" stroke="#ddd"/><text x="${x.toFixed(1)}" y="14" text-anchor="middle">${(((k / 5) * span) / 1000).toFixed(0)} s</text>`;
+  const height = 40 + rows.length * rowH;
+  const tickValues = axisTicks(span / 1000);
+  const step = tickValues[1] ?? 1;
+  const ticks = tickValues
+    .map((t) => {
+      const x = xOf(t * 1000);
+      return `<line x1="${x.toFixed(1)}" y1="18" x2="${x.toFixed(1)}" y2="${height}" stroke="#ddd"/><text x="${x.toFixed(1)}" y="14" text-anchor="middle">${tickLabel(t, step)}</text>`;
     })
     .join('');
-  const rows = summaryRows(phases)
+  const table = summaryRows(phases, diagnoses)
     .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+    .join('\n');
+  const failures = failureSections(diagnoses)
+    .map(
+      (f) =>
+        `<h3>${esc(f.title)}</h3>\n<ul>${f.facts.map((x) => `<li>${esc(x)}</li>`).join('')}</ul>\n${f.logs
+          .map((l) => `<p>${esc(l.label)}</p><pre>${esc(l.lines.join('\n'))}</pre>`)
+          .join('\n')}`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Cendence demo report</title>
-<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}svg text{font:12px system-ui,sans-serif}</style>
+<style>body{font:14px system-ui,sans-serif;margin:2em;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left}svg text{font:12px system-ui,sans-serif}pre{background:#f6f6f6;padding:8px;overflow-x:auto}</style>
 </head><body>
 <h1>Cendence demo report</h1>
-<p>Whole run: ${totalSeconds.toFixed(1)} s, against the local AWS emulator. Green: succeeded; red: failed or rolled back (hover for the reason).</p>
+<p>Whole run: ${totalSeconds.toFixed(1)} s, against the local AWS emulator. Grey: build, test and push steps; green: deployment succeeded; red: failed or rolled back, with its cause beside the bar.</p>
 <h2>Timeline</h2>
-<svg width="${width}" height="${height}" role="img" aria-label="deployment timeline">${ticks}${bars}</svg>
+<svg width="${svgWidth.toFixed(0)}" height="${height}" role="img" aria-label="pipeline timeline">${ticks}${bars}</svg>
 <h2>Deployments</h2>
 <table><tr>${SUMMARY_HEADER.map((h) => `<th>${h}</th>`).join('')}</tr>
-${rows}
+${table}
 </table>
+${failures ? `<h2>Failures</h2>\n${failures}` : ''}
 </body></html>
 `;
 }
 
 export async function writeReports(dir: string, phases: Phase[], totalSeconds: number): Promise<string[]> {
   await mkdir(dir, { recursive: true });
+  const diagnoses = await loadDiagnoses(phases);
   const md = path.join(dir, 'report.md');
   const html = path.join(dir, 'report.html');
-  await writeFile(md, markdownReport(phases, totalSeconds));
-  await writeFile(html, htmlReport(phases, totalSeconds));
+  await writeFile(md, markdownReport(phases, totalSeconds, diagnoses));
+  await writeFile(html, htmlReport(phases, totalSeconds, diagnoses));
   return [md, html];
 }

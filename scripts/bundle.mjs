@@ -22,16 +22,19 @@ const targets = readdirSync(join(root, 'actions'))
     out: `actions/${step}/dist`,
   }));
 if (wanted.length === 0 || wanted.includes('cli')) {
-  targets.push({ name: 'cli', entry: 'cli/src/index.ts', out: 'cli/dist' });
+  // The HCL parser (emulator --terraform) loads a wasm file next to its own sources, which a bundle cannot
+  // carry: the CLI resolves it from node_modules at run time (a dependency of the package).
+  targets.push({ name: 'cli', entry: 'cli/src/index.ts', out: 'cli/dist', externals: ['@cdktf/hcl2json'] });
 }
 
 // Builds into a fresh folder next to the target, then swaps it in: no stale chunk survives a rebuild, and a
 // failed build never leaves a half-written dist/ behind.
-function build({ entry, out }) {
+function build({ entry, out, externals = [] }) {
   const tmp = `${out}.tmp-${process.pid}`;
   rmSync(join(root, tmp), { recursive: true, force: true });
   return new Promise((resolve, reject) => {
     const args = [ncc, 'build', entry, '-o', tmp, '-m', '-t', '-q', '--license', 'licenses.txt'];
+    for (const e of externals) args.push('-e', e);
     const child = spawn(process.execPath, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
     child.on('exit', (code) => {
       if (code !== 0) {

@@ -1,8 +1,9 @@
 // Generates every door's metadata from the Step definitions (shared/src/steps), so the doors cannot drift
 // from the core: actions/<step>/{action.yml,README.md,src/index.ts} and pipelines/gitlab/<step>.yml, and
-// the inputs tables in docs/github.md and docs/gitlab.md (`<!-- inputs of <file> -->` blocks).
+// pipelines/gitlab/pipeline.yml, the same jobs as CI/CD components under templates/, and the inputs
+// tables in docs/github.md and docs/gitlab.md (`<!-- inputs of <file> -->` blocks).
 // `npx tsx scripts/gen-actions.ts` writes them; `--check` lists stale files and exits 1 (tests do the same
-// through generatedFiles()). Hand-written files (pipeline.yml, workflows, docs) are not produced here.
+// through generatedFiles()). Hand-written files (workflows, docs prose) are not produced here.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -13,8 +14,19 @@ import type { InputSpec, Step } from '../shared/src/steps/step.js';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-/** Steps offered as GitHub actions and GitLab templates (diff and verify stay CLI commands). */
-export const DOOR_STEPS = ['plan', 'build', 'test', 'push', 'render', 'deploy', 'rollback', 'run-task'];
+/** Steps offered as GitHub actions and GitLab templates: every step. */
+export const DOOR_STEPS = [
+  'plan',
+  'build',
+  'test',
+  'push',
+  'render',
+  'verify',
+  'diff',
+  'deploy',
+  'rollback',
+  'run-task',
+];
 
 /** Marketplace branding (feather icon names). */
 const ICONS: Record<string, string> = {
@@ -23,6 +35,8 @@ const ICONS: Record<string, string> = {
   test: 'check-circle',
   push: 'upload-cloud',
   render: 'file-text',
+  verify: 'shield',
+  diff: 'git-pull-request',
   deploy: 'send',
   rollback: 'rotate-ccw',
   'run-task': 'play',
@@ -35,6 +49,8 @@ const STAGES: Record<string, string> = {
   test: 'test',
   push: 'push',
   render: 'deploy',
+  verify: 'deploy',
+  diff: 'deploy',
   deploy: 'deploy',
   rollback: 'deploy',
   'run-task': 'deploy',
@@ -156,7 +172,7 @@ export function actionReadme(step: AnyStep): string {
           '(give the job `permissions: id-token: write`).',
         ]
       : []),
-    `The same step runs as \`cendence ${step.name}\` (CLI) and as the GitLab template \`pipelines/gitlab/${step.name}.yml\`.`,
+    `The same step runs as \`cendence ${step.name}\` (CLI), as the GitLab template \`pipelines/gitlab/${step.name}.yml\` and as the CI/CD component \`templates/${step.name}.yml\`.`,
     '',
     '## Inputs',
     '',
@@ -176,6 +192,7 @@ interface GitLabInput {
   type?: 'string' | 'number' | 'boolean' | 'array';
   default?: string | number | boolean;
   options?: string[];
+  regex?: string;
 }
 
 /** spec:inputs entry for a step input. Booleans become 'true'/'false' strings so they pass as variables. */
@@ -201,95 +218,358 @@ export function variableName(input: string): string {
   return `CENDENCE_${input.toUpperCase().replace(/-/g, '_')}`;
 }
 
-/** What a deploying job adds: an environment, one resource group per environment and service. */
+/** What a deploying job adds: an environment, a lock per environment, rules on the ref. */
 function isDeploying(step: AnyStep): boolean {
   return step.name === 'deploy' || step.name === 'rollback';
 }
 
-export function gitlabTemplate(step: AnyStep): string {
-  const aws = isAws(step);
-  const deploying = isDeploying(step);
-  const spec: Record<string, GitLabInput> = {
-    'job-name': { description: 'Name of the job this template adds.', default: `cendence-${step.name}` },
-    stage: { description: 'Stage the job runs in.', default: STAGES[step.name] ?? 'deploy' },
-    image: {
-      description: 'Image with the cendence CLI (built from Dockerfile.cli); pin it by digest.',
-      default: 'registry.gitlab.com/cendence/cendence/cli:v1',
+/**
+ * The CLI image the templates default to. Until a release pins one (the release job prints the
+ * digest-pinned reference; it is committed to pipelines/cli-image.json with the next version), `image`
+ * is a required input: GitLab refuses the pipeline at creation, naming it, rather than pulling an image
+ * that does not exist.
+ */
+export function releasedCliImage(): string | undefined {
+  const file = join(ROOT, 'pipelines/cli-image.json');
+  if (!existsSync(file)) return undefined;
+  const image = (JSON.parse(readFileSync(file, 'utf8')) as { image?: string | null }).image;
+  return image || undefined;
+}
+
+function imageInput(): GitLabInput {
+  const pinned = releasedCliImage();
+  return pinned
+    ? { description: 'Image with the cendence CLI (Dockerfile.cli), pinned by digest.', default: pinned }
+    : {
+        description:
+          'Image with the cendence CLI and git, built from Dockerfile.cli and pushed to your registry (no public release yet), pinned by digest: <registry>/cendence/cli@sha256:<digest>. Required.',
+      };
+}
+
+/** Names GitLab accepts in resource_group and environment names, checked at pipeline creation. */
+const ENVIRONMENT_REGEX = '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$';
+const REF_REGEX = '^[A-Za-z0-9._/-]*$';
+
+/** Inputs every deploying job takes, and the rules that keep it to the default branch or a named protected ref. */
+export function deployingInputs(): Record<string, GitLabInput> {
+  return {
+    environment: {
+      description: 'GitLab environment the job deploys to (letters, digits, . _ -).',
+      default: 'production',
+      regex: ENVIRONMENT_REGEX,
     },
+    'deploy-ref': {
+      description:
+        'A protected branch or tag, besides the default branch, that may deploy to this environment. Empty: the default branch only.',
+      default: '',
+      regex: REF_REGEX,
+    },
+  };
+}
+
+/**
+ * Deploys and rollbacks run only from a protected ref: the default branch, or the one deploy-ref names.
+ * Never in merge-request pipelines (their code is not merged yet), never from other branches or tags.
+ */
+export function deployRules(when: string): Record<string, unknown>[] {
+  return [
+    { if: '$CI_PIPELINE_SOURCE == "merge_request_event"', when: 'never' },
+    {
+      if: '$CI_COMMIT_REF_PROTECTED == "true" && ($CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH || $CI_COMMIT_REF_NAME == "$[[ inputs.deploy-ref ]]")',
+      when,
+    },
+  ];
+}
+
+/** resource_group: one lock per environment, the same for deploy and rollback, valid whatever the services. */
+export const RESOURCE_GROUP = 'cendence-$[[ inputs.environment ]]';
+
+const COMMON_OUTPUTS_NOTE =
+  '# Outputs: the dotenv report (CENDENCE_<STEP>_<NAME>) and .cendence/outputs/<step>-<name> files.';
+
+function commonSpec(stepName: string, stage: string): Record<string, GitLabInput> {
+  return {
+    'job-name': { description: 'Name of the job this template adds.', default: `cendence-${stepName}` },
+    stage: { description: 'Stage the job runs in (it must be in your stages:).', default: stage },
+    image: imageInput(),
     cli: {
       description:
         'Command that runs the CLI: cendence in the CLI image, or node cli/dist/index.js from a checkout of Cendence at a ref.',
       default: 'cendence',
     },
   };
-  if (aws) {
-    spec['aws-audience'] = {
-      description: 'Audience (aud) of the OIDC id token exchanged for role-to-assume.',
-      default: 'sts.amazonaws.com',
-    };
-  }
-  if (deploying) {
-    spec.environment = { description: 'GitLab environment the job deploys to.', default: 'production' };
-  }
+}
+
+function artifactsFor(step: AnyStep): Record<string, unknown> {
+  const junit = step.name === 'test';
+  return {
+    when: 'always',
+    expire_in: '30 days',
+    paths: ['cendence-summary.md', '.cendence/', ...(junit ? ['$[[ inputs.junit-dir ]]/'] : [])],
+    reports: { dotenv: 'cendence.env', ...(junit ? { junit: '$[[ inputs.junit-dir ]]/*.xml' } : {}) },
+  };
+}
+
+/** Header comment: how to include the file, as a project file or as a CI/CD component. */
+function usageHeader(name: string, layout: Layout, inputs: string[]): string[] {
+  const lines =
+    layout === 'component'
+      ? ['# include:', `#   - component: $CI_SERVER_FQDN/<group>/cendence/${name}@<version>`]
+      : [
+          '# include:',
+          '#   - project: <group>/cendence',
+          '#     ref: <commit-sha>',
+          `#     file: /pipelines/gitlab/${name}.yml`,
+        ];
+  const pad = layout === 'component' ? '#     ' : '#     ';
+  return [...lines, ...(inputs.length ? [`${pad}inputs:`, ...inputs.map((l) => `${pad}  ${l}`)] : [])];
+}
+
+export type Layout = 'project' | 'component';
+
+export function gitlabTemplate(step: AnyStep, layout: Layout = 'project'): string {
+  const aws = isAws(step);
+  const deploying = isDeploying(step);
+  const spec: Record<string, GitLabInput> = commonSpec(step.name, STAGES[step.name] ?? 'deploy');
+  if (deploying) Object.assign(spec, deployingInputs());
   if (step.name === 'rollback') {
     spec.when = {
       description: 'When the rollback job runs: manual (a button on the pipeline) or on_failure.',
       default: 'manual',
-      options: ['manual', 'on_failure', 'always'],
+      options: ['manual', 'on_failure'],
     };
   }
   for (const i of step.inputs) spec[i.name] = gitlabInput(i);
 
   const variables: Record<string, string> = {};
-  if (aws) variables.CENDENCE_OIDC_AUDIENCE = '$[[ inputs.aws-audience ]]';
   for (const i of step.inputs) variables[variableName(i.name)] = `$[[ inputs.${i.name} ]]`;
 
-  const serviceInput = step.inputs.find((i) => i.name === 'service' || i.name === 'services');
   const job: Record<string, unknown> = {
     stage: '$[[ inputs.stage ]]',
     image: '$[[ inputs.image ]]',
-    ...(aws ? { id_tokens: { CENDENCE_ID_TOKEN: { aud: '$[[ inputs.aws-audience ]]' } } } : {}),
+    ...(aws ? { id_tokens: { CENDENCE_ID_TOKEN: { aud: '$[[ inputs.audience ]]' } } } : {}),
     ...(deploying
       ? {
           environment: { name: '$[[ inputs.environment ]]', action: 'start' },
-          // Two deploys of one service to one environment never overlap (one service per job; a job
-          // deploying several services locks that set).
-          resource_group: `cendence-$[[ inputs.environment ]]${serviceInput ? `-$[[ inputs.${serviceInput.name} ]]` : ''}`,
+          // One lock per environment: a deploy and a rollback of the same environment never overlap.
+          resource_group: RESOURCE_GROUP,
+          rules: deployRules(step.name === 'rollback' ? '$[[ inputs.when ]]' : 'on_success'),
         }
       : {}),
-    ...(step.name === 'rollback' ? { when: '$[[ inputs.when ]]' } : {}),
     variables,
     // Earlier jobs' reports arrive with their artifacts; this job's reports hold only its own outputs.
     script: ['rm -f cendence.env cendence-summary.md', `$[[ inputs.cli ]] ${step.name}`],
-    artifacts: {
-      when: 'always',
-      expire_in: '30 days',
-      paths: ['cendence-summary.md', '.cendence/'],
-      reports: { dotenv: 'cendence.env' },
-    },
+    artifacts: artifactsFor(step),
   };
 
   const usageInputs = [
-    ...step.inputs
-      .filter((i) => i.required && i.default === undefined)
-      .map((i) => `#       ${i.name}: <${i.name}>`),
-    ...(aws ? ['#       role-to-assume: arn:aws:iam::<account-id>:role/<name>'] : []),
-  ];
-  const usage = [
-    '# include:',
-    '#   - project: <group>/cendence',
-    '#     ref: <commit-sha>',
-    `#     file: /pipelines/gitlab/${step.name}.yml`,
-    ...(usageInputs.length ? ['#     inputs:', ...usageInputs] : []),
+    ...(releasedCliImage() ? [] : ['image: <registry>/cendence/cli@sha256:<digest>']),
+    ...step.inputs.filter((i) => i.required && i.default === undefined).map((i) => `${i.name}: <${i.name}>`),
+    ...(aws ? ['role-to-assume: arn:aws:iam::<account-id>:role/<name>'] : []),
   ];
   return [
     `# Cendence ${step.name}: ${step.summary}`,
     `# ${HEADER}`,
     `# ${REGEN}`,
-    ...usage,
+    ...usageHeader(step.name, layout, usageInputs),
+    ...(deploying
+      ? [
+          '# Runs only in pipelines of the default branch, or of the protected ref named by deploy-ref,',
+          '# never in merge-request pipelines.',
+        ]
+      : []),
+    COMMON_OUTPUTS_NOTE,
     stringify({ spec: { inputs: spec } }, { lineWidth: 0 }).trimEnd(),
     '---',
     stringify({ '$[[ inputs.job-name ]]': job }, { lineWidth: 0 }),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------- the whole pipeline
+
+/** The release pipeline: plan → images (build, test, push in one job, one engine) → deploy, + rollback. */
+export function gitlabPipeline(layout: Layout = 'project'): string {
+  const stageInput = (what: string, stage: string): GitLabInput => ({
+    description: `Stage of the ${what} job (it must be in your stages:).`,
+    default: stage,
+  });
+  const spec: Record<string, GitLabInput> = {
+    ...deployingInputs(),
+    services: {
+      description:
+        'Release exactly these services (comma-separated names). Empty: the services the commit range affects.',
+      default: '',
+    },
+    since: {
+      description:
+        'Base git ref the plan diffs against, e.g. $CI_COMMIT_BEFORE_SHA (all zeros on new branches, tags and merge requests: the plan then starts at the default branch). Empty: the last commit.',
+      default: '$CI_COMMIT_BEFORE_SHA',
+    },
+    region: { description: 'AWS region. Empty uses AWS_REGION.', default: '' },
+    endpoint: { description: 'AWS endpoint override (the local emulator). Empty talks to AWS.', default: '' },
+    'terraform-outputs': {
+      description:
+        "A `terraform output -json` file of terraform/ (an artifact of an earlier job): completes each manifest's deploy section. Empty: the manifests say everything.",
+      default: '',
+    },
+    'role-to-assume': {
+      description:
+        "IAM role assumed with the job's OIDC id token. Empty uses the credentials already configured.",
+      default: '',
+    },
+    audience: { description: 'Audience (aud) of the OIDC id token.', default: 'sts.amazonaws.com' },
+    'role-duration-seconds': {
+      description: 'Session length of the assumed role; renewed before it ends.',
+      type: 'number',
+      default: 3600,
+    },
+    image: imageInput(),
+    cli: {
+      description:
+        'Command that runs the CLI (cendence in the image, or node cli/dist/index.js from a checkout).',
+      default: 'cendence',
+    },
+    engine: {
+      description: 'Container engine for build and push.',
+      default: 'docker',
+      options: ['docker', 'buildah'],
+    },
+    'build-args': {
+      description:
+        'KEY=VALUE build args for every service image, comma- or newline-separated (e.g. BASE_IMAGE=…).',
+      default: '',
+    },
+    'build-network': {
+      description:
+        'Network for RUN instructions during builds and for test containers (e.g. host). Empty: the engine default.',
+      default: '',
+    },
+    'create-repository': {
+      description: 'Create missing ECR repositories on push.',
+      default: 'false',
+      options: ['true', 'false'],
+    },
+    'rollback-when': {
+      description: 'When the rollback job runs.',
+      default: 'manual',
+      options: ['manual', 'on_failure'],
+    },
+    'plan-stage': stageInput('plan', '.pre'),
+    'images-stage': stageInput('images (build, test, push)', 'build'),
+    'deploy-stage': stageInput('deploy', 'deploy'),
+    'rollback-stage': stageInput('rollback', '.post'),
+  };
+  const cli = '$[[ inputs.cli ]]';
+  const aws = {
+    CENDENCE_REGION: '$[[ inputs.region ]]',
+    CENDENCE_ENDPOINT: '$[[ inputs.endpoint ]]',
+    CENDENCE_ROLE_TO_ASSUME: '$[[ inputs.role-to-assume ]]',
+    CENDENCE_AUDIENCE: '$[[ inputs.audience ]]',
+    CENDENCE_ROLE_DURATION_SECONDS: '$[[ inputs.role-duration-seconds ]]',
+  };
+  const idTokens = { CENDENCE_ID_TOKEN: { aud: '$[[ inputs.audience ]]' } };
+  // Jobs after the plan read its files (kept as artifacts) rather than dotenv variables: a project
+  // variable cannot shadow them and they do not grow the dotenv report. No `needs:`: each job takes the
+  // artifacts of every earlier stage (the plan's, the images', and any job of yours that writes, say,
+  // the terraform outputs file).
+  const skipWhenNothing = [
+    'if [ "$(cat .cendence/outputs/plan-count)" = "0" ]; then echo "cendence plan found no affected service; nothing to do"; exit 0; fi',
+  ];
+  const artifacts = (extra: string[] = [], junit = false) => ({
+    when: 'always',
+    expire_in: '30 days',
+    paths: ['cendence-summary.md', '.cendence/', ...extra],
+    reports: { dotenv: 'cendence.env', ...(junit ? { junit: 'test-results/*.xml' } : {}) },
+  });
+  const jobs: Record<string, unknown> = {
+    'cendence-plan': {
+      stage: '$[[ inputs.plan-stage ]]',
+      image: '$[[ inputs.image ]]',
+      variables: {
+        CENDENCE_SERVICES: '$[[ inputs.services ]]',
+        CENDENCE_SINCE: '$[[ inputs.since ]]',
+        GIT_DEPTH: '0',
+      },
+      script: ['rm -f cendence.env cendence-summary.md', `${cli} plan`],
+      artifacts: artifacts(),
+    },
+    'cendence-images': {
+      stage: '$[[ inputs.images-stage ]]',
+      image: '$[[ inputs.image ]]',
+      id_tokens: idTokens,
+      // It pushes with the deploy role, which trusts only the protected ref: the same rules as the deploy.
+      rules: deployRules('on_success'),
+      variables: {
+        ...aws,
+        CENDENCE_ENGINE: '$[[ inputs.engine ]]',
+        CENDENCE_BUILD_ARGS: '$[[ inputs.build-args ]]',
+        CENDENCE_NETWORK: '$[[ inputs.build-network ]]',
+        CENDENCE_CREATE_REPOSITORY: '$[[ inputs.create-repository ]]',
+      },
+      // Build, test and push share one job, so they share one container engine: the image the tests
+      // ran is the image pushed, and no runner needs an engine that outlives a job.
+      script: [
+        'rm -f cendence.env cendence-summary.md',
+        ...skipWhenNothing,
+        `${cli} build --services "$(cat .cendence/outputs/plan-services)" --builds-file .cendence/builds.json`,
+        `${cli} test --builds .cendence/builds.json`,
+        `${cli} push --builds .cendence/builds.json`,
+      ],
+      artifacts: artifacts(['test-results/'], true),
+    },
+    'cendence-deploy': {
+      stage: '$[[ inputs.deploy-stage ]]',
+      image: '$[[ inputs.image ]]',
+      id_tokens: idTokens,
+      environment: { name: '$[[ inputs.environment ]]', action: 'start' },
+      resource_group: RESOURCE_GROUP,
+      rules: deployRules('on_success'),
+      variables: { ...aws, CENDENCE_TERRAFORM_OUTPUTS: '$[[ inputs.terraform-outputs ]]' },
+      script: [
+        'rm -f cendence.env cendence-summary.md',
+        ...skipWhenNothing,
+        `${cli} deploy --services "$(cat .cendence/outputs/plan-services)" --images .cendence/outputs/push-images`,
+      ],
+      artifacts: artifacts(),
+    },
+    'cendence-rollback': {
+      stage: '$[[ inputs.rollback-stage ]]',
+      image: '$[[ inputs.image ]]',
+      id_tokens: idTokens,
+      environment: { name: '$[[ inputs.environment ]]', action: 'start' },
+      // The same lock as the deploy: a rollback waits for a release in flight, and the other way round.
+      resource_group: RESOURCE_GROUP,
+      rules: deployRules('$[[ inputs.rollback-when ]]'),
+      variables: { ...aws, CENDENCE_TERRAFORM_OUTPUTS: '$[[ inputs.terraform-outputs ]]' },
+      script: [
+        'rm -f cendence.env cendence-summary.md',
+        'test -f .cendence/outputs/deploy-record-file || { echo "no deployment record from cendence-deploy: nothing to roll back"; exit 0; }',
+        `${cli} rollback --record-file "$(cat .cendence/outputs/deploy-record-file)"`,
+      ],
+      artifacts: artifacts(),
+    },
+  };
+  const usage = usageHeader('pipeline', layout, [
+    ...(releasedCliImage() ? [] : ['image: <registry>/cendence/cli@sha256:<digest>']),
+    'region: eu-west-1',
+    'role-to-assume: arn:aws:iam::<account-id>:role/<name>',
+  ]);
+  return [
+    '# Cendence release pipeline: plan → images (build, test and push in one job) → deploy, and a manual rollback.',
+    `# Generated by scripts/gen-actions.ts; do not edit. Change gitlabPipeline() there, then run \`npx tsx scripts/gen-actions.ts\`.`,
+    '#',
+    '#   stages: [build, deploy]',
+    ...usage,
+    '#',
+    '# The images, deploy and rollback jobs (the ones that assume the role) run only in pipelines of the',
+    '# default branch or of the protected ref named by deploy-ref, never for merge requests: the Terraform',
+    '# trust policy accepts only those. plan runs everywhere. One lock per environment.',
+    '# Build, test and push run in one job with one container engine (the docker socket of the runner, a',
+    '# docker:dind service, or engine: buildah).',
+    COMMON_OUTPUTS_NOTE,
+    stringify({ spec: { inputs: spec } }, { lineWidth: 0 }).trimEnd(),
+    '---',
+    stringify(jobs, { lineWidth: 0 }),
   ].join('\n');
 }
 
@@ -332,14 +612,15 @@ function includeSnippet(text: string): string {
   return ['```yaml', ...lines.slice(start, end).map((l) => l.replace(/^# ?/, '')), '```'].join('\n');
 }
 
-const DOC_BLOCK = /(<!-- inputs of (\S+) -->\n)[\s\S]*?(\n<!-- end inputs -->)/g;
+// An empty block (open and close on consecutive lines) is filled too.
+const DOC_BLOCK = /(<!-- inputs of (\S+) -->\n)[\s\S]*?\n?(<!-- end inputs -->)/g;
 
 /** A doc with every `<!-- inputs of <file> -->` block refilled from that file. */
 export function refreshDocTables(doc: string): string {
   return doc.replace(DOC_BLOCK, (_all, open: string, file: string, close: string) => {
     const text = readFileSync(join(ROOT, file), 'utf8');
     const table = file.startsWith('pipelines/gitlab/') ? gitlabInputsTable(text) : workflowInputsTable(text);
-    return `${open}${[includeSnippet(text), table].filter(Boolean).join('\n\n')}${close}`;
+    return `${open}${[includeSnippet(text), table].filter(Boolean).join('\n\n')}\n${close}`;
   });
 }
 
@@ -380,9 +661,15 @@ export async function generatedFiles(steps: AnyStep[] = STEPS): Promise<Generate
       { path: `actions/${step.name}/action.yml`, content: actionYml(step) },
       { path: `actions/${step.name}/README.md`, content: actionReadme(step) },
       { path: `actions/${step.name}/src/index.ts`, content: actionEntry(step, module) },
-      { path: `pipelines/gitlab/${step.name}.yml`, content: gitlabTemplate(step) },
+      { path: `pipelines/gitlab/${step.name}.yml`, content: gitlabTemplate(step, 'project') },
+      // The same job as a CI/CD component (templates/<name>.yml), for include: component: and the catalog.
+      { path: `templates/${step.name}.yml`, content: gitlabTemplate(step, 'component') },
     );
   }
+  files.push(
+    { path: 'pipelines/gitlab/pipeline.yml', content: gitlabPipeline('project') },
+    { path: 'templates/pipeline.yml', content: gitlabPipeline('component') },
+  );
   // Docs tables are read from the committed templates and workflows, so they follow them.
   for (const doc of DOCS.filter((d) => existsSync(join(ROOT, d)))) {
     files.push({ path: doc, content: refreshDocTables(readFileSync(join(ROOT, doc), 'utf8')) });

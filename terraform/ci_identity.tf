@@ -257,6 +257,24 @@ data "aws_iam_policy_document" "ci_deploy" {
       values   = ["ecs-tasks.amazonaws.com"]
     }
   }
+
+  # Native blue/green, canary and linear send the ECS infrastructure role in UpdateService
+  # (loadBalancers[].advancedConfiguration.roleArn): ECS itself assumes it to move listener rules.
+  dynamic "statement" {
+    for_each = length(aws_iam_role.ecs_infrastructure) > 0 ? [aws_iam_role.ecs_infrastructure[0].arn] : []
+
+    content {
+      sid       = "PassInfrastructureRole"
+      actions   = ["iam:PassRole"]
+      resources = [statement.value]
+
+      condition {
+        test     = "StringEquals"
+        variable = "iam:PassedToService"
+        values   = ["ecs.amazonaws.com"]
+      }
+    }
+  }
 }
 
 resource "aws_iam_policy" "ci_deploy" {

@@ -1,5 +1,7 @@
 # One ECR repository per service: immutable tags (a tag always means the same image, so rollbacks are exact),
 # scan on push, KMS encryption, and a lifecycle policy that keeps enough tagged images to roll back to.
+# The one exception to immutability is the build's layer cache: `buildcache*` tags move with each
+# successful build (cendence build --cache-to); no task definition ever names them (render pins digests).
 
 locals {
   repository_prefix = var.project
@@ -9,8 +11,13 @@ resource "aws_ecr_repository" "this" {
   for_each = var.services
 
   name                 = "${local.repository_prefix}/${each.key}"
-  image_tag_mutability = "IMMUTABLE"
+  image_tag_mutability = "IMMUTABLE_WITH_EXCLUSION"
   force_delete         = false
+
+  image_tag_mutability_exclusion_filter {
+    filter      = "buildcache*"
+    filter_type = "WILDCARD"
+  }
 
   image_scanning_configuration {
     scan_on_push = true

@@ -3,7 +3,7 @@
 # not repeat ARNs. The other outputs expose the same resources one kind at a time.
 
 output "services" {
-  description = "Deployment settings per service: cluster, service, task family, container, repository, roles, log group, subnets, security groups, strategy, target groups and listener rules. Read by cendence (loadTerraformOutputs)."
+  description = "Deployment settings per service: cluster, service, task family, container, repository, roles, log group, subnets, security groups, strategy, target groups, listener rules, container environment and secrets. Read by cendence (loadTerraformOutputs)."
   value = {
     for name, svc in var.services : name => {
       cluster             = aws_ecs_cluster.this.name
@@ -22,8 +22,13 @@ output "services" {
       security_groups     = [aws_security_group.service[name].id]
       assign_public_ip    = false
       deployment_strategy = svc.blue_green ? "BLUE_GREEN" : "ROLLING"
+      cpu_architecture    = svc.cpu_architecture
       discovery_name      = "${name}.${var.discovery_namespace}"
       database_secret_arn = svc.database ? aws_db_instance.this.master_user_secret[0].secret_arn : null
+      # The container environment and secrets the bootstrap task definition has (upstream URLs, database
+      # connection): the pipeline's task definitions get the same, so names live in one place.
+      environment = { for item in concat(local.upstream_environment[name], [for item in local.database_environment : item if svc.database]) : item.name => item.value }
+      secrets     = { for item in local.database_secrets : item.name => item.valueFrom if svc.database }
       target_groups = {
         blue  = try(aws_lb_target_group.blue[name].arn, null)
         green = try(aws_lb_target_group.green[name].arn, null)

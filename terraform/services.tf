@@ -5,12 +5,15 @@
 
 locals {
   # Non-secret connection settings; the credentials come from the RDS-managed secret through `secrets`.
-  # libpq's variable names, which node-postgres and psql read without a connection string.
+  # libpq's variable names, which node-postgres and psql read without a connection string. PGSSLMODE is
+  # the one TLS setting the services read: verify-full checks the server's certificate and name against
+  # the RDS CA bundle the images carry (rds.force_ssl refuses plain connections anyway); `disable` is for
+  # a database on the same machine only.
   database_environment = [
     { name = "PGHOST", value = aws_db_instance.this.address },
     { name = "PGPORT", value = tostring(aws_db_instance.this.port) },
     { name = "PGDATABASE", value = var.db_name },
-    { name = "PGSSLMODE", value = "require" },
+    { name = "PGSSLMODE", value = "verify-full" },
   ]
   database_secrets = [
     { name = "PGUSER", valueFrom = "${aws_db_instance.this.master_user_secret[0].secret_arn}:username::" },
@@ -40,6 +43,13 @@ resource "aws_ecs_task_definition" "bootstrap" {
   task_role_arn            = aws_iam_role.task[each.key].arn
   # Revisions registered by the pipeline must survive a change of this bootstrap revision.
   skip_destroy = true
+
+  # ARM64 runs on Graviton: the image pushed for it must be an index with a linux/arm64 image
+  # (cendence build --platforms linux/amd64,linux/arm64; verify refuses a digest without it).
+  runtime_platform {
+    operating_system_family = "LINUX"
+    cpu_architecture        = each.value.cpu_architecture
+  }
 
   container_definitions = jsonencode([
     {
@@ -84,7 +94,8 @@ resource "aws_ecs_service" "this" {
   availability_zone_rebalancing      = "ENABLED"
 
   dynamic "capacity_provider_strategy" {
-    for_each = local.capacity_provider_strategy
+    # Fargate Spot runs X86_64 tasks only: an ARM64 service keeps the on-demand part of the strategy.
+    for_each = [for s in local.capacity_provider_strategy : s if each.value.cpu_architecture == "X86_64" || s.capacity_provider == "FARGATE"]
 
     content {
       capacity_provider = capacity_provider_strategy.value.capacity_provider

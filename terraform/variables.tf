@@ -168,7 +168,8 @@ variable "services" {
     The Transcendence services: one ECS service, ECR repository, task role, log group, security group and
     Cloud Map name each. path_patterns routes ALB traffic (empty = internal only); blue_green adds a green
     target group and test listener rule and deploys with ECS native blue/green; database passes the RDS
-    credentials through task secrets; ingress_from lists the services allowed to call this one.
+    credentials through task secrets; ingress_from lists the services allowed to call this one;
+    cpu_architecture ARM64 runs the service on Graviton (on-demand Fargate: Spot runs X86_64 only).
   EOT
   type = map(object({
     port              = number
@@ -186,9 +187,12 @@ variable "services" {
     ingress_from      = optional(list(string), [])
     internet_egress   = optional(bool, false)
     policy_arns       = optional(list(string), [])
+    cpu_architecture  = optional(string, "X86_64")
   }))
-  # The seed's layout: the ALB sends everything to the frontend, which serves the client and proxies /api/<service>/
-  # to the backends by their Cloud Map names; only auth keeps data (in RDS).
+  # The seed's layout: the ALB sends everything to the frontend (/ws/* included), which serves the client and
+  # proxies /api/<service>/ and WebSocket /ws/<service>/ to the backends by their Cloud Map names. auth, game and
+  # matchmaking keep their state in RDS (accounts and sessions; games and results; the queue and matches), so any
+  # replica serves any request.
   default = {
     frontend = {
       port          = 3000
@@ -202,10 +206,12 @@ variable "services" {
     }
     game = {
       port         = 3000
+      database     = true
       ingress_from = ["frontend", "matchmaking"]
     }
     matchmaking = {
       port         = 3000
+      database     = true
       ingress_from = ["frontend"]
     }
     ai = {
@@ -243,6 +249,11 @@ variable "services" {
   validation {
     condition     = alltrue([for svc in values(var.services) : svc.cpu_target >= 10 && svc.cpu_target <= 90])
     error_message = "Every service cpu_target must be 10-90 (percent)."
+  }
+
+  validation {
+    condition     = alltrue([for svc in values(var.services) : contains(["X86_64", "ARM64"], svc.cpu_architecture)])
+    error_message = "services[*].cpu_architecture must be X86_64 or ARM64 (Graviton: build with --platforms linux/arm64)."
   }
 
   validation {

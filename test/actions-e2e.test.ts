@@ -61,13 +61,16 @@ async function fakeRunnerTokenService() {
   };
 }
 
-describe('GitHub actions, run from their bundles like the runner does', () => {
-  let world: DoorWorld;
-  let ecs: ECSClient;
-  let dir: string;
+/** Runs actions/<step> from its bundle in the world's repository, as the runner would. */
+function actionRunner(getWorld: () => DoorWorld, getDir: () => string) {
   let n = 0;
-
-  async function action(step: string, inputs: Record<string, string>, extraEnv = {}): Promise<ActionRun> {
+  return async function action(
+    step: string,
+    inputs: Record<string, string>,
+    extraEnv = {},
+  ): Promise<ActionRun> {
+    const world = getWorld();
+    const dir = getDir();
     const meta = parse(readFileSync(join(ROOT, 'actions', step, 'action.yml'), 'utf8'));
     const env: NodeJS.ProcessEnv = { ...world.fixture.env, GITHUB_ACTIONS: 'true', ...extraEnv };
     // The runner passes every declared input, its default when the workflow gives none.
@@ -89,12 +92,43 @@ describe('GitHub actions, run from their bundles like the runner does', () => {
       outputs: readOutputs(env.GITHUB_OUTPUT),
       summary: readFileSync(env.GITHUB_STEP_SUMMARY, 'utf8'),
     };
-  }
+  };
+}
 
-  /** Exit code 0; on failure the assertion shows the action's log. */
-  function succeeded(r: ActionRun): void {
-    expect([r.code, r.code === 0 ? 'ok' : r.stdout]).toEqual([0, 'ok']);
-  }
+/** Exit code 0; on failure the assertion shows the action's log. */
+function succeeded(r: ActionRun): void {
+  expect([r.code, r.code === 0 ? 'ok' : r.stdout]).toEqual([0, 'ok']);
+}
+
+/** A world for one describe block: the emulator and fixture repository, an ECS client, a scratch folder. */
+function actionsWorld(names: string[], prefix: string) {
+  const s = {} as { world: DoorWorld; ecs: ECSClient; dir: string };
+  beforeAll(async () => {
+    if (!ready) return;
+    s.dir = mkdtempSync(join(tmpdir(), prefix));
+    s.world = await deployableWorld(names);
+    s.ecs = new ECSClient({
+      region: REGION,
+      endpoint: s.world.emulator.url,
+      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'emulator-secret-key-example' },
+    });
+  });
+  afterAll(async () => {
+    s.ecs?.destroy();
+    if (s.dir) rmSync(s.dir, { recursive: true, force: true });
+    await disposeWorld(s.world);
+  });
+  return {
+    s,
+    action: actionRunner(
+      () => s.world,
+      () => s.dir,
+    ),
+  };
+}
+
+describe('GitHub actions, run from their bundles like the runner does', () => {
+  const { s, action } = actionsWorld(['web'], 'cendence-actions-');
 
   /** Every value announced with ::add-mask:: appears nowhere else in the log. */
   function expectMasked(stdout: string): void {
@@ -103,40 +137,23 @@ describe('GitHub actions, run from their bundles like the runner does', () => {
     }
   }
 
-  beforeAll(async () => {
-    if (!ready) return;
-    dir = mkdtempSync(join(tmpdir(), 'cendence-actions-'));
-    world = await deployableWorld();
-    ecs = new ECSClient({
-      region: REGION,
-      endpoint: world.emulator.url,
-      credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'emulator-secret-key-example' },
-    });
-  });
-
-  afterAll(async () => {
-    ecs?.destroy();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-    await disposeWorld(world);
-  });
-
   const maybe = ready ? test : test.skip;
 
   maybe(
     'bad input fails before any AWS change: exit 2 and an error annotation naming the input',
     async () => {
-      const before = world.emulator.calls({ mutates: true }).length;
-      const r = await action('deploy', { services: 'nope', endpoint: world.emulator.url, region: REGION });
+      const before = s.world.emulator.calls({ mutates: true }).length;
+      const r = await action('deploy', { services: 'nope', endpoint: s.world.emulator.url, region: REGION });
       expect(r.code).toBe(2);
       expect(r.stdout).toMatch(/^::error::services: unknown service.*nope/m);
-      expect(world.emulator.calls({ mutates: true }).length).toBe(before);
+      expect(s.world.emulator.calls({ mutates: true }).length).toBe(before);
     },
   );
 
   maybe('plan → build → test → push → render → deploy → rollback, chained through outputs', async () => {
-    const aws = { endpoint: world.emulator.url, region: REGION };
+    const aws = { endpoint: s.world.emulator.url, region: REGION };
     const service = async () =>
-      (await ecs.send(new DescribeServicesCommand({ cluster: 'doors', services: ['web'] }))).services![0];
+      (await s.ecs.send(new DescribeServicesCommand({ cluster: 'doors', services: ['web'] }))).services![0];
     const seeded = (await service()).taskDefinition!;
 
     const plan = await action('plan', { all: 'true' });
@@ -176,13 +193,13 @@ describe('GitHub actions, run from their bundles like the runner does', () => {
     expectMasked(deploy.stdout);
     const live = (await service()).taskDefinition!;
     expect(live).not.toBe(seeded);
-    const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live }));
+    const td = await s.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live }));
     expect(td.taskDefinition!.containerDefinitions![0].image).toBe(images.web);
 
     // The rollback authenticates the way a workflow with `permissions: id-token: write` does: the runner's
     // token service hands out a JWT, STS exchanges it for the role's credentials.
     const runnerTokens = await fakeRunnerTokenService();
-    const sts = world.emulator.calls({ operation: 'AssumeRoleWithWebIdentity' }).length;
+    const sts = s.world.emulator.calls({ operation: 'AssumeRoleWithWebIdentity' }).length;
     const rollback = await action(
       'rollback',
       { 'record-file': deploy.outputs['record-file'], 'role-to-assume': ROLE, ...aws },
@@ -196,9 +213,9 @@ describe('GitHub actions, run from their bundles like the runner does', () => {
     expect(runnerTokens.requests).toEqual([
       { audience: 'sts.amazonaws.com', auth: 'Bearer runner-request-token-1234' },
     ]);
-    expect(world.emulator.calls({ operation: 'AssumeRoleWithWebIdentity' }).length).toBe(sts + 1);
-    const assumedAt = world.emulator.calls({ operation: 'AssumeRoleWithWebIdentity' }).at(-1)!.seq;
-    const ecsCalls = world.emulator.calls({ service: 'ecs' }).filter((c) => c.seq > assumedAt);
+    expect(s.world.emulator.calls({ operation: 'AssumeRoleWithWebIdentity' }).length).toBe(sts + 1);
+    const assumedAt = s.world.emulator.calls({ operation: 'AssumeRoleWithWebIdentity' }).at(-1)!.seq;
+    const ecsCalls = s.world.emulator.calls({ service: 'ecs' }).filter((c) => c.seq > assumedAt);
     expect(ecsCalls.length).toBeGreaterThan(0);
     expect(new Set(ecsCalls.map((c) => c.accessKeyId)).has('AKIDEXAMPLE')).toBe(false);
     expect(rollback.stdout).toContain(`::add-mask::${runnerTokens.jwt}`);
@@ -207,4 +224,54 @@ describe('GitHub actions, run from their bundles like the runner does', () => {
     expect(JSON.parse(rollback.outputs.revisions)).toEqual({ web: seeded });
     expect((await service()).taskDefinition).toBe(seeded);
   });
+});
+
+describe("release.yml's data flow for a four-wave release, through the action bundles", () => {
+  const NAMES = ['db', 'api', 'game', 'web'];
+  const { s, action } = actionsWorld(NAMES, 'cendence-actions-waves-');
+
+  (ready ? test : test.skip)(
+    'plan → images per matrix entry → one deploy of every planned service: all four waves deployed, in order',
+    async () => {
+      const aws = { endpoint: s.world.emulator.url, region: REGION };
+      const plan = await action('plan', { all: 'true' });
+      succeeded(plan);
+      expect(JSON.parse(plan.outputs.waves)).toEqual(NAMES.map((n) => [n]));
+      // The images job: one matrix entry per service, each uploading its own images file.
+      const images: Record<string, string> = {};
+      for (const entry of JSON.parse(plan.outputs.matrix).include as { service: string }[]) {
+        const build = await action('build', { services: entry.service, ...aws });
+        succeeded(build);
+        succeeded(await action('test', { builds: build.outputs.builds }));
+        const push = await action('push', { builds: build.outputs.builds, ...aws });
+        succeeded(push);
+        Object.assign(images, JSON.parse(push.outputs.images)); // jq -s 'add' over the downloaded files
+      }
+      expect(Object.keys(images).sort()).toEqual([...NAMES].sort());
+      const before = s.world.emulator.calls({ operation: 'UpdateService' }).length;
+      const deploy = await action('deploy', {
+        services: plan.outputs.services,
+        images: JSON.stringify(images),
+        ...aws,
+      });
+      succeeded(deploy);
+      expect(deploy.outputs.status).toBe('succeeded');
+      // Every wave reached ECS, one UpdateService per service, dependencies first.
+      expect(deploy.stdout).toContain(`waves: ${NAMES.join(' → ')}`);
+      expect(s.world.emulator.calls({ operation: 'UpdateService' }).length - before).toBe(NAMES.length);
+      const started: number[] = [];
+      for (const name of NAMES) {
+        const svc = (await s.ecs.send(new DescribeServicesCommand({ cluster: 'doors', services: [name] })))
+          .services![0];
+        started.push(svc.deployments!.find((d) => d.status === 'PRIMARY')!.createdAt!.getTime());
+      }
+      expect([...started].sort((a, b) => a - b)).toEqual(started);
+      for (const name of NAMES) {
+        const live = (await s.ecs.send(new DescribeServicesCommand({ cluster: 'doors', services: [name] })))
+          .services![0].taskDefinition!;
+        const td = await s.ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live }));
+        expect(td.taskDefinition!.containerDefinitions![0].image).toBe(images[name]);
+      }
+    },
+  );
 });

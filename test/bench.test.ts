@@ -79,7 +79,7 @@ describe('bench report', () => {
     expect(by('COMPLETED → reported, deploy step').value).toBeCloseTo(1.02);
     expect(verdict(by('COMPLETED → reported, deploy step'))).toBe('pass');
     expect(by('wrong outcomes reported, deploy step').value).toBe(0);
-    expect(by('wrong outcomes reported, SDK waiter').value).toBe(1);
+    expect(by('wrong outcomes reported, waiter-based anchor').value).toBe(1);
     const calls = by('API calls, single-service rolling deploy, deploy step');
     expect(calls.target).toBe("≤ the waiter tool's 6");
     expect(verdict(calls)).toBe('miss');

@@ -7,6 +7,8 @@ import { chmod, copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
+import { CreateRepositoryCommand, ECRClient } from '@aws-sdk/client-ecr';
+import { CACHE_TAG_FILTER } from '../shared/src/image/cache.js';
 import { TerminalRunner } from '../shared/src/runner/terminal.js';
 import type { Step, StepContext } from '../shared/src/steps/step.js';
 
@@ -170,4 +172,20 @@ export async function runStep<S, R>(
   const settings = await step.settings((n) => inputs[n], ctx);
   const result = await step.run(settings, ctx);
   return { result, outputs: step.outputValues(result), runner };
+}
+
+/** An ECR repository as terraform makes it: immutable tags but the build cache's (buildcache*). */
+export async function createCacheRepository(endpoint: string, repositoryName: string): Promise<void> {
+  const ecr = new ECRClient({ region: 'eu-west-3', endpoint });
+  try {
+    await ecr.send(
+      new CreateRepositoryCommand({
+        repositoryName,
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filter: CACHE_TAG_FILTER, filterType: 'WILDCARD' }],
+      }),
+    );
+  } finally {
+    ecr.destroy();
+  }
 }

@@ -28,6 +28,8 @@ import {
   summaryFile,
 } from './build-push-support.js';
 
+// These runs are about re-use and the token flow; the registry cache has its own test (build-cache.test.ts).
+const NO_CACHE = { 'cache-from': 'none', 'cache-to': 'none' };
 const docker = dockerStatus();
 const ready = docker.ok && BUSYBOX !== undefined;
 if (!ready) {
@@ -85,7 +87,7 @@ if (!ready) {
   it('first run: builds every service, tests them in their images (JUnit), pushes them with the ECR token', async () => {
     const sha = f.git('rev-parse', 'HEAD');
     const started = Date.now();
-    const build = await step(buildStep, { endpoint: emu.url, 'builds-file': 'out/builds.json' });
+    const build = await step(buildStep, { ...NO_CACHE, endpoint: emu.url, 'builds-file': 'out/builds.json' });
     const afterBuild = Date.now();
     expect(JSON.parse(build.outputs.built)).toEqual(['api', 'web', 'worker']);
     const builds = JSON.parse(build.outputs.builds);
@@ -152,7 +154,7 @@ if (!ready) {
     const bytesBefore = bytesReceived();
 
     const started = Date.now();
-    const build = await step(buildStep, { endpoint: emu.url });
+    const build = await step(buildStep, { ...NO_CACHE, endpoint: emu.url });
     const afterBuild = Date.now();
     expect(JSON.parse(build.outputs.built)).toEqual(['api']);
     expect(JSON.parse(build.outputs.reused)).toEqual(['web', 'worker']);
@@ -207,7 +209,12 @@ if (!ready) {
     await f.write('services/api/app/message.txt', 'api v3\n');
     f.commit('api v3');
     // Build the new content but tag it with the previous commit's sha, which already names api v2.
-    const build = await step(buildStep, { endpoint: emu.url, services: 'api', 'git-sha': run2.sha });
+    const build = await step(buildStep, {
+      ...NO_CACHE,
+      endpoint: emu.url,
+      services: 'api',
+      'git-sha': run2.sha,
+    });
     const err = await step(pushStep, { builds: build.outputs.builds, endpoint: emu.url }).catch((e) => e);
     expect(err).toBeInstanceOf(StepFailed);
     expect(err.message).toContain(
@@ -219,7 +226,7 @@ if (!ready) {
   it('a failing test fails the step and shows the test output', async () => {
     await f.write('services/api/app/message.txt', 'api v4 broken\n');
     f.commit('api broken');
-    const build = await step(buildStep, { endpoint: emu.url, services: 'api' });
+    const build = await step(buildStep, { ...NO_CACHE, endpoint: emu.url, services: 'api' });
     const r = new CapturingRunner(path.join(f.shimDir, 'failing-summary.md'));
     runners.push(r);
     const err = await runStep(testStep, { builds: build.outputs.builds }, f, r).catch((e) => e);
@@ -232,13 +239,15 @@ if (!ready) {
   it('bad input exits 2 before any push or mutating call', async () => {
     const mark = emu.calls().length;
     const argvMark = (await argvLines(f)).length;
-    const unknown = await step(buildStep, { endpoint: emu.url, services: 'api,billing' }).catch((e) => e);
+    const unknown = await step(buildStep, { ...NO_CACHE, endpoint: emu.url, services: 'api,billing' }).catch(
+      (e) => e,
+    );
     expect(unknown).toBeInstanceOf(UserError);
     expect(unknown.message).toBe("unknown service 'billing' (known: api, web, worker)");
 
     const webManifest = await readFile(path.join(f.repo, 'services/web/service.yml'), 'utf8');
     await f.write('services/web/service.yml', `${webManifest}build: { dockerfile: Dockerfile.prod }\n`);
-    const missing = await step(buildStep, { endpoint: emu.url }).catch((e) => e);
+    const missing = await step(buildStep, { ...NO_CACHE, endpoint: emu.url }).catch((e) => e);
     expect(missing.exitCode).toBe(2);
     expect(missing.where).toBe('services/web/service.yml');
     expect(missing.message).toBe('build.dockerfile: Dockerfile not found: services/web/Dockerfile.prod');

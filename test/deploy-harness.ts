@@ -1,8 +1,10 @@
 // Shared by the deploy, release and rollback tests: an emulator world derived from a temporary
 // repository's manifests, a Clock on the emulator's VIRTUAL time (so waits of minutes take
 // milliseconds), and helpers to read the emulator's call log.
+import { readFile } from 'node:fs/promises';
 import type { Service } from '@aws-sdk/client-ecs';
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DescribeServiceDeploymentsCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import type { FaultSpec } from '../emulator/src/faults.js';
 import { type Emulator, startEmulator, type WorldSpec, worldFromManifests } from '../emulator/src/index.js';
 import { AwsClients } from '../shared/src/aws/clients.js';
 import type { Clock } from '../shared/src/deploy/follow.js';
@@ -18,7 +20,11 @@ export class VirtualTime implements Clock {
   private timer: NodeJS.Timeout | undefined;
   private driving = false;
 
-  constructor(private readonly emu: Emulator) {}
+  constructor(
+    private readonly emu: Emulator,
+    /** Real ms to let parallel followers finish their calls and park before time jumps. */
+    private readonly settleMs = 3,
+  ) {}
 
   now(): number {
     return this.emu.clock.now();
@@ -45,7 +51,7 @@ export class VirtualTime implements Clock {
   }
 
   private schedule(): void {
-    if (!this.timer && !this.driving) this.timer = setTimeout(() => void this.drive(), 3);
+    if (!this.timer && !this.driving) this.timer = setTimeout(() => void this.drive(), this.settleMs);
   }
 
   private async drive(): Promise<void> {
@@ -74,6 +80,20 @@ export interface DeployWorld {
 }
 
 export const ROLE = 'arn:aws:iam::123456789012:role/ecs-infra';
+
+const ELB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
+
+/** deploy.blueGreen of service "api" in the emulator world: blue and green target groups, two rules. */
+export const blueGreenSettings = (extra: Record<string, unknown> = {}) => ({
+  targetGroup: `${ELB}:targetgroup/api-blue/1111111111111111`,
+  alternateTargetGroup: `${ELB}:targetgroup/api-green/2222222222222222`,
+  productionListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/5555555555555555`,
+  testListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/6666666666666666`,
+  roleArn: ROLE,
+  containerPort: 8080,
+  bakeTimeMinutes: 5,
+  ...extra,
+});
 
 /** A rolling service with one container `<name>` logging to /ecs/<name> and the given extra deploy keys. */
 export function rollingService(
@@ -170,4 +190,50 @@ export function mutatingCalls(emu: Emulator): string[] {
 export async function describe1(w: DeployWorld, service: string, cluster = 'main'): Promise<Service> {
   const out = await w.aws.ecs.send(new DescribeServicesCommand({ cluster, services: [service] }));
   return out.services?.[0] as Service;
+}
+
+/** Injects `fault` once the rollout has started: as soon as the emulator has answered an UpdateService. */
+export function faultOnceStarted(world: DeployWorld, fault: FaultSpec): { stop(): void } {
+  let armed = false;
+  const timer = setInterval(() => {
+    if (armed || world.emu.calls({ operation: 'UpdateService' }).length === 0) return;
+    armed = true;
+    world.emu.fault(fault);
+  }, 1);
+  return { stop: () => clearInterval(timer) };
+}
+
+export interface WindowFigures {
+  /** Calls of the faulted operation refused during the window. */
+  faulted: number;
+  /** Every call the tool made from the first refused call to the last one (the window). */
+  callsDuringWindow: number;
+  /** Emulated ms from AWS answering again (or ECS deciding, if later) to the step returning. */
+  latencyMs: number;
+}
+
+/** Reads a faulted window and the outcome latency after it from the call log and the deploy record. */
+export async function windowFigures(
+  world: DeployWorld,
+  operation: string,
+  returnedAt: number,
+): Promise<WindowFigures> {
+  const all = world.emu.calls();
+  const faulted = all.filter((c) => c.operation === operation && c.error);
+  const first = faulted[0]?.seq ?? 0;
+  const last = faulted.at(-1)?.seq ?? 0;
+  const lastFault = Date.parse(faulted.at(-1)?.time ?? new Date(0).toISOString());
+  const record = JSON.parse(
+    await readFile(`${world.awsInputs['output-dir']}/deploy-record.json`, 'utf8'),
+  ) as { services: { serviceDeploymentArn?: string }[] };
+  const arns = record.services.map((s) => s.serviceDeploymentArn).filter(Boolean) as string[];
+  const out = await world.aws.ecs.send(
+    new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: arns }),
+  );
+  const decided = Math.max(...(out.serviceDeployments ?? []).map((sd) => sd.finishedAt?.getTime() ?? 0));
+  return {
+    faulted: faulted.length,
+    callsDuringWindow: all.filter((c) => c.seq >= first && c.seq <= last).length,
+    latencyMs: returnedAt - Math.max(lastFault, decided),
+  };
 }

@@ -9,11 +9,11 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 import {
+  blueGreenSettings,
   type DeployWorld,
   deployWorld,
   describe1,
   imagesInput,
-  ROLE,
   rollingService,
 } from './deploy-harness.js';
 import { runStep } from './render-world.js';
@@ -24,17 +24,7 @@ afterEach(async () => {
   w = undefined;
 });
 
-const ELB = 'arn:aws:elasticloadbalancing:us-east-1:123456789012';
-const blueGreen = (extra: Record<string, unknown> = {}) => ({
-  targetGroup: `${ELB}:targetgroup/api-blue/1111111111111111`,
-  alternateTargetGroup: `${ELB}:targetgroup/api-green/2222222222222222`,
-  productionListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/5555555555555555`,
-  testListenerRule: `${ELB}:listener-rule/app/main/3333333333333333/4444444444444444/6666666666666666`,
-  roleArn: ROLE,
-  containerPort: 8080,
-  bakeTimeMinutes: 5,
-  ...extra,
-});
+const blueGreen = blueGreenSettings;
 
 async function greenWeight(world: DeployWorld, rule: string): Promise<number | undefined> {
   const out = await world.aws.elbv2.send(new DescribeRulesCommand({ RuleArns: [rule] }));
@@ -230,6 +220,30 @@ describe('CodeDeploy blue/green', () => {
     expect(info?.status).toBe('Succeeded');
     expect(run.log).toMatch(/CodeDeploy d-\w+ Succeeded/);
     expect(w.emu.calls({ operation: 'UpdateService' })).toHaveLength(0);
+  });
+
+  it('sees task sets, not deployments, as AWS shows them, so it does not warn about a missing rollback target', async () => {
+    w = await world();
+    const before = await describe1(w, 'api');
+    expect(before.deployments).toEqual([]);
+    expect(before.taskSets).toEqual([
+      expect.objectContaining({
+        status: 'PRIMARY',
+        stabilityStatus: 'STEADY_STATE',
+        startedBy: 'CodeDeploy',
+      }),
+    ]);
+    const run = await runStep(
+      makeDeployStep(w.time),
+      { ...w.awsInputs, images: imagesInput(w.emu, { api: 'v2' }) },
+      { cwd: w.root },
+    );
+    expect(run.error).toBeUndefined();
+    expect(run.log).not.toContain('nothing to roll back to');
+    const after = await describe1(w, 'api');
+    // The new revision is the PRIMARY task set; the original one may still be draining.
+    expect(after.taskSets?.find((t) => t.status === 'PRIMARY')?.taskDefinition).toBe(after.taskDefinition);
+    expect(after.taskDefinition).toMatch(/api:2$/);
   });
 
   it('stage gate at Ready: returns with the deployment id, then --continue shifts production', async () => {

@@ -16,39 +16,14 @@ export interface DoorWorld {
   emulator: Emulator;
 }
 
-/** services/web with test and deploy sections, committed; the emulator runs its cluster and service. */
-export async function deployableWorld(): Promise<DoorWorld> {
-  const fixture = await makeFixture(['web']);
-  await fixture.write(
-    'services/web/service.yml',
-    stringify({
-      name: 'web',
-      repository: 'fixture/web',
-      test: { command: ['/bin/busybox', 'sh', '/app/test.sh'], junit: '/tmp/junit.xml' },
-      deploy: {
-        cluster: 'doors',
-        strategy: 'rolling',
-        desiredCount: 1,
-        timeoutSeconds: 120,
-        network: { subnets: ['subnet-0a1b2c3d4e5f60001'], securityGroups: ['sg-0a1b2c3d4e5f60005'] },
-      },
-    }),
-  );
-  const taskdef = fargateTemplate('web', { networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'] });
-  // A log group named in the template is one the emulator's world creates (deploy verifies it exists).
-  taskdef.containerDefinitions[0] = {
-    ...taskdef.containerDefinitions[0],
-    logConfiguration: {
-      logDriver: 'awslogs',
-      options: {
-        'awslogs-group': '/ecs/doors/web',
-        'awslogs-region': REGION,
-        'awslogs-stream-prefix': 'web',
-      },
-    },
-  } as (typeof taskdef.containerDefinitions)[0];
-  await fixture.write('services/web/taskdef.json', JSON.stringify(taskdef, null, 2));
-  fixture.commit('web is deployable');
+/**
+ * services/web with test and deploy sections, committed; the emulator runs its cluster and service. With
+ * more names, each service after the first depends on the one before: a release of N dependency waves.
+ */
+export async function deployableWorld(names: string[] = ['web']): Promise<DoorWorld> {
+  const fixture = await makeFixture(names);
+  for (const [i, name] of names.entries()) await makeDeployable(fixture, name, names[i - 1]);
+  fixture.commit(`${names.join(', ')} deployable`);
   // 60 emulated seconds per second: a rolling deploy settles in about a second of wall time.
   const emulator = await startEmulator({
     clock: 'real',
@@ -58,6 +33,39 @@ export async function deployableWorld(): Promise<DoorWorld> {
     world: worldFromManifests(fixture.repo),
   });
   return { fixture, emulator };
+}
+
+async function makeDeployable(fixture: Fixture, name: string, dependsOn?: string): Promise<void> {
+  await fixture.write(
+    `services/${name}/service.yml`,
+    stringify({
+      name,
+      repository: `fixture/${name}`,
+      ...(dependsOn ? { dependsOn: [dependsOn] } : {}),
+      test: { command: ['/bin/busybox', 'sh', '/app/test.sh'], junit: '/app/junit.xml' },
+      deploy: {
+        cluster: 'doors',
+        strategy: 'rolling',
+        desiredCount: 1,
+        timeoutSeconds: 120,
+        network: { subnets: ['subnet-0a1b2c3d4e5f60001'], securityGroups: ['sg-0a1b2c3d4e5f60005'] },
+      },
+    }),
+  );
+  const taskdef = fargateTemplate(name, { networkMode: 'awsvpc', requiresCompatibilities: ['FARGATE'] });
+  // A log group named in the template is one the emulator's world creates (deploy verifies it exists).
+  taskdef.containerDefinitions[0] = {
+    ...taskdef.containerDefinitions[0],
+    logConfiguration: {
+      logDriver: 'awslogs',
+      options: {
+        'awslogs-group': `/ecs/doors/${name}`,
+        'awslogs-region': REGION,
+        'awslogs-stream-prefix': name,
+      },
+    },
+  } as (typeof taskdef.containerDefinitions)[0];
+  await fixture.write(`services/${name}/taskdef.json`, JSON.stringify(taskdef, null, 2));
 }
 
 export async function disposeWorld(world: DoorWorld | undefined): Promise<void> {

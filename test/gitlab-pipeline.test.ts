@@ -1,53 +1,103 @@
-// Our .gitlab-ci.yml, run end to end by gitlab-ci-local in shell-executor mode: the pipelines/gitlab
-// templates (included locally) run the bundled CLI (cli/dist) against the emulator and the Docker engine.
-// The repository is a fixture (one busybox service, so no base image or npm install is needed) holding
-// our .gitlab-ci.yml, pipelines/gitlab and cli/dist as committed.
+// Our .gitlab-ci.yml, run as GitLab runs it: gitlab-ci-local with the docker executor, one fresh
+// container per job from the CLI image built locally from Dockerfile.cli (git, the bundled CLI, a docker
+// client talking to the host's engine through its socket), artifacts and dotenv reports passed between
+// jobs. The emulator listens on the host's loopback; job containers use the host network (and so do
+// gitlab-ci-local's helper containers, through a docker wrapper: this engine has no usable bridge).
+// Pipelines: the default branch (protected) releases and offers the manual rollback; a feature branch, a
+// merge request and a tag pipeline never deploy.
 
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { BUSYBOX, dockerStatus, hasTool } from './build-push-support.js';
+import { BUSYBOX } from './build-push-support.js';
+import { buildCliImage, buildHelperImage, cliImageMissing } from './cli-image.js';
 import { type DoorWorld, deployableWorld, disposeWorld, REGION, run } from './doors-fixture.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const GLCI = join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js');
-const docker = dockerStatus();
-const missing = [
-  !docker.ok && docker.reason,
-  !BUSYBOX && 'busybox',
-  !hasTool('rsync') && 'rsync (apt-get install rsync)',
-]
-  .filter(Boolean)
-  .join(', ');
-if (missing) console.warn(`gitlab-ci-local end-to-end skipped: ${missing}`);
+const IMAGE = `cendence-cli-doors:${process.pid}`;
+const ZERO = '0'.repeat(40);
+const missing = [cliImageMissing(), !BUSYBOX && 'busybox'].filter(Boolean).join(', ');
+if (missing) console.warn(`gitlab-ci-local docker-executor test skipped: needs ${missing}`);
 
-describe('.gitlab-ci.yml under gitlab-ci-local, against the emulator', () => {
+describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the emulator', () => {
   let world: DoorWorld;
   let ecs: ECSClient;
+  let removeImage = () => {};
+  let wrapperDir = '';
+  let helperImage = '';
 
-  const glci = (...args: string[]) =>
-    run(process.execPath, [GLCI, '--force-shell-executor', '--no-color', ...args], {
-      cwd: world.fixture.repo,
-      env: world.fixture.env,
-      timeoutMs: 240_000,
-    });
-  // What GitLab sets on a real runner, plus where the emulator listens and what to release.
-  const variables = () => [
-    ...['--variable', 'GITLAB_CI=true'],
-    ...['--variable', `EMULATOR_URL=${world.emulator.url}`],
-    ...['--variable', `AWS_REGION=${REGION}`],
-    ...['--variable', 'CENDENCE_RELEASE_SERVICES=web'],
+  // A pipeline as GitLab would start it: predefined variables of the ref, the project's variables.
+  const glci = (scenario: string[], ...args: string[]) =>
+    run(
+      process.execPath,
+      [
+        GLCI,
+        '--no-color',
+        '--container-executable',
+        join(wrapperDir, 'docker'),
+        '--helper-image',
+        helperImage,
+        '--network',
+        'host',
+        '--volume',
+        '/var/run/docker.sock:/var/run/docker.sock',
+        '--pull-policy',
+        'if-not-present',
+        // What GitLab sets on every job, and gitlab-ci-local does not.
+        ...['--variable', 'GITLAB_CI=true'],
+        ...['--variable', `CENDENCE_CLI_IMAGE=${IMAGE}`],
+        ...['--variable', `EMULATOR_URL=${world.emulator.url}`],
+        ...['--variable', `AWS_REGION=${REGION}`],
+        ...['--variable', 'AWS_ACCESS_KEY_ID=AKIDEXAMPLE'],
+        ...['--variable', 'AWS_SECRET_ACCESS_KEY=emulator-secret-key-example'],
+        ...['--variable', 'CENDENCE_SKIP_CHECKS=true'],
+        ...['--variable', `CI_COMMIT_BEFORE_SHA=${ZERO}`],
+        ...scenario,
+        ...args,
+      ],
+      {
+        cwd: world.fixture.repo,
+        env: {
+          ...world.fixture.env,
+          GCL_IGNORE_PREDEFINED_VARS:
+            'CI_COMMIT_REF_PROTECTED,CI_PIPELINE_SOURCE,CI_COMMIT_BRANCH,CI_COMMIT_REF_NAME,CI_COMMIT_TAG',
+        },
+        timeoutMs: 420_000,
+      },
+    );
+  const DEFAULT_BRANCH = ['--variable', 'CI_COMMIT_REF_PROTECTED=true'];
+  const MERGE_REQUEST = [
+    ...DEFAULT_BRANCH,
+    ...['--variable', 'CI_PIPELINE_SOURCE=merge_request_event'],
+    ...['--variable', 'CI_MERGE_REQUEST_IID=7'],
   ];
+  const TAG = [
+    ...['--variable', 'CI_COMMIT_REF_PROTECTED=true'],
+    ...['--variable', 'CI_COMMIT_TAG=v1.0.0'],
+    ...['--variable', 'CI_COMMIT_REF_NAME=v1.0.0'],
+    ...['--unset-variable', 'CI_COMMIT_BRANCH'],
+  ];
+  const listed = async (scenario: string[]) => {
+    const r = await glci(scenario, '--list');
+    expect([r.code, r.code === 0 ? '' : r.stderr]).toEqual([0, '']);
+    return r.stdout
+      .split('\n')
+      .map((l) => l.trim().split(/\s+/))
+      .filter((c) => c[0]?.startsWith('cendence-'))
+      .map((c) => `${c[0]} ${c[1]}`);
+  };
   const jobLog = (job: string) =>
     readFileSync(join(world.fixture.repo, '.gitlab-ci-local/output', `${job}.log`), 'utf8');
+  const artifact = (job: string, file: string) =>
+    join(world.fixture.repo, '.gitlab-ci-local/artifacts', job, file);
   // The dotenv report as GitLab reads it: KEY=VALUE lines.
   const dotenv = (job: string) =>
     Object.fromEntries(
-      readFileSync(
-        join(world.fixture.repo, '.gitlab-ci-local/artifacts', job, '.gitlab-ci-reports/dotenv/cendence.env'),
-        'utf8',
-      )
+      readFileSync(artifact(job, '.gitlab-ci-reports/dotenv/cendence.env'), 'utf8')
         .split('\n')
         .filter((l) => l.includes('='))
         .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
@@ -58,8 +108,24 @@ describe('.gitlab-ci.yml under gitlab-ci-local, against the emulator', () => {
 
   beforeAll(async () => {
     if (missing) return;
+    removeImage = buildCliImage(IMAGE);
+    helperImage = buildHelperImage(IMAGE);
+    // This engine cannot attach containers to its bridge: every container gitlab-ci-local creates
+    // (job and helper) joins the host network, where the emulator listens on loopback.
+    wrapperDir = mkdtempSync(join(tmpdir(), 'cendence-docker-wrapper-'));
+    const real = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
+    writeFileSync(
+      join(wrapperDir, 'docker'),
+      [
+        '#!/bin/sh',
+        'case "$1" in create|run) case " $* " in *" --network "*|*" --network="*) ;; *) c=$1; shift; set -- "$c" --network=host "$@";; esac;; esac',
+        `exec '${real}' "$@"`,
+        '',
+      ].join('\n'),
+    );
+    chmodSync(join(wrapperDir, 'docker'), 0o755);
     world = await deployableWorld();
-    for (const p of ['.gitlab-ci.yml', 'pipelines/gitlab', 'cli/dist']) {
+    for (const p of ['.gitlab-ci.yml', 'pipelines/gitlab']) {
       cpSync(join(ROOT, p), join(world.fixture.repo, p), { recursive: true });
     }
     // gitlab-ci-local reads the default branch from the origin remote.
@@ -72,71 +138,110 @@ describe('.gitlab-ci.yml under gitlab-ci-local, against the emulator', () => {
       endpoint: world.emulator.url,
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'emulator-secret-key-example' },
     });
-  });
+  }, 600_000);
 
   afterAll(async () => {
     ecs?.destroy();
     await disposeWorld(world);
+    removeImage();
+    if (wrapperDir) rmSync(wrapperDir, { recursive: true, force: true });
   });
 
   const maybe = missing ? test.skip : test;
 
-  maybe('lists the release jobs from the included templates, rollback manual', async () => {
-    const r = await glci('--list');
-    expect(r.code).toBe(0);
-    const rows = r.stdout.split('\n').map((l) => l.trim().split(/\s+/));
-    const job = (name: string) => rows.find((cols) => cols[0] === name);
-    expect(job('cendence-plan')?.slice(1, 3)).toEqual(['.pre', 'on_success']);
-    expect(job('cendence-build')?.slice(1, 3)).toEqual(['build', 'on_success']);
-    expect(job('cendence-test')?.slice(1, 3)).toEqual(['test', 'on_success']);
-    expect(job('cendence-push')?.slice(1, 3)).toEqual(['push', 'on_success']);
-    expect(job('cendence-deploy')?.slice(1, 5)).toEqual(['deploy', 'on_success', 'false', 'emulator']);
-    expect(job('cendence-rollback')?.slice(1, 5)).toEqual(['.post', 'manual', 'false', 'emulator']);
-  });
+  maybe(
+    'which jobs each pipeline gets: deploy and the manual rollback only on the protected default branch',
+    async () => {
+      expect(await listed(DEFAULT_BRANCH)).toEqual([
+        'cendence-plan .pre',
+        'cendence-images build',
+        'cendence-deploy deploy',
+        'cendence-rollback .post',
+      ]);
+      expect((await listed(DEFAULT_BRANCH)).join()).toContain('cendence-rollback .post');
+      // The default branch without protection (GitLab's own default is protected): nothing assumes the role.
+      expect(await listed([])).toEqual(['cendence-plan .pre']);
+      expect(await listed(MERGE_REQUEST)).toEqual(['cendence-plan .pre']);
+      expect(await listed(TAG)).toEqual(['cendence-plan .pre']);
+      world.fixture.git('checkout', '-q', '-b', 'feature/typo');
+      try {
+        expect(await listed(DEFAULT_BRANCH)).toEqual(['cendence-plan .pre']);
+      } finally {
+        world.fixture.git('checkout', '-q', 'main');
+      }
+    },
+    120_000,
+  );
 
-  maybe('plan → build → test → push → deploy, then the manual rollback job returns the service', async () => {
-    const seeded = await liveTaskDefinition();
-    const jobs = [
-      'emulator',
-      'cendence-plan',
-      'cendence-build',
-      'cendence-test',
-      'cendence-push',
-      'cendence-deploy',
-    ];
-    const release = await glci(...variables(), ...jobs);
-    expect([release.code, release.code === 0 ? 'ok' : `${release.stdout}\n${release.stderr}`]).toEqual([
-      0,
-      'ok',
-    ]);
-    for (const j of jobs) expect(release.stdout).toMatch(new RegExp(`PASS\\s+${j}\\b`));
+  maybe(
+    'default branch: plan → images (build, test, push in one job) → deploy, then the manual rollback',
+    async () => {
+      const seeded = await liveTaskDefinition();
+      const release = await glci(DEFAULT_BRANCH);
+      expect([release.code, release.code === 0 ? 'ok' : `${release.stdout}\n${release.stderr}`]).toEqual([
+        0,
+        'ok',
+      ]);
+      for (const j of ['emulator', 'cendence-plan', 'cendence-images', 'cendence-deploy']) {
+        expect(release.stdout).toMatch(new RegExp(`PASS\\s+${j}\\b`));
+      }
+      // Each job ran in a fresh container of the CLI image.
+      expect(release.stdout).toMatch(
+        new RegExp(`cendence-images\\s+starting ${IMAGE.replace(/[.:]/g, '\\$&')}`),
+      );
+      // The all-zero base of a first push on the default branch plans every service, saying why.
+      expect(jobLog('cendence-plan')).toContain('head is on main itself, so every service is planned');
+      expect(dotenv('cendence-plan')).toMatchObject({
+        CENDENCE_PLAN_SERVICES: '["web"]',
+        CENDENCE_PLAN_COUNT: '1',
+      });
+      const images = JSON.parse(
+        readFileSync(artifact('cendence-images', '.cendence/outputs/push-images'), 'utf8'),
+      );
+      expect(images.web).toMatch(/\/fixture\/web@sha256:[0-9a-f]{64}$/);
+      // The JUnit report is kept, and declared as the job's junit report.
+      expect(existsSync(artifact('cendence-images', 'test-results/web.xml'))).toBe(true);
+      const deployed = dotenv('cendence-deploy');
+      expect(deployed.CENDENCE_DEPLOY_STATUS).toBe('succeeded');
+      expect(deployed.CENDENCE_DEPLOY_RECORD_FILE).toMatch(/^\.cendence\//);
+      // The dotenv reports stay far under GitLab's 5 KB.
+      for (const j of ['cendence-plan', 'cendence-images', 'cendence-deploy']) {
+        expect(readFileSync(artifact(j, '.gitlab-ci-reports/dotenv/cendence.env')).length).toBeLessThan(
+          5 * 1024,
+        );
+      }
+      const live = await liveTaskDefinition();
+      expect(live).not.toBe(seeded);
+      const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live }));
+      expect(td.taskDefinition!.containerDefinitions![0].image).toBe(images.web);
 
-    // The emulator job found ours answering and started nothing.
-    expect(jobLog('emulator')).toContain(`emulator already answers at ${world.emulator.url}`);
-    // Outputs travel as dotenv reports; logs use GitLab's collapsible sections.
-    expect(dotenv('cendence-plan')).toMatchObject({ SERVICES: '["web"]', COUNT: '1' });
-    const images = JSON.parse(dotenv('cendence-push').IMAGES) as Record<string, string>;
-    expect(images.web).toMatch(/\/fixture\/web@sha256:[0-9a-f]{64}$/);
-    // gitlab-ci-local parses GitLab's section_start/section_end markers into these lines.
-    expect(jobLog('cendence-deploy')).toMatch(/^cendence_1_started$/m);
-    expect(jobLog('cendence-deploy')).toMatch(/^cendence_1 took \d+ms$/m);
-    const deployed = dotenv('cendence-deploy');
-    expect(deployed.STATUS).toBe('succeeded');
-    // Each job's report holds its own outputs, not the plan's that arrived with the artifacts.
-    expect(deployed.SERVICES).toBeUndefined();
-    // The deployment record is kept as an artifact, and the summary as markdown.
-    expect(
-      existsSync(join(world.fixture.repo, '.gitlab-ci-local/artifacts/cendence-deploy/cendence-summary.md')),
-    ).toBe(true);
-    const live = await liveTaskDefinition();
-    expect(live).not.toBe(seeded);
-    const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live }));
-    expect(td.taskDefinition!.containerDefinitions![0].image).toBe(images.web);
+      // The manual job runs only when asked for, as a person would press its button.
+      const rollback = await glci(DEFAULT_BRANCH, 'cendence-rollback');
+      expect([rollback.code, rollback.code === 0 ? 'ok' : rollback.stdout]).toEqual([0, 'ok']);
+      expect(dotenv('cendence-rollback').CENDENCE_ROLLBACK_STATUS).toBe('succeeded');
+      expect(await liveTaskDefinition()).toBe(seeded);
+    },
+    600_000,
+  );
 
-    // The manual job runs only when asked for, as a person would press its button.
-    const rollback = await glci(...variables(), 'cendence-rollback');
-    expect([rollback.code, rollback.code === 0 ? 'ok' : rollback.stdout]).toEqual([0, 'ok']);
-    expect(dotenv('cendence-rollback').STATUS).toBe('succeeded');
-    expect(await liveTaskDefinition()).toBe(seeded);
-  });
+  maybe(
+    'a new feature branch: plan (in the image, with git) plans what changed since the default branch',
+    async () => {
+      world.fixture.git('checkout', '-q', '-b', 'feature/web-copy');
+      try {
+        await world.fixture.write('services/web/copy.txt', 'new words\n');
+        world.fixture.git('add', 'services/web/copy.txt');
+        world.fixture.git('commit', '-q', '-m', 'web copy');
+        const r = await glci(DEFAULT_BRANCH, 'cendence-plan');
+        expect([r.code, r.code === 0 ? 'ok' : r.stdout]).toEqual([0, 'ok']);
+        expect(jobLog('cendence-plan')).toContain(
+          'no previous commit (all-zero base): planning what changed since main',
+        );
+        expect(dotenv('cendence-plan').CENDENCE_PLAN_SERVICES).toBe('["web"]');
+      } finally {
+        world.fixture.git('checkout', '-q', '-f', 'main');
+      }
+    },
+    300_000,
+  );
 });

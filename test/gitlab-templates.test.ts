@@ -7,21 +7,25 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseHcl } from '@cdktf/hcl2json';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parseAllDocuments, stringify } from 'yaml';
-import { DOOR_STEPS, gitlabInput, variableName } from '../scripts/gen-actions.js';
+import { loadModule } from '../emulator/src/terraform/hcl.js';
+import { DOOR_STEPS, gitlabInput, RESOURCE_GROUP, variableName } from '../scripts/gen-actions.js';
 import { STEPS } from '../shared/src/steps/index.js';
+import { trustOf } from './trust-policy.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIR = join(ROOT, 'pipelines/gitlab');
+const COMPONENTS = join(ROOT, 'templates');
 const GLCI = join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js');
 // GitLab's allowed environment actions (keyword reference, environment:action).
 const ENVIRONMENT_ACTIONS = ['start', 'prepare', 'stop', 'verify', 'access'];
 
 // biome-ignore lint/suspicious/noExplicitAny: parsed YAML
 type Yaml = any;
-function template(file: string): { spec: Yaml; jobs: Yaml } {
-  const docs = parseAllDocuments(readFileSync(join(DIR, file), 'utf8'));
+function template(file: string, dir = DIR): { spec: Yaml; jobs: Yaml } {
+  const docs = parseAllDocuments(readFileSync(join(dir, file), 'utf8'));
   expect(docs).toHaveLength(2);
   return { spec: docs[0].toJS().spec, jobs: docs[1].toJS() };
 }
@@ -60,8 +64,41 @@ describe('step input → spec:inputs entry', () => {
 });
 
 describe('template files', () => {
-  test('one template per step, plus the full pipeline', () => {
+  test('one template per step (every step, diff and verify too), plus the full pipeline', () => {
+    expect(doorSteps.map((s) => s.name).sort()).toEqual(STEPS.map((s) => s.name).sort());
     expect(files.sort()).toEqual([...doorSteps.map((s) => `${s.name}.yml`), 'pipeline.yml'].sort());
+  });
+
+  test('templates/ holds the same jobs as CI/CD components, with no include of a fixed path', () => {
+    const components = readdirSync(COMPONENTS).filter((f) => f.endsWith('.yml'));
+    expect(components.sort()).toEqual(files.sort());
+    for (const f of components) {
+      const component = template(f, COMPONENTS);
+      expect([f, component]).toEqual([f, template(f)]);
+      const text = readFileSync(join(COMPONENTS, f), 'utf8');
+      const body = text
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n');
+      expect([f, /^\s*include:|\/pipelines\/gitlab/m.test(body)]).toEqual([f, false]);
+      expect(text).toContain(
+        `component: $CI_SERVER_FQDN/<group>/cendence/${f.replace('.yml', '')}@<version>`,
+      );
+    }
+  });
+
+  test('the CLI image is a required input until a release pins one by digest', () => {
+    const pinned = JSON.parse(readFileSync(join(ROOT, 'pipelines/cli-image.json'), 'utf8')).image;
+    for (const f of files) {
+      const image = template(f).spec.inputs.image;
+      if (pinned) expect([f, image.default]).toEqual([f, expect.stringMatching(/@sha256:[0-9a-f]{64}$/)]);
+      else
+        expect([f, image.default, image.description]).toEqual([
+          f,
+          undefined,
+          expect.stringContaining('Required'),
+        ]);
+    }
   });
 
   test.each(files)('%s: every input is described and typed, defaults fit their type and options', (file) => {
@@ -88,53 +125,118 @@ describe('template files', () => {
         expect(job.variables[variableName(i.name)]).toBe(`$[[ inputs.${i.name} ]]`);
       }
       expect(job.script).toEqual(['rm -f cendence.env cendence-summary.md', `$[[ inputs.cli ]] ${name}`]);
+      expect(JSON.stringify(job)).not.toContain('npx');
       expect(job.artifacts.reports.dotenv).toBe('cendence.env');
       expect(job.artifacts.paths).toEqual(expect.arrayContaining(['cendence-summary.md', '.cendence/']));
       expect(job.artifacts.when).toBe('always');
       if (step.inputs.some((i) => i.name === 'role-to-assume')) {
-        expect(job.id_tokens).toEqual({ CENDENCE_ID_TOKEN: { aud: '$[[ inputs.aws-audience ]]' } });
-        expect(job.variables.CENDENCE_OIDC_AUDIENCE).toBe('$[[ inputs.aws-audience ]]');
+        expect(job.id_tokens).toEqual({ CENDENCE_ID_TOKEN: { aud: '$[[ inputs.audience ]]' } });
+        for (const i of ['audience', 'role-duration-seconds', 'role-session-name'])
+          expect(spec.inputs[i]).toBeDefined();
       }
     },
   );
 
   test.each(['deploy', 'rollback'])(
-    '%s.yml: environment, and one resource group per environment and service',
+    '%s.yml: environment, one lock per environment, only from the default branch or a named protected ref',
     (name) => {
-      const job = template(`${name}.yml`).jobs['$[[ inputs.job-name ]]'];
+      const { spec, jobs } = template(`${name}.yml`);
+      const job = jobs['$[[ inputs.job-name ]]'];
       expect(job.environment.name).toBe('$[[ inputs.environment ]]');
       expect(ENVIRONMENT_ACTIONS).toContain(job.environment.action);
-      expect(job.resource_group).toBe('cendence-$[[ inputs.environment ]]-$[[ inputs.services ]]');
+      expect(job.resource_group).toBe(RESOURCE_GROUP);
+      expect(job.rules[0]).toEqual({ if: '$CI_PIPELINE_SOURCE == "merge_request_event"', when: 'never' });
+      expect(job.rules[1].if).toContain('$CI_COMMIT_REF_PROTECTED == "true"');
+      expect(job.rules[1].if).toContain('$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH');
+      expect(job.rules).toHaveLength(2); // nothing else matches: no job
+      // Inputs that end up in rules and resource_group are checked at pipeline creation.
+      expect(spec.inputs['deploy-ref'].regex).toBeDefined();
+      expect(spec.inputs.environment.regex).toBeDefined();
     },
   );
 
   test('rollback.yml is a manual job by default', () => {
     const { spec, jobs } = template('rollback.yml');
-    expect(jobs['$[[ inputs.job-name ]]'].when).toBe('$[[ inputs.when ]]');
+    expect(jobs['$[[ inputs.job-name ]]'].rules[1].when).toBe('$[[ inputs.when ]]');
     expect(spec.inputs.when.default).toBe('manual');
+  });
+
+  test('test.yml keeps the JUnit reports, as files and as the junit report', () => {
+    const job = template('test.yml').jobs['$[[ inputs.job-name ]]'];
+    expect(job.artifacts.paths).toContain('$[[ inputs.junit-dir ]]/');
+    expect(job.artifacts.reports.junit).toBe('$[[ inputs.junit-dir ]]/*.xml');
+  });
+
+  test('pipeline.yml: build, test and push in one job (one engine); later jobs read files, not project-shadowable variables', () => {
+    const { spec, jobs } = template('pipeline.yml');
+    expect(Object.keys(jobs)).toEqual([
+      'cendence-plan',
+      'cendence-images',
+      'cendence-deploy',
+      'cendence-rollback',
+    ]);
+    const images = jobs['cendence-images'].script.join('\n');
+    expect(images).toMatch(/cli ]] build .*--builds-file \.cendence\/builds\.json/);
+    expect(images).toContain('test --builds .cendence/builds.json');
+    expect(images).toContain('push --builds .cendence/builds.json');
+    expect(jobs['cendence-images'].artifacts.reports.junit).toBe('test-results/*.xml');
+    for (const stage of ['plan-stage', 'images-stage', 'deploy-stage', 'rollback-stage'])
+      expect(spec.inputs[stage]).toBeDefined();
+    const text = JSON.stringify(jobs);
+    expect(text).not.toMatch(/\$(SERVICES|COUNT|IMAGES|RECORD_FILE)\b/);
+    expect(jobs['cendence-deploy'].resource_group).toBe(jobs['cendence-rollback'].resource_group);
+    expect(spec.inputs.since.default).toBe('$CI_COMMIT_BEFORE_SHA');
   });
 });
 
+/** Every `include:` a user pastes from us: our .gitlab-ci.yml, and the yaml blocks of README and docs/gitlab.md. */
+function pastedIncludes(): {
+  from: string;
+  include: { local?: string; component?: string; file?: string; inputs?: Record<string, unknown> };
+}[] {
+  const out: ReturnType<typeof pastedIncludes> = [];
+  const docs: [string, string][] = [['.gitlab-ci.yml', readFileSync(join(ROOT, '.gitlab-ci.yml'), 'utf8')]];
+  for (const f of ['README.md', 'docs/gitlab.md']) {
+    for (const m of readFileSync(join(ROOT, f), 'utf8').matchAll(/```yaml\n([\s\S]*?)```/g))
+      docs.push([f, m[1]]);
+  }
+  for (const [from, text] of docs) {
+    let parsed: Yaml;
+    try {
+      parsed = parseAllDocuments(text).map((d) => d.toJS());
+    } catch {
+      continue;
+    }
+    for (const doc of parsed) {
+      for (const include of [doc?.include ?? []].flat()) {
+        if (typeof include === 'object' && (include.local || include.component || include.file))
+          out.push({ from, include });
+      }
+    }
+  }
+  return out;
+}
+
 describe('includes', () => {
   // GitLab refuses an include that passes an undeclared input or omits a required one; gitlab-ci-local
-  // does not check the first, so this test does, for every include in our pipelines.
-  test.each(['pipelines/gitlab/pipeline.yml', '.gitlab-ci.yml'])(
-    '%s passes only declared inputs, and every required one',
-    (file) => {
-      const docs = parseAllDocuments(readFileSync(join(ROOT, file), 'utf8')).map((d) => d.toJS());
-      const body = docs[docs.length - 1];
-      expect(body.include.length).toBeGreaterThan(0);
-      for (const inc of body.include as { local: string; inputs?: Record<string, unknown> }[]) {
-        const target = template(inc.local.replace(/^\/pipelines\/gitlab\//, '')).spec.inputs;
-        const given = Object.keys(inc.inputs ?? {});
-        expect([inc.local, given.filter((k) => !(k in target))]).toEqual([inc.local, []]);
-        const required = Object.entries<Yaml>(target)
-          .filter(([, i]) => i.default === undefined)
-          .map(([k]) => k);
-        expect([inc.local, required.filter((k) => !given.includes(k))]).toEqual([inc.local, []]);
-      }
-    },
-  );
+  // does not check the first, so this test does, for every include we ship or document.
+  test('every pasted include passes only declared inputs, and every required one', () => {
+    const includes = pastedIncludes();
+    expect(includes.length).toBeGreaterThanOrEqual(2);
+    for (const { from, include } of includes) {
+      const name = String(include.local ?? include.file ?? include.component)
+        .replace(/^.*\//, '')
+        .replace(/@.*$/, '')
+        .replace(/\.yml$/, '');
+      const target = template(`${name}.yml`).spec.inputs;
+      const given = Object.keys(include.inputs ?? {});
+      expect([from, name, given.filter((k) => !(k in target))]).toEqual([from, name, []]);
+      const required = Object.entries<Yaml>(target)
+        .filter(([, i]) => i.default === undefined)
+        .map(([k]) => k);
+      expect([from, name, required.filter((k) => !given.includes(k))]).toEqual([from, name, []]);
+    }
+  });
 });
 
 describe('the bundled CLI the templates run (cli/dist/index.js)', () => {
@@ -167,6 +269,25 @@ describe('the bundled CLI the templates run (cli/dist/index.js)', () => {
   });
 });
 
+/**
+ * A consumer project holding pipelines/gitlab (and files), committed on main with an origin remote, as
+ * gitlab-ci-local needs: it resolves local includes among tracked files and reads the default branch
+ * and the project path from the remote.
+ */
+function consumerProject(prefix: string, remote: string, files: Record<string, string> = {}): string {
+  const project = mkdtempSync(join(tmpdir(), prefix));
+  cpSync(DIR, join(project, 'pipelines/gitlab'), { recursive: true });
+  for (const [f, text] of Object.entries(files)) writeFileSync(join(project, f), text);
+  const git = (...a: string[]) => spawnSync('git', a, { cwd: project });
+  git('init', '-q', '-b', 'main');
+  git('remote', 'add', 'origin', remote);
+  git('add', '-A');
+  git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'ci');
+  git('update-ref', 'refs/remotes/origin/main', 'HEAD');
+  git('remote', 'set-head', 'origin', 'main');
+  return project;
+}
+
 describe('gitlab-ci-local reads the templates', () => {
   let project: string;
   const glci = (ci: unknown, ...args: string[]) => {
@@ -176,15 +297,7 @@ describe('gitlab-ci-local reads the templates', () => {
   };
 
   beforeAll(() => {
-    project = mkdtempSync(join(tmpdir(), 'cendence-gl-templates-'));
-    cpSync(DIR, join(project, 'pipelines/gitlab'), { recursive: true });
-    const git = (...a: string[]) => spawnSync('git', a, { cwd: project });
-    git('init', '-q', '-b', 'main');
-    git('remote', 'add', 'origin', 'git@gitlab.example.com:cendence/templates.git');
-    git('add', '-A'); // gitlab-ci-local resolves local includes among tracked files
-    git('-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-q', '-m', 'templates');
-    git('update-ref', 'refs/remotes/origin/main', 'HEAD');
-    git('remote', 'set-head', 'origin', 'main');
+    project = consumerProject('cendence-gl-templates-', 'git@gitlab.example.com:cendence/templates.git');
   });
   afterAll(() => rmSync(project, { recursive: true, force: true }));
 
@@ -197,7 +310,8 @@ describe('gitlab-ci-local reads the templates', () => {
             local: '/pipelines/gitlab/deploy.yml',
             inputs: {
               'job-name': 'deploy-api',
-              services: 'api',
+              image: 'cli@sha256:0',
+              services: 'auth,game',
               environment: 'staging',
               'on-cancel': 'leave',
             },
@@ -211,33 +325,51 @@ describe('gitlab-ci-local reads the templates', () => {
       .map((d) => d.toJS())
       .find((d) => d?.['deploy-api'])['deploy-api'];
     expect(job.variables).toMatchObject({
-      CENDENCE_SERVICES: 'api',
+      CENDENCE_SERVICES: 'auth,game',
       CENDENCE_ON_CANCEL: 'leave',
       CENDENCE_VERIFY: 'true',
     });
-    expect(job.resource_group).toBe('cendence-staging-api');
+    // A valid resource group whatever the services (GitLab: letters, digits, - _ / $ { } . and spaces).
+    expect(job.resource_group).toBe('cendence-staging');
+    expect(job.resource_group).toMatch(/^[\w\-/${}. ]+$/);
     expect(job.environment).toEqual({ name: 'staging', action: 'start' });
   });
 
   test('a missing required input is refused, naming it', () => {
-    const r = glci({ include: [{ local: '/pipelines/gitlab/test.yml' }] }, '--list');
+    const r = glci(
+      { include: [{ local: '/pipelines/gitlab/test.yml', inputs: { image: 'cli@sha256:0' } }] },
+      '--list',
+    );
     expect(r.code).not.toBe(0);
     expect(r.out).toContain('`builds` input: required value has not been provided');
+    // No released CLI image yet: a pipeline without `image` is refused at creation, naming it.
+    const noImage = glci(
+      { stages: ['build', 'deploy'], include: [{ local: '/pipelines/gitlab/pipeline.yml' }] },
+      '--list',
+    );
+    expect(noImage.code).not.toBe(0);
+    expect(noImage.out).toContain('`image` input: required value has not been provided');
   });
 
   test('a value outside the options is refused', () => {
     const r = glci(
-      { include: [{ local: '/pipelines/gitlab/deploy.yml', inputs: { 'on-cancel': 'explode' } }] },
+      {
+        include: [{ local: '/pipelines/gitlab/deploy.yml', inputs: { image: 'x', 'on-cancel': 'explode' } }],
+      },
       '--list',
     );
     expect(r.code).not.toBe(0);
     expect(r.out).toContain('`explode` cannot be used because it is not in the list of allowed options');
   });
 
-  test('the full pipeline lists plan → build → test → push → deploy and the manual rollback', () => {
+  const PIPELINE = { local: '/pipelines/gitlab/pipeline.yml', inputs: { image: 'cli@sha256:0' } };
+
+  test('the full pipeline on the protected default branch: plan → images → deploy, and the manual rollback', () => {
     const r = glci(
-      { stages: ['build', 'test', 'push', 'deploy'], include: [{ local: '/pipelines/gitlab/pipeline.yml' }] },
+      { stages: ['build', 'deploy'], include: [PIPELINE] },
       '--list',
+      '--variable',
+      'CI_COMMIT_REF_PROTECTED=true',
     );
     expect(r.code).toBe(0);
     const jobs = r.out
@@ -247,17 +379,14 @@ describe('gitlab-ci-local reads the templates', () => {
       .map((c) => `${c[0]} ${c[1]} ${c[2]}`);
     expect(jobs).toEqual([
       'cendence-plan .pre on_success',
-      'cendence-build build on_success',
-      'cendence-test test on_success',
-      'cendence-push push on_success',
+      'cendence-images build on_success',
       'cendence-deploy deploy on_success',
       'cendence-rollback .post manual',
     ]);
-    // Deploy and rollback of a release share one lock per environment.
     const preview = glci(
       {
-        stages: ['build', 'test', 'push', 'deploy'],
-        include: [{ local: '/pipelines/gitlab/pipeline.yml', inputs: { environment: 'prod' } }],
+        stages: ['build', 'deploy'],
+        include: [{ ...PIPELINE, inputs: { ...PIPELINE.inputs, environment: 'prod' } }],
       },
       '--preview',
     ).out;
@@ -267,4 +396,205 @@ describe('gitlab-ci-local reads the templates', () => {
     expect(merged['cendence-deploy'].resource_group).toBe('cendence-prod');
     expect(merged['cendence-rollback'].resource_group).toBe('cendence-prod');
   });
+
+  test('a named protected ref may deploy too; other refs may not', () => {
+    const ci = {
+      stages: ['build', 'deploy'],
+      include: [{ ...PIPELINE, inputs: { ...PIPELINE.inputs, 'deploy-ref': 'release/2' } }],
+    };
+    const names = (out: string) =>
+      out
+        .split('\n')
+        .map((l) => l.trim().split(/\s+/)[0])
+        .filter((n) => n?.startsWith('cendence-'));
+    const on = (ref: string) =>
+      names(
+        glci(
+          ci,
+          '--list',
+          '--variable',
+          'CI_COMMIT_REF_PROTECTED=true',
+          '--variable',
+          `CI_COMMIT_BRANCH=${ref}`,
+          '--variable',
+          `CI_COMMIT_REF_NAME=${ref}`,
+        ).out,
+      );
+    expect(on('release/2')).toContain('cendence-deploy');
+    expect(on('release/3')).toEqual(['cendence-plan']);
+    // Quotes in a ref would break the rule: refused at pipeline creation.
+    const bad = glci(
+      { ...ci, include: [{ ...PIPELINE, inputs: { ...PIPELINE.inputs, 'deploy-ref': 'x" || "1' } }] },
+      '--list',
+    );
+    expect(bad.code).not.toBe(0);
+    expect(bad.out).toContain('`deploy-ref` input');
+  });
+
+  test('bad input is refused at pipeline creation: a services list, a stage that does not exist', () => {
+    const list = glci(
+      {
+        stages: ['build', 'deploy'],
+        include: [{ ...PIPELINE, inputs: { ...PIPELINE.inputs, services: ['auth', 'game'] } }],
+      },
+      '--list',
+    );
+    expect(list.code).not.toBe(0);
+    expect(list.out).toContain('`services` input: provided value is not a string');
+    const stage = glci(
+      {
+        stages: ['build', 'deploy'],
+        include: [{ ...PIPELINE, inputs: { ...PIPELINE.inputs, 'deploy-stage': 'release' } }],
+      },
+      '--list',
+    );
+    expect(stage.code).not.toBe(0);
+    expect(stage.out).toContain('stage:release not found for cendence-deploy');
+  });
+
+  test('the starter README pastes runs: include resolved to the template, deploys only on the protected default branch', () => {
+    const starter = parseAllDocuments(
+      readFileSync(join(ROOT, 'pipelines/gitlab-starter/.gitlab-ci.yml'), 'utf8'),
+    )[0].toJS();
+    // include: project resolves to that project's file; here the same file, included locally.
+    const ci = {
+      ...starter,
+      include: starter.include.map((i: Yaml) => ({ local: i.file, inputs: i.inputs })),
+    };
+    const names = (...vars: string[]) =>
+      glci(ci, '--list', ...vars.flatMap((v) => ['--variable', v]))
+        .out.split('\n')
+        .map((l) => l.trim().split(/\s+/)[0])
+        .filter((n) => n?.startsWith('cendence-'));
+    expect(names('CI_COMMIT_REF_PROTECTED=true')).toEqual([
+      'cendence-plan',
+      'cendence-images',
+      'cendence-deploy',
+      'cendence-rollback',
+    ]);
+    expect(names('CI_COMMIT_REF_PROTECTED=true', 'CI_PIPELINE_SOURCE=merge_request_event')).toEqual([
+      'cendence-plan',
+    ]);
+    expect(
+      names(
+        'CI_COMMIT_REF_PROTECTED=true',
+        'CI_COMMIT_BRANCH=feature/typo',
+        'CI_COMMIT_REF_NAME=feature/typo',
+      ),
+    ).toEqual(['cendence-plan']);
+  });
+});
+
+describe('README: its GitHub and GitLab blocks are the starter files the tests check', () => {
+  test.each(['pipelines/github/release.yml', 'pipelines/gitlab-starter/.gitlab-ci.yml'])('%s', (file) => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const block = readme.match(
+      new RegExp(
+        `<!-- file ${file.replace(/\./g, '\\.')} -->\n\`\`\`yaml\n([\\s\\S]*?)\`\`\`\n<!-- end file -->`,
+      ),
+    );
+    expect(block?.[1]).toBe(readFileSync(join(ROOT, file), 'utf8'));
+  });
+});
+
+describe('GitLab: the subject each role-assuming job gets, against the Terraform trust policy', () => {
+  // GitLab's id token sub: project_path:<group>/<project>:ref_type:<branch|tag>:ref:<ref> (the source
+  // branch in a merge-request pipeline). The policy (production.tfvars) trusts transcendence/cendence on main.
+  let project: string;
+  beforeAll(() => {
+    project = consumerProject('cendence-gl-identity-', 'git@gitlab.com:transcendence/cendence.git', {
+      '.gitlab-ci.yml': stringify({
+        stages: ['build', 'deploy'],
+        include: [
+          {
+            local: '/pipelines/gitlab/pipeline.yml',
+            inputs: {
+              image: 'cli@sha256:0',
+              'role-to-assume': 'arn:aws:iam::123456789012:role/cendence-gitlab-deploy',
+            },
+          },
+        ],
+      }),
+    });
+  });
+  afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+  test('only the jobs that should deploy exist where the trust policy accepts them; elsewhere no job asks', async () => {
+    const main = await loadModule(join(ROOT, 'terraform'));
+    const production = await parseHcl(
+      'production.tfvars',
+      readFileSync(join(ROOT, 'terraform/environments/production.tfvars'), 'utf8'),
+    );
+    const { allows } = trustOf(main, 'gitlab_trust', production);
+    const preview = spawnSync(process.execPath, [GLCI, '--no-color', '--preview'], {
+      cwd: project,
+      encoding: 'utf8',
+    }).stdout;
+    const merged = parseAllDocuments(preview.slice(preview.indexOf('---')))
+      .map((d) => d.toJS())
+      .find((d) => d?.['cendence-deploy']);
+    const assuming = Object.keys(merged).filter((j) => merged[j]?.id_tokens?.CENDENCE_ID_TOKEN);
+    expect(assuming.sort()).toEqual(['cendence-deploy', 'cendence-images', 'cendence-rollback']);
+    const scenarios: { name: string; vars: string[]; refType: string; ref: string; deploys: boolean }[] = [
+      {
+        name: 'default branch',
+        vars: ['CI_COMMIT_REF_PROTECTED=true'],
+        refType: 'branch',
+        ref: 'main',
+        deploys: true,
+      },
+      {
+        name: 'feature branch',
+        vars: [
+          'CI_COMMIT_REF_PROTECTED=false',
+          'CI_COMMIT_BRANCH=feature/typo',
+          'CI_COMMIT_REF_NAME=feature/typo',
+        ],
+        refType: 'branch',
+        ref: 'feature/typo',
+        deploys: false,
+      },
+      {
+        name: 'merge request from main',
+        vars: ['CI_COMMIT_REF_PROTECTED=true', 'CI_PIPELINE_SOURCE=merge_request_event'],
+        refType: 'branch',
+        ref: 'main',
+        deploys: false,
+      },
+      {
+        name: 'tag',
+        vars: [
+          'CI_COMMIT_REF_PROTECTED=true',
+          'CI_COMMIT_TAG=v1.0.0',
+          'CI_COMMIT_REF_NAME=v1.0.0',
+          'CI_COMMIT_BRANCH=',
+        ],
+        refType: 'tag',
+        ref: 'v1.0.0',
+        deploys: false,
+      },
+    ];
+    for (const sc of scenarios) {
+      const listed = spawnSync(
+        process.execPath,
+        [GLCI, '--no-color', '--list', ...sc.vars.flatMap((v) => ['--variable', v])],
+        { cwd: project, encoding: 'utf8' },
+      )
+        .stdout.split('\n')
+        .map((l) => l.trim().split(/\s+/)[0])
+        .filter((n) => assuming.includes(n));
+      const sub = `project_path:transcendence/cendence:ref_type:${sc.refType}:ref:${sc.ref}`;
+      const accepted = allows({ 'gitlab.com:sub': sub, 'gitlab.com:aud': 'sts.amazonaws.com' });
+      // Every role-assuming job that runs is accepted; the deploying pipeline has all of them.
+      expect({ sc: sc.name, listed: listed.sort() }).toEqual({
+        sc: sc.name,
+        listed: sc.deploys ? [...assuming].sort() : [],
+      });
+      if (listed.length > 0)
+        expect({ sc: sc.name, sub, accepted }).toEqual({ sc: sc.name, sub, accepted: true });
+      // A merge request from main carries main's subject: only the rules keep it from assuming the role.
+      if (sc.name === 'feature branch' || sc.name === 'tag')
+        expect({ sub, accepted }).toEqual({ sub, accepted: false });
+    }
+  }, 120_000);
 });

@@ -6,7 +6,9 @@ import { PassThrough } from 'node:stream';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
+import { AwsClients } from '../shared/src/aws/clients.js';
 import { connect } from '../shared/src/aws/connect.js';
+import { oidcCredentials, REFRESH_MARGIN_MS } from '../shared/src/aws/credentials.js';
 import { UserError } from '../shared/src/errors.js';
 import { TerminalRunner } from '../shared/src/runner/terminal.js';
 
@@ -141,5 +143,87 @@ describe('OIDC web identity', () => {
     await expect(
       connect({ region: 'us-east-1', endpoint: emu.url, roleToAssume: ROLE }, ctx),
     ).rejects.toThrow('the runner refused an OIDC token (HTTP 401)');
+  });
+
+  it('audience, session length and session name are inputs; the session is renewed before it ends', async () => {
+    const out = captured();
+    const ctx = ctxWith(
+      { ACTIONS_ID_TOKEN_REQUEST_URL: tokenUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken },
+      out.runner,
+    );
+    const sts = new AwsClients({ region: 'us-east-1', endpoint: emu.url, env: ctx.env });
+    let clock = Date.now();
+    const before = emu.calls({ service: 'sts' }).length;
+    const provider = await oidcCredentials(
+      { roleArn: ROLE, audience: 'cendence-ci', durationSeconds: 900, sessionName: 'release-7' },
+      sts,
+      ctx,
+      { now: () => clock },
+    );
+    expect(audienceAsked).toBe('cendence-ci');
+    const first = await provider();
+    const life = first.expiration!.getTime() - Date.now();
+    expect(life).toBeGreaterThan(880_000);
+    expect(life).toBeLessThanOrEqual(900_000);
+    // Within the session: the same credentials, no new exchange.
+    expect((await provider()).accessKeyId).toBe(first.accessKeyId);
+    // A long wave later, inside the refresh margin: one new exchange for concurrent callers.
+    clock = first.expiration!.getTime() - REFRESH_MARGIN_MS + 1000;
+    const [a, b] = await Promise.all([provider(), provider()]);
+    expect(a.accessKeyId).not.toBe(first.accessKeyId);
+    expect(b.accessKeyId).toBe(a.accessKeyId);
+    const exchanges = emu
+      .calls({ service: 'sts' })
+      .slice(before)
+      .filter((c) => c.operation === 'AssumeRoleWithWebIdentity');
+    expect(exchanges.length).toBe(2);
+    const renewed = new AwsClients({ region: 'us-east-1', endpoint: emu.url, credentials: provider });
+    const id = await renewed.sts.send(new GetCallerIdentityCommand({}));
+    expect(id.Arn).toBe('arn:aws:sts::123456789012:assumed-role/cendence-deploy/release-7');
+    renewed.destroy();
+    sts.destroy();
+  });
+
+  it('a transient InvalidIdentityToken is retried; a lasting one fails', async () => {
+    const out = captured();
+    const ctx = ctxWith({ CENDENCE_ID_TOKEN: ghToken }, out.runner);
+    const sts = new AwsClients({ region: 'us-east-1', endpoint: emu.url, env: ctx.env });
+    emu.fault({
+      service: 'sts',
+      operation: 'AssumeRoleWithWebIdentity',
+      error: 'InvalidIdentityToken',
+      times: 2,
+    });
+    const provider = await oidcCredentials({ roleArn: ROLE }, sts, ctx, { retryDelayMs: 10 });
+    expect((await provider()).accessKeyId).toMatch(/^ASIA/);
+    expect(out.text()).toContain('STS answered InvalidIdentityTokenException; trying again');
+    emu.fault({
+      service: 'sts',
+      operation: 'AssumeRoleWithWebIdentity',
+      error: 'InvalidIdentityToken',
+      times: 4,
+    });
+    await expect(oidcCredentials({ roleArn: ROLE }, sts, ctx, { retryDelayMs: 10 })).rejects.toMatchObject({
+      name: 'InvalidIdentityTokenException',
+    });
+    sts.destroy();
+  });
+
+  it('bad role options are refused naming the input, before any STS call', async () => {
+    const before = emu.calls().length;
+    const out = captured();
+    for (const [role, where] of [
+      [{ durationSeconds: 60 }, 'role-duration-seconds'],
+      [{ sessionName: 'has space' }, 'role-session-name'],
+      [{ audience: ' ' }, 'audience'],
+    ] as const) {
+      const err = await connect(
+        { region: 'us-east-1', endpoint: emu.url, roleToAssume: ROLE, role },
+        ctxWith({ CENDENCE_ID_TOKEN: ghToken }, out.runner),
+      ).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect((err as UserError).where).toBe(where);
+    }
+    expect(emu.calls().length).toBe(before);
   });
 });

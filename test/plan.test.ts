@@ -34,12 +34,12 @@ async function commit(label: string) {
   commits[label] = git('rev-parse', 'HEAD');
 }
 
-async function plan(inputs: Record<string, string>) {
+async function plan(inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}, cwd = repo) {
   const stream = new PassThrough();
   let log = '';
   stream.on('data', (c) => (log += c));
   const runner = new TerminalRunner({ stream });
-  const ctx = { runner, signal: new AbortController().signal, env: {}, cwd: repo };
+  const ctx = { runner, signal: new AbortController().signal, env, cwd };
   const settings = await planStep.settings((n) => inputs[n], ctx);
   const result = await planStep.run(settings, ctx);
   return { result, outputs: planStep.outputValues(result), log };
@@ -164,11 +164,92 @@ describe('plan on a real git history', () => {
   it('rejects an unknown ref with the shallow-clone fix, and an unknown service', async () => {
     const err = await plan({ since: 'no-such-branch' }).catch((e) => e);
     expect(err).toBeInstanceOf(UserError);
-    expect(describeError(err)).toContain("since: git ref 'no-such-branch' is not a commit");
-    expect(describeError(err)).toContain('fetch-depth: 0');
+    expect(describeError(err)).toContain("since: the base 'no-such-branch' is not in this clone");
+    expect(describeError(err)).toContain('git fetch --no-tags origin no-such-branch');
     const unknown = await plan({ services: 'auth,chat' }).catch((e) => e);
     expect(describeError(unknown)).toBe(
       "services: unknown service 'chat' (known: ai, auth, frontend, game, matchmaking)\n  fix: use names of folders under services/ that hold a service.yml",
+    );
+  });
+});
+
+const ZERO = '0'.repeat(40);
+
+describe('plan with no previous state (an all-zero base) and shallow clones', () => {
+  it('on a new branch: plans what changed since the default branch', async () => {
+    git('checkout', '-q', '-b', 'feature/ai-tweak');
+    try {
+      await put('services/ai/src/extra.ts', 'export const x = 1;\n');
+      await commit('feature');
+      const { result, log } = await plan({ since: ZERO }, { CI_DEFAULT_BRANCH: 'main' });
+      expect(result.base).toBe(commits.ai);
+      expect(result.services.map((s) => s.service)).toEqual(['ai']);
+      expect(log).toContain('no previous commit (all-zero base): planning what changed since main');
+    } finally {
+      git('checkout', '-q', 'main');
+    }
+  });
+
+  it('on the default branch itself (a tag or first push): every service, saying why', async () => {
+    const { result, log } = await plan({ since: ZERO }, { CI_DEFAULT_BRANCH: 'main' });
+    expect(result.base).toBeUndefined();
+    expect(result.services.map((s) => s.service).sort()).toEqual([
+      'ai',
+      'auth',
+      'frontend',
+      'game',
+      'matchmaking',
+    ]);
+    expect(log).toContain('head is on main itself, so every service is planned');
+  });
+
+  it('with no known default branch (GitHub event without one, no origin/HEAD): every service', async () => {
+    const { result, log } = await plan({ since: '0'.repeat(64) });
+    expect(result.services).toHaveLength(5);
+    expect(log).toContain('the default branch is unknown');
+  });
+
+  it('a base missing from a shallow clone names the exact git fetch to run', async () => {
+    const shallow = await mkdtemp(path.join(tmpdir(), 'cendence-shallow-'));
+    try {
+      execFileSync('git', ['clone', '-q', '--depth', '1', `file://${repo}`, shallow], { env: gitEnv });
+      const err = await plan({ since: commits.initial }, {}, shallow).catch((e) => e);
+      expect(err).toBeInstanceOf(UserError);
+      expect(describeError(err)).toContain(
+        `since: the base '${commits.initial}' is not in this clone (a shallow clone)`,
+      );
+      expect(describeError(err)).toContain(`git fetch --no-tags origin ${commits.initial} --deepen=50`);
+      // Running the fix makes the plan work.
+      execFileSync('git', ['fetch', '-q', '--no-tags', 'origin', commits.initial, '--deepen=50'], {
+        cwd: shallow,
+        env: gitEnv,
+      });
+      const { result } = await plan({ since: commits.initial }, {}, shallow);
+      expect(result.services.length).toBeGreaterThan(0);
+    } finally {
+      await rm(shallow, { recursive: true, force: true });
+    }
+  });
+
+  it('a child pipeline without extends runs our CLI, passing the builds record between build, test and push', async () => {
+    const file = path.join(repo, '.cendence', 'child.yml');
+    await plan({ since: commits.initial, 'gitlab-pipeline': file }, { GITLAB_CI: 'true' });
+    const child = parse(await readFile(file, 'utf8'));
+    expect(child.ai.script).toEqual([
+      'cendence build --services ai --builds-file .cendence/builds-ai.json',
+      'cendence test --builds .cendence/builds-ai.json',
+      'cendence push --builds .cendence/builds-ai.json',
+    ]);
+    expect(JSON.stringify(child)).not.toContain('npx');
+  });
+
+  it('in GitLab, a child pipeline path outside .cendence/ (not kept as an artifact) is refused', async () => {
+    const err = await plan({ 'gitlab-pipeline': 'child.yml', all: 'true' }, { GITLAB_CI: 'true' }).catch(
+      (e) => e,
+    );
+    expect(err).toBeInstanceOf(UserError);
+    expect(describeError(err)).toContain(
+      'gitlab-pipeline: gitlab-pipeline "child.yml" is outside .cendence/',
     );
   });
 });

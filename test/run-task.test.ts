@@ -215,9 +215,10 @@ describe('run-task under AWS faults', () => {
     expect(r.calls.filter((c) => c.error === 'ThrottlingException')).toHaveLength(2);
   });
 
-  it('stops the task rather than leave it unwatched when polling keeps failing', async () => {
+  it('stops the task rather than leave it unwatched when polling keeps failing until the timeout', async () => {
     const impatient = new AwsClients({ region: emu.region, endpoint: emu.url, credentials, maxAttempts: 1 });
-    emu.fault({ service: 'ecs', operation: 'DescribeTasks', error: 'InternalFailure', times: 1 });
+    // A 5xx is passing trouble, ridden out; one that lasts past the timeout ends the wait there.
+    emu.fault({ service: 'ecs', operation: 'DescribeTasks', error: 'InternalFailure', times: 10_000 });
     const stream = new PassThrough();
     const since = emu.calls().at(-1)?.seq ?? 0;
     try {
@@ -226,23 +227,22 @@ describe('run-task under AWS faults', () => {
           cluster: 'prod',
           service: 'api',
           taskDefinition: 'mig-stall',
-          timeoutSeconds: 600,
+          timeoutSeconds: 60,
           runner: new TerminalRunner({ stream }),
           signal: new AbortController().signal,
           clock: virtualClock(),
         }),
-      ).rejects.toThrow();
+      ).rejects.toThrow(
+        /did not finish within 60s \(ECS server errors for \d+ s until then\); it has been stopped/,
+      );
     } finally {
       impatient.destroy();
     }
     const ops = emu.calls({ since }).map((c) => c.operation);
-    expect(ops).toEqual([
-      'DescribeServices',
-      'DescribeTaskDefinition',
-      'RunTask',
-      'DescribeTasks',
-      'StopTask',
-    ]);
+    // The endless fault goes with the world (the tests after this one need DescribeTasks).
+    await emu.reset();
+    expect(ops.slice(0, 3)).toEqual(['DescribeServices', 'DescribeTaskDefinition', 'RunTask']);
+    expect(ops.filter((o) => o === 'StopTask')).toHaveLength(1);
   });
 });
 
@@ -345,5 +345,24 @@ describe('run-task step through the CLI door (real clock, sped up)', () => {
     } finally {
       await fast.stop();
     }
+  });
+});
+
+describe('run-task: AWS trouble while watching (issue 17)', () => {
+  it('rides out 30 throttled DescribeTasks and reports the exit code; AccessDenied stops the task at once', async () => {
+    emu.fault({ service: 'ecs', operation: 'DescribeTasks', error: 'ThrottlingException', times: 30 });
+    const ok = await run({ taskDefinition: 'mig-ok' });
+    expect(ok.error).toBeUndefined();
+    expect(ok.result?.exitCode).toBe(0);
+    expect(ok.log).toMatch(/ECS throttling for \d+ s, still watching/);
+    expect(ok.calls.filter((c) => c.operation === 'DescribeTasks' && c.error)).toHaveLength(30);
+
+    emu.fault({ service: 'ecs', operation: 'DescribeTasks', error: 'AccessDeniedException', times: 1 });
+    const denied = await run({ taskDefinition: 'mig-stall' });
+    expect(denied.error).toBeInstanceOf(StepFailed);
+    expect((denied.error as Error).message).toMatch(
+      /could not be watched \(AccessDeniedException: .*ecs:DescribeTasks/,
+    );
+    expect(denied.ops.filter((o) => o === 'StopTask')).toHaveLength(1);
   });
 });

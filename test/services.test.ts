@@ -3,81 +3,40 @@
 // matchmaking run as processes talking over HTTP; and one image is built from the local base image and
 // runs its manifest's test command inside, as the pipeline's `test` step does.
 
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { chown, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { type AddressInfo, createServer } from 'node:net';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import WebSocket from 'ws';
+import { terraformWorld } from '../emulator/src/terraform/world.js';
 import { loadManifests } from '../shared/src/manifest/load.js';
 import { renderTaskDefinition } from '../shared/src/taskdef/render.js';
+import { applyTerraformOutputs } from '../shared/src/terraform/apply.js';
+import { parseTerraformOutputs } from '../shared/src/terraform/outputs.js';
+import {
+  buildAll,
+  type LocalSystem,
+  mustRun,
+  type Postgres,
+  postgresMissing,
+  run,
+  SERVICES,
+  servicesDir,
+  start,
+  startPostgres,
+  startSystem,
+  stop,
+} from './helpers/transcendence.js';
 
 const root = path.resolve(import.meta.dirname, '..');
-const servicesDir = path.join(root, 'services');
-const SERVICES = ['ai', 'auth', 'frontend', 'game', 'matchmaking'];
 const BASE_IMAGE = 'cendence/base:node20';
-const PG_BIN = '/usr/lib/postgresql/15/bin';
-
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(
-  cmd: string,
-  args: string[],
-  opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<Result> {
-  return new Promise((resolve) => {
-    execFile(cmd, args, { ...opts, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-async function mustRun(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const r = await run(cmd, args, opts);
-  if (r.code !== 0)
-    throw new Error(
-      `${cmd} ${args.join(' ')} (in ${opts.cwd ?? '.'}) exited ${r.code}:\n${r.stdout}\n${r.stderr}`,
-    );
-  return r;
-}
-
-/** Installs (once) and compiles a service package, as its Dockerfile's build stage does. */
-async function build(name: string) {
-  const cwd = path.join(servicesDir, name);
-  if (!existsSync(path.join(cwd, 'node_modules'))) {
-    await mustRun('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], { cwd });
-  }
-  await mustRun('npm', ['run', 'build'], { cwd });
-}
-
-/** A TCP port nobody listens on right now (for the PostgreSQL server, which cannot take port 0). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Node's JUnit report: counts of test cases and failures. */
 function junitCounts(xml: string) {
   return { cases: (xml.match(/<testcase /g) ?? []).length, failures: (xml.match(/<failure/g) ?? []).length };
 }
 
-beforeAll(async () => {
-  await build('common');
-  await Promise.all(SERVICES.map(build));
-}, 180_000);
+beforeAll(buildAll, 180_000);
 
 describe('each service', () => {
   it.each(SERVICES)('%s: unit tests pass with node --test and write a JUnit report', async (name) => {
@@ -104,175 +63,381 @@ describe('each service', () => {
   });
 
   it('manifests validate and their task definition templates render for Fargate', async () => {
-    const manifests = loadManifests(root);
+    // Names come from terraform/ (its outputs for staging, as `terraform output -json` would print them).
+    const tf = await terraformWorld(path.join(root, 'terraform'), {
+      accountId: '123456789012',
+      varFiles: [path.join(root, 'terraform/environments/staging.tfvars')],
+    });
+    const outputs = parseTerraformOutputs(JSON.stringify(tf.outputs), 'infra.json');
+    const manifests = applyTerraformOutputs(loadManifests(root), outputs, 'infra.json');
     expect(manifests.map((m) => m.name)).toEqual(SERVICES);
     for (const m of manifests) {
-      const image = `123456789012.dkr.ecr.us-east-1.amazonaws.com/${m.name}@sha256:${'a'.repeat(64)}`;
+      // One naming rule for repositories: the manifest's is the one terraform/ecr.tf creates.
+      expect(m.repository).toBe(outputs.services[m.name].repositoryName);
+      const image = `123456789012.dkr.ecr.eu-west-3.amazonaws.com/${m.repository}@sha256:${'a'.repeat(64)}`;
       const r = await renderTaskDefinition({
         manifest: m,
         root,
         images: { [m.name]: image },
-        region: 'us-east-1',
+        region: 'eu-west-3',
       });
-      expect(r.family).toBe(`transcendence-${m.name}`);
+      expect(r.family).toBe(`transcendence-staging-${m.name}`);
+      expect(r.taskDefinition.executionRoleArn).toBe(outputs.services[m.name].executionRoleArn);
       expect(r.taskDefinition.containerDefinitions?.[0].image).toBe(image);
       expect(r.warnings).toEqual([]);
       expect(m.build.paths).toEqual(['services/common']);
     }
     const byName = Object.fromEntries(manifests.map((m) => [m.name, m]));
     expect(byName.matchmaking.dependsOn).toEqual(['game']);
+    expect(byName.game.dependsOn).toEqual(['auth']);
     expect(byName.auth.deploy?.preDeployTask?.command).toEqual(['node', 'dist/migrate.js']);
+    // The three services that keep state share the database, with TLS verified (terraform's settings).
+    for (const name of ['auth', 'game', 'matchmaking']) {
+      expect([name, byName[name].deploy?.environment?.PGSSLMODE]).toEqual([name, 'verify-full']);
+      expect(Object.keys(byName[name].deploy?.secrets ?? {}).sort()).toEqual(['PGPASSWORD', 'PGUSER']);
+    }
     expect(byName.frontend.deploy?.strategy).toBe('blue-green');
   });
 });
-
-/** A service started from its compiled server, with its JSON log lines collected. */
-interface Running {
-  proc: ChildProcess;
-  logs: Record<string, unknown>[];
-  url: string;
-  exited: Promise<number | null>;
-}
-
-function start(name: string, env: Record<string, string> = {}, script = 'dist/server.js'): Promise<Running> {
-  const proc = spawn('node', [script], {
-    cwd: path.join(servicesDir, name),
-    env: { PATH: process.env.PATH, PORT: '0', ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const logs: Record<string, unknown>[] = [];
-  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    createInterface({ input: proc.stdout! }).on('line', (line) => {
-      const entry = JSON.parse(line) as Record<string, unknown>;
-      logs.push(entry);
-      if (entry.msg === 'listening') resolve({ proc, logs, url: `http://127.0.0.1:${entry.port}`, exited });
-    });
-    exited.then((code) =>
-      reject(new Error(`${name} exited with ${code} before listening: ${JSON.stringify(logs)}`)),
-    );
-  });
-}
-
-async function stop(service: Running): Promise<number | null> {
-  service.proc.kill('SIGTERM');
-  return service.exited;
-}
 
 const json = (url: string, init?: RequestInit) =>
   fetch(url, init).then(async (r) => ({ status: r.status, body: await r.json() }));
 const postJson = (url: string, body: unknown) => json(url, { method: 'POST', body: JSON.stringify(body) });
 
-describe('services running together', () => {
-  it('matchmaking creates the game through the game service named by GAME_URL; both stop cleanly on SIGTERM', async () => {
-    const game = await start('game');
-    const matchmaking = await start('matchmaking', { GAME_URL: game.url });
-    try {
-      expect((await postJson(`${matchmaking.url}/queue`, { player: 'ann' })).body.status).toBe('waiting');
-      const match = await postJson(`${matchmaking.url}/queue`, { player: 'bob' });
-      expect(match.status).toBe(201);
-      const state = await json(`${game.url}/games/${match.body.gameId}`);
-      expect(state.status).toBe(200);
-      expect([state.body.paddles.left.player, state.body.paddles.right.player]).toEqual(['ann', 'bob']);
-    } finally {
-      expect(await stop(matchmaking)).toBe(0);
-      expect(await stop(game)).toBe(0);
-    }
-    for (const logs of [game.logs, matchmaking.logs]) {
-      expect(logs.map((l) => l.msg)).toEqual(
-        expect.arrayContaining(['listening', 'shutting down', 'stopped']),
-      );
-      expect(logs.every((l) => typeof l.time === 'string' && typeof l.level === 'string')).toBe(true);
-    }
-    expect(game.logs).toContainEqual(
-      expect.objectContaining({ msg: 'game created', players: ['ann', 'bob'] }),
-    );
-  });
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const noDatabase = postgresMissing();
 
-  it('matchmaking refuses to start without GAME_URL, saying what to set', async () => {
-    const r = await run('node', ['dist/server.js'], {
-      cwd: path.join(servicesDir, 'matchmaking'),
-      env: { PATH: process.env.PATH },
-    });
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/GAME_URL is not set/);
-  });
-});
-
-describe('auth with a real PostgreSQL server', () => {
-  let dir = '';
-  let databaseUrl = '';
-  const asPostgres = (cmd: string, args: string[]) =>
-    process.getuid?.() === 0
-      ? mustRun('runuser', ['-u', 'postgres', '--', cmd, ...args])
-      : mustRun(cmd, args);
-
+describe('the services against a real PostgreSQL server', () => {
+  let pg: Postgres | undefined;
   beforeAll(async () => {
-    if (!existsSync(`${PG_BIN}/initdb`)) return;
-    dir = await mkdtemp(path.join(tmpdir(), 'svc-pg-'));
-    if (process.getuid?.() === 0)
-      await chown(dir, Number((await mustRun('id', ['-u', 'postgres'])).stdout), 0);
-    const port = await freePort();
-    await asPostgres(`${PG_BIN}/initdb`, ['-D', `${dir}/data`, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-    await asPostgres(`${PG_BIN}/pg_ctl`, [
-      '-D',
-      `${dir}/data`,
-      '-l',
-      `${dir}/log`,
-      '-w',
-      'start',
-      '-o',
-      `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    ]);
-    databaseUrl = `postgres://postgres@127.0.0.1:${port}/postgres`;
+    if (!noDatabase) pg = await startPostgres();
   }, 60_000);
+  afterAll(() => pg?.stop());
 
-  afterAll(async () => {
-    if (!dir) return;
-    await asPostgres(`${PG_BIN}/pg_ctl`, ['-D', `${dir}/data`, '-m', 'immediate', 'stop']).catch(() => {});
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('the migration (the pre-deploy task) creates the schema once, and the store contract holds on it', async () => {
-    if (!databaseUrl) return console.warn(`skipped: PostgreSQL 15 not found under ${PG_BIN}`);
+  it('the migration (the pre-deploy task) creates the schema once; every store contract holds on it', async () => {
+    if (!pg) return console.warn(`skipped: ${noDatabase}`);
+    const env = { PATH: process.env.PATH, DATABASE_URL: pg.url, PGSSLMODE: 'disable' };
     const cwd = path.join(servicesDir, 'auth');
-    const env = { PATH: process.env.PATH, DATABASE_URL: databaseUrl };
     const first = await mustRun('node', ['dist/migrate.js'], { cwd, env });
-    expect(JSON.parse(first.stdout)).toMatchObject({ msg: 'migrations applied', applied: [1] });
+    expect(JSON.parse(first.stdout)).toMatchObject({ msg: 'migrations applied', applied: [1, 2, 3] });
     const again = await mustRun('node', ['dist/migrate.js'], { cwd, env });
     expect(JSON.parse(again.stdout)).toMatchObject({ msg: 'schema already current', applied: [] });
-
-    const tests = await run('node', ['--test', 'dist/test/'], { cwd, env });
-    expect(tests.stdout).toMatch(/ok \d+ - postgresql store\n/);
-    expect(tests.stdout).not.toMatch(/postgresql store # SKIP/);
-    expect(tests.code).toBe(0);
+    for (const [name, suite] of [
+      ['auth', 'postgresql store'],
+      ['game', 'postgresql store'],
+      ['matchmaking', 'postgresql queue'],
+    ]) {
+      const tests = await run('node', ['--test', 'dist/test/'], { cwd: path.join(servicesDir, name), env });
+      expect(`${name}: ${tests.stdout}`).toMatch(new RegExp(`ok \\d+ - ${suite}\\n`));
+      expect(tests.stdout).not.toMatch(new RegExp(`${suite} # SKIP`));
+      expect(tests.code).toBe(0);
+    }
   });
 
   it('accounts made through the HTTP API land in PostgreSQL, with only the scrypt hash stored', async () => {
-    if (!databaseUrl) return console.warn(`skipped: PostgreSQL 15 not found under ${PG_BIN}`);
-    const auth = await start('auth', { DATABASE_URL: databaseUrl });
+    if (!pg) return console.warn(`skipped: ${noDatabase}`);
+    await mustRun('node', ['dist/migrate.js'], {
+      cwd: path.join(servicesDir, 'auth'),
+      env: { PATH: process.env.PATH, DATABASE_URL: pg.url, PGSSLMODE: 'disable' },
+    });
+    const auth = await start('auth', { DATABASE_URL: pg.url, PGSSLMODE: 'disable' });
+    let kid = '';
     try {
       expect(auth.logs).toContainEqual(
-        expect.objectContaining({ msg: 'store selected', store: 'postgresql' }),
+        expect.objectContaining({ msg: 'store selected', store: 'postgresql', tls: 'disabled' }),
       );
-      expect(
-        (await postJson(`${auth.url}/signup`, { username: 'pgann', password: 'hunter2hunter2' })).status,
-      ).toBe(201);
+      const signup = await postJson(`${auth.url}/signup`, { username: 'pgann', password: 'hunter2hunter2' });
+      expect([signup.status, signup.body, auth.logs.filter((l) => l.level === 'error')]).toEqual([
+        201,
+        expect.anything(),
+        [],
+      ]);
       const login = await postJson(`${auth.url}/login`, { username: 'pgann', password: 'hunter2hunter2' });
-      const me = await json(`${auth.url}/me`, { headers: { authorization: `Bearer ${login.body.token}` } });
+      const me = await json(`${auth.url}/me`, { headers: bearer(login.body.token) });
+      kid = JSON.parse(Buffer.from(login.body.token.split('.')[0], 'base64url').toString()).kid;
       expect(me.body.username).toBe('pgann');
       expect((await json(`${auth.url}/health`)).status).toBe(200);
     } finally {
       expect(await stop(auth)).toBe(0);
     }
-    const stored = await mustRun('psql', [
-      databaseUrl,
-      '-Atc',
-      "SELECT password_hash FROM users WHERE username = 'pgann'",
-    ]);
-    expect(stored.stdout).toMatch(/^scrypt\$16384\$8\$1\$/);
-    expect(stored.stdout).not.toContain('hunter2');
+    const stored = await pg.psql("SELECT password_hash FROM users WHERE username = 'pgann'");
+    expect(stored).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(stored).not.toContain('hunter2');
     expect(auth.logs.map((l) => JSON.stringify(l)).join('\n')).not.toContain('hunter2');
+    // Only the public half of the signing key is in the database.
+    expect(await pg.psql("SELECT count(*) FROM signing_keys WHERE public_key LIKE '%PRIVATE%'")).toBe('0\n');
+    expect(await pg.psql(`SELECT public_key FROM signing_keys WHERE kid = '${kid}'`)).toMatch(
+      /^-----BEGIN PUBLIC KEY-----\n.+\n-----END PUBLIC KEY-----\n+$/,
+    );
+  });
+
+  describe('running together, two game replicas sharing the database', () => {
+    let sys: LocalSystem | undefined;
+    const players: Record<string, { token: string; id: string }> = {};
+    beforeAll(async () => {
+      if (!pg) return;
+      sys = await startSystem(pg.url, 2);
+      for (const username of ['ann', 'bob', 'eve']) {
+        const credentials = { username, password: `${username}-password` };
+        expect((await postJson(`${sys.baseUrl}/api/auth/signup`, credentials)).status).toBe(201);
+        const login = await postJson(`${sys.baseUrl}/api/auth/login`, credentials);
+        players[username] = { token: login.body.token, id: login.body.user.id };
+      }
+    }, 60_000);
+    afterAll(() => sys?.stop());
+
+    const as = (who: string, url: string, body?: unknown) =>
+      json(url, {
+        method: body === undefined ? 'GET' : 'POST',
+        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: bearer(players[who].token),
+      });
+
+    async function pair(): Promise<string> {
+      const waiting = await as('ann', `${sys!.baseUrl}/api/matchmaking/queue`, {});
+      expect(waiting.body.status).toBe('waiting');
+      const matched = await as('bob', `${sys!.baseUrl}/api/matchmaking/queue`, {});
+      expect(matched.status).toBe(201);
+      const ticket = await as('ann', `${sys!.baseUrl}/api/matchmaking/queue/ann`);
+      expect(ticket.body).toEqual({
+        status: 'matched',
+        player: 'ann',
+        opponent: 'bob',
+        gameId: matched.body.gameId,
+      });
+      return matched.body.gameId;
+    }
+
+    it('any replica serves any request; one dying loses nothing; the finished game and its score are stored', async () => {
+      if (!sys || !pg) return console.warn(`skipped: ${noDatabase}`);
+      const [b, a] = sys.games; // the frontend talks to the first; the second dies
+      const id = await pair();
+      const onA = await as('ann', `${a.url}/games/${id}`);
+      expect(onA.status).toBe(200);
+      expect([onA.body.paddles.left.player, onA.body.paddles.right.player]).toEqual(['ann', 'bob']);
+      // A move through replica B is what replica A serves next.
+      expect((await as('bob', `${b.url}/games/${id}/moves`, { direction: -1 })).status).toBe(200);
+      expect((await as('ann', `${a.url}/games/${id}`)).body.paddles.right.direction).toBe(-1);
+      // Replica A dies without warning (a Spot interruption); B carries the game on.
+      await stop(a, 'SIGKILL');
+      expect((await as('ann', `${b.url}/games/${id}/moves`, { direction: 1 })).status).toBe(200);
+      let state = (await as('eve', `${b.url}/games/${id}`)).body;
+      expect(state.paddles.left.direction).toBe(1);
+      const deadline = Date.now() + 60_000;
+      while (state.status === 'playing' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 250));
+        state = (await as('ann', `${b.url}/games/${id}`)).body;
+      }
+      expect(state.status).toBe('finished');
+      const row = await pg.psql(
+        `SELECT left_username, left_score, right_username, right_score, winner, ranked FROM results WHERE game_id = '${id}'`,
+      );
+      const [left, leftScore, right, rightScore, winner, ranked] = row.trim().split('|');
+      expect([left, right, ranked]).toEqual(['ann', 'bob', 't']);
+      expect(Math.max(Number(leftScore), Number(rightScore))).toBe(5);
+      expect(winner).toBe(state.winner);
+      const results = await as('bob', `${sys.baseUrl}/api/game/results`);
+      expect(results.body[0]).toMatchObject({ gameId: id, winner: state.winner });
+    }, 90_000);
+
+    it('forged tokens are refused by game and matchmaking; nobody moves a paddle that is not theirs', async () => {
+      if (!sys) return console.warn(`skipped: ${noDatabase}`);
+      const game = sys.games[0].url;
+      const id = await pair();
+      // eve takes bob's token apart and claims to be bob, keeping bob's signature.
+      const [head, , signature] = players.eve.token.split('.');
+      const claims = { sub: players.bob.id, name: 'bob', iat: 0, exp: 4e9 };
+      const forged = `${head}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.${signature}`;
+      const moves = `${game}/games/${id}/moves`;
+      for (const [url, init] of [
+        [moves, { method: 'POST', body: '{"direction":1}' }],
+        [`${sys.baseUrl}/api/matchmaking/queue`, { method: 'POST', body: '{}' }],
+        [`${sys.baseUrl}/api/game/results`, {}],
+      ] as const) {
+        const res = await json(url, { ...init, headers: bearer(forged) });
+        expect([url, res.status, res.body.error]).toEqual([url, 401, expect.stringMatching(/signature/)]);
+        expect((await json(url, init)).status).toBe(401);
+      }
+      const annMovesBob = await as('ann', moves, { direction: 1, side: 'right' });
+      expect([annMovesBob.status, annMovesBob.body.error]).toEqual([
+        403,
+        'the right paddle is not yours to move',
+      ]);
+      expect((await as('eve', moves, { direction: 1 })).status).toBe(403);
+      expect((await as('bob', `${sys.baseUrl}/api/matchmaking/queue/ann`)).status).toBe(403);
+      expect((await as('ann', `${game}/games/${id}`)).body.paddles.right.direction).toBe(0);
+    });
+
+    it('live state over WebSocket on the /ws/ path, through the frontend; moves over the socket', async () => {
+      if (!sys) return console.warn(`skipped: ${noDatabase}`);
+      const id = await pair();
+      const ws = new WebSocket(`${sys.baseUrl.replace('http', 'ws')}/ws/game/games/${id}`);
+      const states: { paddles: { left: { direction: number } }; elapsedMs: number }[] = [];
+      ws.on('message', (data) => {
+        const message = JSON.parse(String(data));
+        if (message.type === 'state') states.push(message.game);
+      });
+      await new Promise((resolve, reject) => ws.on('open', resolve).on('error', reject));
+      ws.send(JSON.stringify({ type: 'auth', token: players.ann.token }));
+      const until = async (pred: () => boolean) => {
+        for (let i = 0; i < 100 && !pred(); i++) await new Promise((r) => setTimeout(r, 20));
+        return pred();
+      };
+      expect(await until(() => states.length >= 5)).toBe(true);
+      expect(states.at(-1)!.elapsedMs).toBeGreaterThan(states[0].elapsedMs);
+      ws.send(JSON.stringify({ type: 'move', direction: -1 }));
+      expect(await until(() => states.at(-1)!.paddles.left.direction === -1)).toBe(true);
+      ws.close();
+    });
+
+    it('every process stops cleanly on SIGTERM', async () => {
+      if (!sys) return console.warn(`skipped: ${noDatabase}`);
+      const alive = [sys.auth, sys.games[0], sys.matchmaking, sys.ai, sys.frontend];
+      expect(await Promise.all(alive.map((r) => stop(r)))).toEqual([0, 0, 0, 0, 0]);
+      for (const r of alive)
+        expect(r.logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['shutting down', 'stopped']));
+    });
+  });
+
+  it('game and matchmaking refuse to start without a way to verify tokens, saying what to set', async () => {
+    for (const name of ['game', 'matchmaking']) {
+      const r = await run('node', ['dist/server.js'], {
+        cwd: path.join(servicesDir, name),
+        env: { PATH: process.env.PATH },
+      });
+      expect([name, r.code]).toEqual([name, 2]);
+      expect(r.stdout).toMatch(/set DATABASE_URL \(or PGHOST…\) or AUTH_URL/);
+    }
+  });
+});
+
+describe('database TLS, chosen by PGSSLMODE', () => {
+  let pg: Postgres | undefined;
+  let certs = '';
+  beforeAll(async () => {
+    if (noDatabase) return;
+    // A CA of our own and a server certificate for localhost, as RDS has its CA and endpoint name.
+    certs = await mkdtemp(path.join(tmpdir(), 'svc-tls-'));
+    const ssl = (...args: string[]) => mustRun('openssl', args, { cwd: certs });
+    for (const ca of ['ca', 'other-ca']) {
+      await ssl(
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:P-256',
+        '-nodes',
+        '-days',
+        '2',
+        '-subj',
+        `/CN=Test ${ca}`,
+        '-keyout',
+        `${ca}.key`,
+        '-out',
+        `${ca}.pem`,
+      );
+    }
+    await ssl(
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-subj',
+      '/CN=localhost',
+      '-keyout',
+      'server.key',
+      '-out',
+      'server.csr',
+    );
+    await writeFile(path.join(certs, 'san.ext'), 'subjectAltName=DNS:localhost\n');
+    await ssl(
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      '2',
+      '-extfile',
+      'san.ext',
+      '-out',
+      'server.pem',
+    );
+    pg = await startPostgres({
+      cert: await readFile(path.join(certs, 'server.pem'), 'utf8'),
+      key: await readFile(path.join(certs, 'server.key'), 'utf8'),
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await pg?.stop();
+    if (certs) await rm(certs, { recursive: true, force: true });
+  });
+
+  const migrate = (host: string, env: Record<string, string>) =>
+    run('node', ['dist/migrate.js'], {
+      cwd: path.join(servicesDir, 'auth'),
+      env: {
+        PATH: process.env.PATH,
+        DATABASE_URL: `postgres://postgres@${host}:${pg!.port}/postgres`,
+        ...env,
+      },
+    });
+
+  it('verify-full connects only to the server its CA vouches for, under the name it was issued', async () => {
+    if (!pg) return console.warn(`skipped: ${noDatabase}`);
+    const ca = (name: string) => path.join(certs, `${name}.pem`);
+    const good = await migrate('localhost', { PGSSLMODE: 'verify-full', PGSSLROOTCERT: ca('ca') });
+    expect([good.code, good.stdout]).toEqual([0, expect.stringMatching(/migrations applied/)]);
+    const wrongCa = await migrate('localhost', { PGSSLMODE: 'verify-full', PGSSLROOTCERT: ca('other-ca') });
+    expect([wrongCa.code, wrongCa.stdout]).toEqual([
+      1,
+      expect.stringMatching(/migration failed.*certificate/),
+    ]);
+    const rdsBundle = await migrate('localhost', {});
+    expect([rdsBundle.code, rdsBundle.stdout]).toEqual([
+      1,
+      expect.stringMatching(/migration failed.*certificate/),
+    ]);
+    const wrongName = await migrate('127.0.0.1', { PGSSLMODE: 'verify-full', PGSSLROOTCERT: ca('ca') });
+    expect([wrongName.code, wrongName.stdout]).toEqual([
+      1,
+      expect.stringMatching(/migration failed.*(altnames|IP)/),
+    ]);
+  });
+
+  it('a verified service really talks TLS; disable is plain; modes that do not verify are refused', async () => {
+    if (!pg) return console.warn(`skipped: ${noDatabase}`);
+    const auth = await start('auth', {
+      DATABASE_URL: `postgres://postgres@localhost:${pg.port}/postgres`,
+      PGSSLMODE: 'verify-full',
+      PGSSLROOTCERT: path.join(certs, 'ca.pem'),
+    });
+    try {
+      expect((await json(`${auth.url}/health`)).status).toBe(200);
+      expect(
+        await pg.psql(
+          "SELECT bool_and(ssl) FROM pg_stat_ssl JOIN pg_stat_activity USING (pid) WHERE datname = 'postgres' AND pid <> pg_backend_pid() AND backend_type = 'client backend'",
+        ),
+      ).toBe('t\n');
+    } finally {
+      await stop(auth);
+    }
+    expect((await migrate('127.0.0.1', { PGSSLMODE: 'disable' })).code).toBe(0);
+    for (const mode of ['require', 'no-verify']) {
+      const refused = await migrate('localhost', { PGSSLMODE: mode });
+      expect([mode, refused.code, refused.stdout]).toEqual([
+        mode,
+        2,
+        expect.stringMatching(`PGSSLMODE=${mode} does not verify`),
+      ]);
+    }
   });
 });
 

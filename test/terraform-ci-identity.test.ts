@@ -8,8 +8,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { ACTION_SCOPES } from '../scripts/iam-actions.js';
-import { iamActions } from '../shared/src/aws/operations.js';
 import {
   dataSource,
   evaluate,
@@ -21,7 +19,9 @@ import {
   strings,
   type TfModule,
   validationFailures,
-} from './helpers/hcl.js';
+} from '../emulator/src/terraform/hcl.js';
+import { ACTION_SCOPES } from '../scripts/iam-actions.js';
+import { iamActions } from '../shared/src/aws/operations.js';
 
 const TF = join(dirname(fileURLToPath(import.meta.url)), '..', 'terraform');
 

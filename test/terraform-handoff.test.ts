@@ -223,8 +223,8 @@ describe('terraform-outputs: manifests without ARNs', () => {
     await writeFile(path.join(w.root, 'plan.txt'), 'Terraform will perform the following actions:\n');
     const notJson = await deploy('plan.txt');
     expect(notJson.exitCode).toBe(2);
-    expect(notJson.error?.where).toBe(path.join(w.root, 'plan.txt'));
-    expect(notJson.error?.message).toMatch(/^not JSON/);
+    expect(notJson.error?.where).toBe(`${path.join(w.root, 'plan.txt')}:1:1`);
+    expect(notJson.error?.message).toMatch(/^not valid JSON/);
 
     const { services, ...rest } = terraformOutputJson();
     const { api: _, ...withoutApi } = services.value;

@@ -19,7 +19,7 @@ import {
   scopeOf,
   strings,
   type TfModule,
-} from './helpers/hcl.js';
+} from '../emulator/src/terraform/hcl.js';
 
 const TF = join(dirname(fileURLToPath(import.meta.url)), '..', 'terraform');
 const ENVIRONMENTS = ['staging', 'production'] as const;
@@ -46,8 +46,14 @@ const refs = (value: Json) =>
 const only = (value: Json) => (Array.isArray(value) && value.length === 1 ? value[0] : value);
 
 describe('IAC-1 ECR', () => {
-  test('CKV_AWS_51 / AVD-AWS-0031 / ECR.2: image tags are immutable', () => {
-    expect(resource(main, 'aws_ecr_repository.this').image_tag_mutability).toBe('IMMUTABLE');
+  test('CKV_AWS_51 / AVD-AWS-0031 / ECR.2: image tags are immutable, but the moving build-cache tags', () => {
+    const repo = resource(main, 'aws_ecr_repository.this');
+    expect(repo.image_tag_mutability).toBe('IMMUTABLE_WITH_EXCLUSION');
+    // Only the layer cache's tags move; every release tag (content tag, git sha) stays immutable.
+    expect(only(repo.image_tag_mutability_exclusion_filter)).toEqual({
+      filter: 'buildcache*',
+      filter_type: 'WILDCARD',
+    });
   });
 
   test('CKV_AWS_163 / AVD-AWS-0030 / ECR.1: images are scanned on push', () => {
@@ -103,8 +109,10 @@ describe('IAC-2 ECS cluster', () => {
     const byName = Object.fromEntries(strategy.map((s) => [s.capacity_provider, s]));
     expect(byName.FARGATE.base).toBeGreaterThanOrEqual(1);
     expect(byName.FARGATE_SPOT.weight).toBeGreaterThan(byName.FARGATE.weight);
-    expect(only(resource(main, 'aws_ecs_service.this').dynamic.capacity_provider_strategy).for_each).toBe(
-      '${local.capacity_provider_strategy}',
+    // Every service uses that strategy; an ARM64 one keeps only its FARGATE part (Spot runs X86_64 only).
+    const forEach = only(resource(main, 'aws_ecs_service.this').dynamic.capacity_provider_strategy).for_each;
+    expect(forEach).toMatch(
+      /^\$\{\[for s in local\.capacity_provider_strategy : s if each\.value\.cpu_architecture == "X86_64" \|\| s\.capacity_provider == "FARGATE"\]\}$/,
     );
   });
 });
@@ -152,6 +160,8 @@ describe('IAC-4 task definitions', () => {
     const environment = main.locals.get('database_environment')?.expr as Json[];
     expect(environment.map((e) => e.name)).toEqual(['PGHOST', 'PGPORT', 'PGDATABASE', 'PGSSLMODE']);
     for (const entry of environment) expect(entry).not.toHaveProperty('valueFrom');
+    // TLS to RDS verified (the services refuse require/no-verify, which do not check the certificate).
+    expect(environment.find((e) => e.name === 'PGSSLMODE')?.value).toBe('verify-full');
     const secrets = main.locals.get('database_secrets')?.expr as Json[];
     expect(secrets.map((s) => s.name)).toEqual(['PGUSER', 'PGPASSWORD']);
     for (const s of secrets)
@@ -377,7 +387,11 @@ describe('IAC-7 security groups', () => {
     const db = resource(main, 'aws_vpc_security_group_ingress_rule.database_from_service');
     expect(db).toMatchObject({ from_port: 5432, to_port: 5432, for_each: '${local.database_services}' });
     const services = valueIn('production', '${var.services}');
-    expect(Object.keys(services).filter((n) => services[n].database)).toEqual(['auth']);
+    expect(Object.keys(services).filter((n) => services[n].database)).toEqual([
+      'auth',
+      'game',
+      'matchmaking',
+    ]);
     expect(resource(main, 'aws_vpc_security_group_ingress_rule.endpoints_from_service')).toMatchObject({
       from_port: 443,
       to_port: 443,

@@ -9,9 +9,6 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from '@cdktf/hcl2json';
 import { beforeAll, describe, expect, test } from '@jest/globals';
-import { ACTION_SCOPES, actionsByScope, renderCiPolicyActions } from '../scripts/iam-actions.js';
-import { renderReadme } from '../scripts/terraform-docs.js';
-import { iamActions } from '../shared/src/aws/operations.js';
 import {
   type Json,
   listFiles,
@@ -22,7 +19,10 @@ import {
   strings,
   type TfModule,
   validationFailures,
-} from './helpers/hcl.js';
+} from '../emulator/src/terraform/hcl.js';
+import { ACTION_SCOPES, actionsByScope, renderCiPolicyActions } from '../scripts/iam-actions.js';
+import { renderReadme } from '../scripts/terraform-docs.js';
+import { iamActions } from '../shared/src/aws/operations.js';
 
 const TF = join(dirname(fileURLToPath(import.meta.url)), '..', 'terraform');
 const ROOT_MODULES = [TF, join(TF, 'bootstrap')];

@@ -140,6 +140,7 @@ describe('verify', () => {
     expect(run.log).toContain(`ok: image ${image} exists`);
     expect(run.log).toContain('ok: log group /ecs/prod/api exists');
     expect(calls.map((c) => c.operation).sort()).toEqual([
+      'BatchGetImage', // the image's manifest: does it offer the task's CPU architecture
       'DescribeClusters',
       'DescribeImages',
       'DescribeLogGroups',

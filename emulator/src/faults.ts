@@ -1,7 +1,15 @@
 // Injected faults (POST /_cendence/faults): errors, latency and dropped connections for matching calls.
+import { IAM_PREFIX } from '../../shared/src/aws/operations.js';
 import type { ServiceName } from './types.js';
 
-export const FAULT_ERRORS = ['ThrottlingException', 'InternalFailure', 'ServiceUnavailable'] as const;
+// InvalidIdentityToken: STS's answer when it briefly cannot fetch the identity provider's keys.
+export const FAULT_ERRORS = [
+  'ThrottlingException',
+  'InternalFailure',
+  'ServiceUnavailable',
+  'InvalidIdentityToken',
+  'AccessDeniedException',
+] as const;
 export type FaultError = (typeof FAULT_ERRORS)[number];
 
 export interface FaultSpec {
@@ -33,6 +41,11 @@ export function faultWire(error: FaultError, service: ServiceName): { code: stri
     return { code: query ? 'Throttling' : 'ThrottlingException', status: 400 };
   }
   if (error === 'ServiceUnavailable') return { code: 'ServiceUnavailable', status: 503 };
+  if (error === 'InvalidIdentityToken') return { code: 'InvalidIdentityToken', status: 400 };
+  if (error === 'AccessDeniedException') {
+    const query = service === 'elbv2' || service === 'sts';
+    return { code: query ? 'AccessDenied' : 'AccessDeniedException', status: 400 };
+  }
   return { code: 'InternalFailure', status: 500 };
 }
 
@@ -78,4 +91,13 @@ export class FaultBook {
   clear(): void {
     this.faults = [];
   }
+}
+
+/** AWS's wording for a refused action, naming the IAM action as AWS does. */
+export function accessDeniedMessage(service: ServiceName, operation: string): string {
+  const action = `${IAM_PREFIX[service as keyof typeof IAM_PREFIX] ?? service}:${operation}`;
+  return (
+    `User: arn:aws:sts::123456789012:assumed-role/cendence-deploy/ci is not authorized to perform: ${action} ` +
+    `because no identity-based policy allows the ${action} action (injected fault)`
+  );
 }

@@ -7,6 +7,8 @@ import { CallLog, type CallRecord } from './calls.js';
 import { type ClockMode, EmulatorClock } from './clock.js';
 import { controlRoutes } from './control/routes.js';
 import { FaultBook, type FaultSpec } from './faults.js';
+import { mintToken } from './iam/oidc.js';
+import { IamState } from './iam/state.js';
 import {
   type LiveRuntime,
   type RuntimeWorldSpec,
@@ -17,14 +19,17 @@ import {
 import { createHandler } from './server.js';
 import { MODULES } from './services.js';
 import { World } from './state.js';
+import { type TerraformWorld, type TerraformWorldOptions, terraformWorld } from './terraform/world.js';
 import { type BucketRate, Throttler } from './throttle.js';
 import { loadWorldFile, seedCore, type WorldSpec } from './world.js';
 
 export type { BehaviorSpec } from './behaviors.js';
 export type { CallRecord } from './calls.js';
 export type { FaultSpec } from './faults.js';
+export { mintToken, publicJwk } from './iam/oidc.js';
 export type { LiveRuntime, TasksMode } from './runtime/index.js';
 export { engineAvailable } from './runtime/index.js';
+export type { TerraformWorld } from './terraform/world.js';
 export type { WorldSpec } from './world.js';
 export { worldFromManifests } from './world.js';
 
@@ -37,6 +42,12 @@ export interface EmulatorOptions {
   speed?: number;
   /** A WorldSpec, or the path of a YAML/JSON world file. */
   world?: WorldSpec | string;
+  /**
+   * Build the world from a Terraform configuration (a root module folder) for one set of variables, as
+   * `terraform apply` would create it; IAM is enforced unless `iam: false`. The region defaults to the
+   * configuration's (var.region). Combined with `world`, the world file is seeded on top.
+   */
+  terraform?: { dir: string } & Omit<TerraformWorldOptions, 'accountId' | 'region'>;
   /** true (default), false, or per "service" / "service.Operation" bucket overrides. */
   throttling?: boolean | Record<string, BucketRate>;
   region?: string;
@@ -71,17 +82,24 @@ export interface Emulator {
   seed(spec: WorldSpec): Promise<void>;
   /** The live runtime with `tasks: 'docker'` (ALB URLs, networks, databases); replaced by reset(). */
   readonly live: LiveRuntime | undefined;
+  /** With `terraform`: the plan, the skipped resource types and the `terraform output -json` equivalent. */
+  terraform?: TerraformWorld;
+  /** A real RS256 JWT signed by the key the emulator trusts for every OIDC provider of the account. */
+  mintToken(claims: Record<string, unknown>): string;
 }
 
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
-  const region = opts.region ?? 'us-east-1';
   const accountId = opts.accountId ?? '123456789012';
+  const tf = opts.terraform
+    ? await terraformWorld(opts.terraform.dir, { ...opts.terraform, accountId, region: opts.region })
+    : undefined;
+  const region = tf?.plan.region ?? opts.region ?? 'us-east-1';
   const tasks = opts.tasks ?? 'simulated';
   if (tasks === 'docker' && opts.clock !== 'real')
     throw new Error("tasks: 'docker' runs real containers: it needs clock: 'real'");
   const clock = new EmulatorClock(opts.clock ?? 'virtual', opts.speed ?? 1);
-  const initial: WorldSpec | undefined =
-    typeof opts.world === 'string' ? loadWorldFile(opts.world) : opts.world;
+  const file: WorldSpec | undefined = typeof opts.world === 'string' ? loadWorldFile(opts.world) : opts.world;
+  const initial: WorldSpec[] = [tf?.spec, file].filter((w): w is WorldSpec => w !== undefined);
   const calls = new CallLog();
   const faults = new FaultBook();
   const throttler = new Throttler(
@@ -90,7 +108,24 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   );
   let world: World | undefined;
   let live: LiveRuntime | undefined;
+  const regions = new Map<string, World>();
   let host = '127.0.0.1:0';
+  const regionWorld = (r: string): World => {
+    let w = regions.get(r);
+    if (!w) {
+      w = new World({ clock, region: r, accountId, host });
+      // IAM is global: roles, policies and STS sessions are the home world's, enforced in every region.
+      const home = world as World;
+      w.share('iam', home, () => new IamState());
+      w.share('sts', home, () => new Map());
+      regions.set(r, w);
+    }
+    return w;
+  };
+  const disposeRegions = () => {
+    for (const w of regions.values()) w.dispose();
+    regions.clear();
+  };
 
   const seed = async (spec: WorldSpec) => {
     const w = world as World;
@@ -103,9 +138,10 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     await live?.dispose();
     live = undefined;
     world?.dispose();
+    disposeRegions();
     clock.clear();
     world = new World({ clock, region, accountId, host });
-    if (initial) await seed(initial);
+    for (const spec of initial) await seed(spec);
     if (tasks === 'docker') live = await startRuntime(world, { speed: opts.speed ?? 1 });
   };
   const reset = async () => {
@@ -115,12 +151,22 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     await fresh();
   };
 
-  const internals = { clock, calls, faults, throttler, world: () => world as World, reset, seed };
+  const internals = {
+    clock,
+    calls,
+    faults,
+    throttler,
+    world: () => world as World,
+    reset,
+    seed,
+    terraformOutputs: () => tf?.outputs,
+  };
   const server = http.createServer(
     (() => {
       const handle = createHandler({
         modules: MODULES,
         world: internals.world,
+        regionWorld,
         calls,
         faults,
         throttler,
@@ -168,6 +214,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       await live?.dispose();
       live = undefined;
       world?.dispose();
+      disposeRegions();
       clock.clear();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -180,5 +227,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     fault: (spec) => void faults.add(spec),
     behavior: (spec) => void world?.behaviors.add(spec),
     seed,
+    terraform: tf,
+    mintToken: (claims) => mintToken(claims),
   };
 }

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { CallLog } from './calls.js';
 import type { EmulatorContext } from './context.js';
-import { type FaultBook, faultWire } from './faults.js';
+import { accessDeniedMessage, type FaultBook, faultWire } from './faults.js';
+import { authorize } from './iam/authorize.js';
 import { encodeJson, jsonError, parseTarget } from './protocol/json.js';
 import { decodeQuery, QUERY_VERSIONS, queryError, queryResponse } from './protocol/query.js';
 import type { ServiceModule } from './services.js';
@@ -17,6 +18,8 @@ import { AwsError, type ServiceName } from './types.js';
 export interface ServerDeps {
   modules: ServiceModule[];
   world: () => World;
+  /** The state of another region than the home one (empty until something is made there). */
+  regionWorld?: (region: string) => World;
   calls: CallLog;
   faults: FaultBook;
   throttler: Throttler;
@@ -37,6 +40,14 @@ export function accessKeyIdOf(req: http.IncomingMessage): string | undefined {
   const auth = req.headers.authorization;
   const m = auth ? /Credential=([^/,\s]+)\//.exec(auth) : null;
   return m?.[1];
+}
+
+/** The region a SigV4 request was signed for: Credential=<key>/<date>/<region>/<service>/aws4_request. */
+export function signingRegionOf(req: http.IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  const m = auth ? /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\/([a-z0-9-]+)\//.exec(auth) : null;
+  // IAM and STS are global: roles and identities live in the home world whatever the signing region.
+  return m && !['sts', 'iam'].includes(m[2]) ? m[1] : undefined;
 }
 
 export function send(
@@ -68,7 +79,11 @@ export function createHandler(deps: ServerDeps) {
   const rawRoutes = deps.modules.flatMap((m) => m.rawRoutes ?? []);
 
   return async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const world = deps.world();
+    // Every region is served: the home region holds the seeded world, any other region its own state,
+    // empty at first, so a deploy to the wrong region finds no cluster, as on AWS.
+    const home = deps.world();
+    const signed = signingRegionOf(req);
+    const world = signed && signed !== home.region && deps.regionWorld ? deps.regionWorld(signed) : home;
     const url = new URL(req.url ?? '/', `http://${world.host}`);
     const ctx: EmulatorContext = {
       clock: world.clock,
@@ -210,15 +225,25 @@ async function dispatch(
       w.code,
       w.code === 'InternalFailure'
         ? 'An internal error occurred (injected fault).'
-        : w.status === 503
-          ? 'Service Unavailable (injected fault).'
-          : 'Rate exceeded',
+        : w.code === 'InvalidIdentityToken'
+          ? "Couldn't retrieve verification key from your identity provider (injected fault)."
+          : w.status === 503
+            ? 'Service Unavailable (injected fault).'
+            : fault.error === 'AccessDeniedException'
+              ? accessDeniedMessage(service, operation)
+              : 'Rate exceeded',
       w.status,
     );
     return;
   }
   if (!deps.throttler.take(service, operation)) {
     fail(THROTTLE_CODE[service], 'Rate exceeded', 400);
+    return;
+  }
+  // IAM (worlds built from Terraform): an assumed role may do only what its policies allow.
+  const denial = authorize(service, operation, call.input, ctx);
+  if (denial) {
+    fail(denial.code, denial.message, denial.status);
     return;
   }
   try {

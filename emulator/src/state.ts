@@ -54,6 +54,11 @@ export class World {
     return v;
   }
 
+  /** Makes another world's slot this world's too: global state (IAM, STS sessions) seen from every region. */
+  share(key: string, from: World, make: () => unknown): void {
+    this.slots.set(key, from.slot(key, make));
+  }
+
   /** Runs `fn` every `ms` of emulated time while this world lives (cancelled on reset/stop). */
   every(ms: number, fn: () => void): void {
     this.stoppers.push(this.clock.every(ms, fn));

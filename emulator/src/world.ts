@@ -13,6 +13,7 @@ import { createService } from './ecs/services.js';
 import { registerTaskDefinition } from './ecs/taskdefs.js';
 import { settleTask } from './ecs/tasks.js';
 import type { Action } from './elbv2/state.js';
+import { type IamSpec, seedIam } from './iam/state.js';
 import type { World } from './state.js';
 
 export interface TargetGroupSpec {
@@ -39,6 +40,8 @@ export interface RuleSpec {
   priority: number;
   pathPattern?: string;
   hostHeader?: string;
+  /** Raw ELBv2 conditions, instead of pathPattern/hostHeader. */
+  conditions?: Json[];
   forward: ForwardSpec;
 }
 
@@ -47,7 +50,9 @@ export interface ListenerSpec {
   arn?: string;
   port: number;
   protocol?: string;
-  forward: ForwardSpec;
+  /** Forward by default, or raw ELBv2 default actions (fixed-response, redirect). */
+  forward?: ForwardSpec;
+  actions?: Json[];
   rules?: RuleSpec[];
 }
 
@@ -55,6 +60,8 @@ export interface LoadBalancerSpec {
   name: string;
   arn?: string;
   type?: 'application' | 'network';
+  subnets?: string[];
+  securityGroups?: string[];
   listeners?: ListenerSpec[];
 }
 
@@ -81,6 +88,16 @@ export interface ServiceSpec {
   subnets?: string[];
   securityGroups?: string[];
   healthCheckGracePeriodSeconds?: number;
+  /** Further CreateService input (capacityProviderStrategy, serviceRegistries, tags, propagateTags, …). */
+  input?: Json;
+}
+
+export interface ClusterSpec {
+  name: string;
+  settings?: { name: string; value: string }[];
+  capacityProviders?: string[];
+  defaultCapacityProviderStrategy?: Json[];
+  tags?: { key: string; value: string }[];
 }
 
 export interface RepositorySpec {
@@ -91,7 +108,7 @@ export interface RepositorySpec {
 }
 
 export interface WorldSpec {
-  clusters?: string[];
+  clusters?: (string | ClusterSpec)[];
   logGroups?: string[];
   targetGroups?: TargetGroupSpec[];
   loadBalancers?: LoadBalancerSpec[];
@@ -103,6 +120,13 @@ export interface WorldSpec {
   /** Handed to the CodeDeploy module's seed hook (applications, deployment groups). */
   codedeploy?: unknown;
   behaviors?: BehaviorSpec[];
+  /** Roles, policies and OIDC providers; present = enforced (trust on STS, permissions on every call). */
+  iam?: IamSpec;
+  /**
+   * Resources no API of the emulator serves but tasks and tools need to see (network ids, Cloud Map,
+   * RDS endpoints, secrets), kept as data under GET /_cendence/state ("infrastructure").
+   */
+  infrastructure?: Record<string, unknown>;
 }
 
 export function loadWorldFile(file: string): WorldSpec {
@@ -152,18 +176,24 @@ export function seedCore(world: World, spec: WorldSpec): void {
   ];
   const named = new Map<string, string>();
   for (const lbSpec of spec.loadBalancers ?? []) {
-    const lb = elb.createLoadBalancer({ arn: lbSpec.arn, Name: lbSpec.name, Type: lbSpec.type });
+    const lb = elb.createLoadBalancer({
+      arn: lbSpec.arn,
+      Name: lbSpec.name,
+      Type: lbSpec.type,
+      Subnets: lbSpec.subnets,
+      SecurityGroups: lbSpec.securityGroups,
+    });
     for (const l of lbSpec.listeners ?? []) {
       const listener = elb.createListener({
         arn: l.arn,
         LoadBalancerArn: lb.LoadBalancerArn,
         Port: l.port,
         Protocol: l.protocol ?? (lbSpec.type === 'network' ? 'TCP' : 'HTTP'),
-        DefaultActions: forward(l.forward),
+        DefaultActions: l.actions ? (l.actions as Action[]) : forward(l.forward ?? []),
       });
       if (l.name) named.set(l.name, listener.ListenerArn);
       for (const r of l.rules ?? []) {
-        const conditions: Json[] = [];
+        const conditions: Json[] = [...(r.conditions ?? [])];
         if (r.pathPattern)
           conditions.push({
             Field: 'path-pattern',
@@ -191,7 +221,17 @@ export function seedCore(world: World, spec: WorldSpec): void {
     ref === undefined ? undefined : (named.get(ref) ?? ref);
 
   const ecs = world.ecs;
-  for (const c of spec.clusters ?? []) createCluster(ecs, c);
+  for (const c of spec.clusters ?? []) {
+    if (typeof c === 'string') {
+      createCluster(ecs, c);
+      continue;
+    }
+    const cluster = createCluster(ecs, c.name, c.tags ?? []);
+    if (c.settings) cluster.settings = c.settings;
+    if (c.capacityProviders) cluster.capacityProviders = c.capacityProviders;
+    if (c.defaultCapacityProviderStrategy)
+      cluster.defaultCapacityProviderStrategy = c.defaultCapacityProviderStrategy;
+  }
   const by = `arn:aws:iam::${world.accountId}:user/cendence-emulator`;
   for (const td of spec.taskDefinitions ?? []) registerTaskDefinition(ecs, td, by);
   for (const s of spec.services ?? []) {
@@ -234,7 +274,7 @@ export function seedCore(world: World, spec: WorldSpec): void {
         serviceName: s.name,
         taskDefinition: family,
         desiredCount: s.desiredCount ?? 1,
-        launchType: 'FARGATE',
+        ...(s.input?.capacityProviderStrategy ? {} : { launchType: 'FARGATE' }),
         networkConfiguration: {
           awsvpcConfiguration: {
             subnets: s.subnets ?? DEFAULT_SUBNETS,
@@ -246,6 +286,7 @@ export function seedCore(world: World, spec: WorldSpec): void {
         deploymentConfiguration: s.deploymentConfiguration,
         deploymentController: { type: s.deploymentController ?? 'ECS' },
         healthCheckGracePeriodSeconds: s.healthCheckGracePeriodSeconds,
+        ...s.input,
       },
       by,
     );
@@ -260,6 +301,9 @@ export function seedCore(world: World, spec: WorldSpec): void {
     ecs.event(svc, `(service ${svc.serviceName}) has reached a steady state.`);
   }
   for (const b of spec.behaviors ?? []) world.behaviors.add(b);
+  if (spec.infrastructure)
+    world.slot('infrastructure', () => ({ ...spec.infrastructure, snapshot: () => spec.infrastructure }));
+  seedIam(world, spec.iam);
 }
 
 function minimalTaskDefinition(world: World, s: ServiceSpec): Json {

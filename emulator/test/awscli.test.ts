@@ -1,5 +1,6 @@
 // A second, independent client: the aws CLI (botocore) describes what the SDK created.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import {
   CreateClusterCommand,
@@ -95,5 +96,28 @@ describe('awscli interop', () => {
 
     const calls = h.emu.calls({ operation: 'DescribeServices' });
     expect(calls.at(-1)?.accessKeyId).toBe('AKIDAWSCLI');
+  });
+
+  it("runs the README's example as written, with nothing but the variables it sets", async () => {
+    if (!available) return;
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    const example = /^(AWS_\S+(?: AWS_\S+)*) \\\n\s+aws --endpoint-url \S+ (.+)$/m.exec(readme);
+    expect(example).not.toBeNull();
+    const vars = Object.fromEntries((example?.[1] ?? '').split(' ').map((kv) => kv.split('=')));
+    const { stdout } = await run(
+      'aws',
+      ['--endpoint-url', h.emu.url, '--output', 'json', ...(example?.[2] ?? '').split(' ')],
+      {
+        timeout: 60_000,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          AWS_CONFIG_FILE: '/dev/null',
+          AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+          ...vars,
+        },
+      },
+    );
+    expect(JSON.parse(stdout)).toHaveProperty('clusterArns');
   });
 });

@@ -376,7 +376,7 @@ describe('deployments', () => {
     await advanceUntil(async () => {
       const svc = (await ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['web'] })))
         .services![0];
-      return svc.deployments?.length === 1 && svc.deployments[0].taskDefinition === w.v1;
+      return svc.taskSets?.length === 1 && svc.taskSets[0].taskDefinition === w.v1;
     }, 600);
   });
 
@@ -398,7 +398,7 @@ describe('deployments', () => {
     await advanceUntil(async () => {
       const svc = (await ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['web'] })))
         .services![0];
-      return svc.deployments?.length === 1 && svc.runningCount === 2;
+      return svc.taskSets?.length === 1 && svc.runningCount === 2;
     }, 600);
   });
 

@@ -28,8 +28,23 @@ export class StepFailed extends Error {
   }
 }
 
+/**
+ * SDK errors that mean the configuration is wrong, not that the step failed: no credentials anywhere
+ * in the chain. They surface on the first call, a read, so nothing has changed. Exit code 2, with a fix.
+ */
+export function configurationError(err: unknown): UserError | undefined {
+  if (err instanceof Error && err.name === 'CredentialsProviderError')
+    return new UserError(
+      `no AWS credentials found (${err.message})`,
+      'credentials',
+      'in CI pass role-to-assume (OIDC); locally set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY; `cendence doctor` checks the setup',
+    );
+  return undefined;
+}
+
 /** One readable line for an error: "where: message (fix)". */
-export function describeError(err: unknown): string {
+export function describeError(error: unknown): string {
+  const err = configurationError(error) ?? error;
   if (err instanceof UserError) {
     const where = err.where ? `${err.where}: ` : '';
     const fix = err.fix ? `\n  fix: ${err.fix}` : '';
@@ -39,7 +54,8 @@ export function describeError(err: unknown): string {
   return String(err);
 }
 
-export function exitCodeOf(err: unknown): number {
+export function exitCodeOf(error: unknown): number {
+  const err = configurationError(error) ?? error;
   if (err instanceof UserError || err instanceof StepFailed) return err.exitCode;
   return 1;
 }

@@ -14,4 +14,6 @@ export interface EmulatorInternals {
   world(): World;
   reset(): Promise<void>;
   seed(spec: WorldSpec): Promise<void>;
+  /** `terraform output -json` of a world built from Terraform, else undefined. */
+  terraformOutputs(): unknown;
 }

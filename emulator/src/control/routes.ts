@@ -4,6 +4,7 @@
 import type http from 'node:http';
 import type { BehaviorSpec } from '../behaviors.js';
 import type { FaultSpec } from '../faults.js';
+import { mintToken } from '../iam/oidc.js';
 import { send } from '../server.js';
 import type { BucketRate } from '../throttle.js';
 import type { WorldSpec } from '../world.js';
@@ -30,6 +31,15 @@ export function controlRoutes(emu: EmulatorInternals) {
       switch (route) {
         case 'GET /_cendence/health':
           return json(res, 200, { ok: true });
+        case 'GET /_cendence/terraform/outputs': {
+          const outputs = emu.terraformOutputs();
+          if (!outputs)
+            return json(res, 404, { error: 'this world was not built from Terraform (--terraform)' });
+          return json(res, 200, outputs);
+        }
+        case 'POST /_cendence/oidc/token':
+          // A job's identity token: a real JWT over the given claims, signed with the test issuer key.
+          return json(res, 200, { token: mintToken(input) });
         case 'POST /_cendence/reset':
           await emu.reset();
           return json(res, 200, { ok: true });

@@ -3,11 +3,12 @@
 // 127.0.0.1:<port>/<repo>:<tag> work. Basic auth only (as ECR), blobs checked by sha256, manifests
 // stored through EcrStore.putManifest so pushed images show up in the ECR API and immutable tags hold.
 import type http from 'node:http';
-import type { EmulatorContext } from '../context.js';
+import { type EmulatorContext, worldOf } from '../context.js';
 import type { FaultError } from '../faults.js';
+import { authorizeCalls } from '../iam/authorize.js';
 import type { HandlerContext, RawRoute } from '../types.js';
 import { DigestMismatchError } from './blobs.js';
-import { accepts, isDigest } from './manifest.js';
+import { accepts, isDigest, MEDIA_TYPES } from './manifest.js';
 import {
   type EcrStore,
   PushRefused,
@@ -18,7 +19,8 @@ import {
 
 const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const TAG_RE = /^[\w][\w.-]{0,127}$/;
-const ROUTE_RE = /^\/v2\/(.+?)\/(blobs\/uploads\/?(.*)|blobs\/([^/]+)|manifests\/([^/]+)|tags\/list)$/;
+const ROUTE_RE =
+  /^\/v2\/(.+?)\/(blobs\/uploads\/?(.*)|blobs\/([^/]+)|manifests\/([^/]+)|tags\/list|referrers\/([^/]+))$/;
 
 class RegistryError extends Error {
   constructor(
@@ -48,6 +50,8 @@ function operationOf(method: string, pathname: string): string | undefined {
     return { HEAD: 'BatchCheckLayerAvailability', GET: 'GetDownloadUrlForLayer' }[method];
   if (manifestRef !== undefined)
     return { PUT: 'PutImage', GET: 'BatchGetImage', HEAD: 'BatchGetImage' }[method];
+  // The referrers list is a read; CloudTrail shows it as a DescribeImages-like look-up.
+  if (kind.startsWith('referrers/')) return 'ListImageReferrers';
   return undefined;
 }
 
@@ -76,6 +80,8 @@ const FAULT_ANSWERS: Record<FaultError, [number, string, string]> = {
   ThrottlingException: [429, 'TOOMANYREQUESTS', 'Rate exceeded'],
   InternalFailure: [500, 'UNKNOWN', 'An internal error occurred (injected fault).'],
   ServiceUnavailable: [503, 'UNAVAILABLE', 'Service Unavailable (injected fault).'],
+  InvalidIdentityToken: [401, 'UNAUTHORIZED', 'authentication required (injected fault).'],
+  AccessDeniedException: [403, 'DENIED', 'requested access to the resource is denied (injected fault)'],
 };
 
 /**
@@ -163,7 +169,7 @@ async function serve(
   res: http.ServerResponse,
   url: URL,
 ): Promise<void> {
-  if (!presignedBlobGet(store, ctx, req, url)) authorize(store, ctx, req);
+  const token = presignedBlobGet(store, ctx, req, url) ? undefined : authorize(store, ctx, req);
   const method = req.method ?? 'GET';
   if (url.pathname === '/v2' || url.pathname === '/v2/') {
     send(
@@ -177,7 +183,13 @@ async function serve(
   const m = ROUTE_RE.exec(url.pathname);
   if (!m)
     throw new RegistryError(404, 'UNSUPPORTED', `the operation ${method} ${url.pathname} is unsupported`);
-  const [, name, kind, uploadId, blobDigest, manifestRef] = m;
+  const [, name, kind, uploadId, blobDigest, manifestRef, subjectDigest] = m;
+  // IAM before existence, as on AWS: a role's token reaches only the repositories its policies allow.
+  const action = registryAction(method, kind, uploadId, blobDigest, manifestRef);
+  const denial =
+    token &&
+    authorizeCalls(worldOf(ctx), token.accessKeyId, [{ action, resource: repositoryArn(ctx, name) }]);
+  if (denial) throw new RegistryError(403, 'DENIED', denial.message, {}, denial.code);
   const repo = store.repositories.get(name);
   if (!repo) {
     throw new RegistryError(
@@ -189,8 +201,30 @@ async function serve(
   if (kind.startsWith('blobs/uploads')) return upload(store, repo, ctx.clock.now(), req, res, url, uploadId);
   if (blobDigest !== undefined) return blob(store, repo, req, res, blobDigest);
   if (manifestRef !== undefined) return manifest(store, repo, ctx.clock.now(), req, res, manifestRef);
+  if (subjectDigest !== undefined) return referrers(repo, req, res, url, subjectDigest);
   return tags(repo, res, url);
 }
+
+/** The ECR action a registry request is authorised as (what ECR's IAM documentation lists for docker). */
+function registryAction(
+  method: string,
+  kind: string,
+  uploadId: string | undefined,
+  blobDigest: string | undefined,
+  manifestRef: string | undefined,
+): string {
+  if (kind.startsWith('blobs/uploads')) {
+    if (method === 'POST') return 'ecr:InitiateLayerUpload';
+    return method === 'PUT' && uploadId ? 'ecr:CompleteLayerUpload' : 'ecr:UploadLayerPart';
+  }
+  if (blobDigest !== undefined)
+    return method === 'HEAD' ? 'ecr:BatchCheckLayerAvailability' : 'ecr:GetDownloadUrlForLayer';
+  if (manifestRef !== undefined) return method === 'PUT' ? 'ecr:PutImage' : 'ecr:BatchGetImage';
+  return 'ecr:ListImages';
+}
+
+const repositoryArn = (ctx: HandlerContext, name: string) =>
+  `arn:aws:ecr:${ctx.region}:${ctx.accountId}:repository/${name}`;
 
 /** Basic auth with `AWS:<password>` from an unexpired GetAuthorizationToken answer; ECR has no anonymous access. */
 /** A blob GET carrying a GetDownloadUrlForLayer signature for exactly that blob needs no credentials (like S3's presigned URL). */
@@ -365,6 +399,8 @@ async function manifest(
       return send(res, 201, {
         Location: `/v2/${repo.name}/manifests/${image.digest}`,
         'Docker-Content-Digest': image.digest,
+        // OCI 1.1: the registry indexed the subject, so clients need no fallback referrers tag.
+        ...(image.parsed.subjectDigest ? { 'OCI-Subject': image.parsed.subjectDigest } : {}),
         'Content-Length': 0,
       });
     } catch (e) {
@@ -425,4 +461,49 @@ function tags(repo: Repository, res: http.ServerResponse, url: URL): void {
   }
   const body = JSON.stringify({ name: repo.name, tags: pageTags });
   send(res, 200, { ...headers, 'Content-Length': Buffer.byteLength(body) }, body);
+}
+
+/**
+ * OCI 1.1 referrers API: an image index listing the manifests whose `subject` is `digest` (an unknown
+ * subject gives an empty list, not 404), each with its artifactType and annotations; `artifactType=`
+ * filters, and says so in OCI-Filters-Applied.
+ */
+function referrers(
+  repo: Repository,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  digest: string,
+): void {
+  if (req.method !== 'GET')
+    throw new RegistryError(405, 'UNSUPPORTED', `${req.method} is not supported on referrers`);
+  if (!isDigest(digest)) throw new RegistryError(400, 'DIGEST_INVALID', `invalid digest ${digest}`);
+  const wanted = url.searchParams.get('artifactType');
+  const manifests = [...repo.images.values()]
+    .filter((i) => i.parsed.subjectDigest === digest)
+    .map((i) => {
+      const doc = JSON.parse(i.manifest.toString('utf8')) as {
+        artifactType?: string;
+        annotations?: Record<string, string>;
+      };
+      return {
+        mediaType: i.mediaType,
+        digest: i.digest,
+        size: i.manifest.length,
+        artifactType: doc.artifactType ?? i.parsed.artifactMediaType,
+        ...(doc.annotations ? { annotations: doc.annotations } : {}),
+      };
+    })
+    .filter((d) => !wanted || d.artifactType === wanted);
+  const body = JSON.stringify({ schemaVersion: 2, mediaType: MEDIA_TYPES.ociIndex, manifests });
+  send(
+    res,
+    200,
+    {
+      'Content-Type': MEDIA_TYPES.ociIndex,
+      'Content-Length': Buffer.byteLength(body),
+      ...(wanted ? { 'OCI-Filters-Applied': 'artifactType' } : {}),
+    },
+    body,
+  );
 }

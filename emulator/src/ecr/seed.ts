@@ -22,6 +22,8 @@ export interface SeedImage {
 export interface RepositorySpec {
   name: string;
   imageTagMutability?: TagMutability;
+  /** Wildcard tag filters excluded from the mutability setting (IMMUTABLE_WITH_EXCLUSION). */
+  exclusionFilters?: string[];
   scanOnPush?: boolean;
   images?: (string | SeedImage)[];
 }
@@ -49,12 +51,17 @@ export function seedRepositories(
     if (raw.imageTagMutability !== undefined && !TAG_MUTABILITIES.includes(raw.imageTagMutability)) {
       fail(where, `imageTagMutability must be one of ${TAG_MUTABILITIES.join(', ')}`);
     }
-    if (store.repositories.has(raw.name)) fail(where, `repository ${raw.name} is listed twice`);
-    const repo = store.createRepository(ctx, {
-      name: raw.name,
-      mutability: raw.imageTagMutability,
-      scanOnPush: raw.scanOnPush === true,
-    });
+    if (list.slice(0, i).some((r: RepositorySpec) => r?.name === raw.name))
+      fail(where, `repository ${raw.name} is listed twice`);
+    // A repository an earlier seed created (e.g. the Terraform world) receives the images listed here.
+    const repo =
+      store.repositories.get(raw.name) ??
+      store.createRepository(ctx, {
+        name: raw.name,
+        mutability: raw.imageTagMutability,
+        exclusionFilters: raw.exclusionFilters,
+        scanOnPush: raw.scanOnPush === true,
+      });
     (raw.images ?? []).forEach((entry, j) => {
       const image: SeedImage = typeof entry === 'string' ? { tags: [entry] } : entry;
       if (!Array.isArray(image?.tags) || image.tags.length === 0) fail(`${where}.images[${j}]`, 'needs tags');

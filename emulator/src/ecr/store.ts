@@ -64,6 +64,8 @@ export interface Repository {
 export interface RegistryToken {
   password: string;
   expiresAt: number;
+  /** The access key that asked for it: registry requests are authorised as that caller (IAM worlds). */
+  accessKeyId?: string;
 }
 
 /** Why a manifest push was refused; the API and the registry each translate it to their own error. */
@@ -341,6 +343,7 @@ export class EcrStore {
     const token: RegistryToken = {
       password: randomBytes(48).toString('base64'),
       expiresAt: ctx.clock.now() + TOKEN_TTL_MS,
+      accessKeyId: ctx.accessKeyId,
     };
     this.tokens.set(token.password, token);
     return token;

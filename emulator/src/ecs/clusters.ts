@@ -53,7 +53,7 @@ export function clusterOut(ecs: EcsState, c: Cluster, includeTags = false): Json
     tags: includeTags ? c.tags : [],
     settings: c.settings,
     capacityProviders: c.capacityProviders,
-    defaultCapacityProviderStrategy: [],
+    defaultCapacityProviderStrategy: c.defaultCapacityProviderStrategy ?? [],
   };
 }
 

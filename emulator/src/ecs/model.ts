@@ -15,6 +15,7 @@ export interface Cluster {
   tags: Tag[];
   settings: { name: string; value: string }[];
   capacityProviders: string[];
+  defaultCapacityProviderStrategy?: Json[];
 }
 
 export interface TaskDefinition {

@@ -145,8 +145,7 @@ export function createService(ecs: EcsState, input: Json, createdBy: string): Se
   checkDeploymentConfiguration(cfg);
   const lbs = (input.loadBalancers as LoadBalancerRef[] | undefined) ?? [];
   checkLoadBalancers(ecs, td, lbs, controller === 'ECS' ? (cfg.strategy ?? 'ROLLING') : 'ROLLING');
-  const desired = input.desiredCount === undefined ? 1 : Number(input.desiredCount);
-  if (!Number.isInteger(desired) || desired < 0) throw invalid('desiredCount must be a whole number >= 0.');
+  const desired = input.desiredCount === undefined ? 1 : checkDesiredCount(input.desiredCount);
   const now = ecs.now();
   const svc: Service = {
     serviceArn: ecs.arn(`service/${cluster.clusterName}/${name}`),
@@ -223,8 +222,7 @@ export function updateService(ecs: EcsState, input: Json): Service {
   const lbs = (input.loadBalancers as LoadBalancerRef[] | undefined) ?? svc.loadBalancers;
   if (!codeDeploy) checkLoadBalancers(ecs, target, lbs, cfg.strategy ?? 'ROLLING');
   if (input.desiredCount !== undefined) {
-    const n = Number(input.desiredCount);
-    if (!Number.isInteger(n) || n < 0) throw invalid('desiredCount must be a whole number >= 0.');
+    const n = checkDesiredCount(input.desiredCount);
     if (n !== svc.desiredCount) svc.sim.steady = false;
     svc.desiredCount = n;
   }
@@ -267,6 +265,37 @@ export function deploymentOut(dep: Deployment, svc: Service): Json {
   };
 }
 
+/** A CODE_DEPLOY or EXTERNAL service's revision, as AWS shows it: a task set, not a deployment. */
+export function taskSetOut(dep: Deployment, svc: Service): Json {
+  const id = dep.id;
+  const steady = dep.runningCount === dep.desiredCount && dep.pendingCount === 0;
+  return {
+    id,
+    taskSetArn: `${svc.serviceArn.replace(':service/', ':task-set/')}/${id.split('/').pop()}`,
+    serviceArn: svc.serviceArn,
+    clusterArn: svc.clusterArn,
+    startedBy: svc.deploymentController.type === 'CODE_DEPLOY' ? 'CodeDeploy' : undefined,
+    status: dep.status,
+    taskDefinition: dep.taskDefinition,
+    computedDesiredCount: dep.desiredCount,
+    pendingCount: dep.pendingCount,
+    runningCount: dep.runningCount,
+    createdAt: d(dep.createdAt),
+    updatedAt: d(dep.updatedAt),
+    launchType: dep.launchType,
+    capacityProviderStrategy: dep.capacityProviderStrategy,
+    platformVersion: dep.platformVersion,
+    platformFamily: dep.platformFamily,
+    networkConfiguration: dep.networkConfiguration,
+    loadBalancers: dep.sim.targetGroupArn
+      ? (svc.loadBalancers ?? []).map((lb) => ({ ...lb, targetGroupArn: dep.sim.targetGroupArn }))
+      : svc.loadBalancers,
+    scale: { value: 100, unit: 'PERCENT' },
+    stabilityStatus: steady ? 'STEADY_STATE' : 'STABILIZING',
+    stabilityStatusAt: d(dep.updatedAt),
+  };
+}
+
 export function serviceOut(svc: Service, includeTags = false): Json {
   let running = 0;
   let pending = 0;
@@ -290,7 +319,10 @@ export function serviceOut(svc: Service, includeTags = false): Json {
     platformFamily: svc.platformFamily,
     taskDefinition: svc.taskDefinition,
     deploymentConfiguration: svc.deploymentConfiguration,
-    deployments: svc.deployments.map((dep) => deploymentOut(dep, svc)),
+    // AWS shows deployments only for the ECS controller; CODE_DEPLOY and EXTERNAL services have task sets.
+    ...(svc.deploymentController.type === 'ECS'
+      ? { deployments: svc.deployments.map((dep) => deploymentOut(dep, svc)) }
+      : { deployments: [], taskSets: svc.deployments.map((dep) => taskSetOut(dep, svc)) }),
     roleArn: svc.roleArn,
     events: svc.events.map((e) => ({ id: e.id, createdAt: new Date(e.createdAt), message: e.message })),
     createdAt: d(svc.createdAt),
@@ -376,3 +408,14 @@ export const serviceHandlers: ServiceHandlers = {
     };
   },
 };
+
+/** ECS's quota of tasks per service: more is refused up front (and would exhaust the emulator). */
+export const MAX_TASKS_PER_SERVICE = 5000;
+
+function checkDesiredCount(value: unknown): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw invalid('desiredCount must be a whole number >= 0.');
+  if (n > MAX_TASKS_PER_SERVICE)
+    throw invalid(`desiredCount ${n} exceeds the limit of ${MAX_TASKS_PER_SERVICE} tasks per service.`);
+  return n;
+}

@@ -251,7 +251,8 @@ function toRunning(ecs: EcsState, task: Task, now: number): void {
 
 function writeLogs(ecs: EcsState, task: Task, c: ContainerState, now: number): void {
   const lc = c.logConfiguration;
-  if (lc?.logDriver !== 'awslogs' || c.behavior.logLines.length === 0) return;
+  // The awslogs driver creates the stream when the container starts, before (and without) any line.
+  if (lc?.logDriver !== 'awslogs') return;
   const group = lc.options?.['awslogs-group'];
   const prefix = lc.options?.['awslogs-stream-prefix'];
   if (!group) return;

@@ -1,15 +1,26 @@
 // STS: GetCallerIdentity and AssumeRoleWithWebIdentity. The web identity token is checked for shape
-// (a JWT: three base64url parts, an RS*/ES* header), an audience and an unexpired exp; signatures are
-// not verified (the emulator trusts any issuer).
+// (a JWT: three base64url parts, an RS*/ES* header), an audience and an unexpired exp. In a world with IAM
+// (--terraform) the token must also be signed by the test issuer key and satisfy the role's trust policy
+// (iam/trust.ts); without IAM any issuer is trusted.
 import { randomBytes } from 'node:crypto';
 import { worldOf } from '../context.js';
+import { iamOf } from '../iam/state.js';
+import { checkWebIdentity } from '../iam/trust.js';
+import type { World } from '../state.js';
 import type { ServiceHandlers } from '../types.js';
 import { AwsError } from '../types.js';
 
-interface Session {
+export interface Session {
   roleArn: string;
   sessionName: string;
   roleId: string;
+  /** arn:aws:sts::<account>:assumed-role/<role>/<session> */
+  arn: string;
+}
+
+/** The assumed-role session behind an access key id, if any. */
+export function sessionOf(world: World, accessKeyId: string | undefined): Session | undefined {
+  return accessKeyId ? world.slot('sts', () => new Map<string, Session>()).get(accessKeyId) : undefined;
 }
 
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -88,20 +99,26 @@ export const stsHandlers: ServiceHandlers = {
     if (typeof aud !== 'string' || aud === '') throw invalidToken('Incorrect token audience');
     if (typeof claims.exp !== 'number') throw invalidToken('The web identity token has no exp claim');
     const now = world.clock.now();
-    if (claims.exp * 1000 <= now) {
+    // The CI issued the token on the wall clock: its exp is judged on wall time, not on the emulated
+    // clock, which runs ahead at --speed > 1 and jumps in virtual mode.
+    const wall = Date.now();
+    if (claims.exp * 1000 <= wall) {
       throw new AwsError(
         'ExpiredTokenException',
-        `Token expired: current date/time ${Math.floor(now / 1000)} must be before the expiration date/time ${claims.exp}`,
+        `Token expired: current date/time ${Math.floor(wall / 1000)} must be before the expiration date/time ${claims.exp}`,
       );
     }
+    const iam = iamOf(world);
+    if (iam.enforce) checkWebIdentity(iam, roleArn, token, claims, duration);
     const sessions = world.slot('sts', () => new Map<string, Session>());
     const accessKeyId = upperId('ASIA');
     const roleId = upperId('AROA', 17);
-    sessions.set(accessKeyId, { roleArn, sessionName, roleId });
     const role = roleArn
       .slice(roleArn.indexOf(':role/') + 6)
       .split('/')
       .pop();
+    const arn = `arn:aws:sts::${roleArn.split(':')[4]}:assumed-role/${role}/${sessionName}`;
+    sessions.set(accessKeyId, { roleArn, sessionName, roleId, arn });
     const iss = typeof claims.iss === 'string' ? claims.iss.replace(/^https:\/\//, '') : undefined;
     return {
       Credentials: {
@@ -113,7 +130,7 @@ export const stsHandlers: ServiceHandlers = {
       SubjectFromWebIdentityToken: typeof claims.sub === 'string' ? claims.sub : undefined,
       AssumedRoleUser: {
         AssumedRoleId: `${roleId}:${sessionName}`,
-        Arn: `arn:aws:sts::${roleArn.split(':')[4]}:assumed-role/${role}/${sessionName}`,
+        Arn: arn,
       },
       Provider: iss,
       Audience: aud,

@@ -1,8 +1,10 @@
-// Signing up, logging in and resolving sessions, over a Store. Tokens are random 32 bytes (base64url)
-// handed to the client once; only their SHA-256 is stored.
-import { createHash, randomBytes } from 'node:crypto';
-import { HttpError } from '@transcendence/common';
+// Signing up, logging in and resolving sessions, over a Store. A session token is signed by this replica's
+// key (common/tokens.ts), so game and matchmaking verify it without a call; auth itself also keeps the
+// session (by the token's SHA-256 only), so /me and logout see a revoked session at once.
+import { createHash } from 'node:crypto';
+import { bearerToken, HttpError, type SigningKey, signToken } from '@transcendence/common';
 import { hashPassword, verifyPassword } from './passwords.js';
+import { rotatingSigner } from './signer.js';
 import type { Store, User } from './store.js';
 
 export const sessionTtlMs = 24 * 60 * 60 * 1000;
@@ -15,10 +17,14 @@ export function tokenHash(token: string): string {
 }
 
 export class Accounts {
+  private readonly signingKey: () => Promise<SigningKey>;
+
   constructor(
     private readonly store: Store,
     private readonly now: () => Date = () => new Date(),
-  ) {}
+  ) {
+    this.signingKey = rotatingSigner(store, now, sessionTtlMs);
+  }
 
   async signup(username: string, password: string): Promise<User> {
     if (!usernamePattern.test(username)) {
@@ -34,25 +40,21 @@ export class Accounts {
     const record = await this.store.findUser(username);
     const ok = await verifyPassword(password, record?.passwordHash ?? (await decoyHash));
     if (!record || !ok) throw new HttpError(401, 'wrong username or password');
-    const token = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(this.now().getTime() + sessionTtlMs);
+    const user = { id: record.id, username: record.username };
+    const issuedAt = this.now();
+    const expiresAt = new Date(issuedAt.getTime() + sessionTtlMs);
+    const token = signToken(await this.signingKey(), user, expiresAt, issuedAt);
     await this.store.createSession(tokenHash(token), record.id, expiresAt);
-    return { token, expiresAt: expiresAt.toISOString(), user: { id: record.id, username: record.username } };
+    return { token, expiresAt: expiresAt.toISOString(), user };
   }
 
   async whoami(authorization: string | undefined): Promise<User> {
-    const user = await this.store.findSession(tokenHash(bearer(authorization)), this.now());
+    const user = await this.store.findSession(tokenHash(bearerToken(authorization)), this.now());
     if (!user) throw new HttpError(401, 'session unknown or expired: log in again');
     return user;
   }
 
   async logout(authorization: string | undefined): Promise<void> {
-    await this.store.deleteSession(tokenHash(bearer(authorization)));
+    await this.store.deleteSession(tokenHash(bearerToken(authorization)));
   }
-}
-
-function bearer(authorization: string | undefined): string {
-  const match = /^Bearer (\S+)$/.exec(authorization ?? '');
-  if (!match) throw new HttpError(401, "send 'Authorization: Bearer <token>'");
-  return match[1];
 }

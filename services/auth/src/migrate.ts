@@ -1,12 +1,12 @@
 // The pre-deploy one-off task (service.yml deploy.preDeployTask): `node dist/migrate.js`.
 // Exit code 0 = the schema is current; anything else fails the deploy before the service is updated.
-import { createLogger } from '@transcendence/common';
+import { createLogger, databaseOrExit } from '@transcendence/common';
 import pg from 'pg';
+import { databaseFromEnv } from './database.js';
 import { migrate } from './migrations.js';
-import { postgresConfig } from './store.js';
 
 const log = createLogger('auth-migrate');
-const config = postgresConfig(process.env);
+const config = databaseOrExit(() => databaseFromEnv(process.env), log);
 if (!config) {
   log.error('no database: set DATABASE_URL, or PGHOST with PGUSER/PGPASSWORD (task secrets) and PGDATABASE');
   process.exit(2);

@@ -1,5 +1,8 @@
-// The schema, as ordered migrations. Each runs once, in a transaction, recorded in schema_migrations;
-// a lock keeps two tasks migrating at once (two deploys racing) from both applying one.
+// The database's schema, as ordered migrations: auth's pre-deploy task (node dist/migrate.js, run with
+// run-task before any service is updated) applies them for every service that shares the database
+// (game and matchmaking keep their state here too, so any replica serves any request). Each runs once,
+// in a transaction, recorded in schema_migrations; a lock keeps two tasks migrating at once (two deploys
+// racing) from both applying one. Migrations only add: the revision still serving keeps working.
 import type pg from 'pg';
 
 export const migrations: { version: number; name: string; sql: string }[] = [
@@ -19,6 +22,60 @@ export const migrations: { version: number; name: string; sql: string }[] = [
         expires_at timestamptz NOT NULL
       );
       CREATE INDEX sessions_user_id ON sessions (user_id);`,
+  },
+  {
+    version: 2,
+    name: 'signing keys',
+    // Public halves only: each auth replica keeps its private key in memory.
+    sql: `
+      CREATE TABLE signing_keys (
+        kid text PRIMARY KEY,
+        public_key text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );`,
+  },
+  {
+    version: 3,
+    name: 'matchmaking queue, matches, games and results',
+    sql: `
+      CREATE TABLE match_queue (
+        user_id uuid PRIMARY KEY,
+        username text NOT NULL,
+        joined_at timestamptz NOT NULL DEFAULT clock_timestamp()
+      );
+      CREATE TABLE matches (
+        id uuid PRIMARY KEY,
+        left_user_id uuid NOT NULL,
+        left_username text NOT NULL,
+        right_user_id uuid NOT NULL,
+        right_username text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX matches_left ON matches (left_user_id, created_at DESC);
+      CREATE INDEX matches_right ON matches (right_user_id, created_at DESC);
+      CREATE TABLE games (
+        id uuid PRIMARY KEY,
+        state jsonb NOT NULL,
+        updated_ms bigint NOT NULL,
+        status text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        finished_at timestamptz
+      );
+      CREATE TABLE results (
+        game_id uuid PRIMARY KEY REFERENCES games (id),
+        left_user_id text NOT NULL,
+        left_username text NOT NULL,
+        left_score integer NOT NULL,
+        right_user_id text NOT NULL,
+        right_username text NOT NULL,
+        right_score integer NOT NULL,
+        winner text NOT NULL,
+        ranked boolean NOT NULL,
+        duration_ms bigint NOT NULL,
+        finished_at timestamptz NOT NULL DEFAULT now()
+      );
+      CREATE INDEX results_left ON results (left_user_id, finished_at DESC);
+      CREATE INDEX results_right ON results (right_user_id, finished_at DESC);`,
   },
 ];
 

@@ -1,8 +1,9 @@
-// Where accounts and sessions live: PostgreSQL when DATABASE_URL (or PGHOST, with libpq's PG* variables,
-// as terraform/ passes RDS settings) is set, memory otherwise. Both honour
+// Where accounts, sessions and the public signing keys live: PostgreSQL when DATABASE_URL (or PGHOST, with
+// libpq's PG* variables, as terraform/ passes RDS settings) is set, memory otherwise. Both honour
 // the same contract (src/test/store.test.ts runs it against each). Sessions are stored by the SHA-256 of
 // their token, so a database leak does not leak usable tokens.
 import { randomUUID } from 'node:crypto';
+import { publishedKeys } from '@transcendence/common';
 import pg from 'pg';
 
 export interface User {
@@ -22,6 +23,9 @@ export interface Store {
   /** The session's user, if the session exists and has not expired at `now`. */
   findSession(tokenHash: string, now: Date): Promise<User | undefined>;
   deleteSession(tokenHash: string): Promise<void>;
+  /** Publishes a replica's public signing key; forgets keys older than `olderThan`. */
+  publishKey(kid: string, publicKeyPem: string, olderThan: Date): Promise<void>;
+  findKey(kid: string): Promise<string | undefined>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -29,6 +33,7 @@ export interface Store {
 export function memoryStore(): Store {
   const users = new Map<string, UserRecord>();
   const sessions = new Map<string, { userId: string; expiresAt: Date }>();
+  const keys = new Map<string, { pem: string; createdAt: Date }>();
   const byId = (id: string) => [...users.values()].find((u) => u.id === id);
   return {
     async createUser(username, passwordHash) {
@@ -49,16 +54,14 @@ export function memoryStore(): Store {
     async deleteSession(tokenHash) {
       sessions.delete(tokenHash);
     },
+    async publishKey(kid, pem, olderThan) {
+      for (const [id, key] of keys) if (key.createdAt < olderThan) keys.delete(id);
+      keys.set(kid, { pem, createdAt: new Date() });
+    },
+    findKey: async (kid) => keys.get(kid)?.pem,
     ping: async () => {},
     close: async () => {},
   };
-}
-
-/** Where PostgreSQL is, from the environment; undefined means "use memory". */
-export function postgresConfig(env: NodeJS.ProcessEnv): pg.PoolConfig | undefined {
-  // pg reads PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD and PGSSLMODE itself when no URL is given.
-  if (env.DATABASE_URL) return { connectionString: env.DATABASE_URL };
-  return env.PGHOST ? {} : undefined;
 }
 
 export function postgresStore(config: pg.PoolConfig): Store {
@@ -97,6 +100,14 @@ export function postgresStore(config: pg.PoolConfig): Store {
     async deleteSession(tokenHash) {
       await pool.query('DELETE FROM sessions WHERE token_hash = $1', [tokenHash]);
     },
+    async publishKey(kid, pem, olderThan) {
+      await pool.query('DELETE FROM signing_keys WHERE created_at < $1', [olderThan]);
+      await pool.query('INSERT INTO signing_keys (kid, public_key) VALUES ($1, $2) ON CONFLICT DO NOTHING', [
+        kid,
+        pem,
+      ]);
+    },
+    findKey: publishedKeys(pool),
     async ping() {
       await pool.query('SELECT 1');
     },

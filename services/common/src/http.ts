@@ -43,6 +43,8 @@ export interface ServiceOptions {
   health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
   /** Requests the routes do not match (e.g. static files); default 404. */
   fallback?: (req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+  /** Called as the server stops accepting: ends long-lived connections (WebSockets) it would wait for. */
+  onStopAccepting?: () => void;
   /** Releases resources (pools, timers) after the server stopped accepting requests. */
   onClose?: () => Promise<void> | void;
 }
@@ -111,6 +113,7 @@ export function createService(options: ServiceOptions): Service {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
+        options.onStopAccepting?.();
       });
       await options.onClose?.();
     },

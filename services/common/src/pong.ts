@@ -7,7 +7,10 @@ export interface Vec {
 export type Side = 'left' | 'right';
 
 export interface Paddle {
+  /** Display name (the username, or 'ai'). */
   player: string;
+  /** Who may move this paddle: the user id from their session token. */
+  userId: string;
   /** Centre of the paddle along y. */
   y: number;
   /** -1 up, 0 still, 1 down. */
@@ -17,6 +20,8 @@ export interface Paddle {
 
 export interface GameState {
   id: string;
+  /** 'match': two players paired by matchmaking (scores count); 'ai': practice against the AI. */
+  mode: 'match' | 'ai';
   status: 'playing' | 'finished';
   /** Field size; x grows to the right, y downwards, origin top-left. */
   width: number;

@@ -1,8 +1,17 @@
-// Draws a GameState with Three.js: the field in game units, seen from slightly above.
+// Draws a GameState with Three.js: the field in game units, seen from slightly above. Where WebGL is not
+// available (a browser without a GPU or software GL), the same view is drawn flat on a 2D canvas.
 import * as THREE from 'three';
 import type { GameState } from './api.js';
 
-export function createScene(container: HTMLElement) {
+export function createScene(container: HTMLElement): (game: GameState) => void {
+  try {
+    return createWebGlScene(container);
+  } catch {
+    return createFlatScene(container);
+  }
+}
+
+function createWebGlScene(container: HTMLElement) {
   const renderer = new THREE.WebGLRenderer({ antialias: true });
   container.appendChild(renderer.domElement);
   const scene = new THREE.Scene();
@@ -50,5 +59,31 @@ export function createScene(container: HTMLElement) {
     }
     ball.position.set(game.ball.x, -game.ball.y, 0);
     renderer.render(scene, camera);
+  };
+}
+
+function createFlatScene(container: HTMLElement) {
+  const canvas = document.createElement('canvas');
+  container.appendChild(canvas);
+  const context = canvas.getContext('2d');
+  if (!context) throw new Error('no canvas to draw on');
+  return (game: GameState) => {
+    canvas.width = window.innerWidth;
+    canvas.height = window.innerHeight;
+    const scale = Math.min(canvas.width / game.width, (canvas.height - 120) / game.height);
+    const x0 = (canvas.width - game.width * scale) / 2;
+    const y0 = 70;
+    context.fillStyle = '#16213e';
+    context.fillRect(x0, y0, game.width * scale, game.height * scale);
+    context.fillStyle = '#4cc9f0';
+    for (const side of ['left', 'right'] as const) {
+      const x = side === 'left' ? 0.25 : game.width - 1.75;
+      const top = game.paddles[side].y - game.paddleHeight / 2;
+      context.fillRect(x0 + x * scale, y0 + top * scale, 1.5 * scale, game.paddleHeight * scale);
+    }
+    context.fillStyle = '#f72585';
+    context.beginPath();
+    context.arc(x0 + game.ball.x * scale, y0 + game.ball.y * scale, scale, 0, 2 * Math.PI);
+    context.fill();
   };
 }

@@ -1,69 +1,62 @@
-// The game service's HTTP API: create a game, read its state, move a paddle. Games live in memory and are
-// advanced to "now" whenever they are read or moved.
-import { randomUUID } from 'node:crypto';
+// The game service's HTTP API and live WebSocket. Every call proves who calls with auth's session token
+// (verified here, no call to auth); a player moves only their own paddle. State lives in the store.
 import {
+  authenticate,
   createService,
-  type GameState,
   HttpError,
+  type KeyResolver,
   type Logger,
   objectBody,
-  stringField,
+  verifyToken,
 } from '@transcendence/common';
-import { advance, createGame, sideOf } from './pong.js';
+import { liveGames } from './live.js';
+import { gameRoom } from './room.js';
+import type { GameStore } from './store.js';
 
 export interface GameAppOptions {
   log: Logger;
+  store: GameStore;
+  keys: KeyResolver;
   /** Milliseconds clock; injected by tests. */
   now?: () => number;
+  tickMs?: number;
 }
 
-export function createGameApp({ log, now = Date.now }: GameAppOptions) {
-  const games = new Map<string, { state: GameState; updatedAt: number }>();
-
-  const current = (id: string): GameState => {
-    const entry = games.get(id);
-    if (!entry) throw new HttpError(404, `no game '${id}'`);
-    const t = now();
-    advance(entry.state, t - entry.updatedAt);
-    entry.updatedAt = t;
-    return entry.state;
-  };
-
-  return createService({
+export function createGameApp({ log, store, keys, now = Date.now, tickMs }: GameAppOptions) {
+  const room = gameRoom(store, now);
+  const who = authenticate(keys, now);
+  const live = liveGames({ room, who: (token) => verifyToken(token, keys, now()), log, tickMs });
+  const service = createService({
     name: 'game',
     log,
-    health: () => ({ games: games.size }),
+    health: async () => {
+      await store.ping();
+      return { live: live.connections };
+    },
+    onStopAccepting: () => live.closeAll(),
+    onClose: () => store.close(),
     routes: {
-      'POST /games': (req) => {
-        const players = objectBody(req.body).players;
-        if (
-          !Array.isArray(players) ||
-          players.length !== 2 ||
-          !players.every((p) => typeof p === 'string' && p)
-        ) {
-          throw new HttpError(400, "'players' must be an array of two player names");
+      'POST /games': async (req) => {
+        const me = await who(req.headers.authorization);
+        if (objectBody(req.body).opponent !== 'ai') {
+          throw new HttpError(400, "'opponent' must be 'ai': games between players come from matchmaking");
         }
-        if (players[0] === players[1]) throw new HttpError(400, "'players' must be two different players");
-        const state = createGame(randomUUID(), [players[0], players[1]]);
-        games.set(state.id, { state, updatedAt: now() });
-        log.info('game created', { game: state.id, players });
+        const state = await room.practice(me);
+        log.info('game created', { game: state.id, mode: state.mode, user: me.id });
         return { status: 201, body: state };
       },
-      'GET /games/:id': (req) => ({ body: current(req.params.id) }),
-      'POST /games/:id/moves': (req) => {
-        const state = current(req.params.id);
-        const body = objectBody(req.body);
-        const player = stringField(body, 'player');
-        const side = sideOf(state, player);
-        if (!side) throw new HttpError(403, `'${player}' does not play in game '${state.id}'`);
-        if (state.status !== 'playing') throw new HttpError(409, `game '${state.id}' is ${state.status}`);
-        const direction = body.direction;
-        if (direction !== -1 && direction !== 0 && direction !== 1) {
-          throw new HttpError(400, "'direction' must be -1 (up), 0 (stop) or 1 (down)");
-        }
-        state.paddles[side].direction = direction;
-        return { body: state };
+      'GET /games/:id': async (req) => {
+        await who(req.headers.authorization);
+        return { body: await room.current(req.params.id) };
       },
+      'POST /games/:id/moves': async (req) => {
+        const me = await who(req.headers.authorization);
+        const body = objectBody(req.body);
+        return { body: await room.move(req.params.id, me, body.direction, body.side) };
+      },
+      'GET /results': async (req) => ({ body: await room.results(await who(req.headers.authorization)) }),
     },
   });
+  service.server.on('upgrade', live.upgrade);
+  return service;
 }

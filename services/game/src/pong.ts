@@ -18,17 +18,27 @@ export const rules = {
   stepMs: 10,
 };
 
-export function createGame(id: string, players: [string, string]): GameState {
+export interface Seat {
+  player: string;
+  userId: string;
+}
+
+export function createGame(
+  id: string,
+  [left, right]: [Seat, Seat],
+  mode: GameState['mode'] = 'match',
+): GameState {
   const game: GameState = {
     id,
+    mode,
     status: 'playing',
     width: rules.width,
     height: rules.height,
     paddleHeight: rules.paddleHeight,
     ball: { x: 0, y: 0, vx: 0, vy: 0 },
     paddles: {
-      left: { player: players[0], y: rules.height / 2, direction: 0, score: 0 },
-      right: { player: players[1], y: rules.height / 2, direction: 0, score: 0 },
+      left: { ...left, y: rules.height / 2, direction: 0, score: 0 },
+      right: { ...right, y: rules.height / 2, direction: 0, score: 0 },
     },
     elapsedMs: 0,
   };
@@ -36,10 +46,9 @@ export function createGame(id: string, players: [string, string]): GameState {
   return game;
 }
 
-export function sideOf(game: GameState, player: string): Side | undefined {
-  if (game.paddles.left.player === player) return 'left';
-  if (game.paddles.right.player === player) return 'right';
-  return undefined;
+/** The sides a user may move: one in a match, both in their own practice game against the AI. */
+export function sidesOf(game: GameState, userId: string): Side[] {
+  return (['left', 'right'] as const).filter((side) => game.paddles[side].userId === userId);
 }
 
 /** Runs the simulation forward by `ms` (whole steps; the remainder waits for the next call). */

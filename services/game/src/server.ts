@@ -1,5 +1,11 @@
-import { createLogger, runService } from '@transcendence/common';
+import { runVerifyingService } from '@transcendence/common';
 import { createGameApp } from './app.js';
+import { databaseFromEnv } from './database.js';
+import { memoryStore, postgresStore } from './store.js';
 
-const log = createLogger('game');
-await runService(createGameApp({ log }), log);
+await runVerifyingService('game', {
+  database: databaseFromEnv,
+  memory: () => memoryStore(),
+  postgres: postgresStore,
+  app: (deps) => createGameApp(deps),
+});

@@ -8,7 +8,8 @@ import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balan
 import { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { UserError } from '../errors.js';
-import { cendenceRetryStrategy } from './retry.js';
+import { boundSend, cendenceRetryStrategy } from './retry.js';
+import { explainUnreachable } from './unreachable.js';
 
 export const USER_AGENT = 'cendence/0.1.0';
 
@@ -20,7 +21,15 @@ export interface AwsOptions {
   /** Total attempts per call, first one included. */
   maxAttempts?: number;
   env?: NodeJS.ProcessEnv;
+  /** Aborts every call made outside a narrower call scope (aws/retry.ts): the step's cancellation. */
+  signal?: AbortSignal;
+  /** One HTTP attempt's limit; a hung endpoint costs this, then the call is retried or fails. */
+  requestTimeoutMs?: number;
 }
+
+/** One attempt of an ordinary call; ECR layer uploads are the slow ones. */
+export const REQUEST_TIMEOUT_MS = 10_000;
+const CONNECT_TIMEOUT_MS = 3_000;
 
 type ClientConfig = {
   region: string;
@@ -28,6 +37,7 @@ type ClientConfig = {
   credentials?: AwsCredentialIdentity | AwsCredentialIdentityProvider;
   retryStrategy: ReturnType<typeof cendenceRetryStrategy>;
   customUserAgent: string;
+  requestHandler: { requestTimeout: number; connectionTimeout: number; throwOnRequestTimeout: boolean };
 };
 
 export function resolveRegion(opts: AwsOptions = {}): string {
@@ -70,35 +80,51 @@ export class AwsClients {
       ...(credentials ? { credentials } : {}),
       retryStrategy: cendenceRetryStrategy(options.maxAttempts),
       customUserAgent: USER_AGENT,
+      requestHandler: {
+        requestTimeout: options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS,
+        connectionTimeout: CONNECT_TIMEOUT_MS,
+        throwOnRequestTimeout: true,
+      },
     };
   }
 
-  private get<T>(key: string, make: () => T): T {
+  private get<T extends { send: unknown }>(key: string, envName: string, make: () => T): T {
     let c = this.cache.get(key) as T | undefined;
     if (!c) {
       c = make();
+      // Every call bounded by a signal and raced against it; a refused connection explained (retry.ts).
+      const send = boundSend(
+        (c.send as (...a: unknown[]) => Promise<unknown>).bind(c),
+        this.options.signal,
+        (err) => explainUnreachable(err, this.endpointFor(envName)),
+      );
+      (c as { send: unknown }).send = send;
       this.cache.set(key, c);
     }
     return c;
   }
 
   get ecs(): ECSClient {
-    return this.get('ecs', () => new ECSClient(this.config));
+    return this.get('ecs', 'ECS', () => new ECSClient(this.config));
   }
   get ecr(): ECRClient {
-    return this.get('ecr', () => new ECRClient(this.config));
+    return this.get('ecr', 'ECR', () => new ECRClient(this.config));
   }
   get sts(): STSClient {
-    return this.get('sts', () => new STSClient(this.config));
+    return this.get('sts', 'STS', () => new STSClient(this.config));
   }
   get elbv2(): ElasticLoadBalancingV2Client {
-    return this.get('elbv2', () => new ElasticLoadBalancingV2Client(this.config));
+    return this.get(
+      'elbv2',
+      'ELASTIC_LOAD_BALANCING_V2',
+      () => new ElasticLoadBalancingV2Client(this.config),
+    );
   }
   get codedeploy(): CodeDeployClient {
-    return this.get('codedeploy', () => new CodeDeployClient(this.config));
+    return this.get('codedeploy', 'CODEDEPLOY', () => new CodeDeployClient(this.config));
   }
   get logs(): CloudWatchLogsClient {
-    return this.get('logs', () => new CloudWatchLogsClient(this.config));
+    return this.get('logs', 'CLOUDWATCH_LOGS', () => new CloudWatchLogsClient(this.config));
   }
 
   /** The endpoint in force for a service, for messages and for doctor. */

@@ -39,13 +39,13 @@ export interface GitLabPipelineOptions {
   extendsJob?: string;
   /** Files the child pipeline includes (where extendsJob is defined). */
   include?: string[];
-  /** The command that runs the CLI in a job. */
+  /** The command that runs the CLI in a job: `cendence` in the CLI image (never an npx package name). */
   cli?: string;
 }
 
 /** A child pipeline: one stage per wave, one job per service, `needs` on its planned dependencies. */
 export function gitlabChildPipeline(entries: MatrixEntry[], opts: GitLabPipelineOptions = {}): string {
-  const cli = opts.cli ?? 'npx cendence';
+  const cli = opts.cli ?? 'cendence';
   const doc: Record<string, unknown> = {};
   if (opts.include?.length) doc.include = opts.include.map((local) => ({ local }));
   if (entries.length === 0) {
@@ -62,7 +62,16 @@ export function gitlabChildPipeline(entries: MatrixEntry[], opts: GitLabPipeline
       needs: e.dependsOn,
     };
     if (opts.extendsJob) job.extends = opts.extendsJob;
-    else job.script = ['build', 'test', 'push'].map((step) => `${cli} ${step} --services ${e.service}`);
+    else {
+      // One job builds, tests and pushes with one engine; the builds record links the three.
+      const builds = `.cendence/builds-${e.service}.json`;
+      job.script = [
+        `${cli} build --services ${e.service} --builds-file ${builds}`,
+        `${cli} test --builds ${builds}`,
+        `${cli} push --builds ${builds}`,
+      ];
+      job.artifacts = { when: 'always', paths: ['.cendence/'] };
+    }
     doc[e.service] = job;
   }
   return stringify(doc);

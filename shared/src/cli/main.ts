@@ -2,6 +2,7 @@
 // The cendence CLI: one binary, a command per step. Exit codes: 0 success, 1 step failed, 2 bad input.
 import './quiet.js';
 import { describeError, exitCodeOf } from '../errors.js';
+import { onCancelSignals } from '../runner/cancel-signals.js';
 import { pickRunner } from '../runner/pick.js';
 import { VERSION } from '../version.js';
 import { COMMANDS } from './commands/index.js';
@@ -48,15 +49,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return 0;
   }
   const runner = pickRunner(env, { json });
-  const abort = new AbortController();
-  const onSignal = (sig: NodeJS.Signals) => {
-    runner.warning(`received ${sig}: stopping`);
-    abort.abort(new Error(`cancelled by ${sig}`));
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const cancel = onCancelSignals((line) => runner.warning(line));
   try {
-    const result = await command.run(args, { runner, json, env, cwd: process.cwd(), signal: abort.signal });
+    const result = await command.run(args, { runner, json, env, cwd: process.cwd(), signal: cancel.signal });
     if (json) process.stdout.write(`${JSON.stringify(result ?? null, null, 2)}\n`);
     return 0;
   } catch (err) {
@@ -65,8 +60,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       process.stdout.write(`${JSON.stringify({ error: describeError(err), exitCode: exitCodeOf(err) })}\n`);
     return exitCodeOf(err);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    cancel.dispose();
   }
 }
 

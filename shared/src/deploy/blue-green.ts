@@ -19,7 +19,7 @@ import {
 import { UserError } from '../errors.js';
 import { follow } from './follow.js';
 import { classifyRollbackOf, classifyServiceDeployment, STOP_AT_STAGES } from './outcome.js';
-import type { Followed, FollowSettings } from './rolling.js';
+import { type Followed, type FollowSettings, watching } from './rolling.js';
 import type { ServiceTarget, StopAt, Strategy } from './types.js';
 
 const ECS_STRATEGY: Partial<Record<Strategy, 'BLUE_GREEN' | 'CANARY' | 'LINEAR'>> = {
@@ -148,25 +148,28 @@ export async function followServiceDeployment(
   let bakeEndsAt: number | undefined;
   let last: ServiceDeployment | undefined;
   let previousPoll: number | undefined;
-  const end = await follow(async () => {
-    last = await describeServiceDeployment(ecs, arn);
-    const now = opts.clock.now();
-    if (last?.lifecycleStage !== stage) {
-      stage = last?.lifecycleStage;
-      if (stage) opts.runner.info(`${name}: lifecycle stage ${stage}`);
-      // The bake began after the previous poll at the earliest: count from there, so the fast polls
-      // start before its end even though we saw it start late.
-      if (stage === 'BAKE_TIME') bakeEndsAt = (previousPoll ?? now) + (opts.bakeMinutes ?? 0) * 60_000;
-    }
-    previousPoll = now;
-    opts.runner.progress(progressOf(name, last));
-    if (opts.rollingBack) return classifyRollbackOf(last);
-    return classifyServiceDeployment(last, {
-      ...(opts.stopAt ? { stopAtStage: STOP_AT_STAGES[opts.stopAt] } : {}),
-      ...(bakeEndsAt !== undefined ? { bakeEndsAt } : {}),
-      now,
-    });
-  }, opts);
+  const end = await follow(
+    async () => {
+      last = await describeServiceDeployment(ecs, arn);
+      const now = opts.clock.now();
+      if (last?.lifecycleStage !== stage) {
+        stage = last?.lifecycleStage;
+        if (stage) opts.runner.info(`${name}: lifecycle stage ${stage}`);
+        // The bake began after the previous poll at the earliest: count from there, so the fast polls
+        // start before its end even though we saw it start late.
+        if (stage === 'BAKE_TIME') bakeEndsAt = (previousPoll ?? now) + (opts.bakeMinutes ?? 0) * 60_000;
+      }
+      previousPoll = now;
+      opts.runner.progress(progressOf(name, last));
+      if (opts.rollingBack) return classifyRollbackOf(last);
+      return classifyServiceDeployment(last, {
+        ...(opts.stopAt ? { stopAtStage: STOP_AT_STAGES[opts.stopAt] } : {}),
+        ...(bakeEndsAt !== undefined ? { bakeEndsAt } : {}),
+        now,
+      });
+    },
+    watching(opts, name, 'ECS'),
+  );
   return { end, last };
 }
 

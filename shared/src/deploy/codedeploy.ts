@@ -14,7 +14,7 @@ import type { AwsClients } from '../aws/clients.js';
 import { UserError } from '../errors.js';
 import { follow } from './follow.js';
 import { classifyCodeDeploy } from './outcome.js';
-import type { Followed, FollowSettings } from './rolling.js';
+import { type Followed, type FollowSettings, watching } from './rolling.js';
 import type { ServiceTarget } from './types.js';
 
 export interface AppSpec {
@@ -106,16 +106,19 @@ export async function followCodeDeploy(
 ): Promise<Followed & { info?: DeploymentInfo }> {
   let status: string | undefined;
   let info: DeploymentInfo | undefined;
-  const end = await follow(async () => {
-    const out = await aws.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
-    info = out.deploymentInfo;
-    if (info?.status !== status) {
-      status = info?.status;
-      opts.runner.info(`${name}: CodeDeploy ${deploymentId} ${status}`);
-    }
-    opts.runner.progress(progressOf(name, info));
-    return classifyCodeDeploy(info, Boolean(opts.stopAtReady));
-  }, opts);
+  const end = await follow(
+    async () => {
+      const out = await aws.codedeploy.send(new GetDeploymentCommand({ deploymentId }));
+      info = out.deploymentInfo;
+      if (info?.status !== status) {
+        status = info?.status;
+        opts.runner.info(`${name}: CodeDeploy ${deploymentId} ${status}`);
+      }
+      opts.runner.progress(progressOf(name, info));
+      return classifyCodeDeploy(info, Boolean(opts.stopAtReady));
+    },
+    watching(opts, name, 'CodeDeploy'),
+  );
   return { end, info };
 }
 

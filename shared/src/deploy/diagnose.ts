@@ -15,7 +15,8 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
-import { redactLine } from '../run-task/redact.js';
+import { redactLines } from '../run-task/redact.js';
+import { fenced } from '../runner/untrusted.js';
 
 export interface StoppedTask {
   taskId: string;
@@ -119,7 +120,8 @@ export async function diagnose(aws: AwsClients, input: DiagnoseInput): Promise<D
       })),
     });
   }
-  const logs = await tailLogs(aws, stoppedTasks.slice(0, 3), input, gaps);
+  // Every stopped task listed gets its log tail: a table row without its lines hides the cause.
+  const logs = await tailLogs(aws, stoppedTasks, input, gaps);
   return {
     name: input.name,
     cluster: input.cluster,
@@ -167,7 +169,7 @@ async function tailLogs(
           group,
           stream,
           // Crash loops print connection strings; the same redaction as run-task's log stream.
-          lines: (out.events ?? []).map((e) => redactLine(e.message ?? '')),
+          lines: redactLines((out.events ?? []).map((e) => e.message ?? '')),
         });
       } catch (err) {
         // No stream: the container never wrote a line (it did not get that far). Nothing to show.
@@ -201,7 +203,7 @@ export function diagnosisMarkdown(d: Diagnosis): string {
     }
   }
   for (const l of d.logs) {
-    out.push('', `#### Last log lines: ${l.container} in task ${l.taskId}`, '', '```', ...l.lines, '```');
+    out.push('', `#### Last log lines: ${l.container} in task ${l.taskId}`, '', ...fenced(l.lines));
   }
   if (d.events.length > 0) {
     out.push('', '#### Recent service events', '');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { type Clock, follow, PollSchedule } from './follow.js';
+import { type Clock, follow, PollSchedule, TROUBLE_CAP_MS, troubleDelay } from './follow.js';
 
 /** A clock that only moves when the follower sleeps: each sleep is recorded. */
 function fakeClock(): Clock & { sleeps: number[] } {
@@ -76,15 +76,74 @@ describe('follow', () => {
     expect(end).toMatchObject({ kind: 'cancelled', polls: 3 });
   });
 
-  it('ends with the error when a poll fails after the SDK retries (no silent retry of AccessDenied)', async () => {
+  it('ends with the error when a poll gets an answer that is not passing trouble (AccessDenied)', async () => {
     const clock = fakeClock();
-    await expect(
-      follow(
-        async () => {
-          throw new Error('AccessDeniedException');
-        },
-        { clock, signal: new AbortController().signal, timeoutMs: 60_000 },
-      ),
-    ).rejects.toThrow('AccessDenied');
+    const denied = Object.assign(new Error('not authorized to perform: ecs:DescribeServices'), {
+      name: 'AccessDeniedException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    let n = 0;
+    const end = await follow(
+      async () => {
+        n++;
+        throw denied;
+      },
+      { clock, signal: new AbortController().signal, timeoutMs: 60_000 },
+    );
+    expect(end).toMatchObject({ kind: 'error', error: denied, polls: 1 });
+    expect(n).toBe(1);
+  });
+
+  it('rides out throttling with capped, jittered backoff and says so on the progress line', async () => {
+    const clock = fakeClock();
+    const throttled = Object.assign(new Error('Rate exceeded'), {
+      name: 'ThrottlingException',
+      $metadata: { httpStatusCode: 400 },
+    });
+    const lines: string[] = [];
+    let n = 0;
+    const end = await follow(
+      async () => {
+        if (++n <= 12) throw throttled;
+        return { near: false, done: 'ok' };
+      },
+      {
+        clock,
+        signal: new AbortController().signal,
+        timeoutMs: 600_000,
+        api: 'ECS',
+        onTrouble: (line) => lines.push(line),
+      },
+    );
+    expect(end).toMatchObject({ kind: 'done', value: 'ok', polls: 13 });
+    expect(clock.sleeps).toHaveLength(12);
+    // Backoff grows, never past the cap, so the outcome is seen within 2 s of AWS answering again.
+    expect(Math.max(...clock.sleeps)).toBeLessThanOrEqual(TROUBLE_CAP_MS);
+    expect(clock.sleeps[0]).toBeLessThan(clock.sleeps[11]);
+    expect(lines[3]).toMatch(/^ECS throttling for \d+ s, still watching$/);
+    expect(lines.at(-1)).toMatch(/^ECS throttling for \d+ s; answering again/);
+  });
+
+  it('times out while AWS is still in trouble, saying how long it has been', async () => {
+    const clock = fakeClock();
+    const end = await follow(
+      async () => {
+        throw Object.assign(new Error('boom'), {
+          name: 'InternalFailure',
+          $metadata: { httpStatusCode: 500 },
+        });
+      },
+      { clock, signal: new AbortController().signal, timeoutMs: 10_000, api: 'ECS' },
+    );
+    expect(end).toMatchObject({ kind: 'timeout', trouble: 'ECS server errors for 10 s' });
+  });
+});
+
+describe('troubleDelay', () => {
+  it('grows from 0.25–0.5 s to at most 2 s', () => {
+    expect(troubleDelay(0, () => 0)).toBe(250);
+    expect(troubleDelay(0, () => 1)).toBe(500);
+    expect(troubleDelay(10, () => 1)).toBe(TROUBLE_CAP_MS);
+    expect(troubleDelay(10, () => 0)).toBe(TROUBLE_CAP_MS / 2);
   });
 });

@@ -32,3 +32,51 @@ export function chunks<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+// Poll pacing of a rolling deployment by what ECS can do next. Nothing ECS reports can decide the
+// outcome while the new tasks provision, start and wait for their first health check, nor before the
+// old tasks have had time to stop once the new ones are healthy. So the first poll waits for the
+// earliest healthy moment, and once every new task is RUNNING (the deployment's updatedAt says since
+// when) the next poll waits until that moment plus the shortest stop; polls are fast only near the
+// outcome (follow.ts). One rollout of the emulator's default service costs 3 polls, not 9.
+
+/** Provisioning an ENI and pulling an image take at least this long on Fargate. */
+export const MIN_START_MS = 5_000;
+/** Old tasks take at least this long to stop and deprovision once ECS retires them. */
+export const MIN_STOP_MS = 5_000;
+
+type HealthCheck = { interval?: number; startPeriod?: number };
+
+/**
+ * How long after RUNNING a new task can first count as healthy: its container health check's start
+ * period plus one interval (the slowest essential container), else the service's grace period.
+ */
+export function healthWaitMs(
+  containers: readonly { essential?: boolean; healthCheck?: HealthCheck }[],
+  graceSeconds = 0,
+): number {
+  let seconds = 0;
+  for (const c of containers) {
+    if (c.essential === false || !c.healthCheck) continue;
+    seconds = Math.max(seconds, (c.healthCheck.startPeriod ?? 0) + (c.healthCheck.interval ?? 30));
+  }
+  return Math.max(seconds, graceSeconds) * 1000;
+}
+
+/** The first poll after UpdateService: the earliest moment a new task can be healthy. */
+export function firstRollingPollMs(healthMs: number): number {
+  return MIN_START_MS + healthMs;
+}
+
+/**
+ * With every new task RUNNING since `runningSince` (clock ms), nothing can complete before they pass
+ * their health check and the old tasks stop: the delay until then, or undefined when unknown.
+ */
+export function untilRetiredMs(
+  runningSince: number | undefined,
+  healthMs: number,
+  now: number,
+): number | undefined {
+  if (runningSince === undefined) return undefined;
+  return Math.max(0, runningSince + healthMs + MIN_STOP_MS - now);
+}

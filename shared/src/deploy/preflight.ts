@@ -88,6 +88,16 @@ export function checkController(name: string, strategy: Strategy, live: Service)
   );
 }
 
+/**
+ * Whether the service has a stable revision to return to if this deploy fails: a COMPLETED deployment
+ * (ECS controller), or a PRIMARY task set (CODE_DEPLOY and EXTERNAL show task sets, never deployments).
+ */
+export function hasStableRevision(live: Service): boolean {
+  if (live.deploymentController?.type === 'CODE_DEPLOY' || live.deploymentController?.type === 'EXTERNAL')
+    return (live.taskSets ?? []).some((t) => t.status === 'PRIMARY');
+  return (live.deployments ?? []).some((d) => d.rolloutState === 'COMPLETED');
+}
+
 /** The deployment already running on a service, if any (a warning: REL-8, one deploy per service). */
 export function deploymentInFlight(live: Service): string | undefined {
   const d = (live.deployments ?? []).find((x) => x.status === 'PRIMARY' && x.rolloutState === 'IN_PROGRESS');

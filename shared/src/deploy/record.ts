@@ -11,6 +11,7 @@ import {
   ListTaskDefinitionsCommand,
 } from '@aws-sdk/client-ecs';
 import { UserError } from '../errors.js';
+import { parseStrictJson } from '../strict-json.js';
 import type { ServiceResult } from './types.js';
 
 export const RECORD_VERSION = 1;
@@ -60,12 +61,7 @@ export async function readRecord(file: string): Promise<DeploymentRecord> {
   } catch {
     throw new UserError('record file not found', file, 'pass the record-file output of a deploy');
   }
-  let data: unknown;
-  try {
-    data = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(`record file is not JSON: ${(err as Error).message}`, file);
-  }
+  const data = parseStrictJson(text, { file, fix: 'pass the record-file output of a deploy' });
   const r = data as Partial<DeploymentRecord>;
   if (r.version !== RECORD_VERSION || !Array.isArray(r.services)) {
     throw new UserError(

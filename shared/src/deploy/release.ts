@@ -5,13 +5,15 @@
 // already changed is put back where it was. Ends with one summary table and a deployment record.
 import type { Service } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
+import { awsErrorText, withDeadline } from '../aws/retry.js';
 import { UserError } from '../errors.js';
 import { dependencyWaves, findCycle } from '../manifest/graph.js';
 import { isNativeTrafficStrategy, nativeUpdateInput, plannedWaitMinutes } from './blue-green.js';
 import { appSpecFor } from './codedeploy.js';
 import { type DescribeService, ServiceDescriber } from './describe-batch.js';
-import { execute, type Plan, settle } from './execute.js';
-import { checkController, deploymentInFlight, describeLive } from './preflight.js';
+import { CANCEL_BUDGET_MS, execute, type Plan, settle } from './execute.js';
+import { healthWaitMs } from './pacing.js';
+import { checkController, deploymentInFlight, describeLive, hasStableRevision } from './preflight.js';
 import { buildRecord, type DeploymentRecord, pruneRevisions, writeRecord } from './record.js';
 import { familiesOf, imagesOf, registerFamilies } from './register.js';
 import { rollingUpdateInput } from './rolling.js';
@@ -100,7 +102,9 @@ export async function deployRelease(
   const started = new Date(clock.now());
   const waves = checkTargets(input.targets);
   const byName = new Map(input.targets.map((t) => [t.name, t]));
-  const live = input.live ?? (await describeLive(aws.ecs, input.targets));
+  const live =
+    input.live ??
+    (await withDeadline(prepareMs(input), () => describeLive(aws.ecs, input.targets), opts.signal));
   for (const t of input.targets) {
     const l = live.get(t.name) as Service;
     checkController(t.name, t.strategy, l);
@@ -113,14 +117,25 @@ export async function deployRelease(
 
   const results = new Map<string, ServiceResult>();
   const describer = new ServiceDescriber(aws.ecs);
-  const arns = opts.signal.aborted
-    ? new Map<string, string>()
-    : await registerFamilies(aws.ecs, input.targets);
-  let failed = opts.signal.aborted;
+  let arns = new Map<string, string>();
+  // Registering is the first change: from here on, every way out writes the record and the summary.
+  let registerError: string | undefined;
+  if (!opts.signal.aborted) {
+    try {
+      arns = await withDeadline(
+        prepareMs(input),
+        () => registerFamilies(aws.ecs, input.targets),
+        opts.signal,
+      );
+    } catch (err) {
+      if (!opts.signal.aborted) registerError = `RegisterTaskDefinition failed: ${awsErrorText(err)}`;
+    }
+  }
+  let failed = opts.signal.aborted || registerError !== undefined;
   for (const wave of waves) {
     if (failed || opts.signal.aborted) {
       for (const name of wave)
-        results.set(name, skipped(byName.get(name) as ServiceTarget, started, opts, arns));
+        results.set(name, skipped(byName.get(name) as ServiceTarget, started, opts, arns, registerError));
       continue;
     }
     const done = await Promise.all(
@@ -172,21 +187,37 @@ export async function deployRelease(
   return { services: ordered, waves, record, ...(recordFile ? { recordFile } : {}), summary: summary.text };
 }
 
-function skipped(t: ServiceTarget, at: Date, opts: DeployOptions, arns: Map<string, string>): ServiceResult {
-  const now = new Date(opts.clock.now()).toISOString();
-  return {
+/** Wall time allowed for the calls before the wait (describe, register): the longest service timeout. */
+function prepareMs(input: ReleaseInput): number {
+  return (input.timeoutSeconds ?? Math.max(...input.targets.map((t) => t.timeoutSeconds))) * 1000;
+}
+
+function skipped(
+  t: ServiceTarget,
+  at: Date,
+  opts: DeployOptions,
+  arns: Map<string, string>,
+  registerError?: string,
+): ServiceResult {
+  const base = {
     name: t.name,
     cluster: t.cluster,
     service: t.service,
     strategy: t.strategy,
     images: imagesOf(t),
+    startedAt: at.toISOString(),
+    finishedAt: new Date(opts.clock.now()).toISOString(),
+    polls: 0,
+  };
+  if (registerError && !opts.signal.aborted) {
+    return { ...base, outcome: 'failed', reason: registerError, afterwards: 'the service was not changed' };
+  }
+  return {
+    ...base,
     ...(arns.get(t.name) ? { taskDefinition: arns.get(t.name) } : {}),
     // Not started because of a cancellation is still a cancelled deploy (non-zero exit), not a skip.
     outcome: opts.signal.aborted ? 'cancelled' : 'skipped',
     reason: opts.signal.aborted ? 'cancelled before it started' : 'an earlier wave failed',
-    startedAt: at.toISOString(),
-    finishedAt: now,
-    polls: 0,
   };
 }
 
@@ -225,7 +256,7 @@ async function deployOne(
     return fn();
   };
   return inGroup(async () => {
-    if (!previousTaskDefinition || (live.deployments ?? []).every((d) => d.rolloutState !== 'COMPLETED')) {
+    if (!previousTaskDefinition || !hasStableRevision(live)) {
       runner.warning(
         `${target.name}: no completed deployment yet, so ECS has nothing to roll back to if this fails`,
       );
@@ -251,6 +282,12 @@ async function deployOne(
       signal: opts.signal,
       timeoutMs,
       describe,
+      // Followers of a wave wake together, so one DescribeServices serves many of them.
+      ...(grouped ? {} : { alignMs: 1000 }),
+      healthMs: healthWaitMs(
+        target.taskDefinition.containerDefinitions ?? [],
+        live.healthCheckGracePeriodSeconds,
+      ),
       ...(opts.timing ? { timing: opts.timing } : {}),
       ...(opts.stopAt ? { stopAt: opts.stopAt } : {}),
     });
@@ -295,9 +332,23 @@ async function restoreChanged(
     `release rollback: returning ${changed.map((r) => r.name).join(', ')} to their previous revisions`,
   );
   // After a failure the restores are followed to their end; after a cancellation (seconds left) they
-  // are only started.
+  // are only started, within a short budget of their own (the job's signal has already aborted).
   const cancelled = opts.signal.aborted;
-  const signal = cancelled ? opts.signal : new AbortController().signal;
+  const signal = new AbortController().signal;
+  const restore = () => restoreEach(aws, changed, byName, input, opts, cancelled, signal);
+  if (cancelled) await withDeadline(CANCEL_BUDGET_MS * 2, restore);
+  else await restore();
+}
+
+async function restoreEach(
+  aws: AwsClients,
+  changed: ServiceResult[],
+  byName: Map<string, ServiceTarget>,
+  input: ReleaseInput,
+  opts: DeployOptions,
+  cancelled: boolean,
+  signal: AbortSignal,
+): Promise<void> {
   const live = await describeLive(aws.ecs, changed);
   await Promise.all(
     changed.map(async (r) => {
@@ -318,6 +369,7 @@ async function restoreChanged(
         clock: opts.clock,
         signal,
         timeoutMs,
+        startOnly: cancelled,
       });
       const s = await settle(aws, r, ex, {
         onCancel: 'leave',

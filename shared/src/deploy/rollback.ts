@@ -14,6 +14,7 @@ import {
   StopServiceDeploymentCommand,
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
+import { withDeadline } from '../aws/retry.js';
 import { UserError } from '../errors.js';
 import type { Runner } from '../runner/types.js';
 import { toRegisterInput } from '../taskdef/shape.js';
@@ -97,6 +98,12 @@ export async function previousFromHistory(
   return undefined;
 }
 
+/** "api" from arn:aws:ecs:…:task-definition/api:7 or api:7. */
+export function familyOf(taskDefinition: string | undefined): string | undefined {
+  const m = /(?:task-definition\/)?([A-Za-z0-9_-]+):\d+$/.exec(taskDefinition ?? '');
+  return m?.[1];
+}
+
 async function decide(aws: AwsClients, r: RollbackRequest, live: Service): Promise<Decision> {
   if (r.toImage) {
     // The live task definition with one image changed, registered as a new revision at rollback time.
@@ -133,6 +140,15 @@ async function decide(aws: AwsClients, r: RollbackRequest, live: Service): Promi
         'pick an ACTIVE revision (cendence shows them in the deploy record), or use to-image',
       );
     }
+    // A revision of another family would run another service's containers under this one's name.
+    const liveFamily = familyOf(live.taskDefinition);
+    if (liveFamily && td.family !== liveFamily) {
+      throw new UserError(
+        `${r.toTaskDefinition} is a revision of "${td.family}", but ${r.service} runs "${liveFamily}"`,
+        'to-revision',
+        `name a revision of ${liveFamily} (${liveFamily}:<n>), or use to-image`,
+      );
+    }
     if (td.taskDefinitionArn === live.taskDefinition)
       return { kind: 'none', why: `already running ${td.taskDefinitionArn}` };
     return { kind: 'redeploy', taskDefinition: td.taskDefinitionArn, why: 'named revision' };
@@ -154,15 +170,11 @@ async function decide(aws: AwsClients, r: RollbackRequest, live: Service): Promi
   };
 }
 
-export async function rollbackServices(
+async function decideAll(
   aws: AwsClients,
   requests: RollbackRequest[],
-  opts: RollbackOptions,
-): Promise<RollbackResult> {
-  const started = new Date(opts.clock.now());
-  if (requests.length === 0) throw new UserError('no service to roll back', 'services');
+): Promise<{ live: Map<string, Service>; decisions: Map<string, Decision> }> {
   const live = await describeLive(aws.ecs, requests);
-  // Every decision (read-only) before the first change, so a bad request changes nothing.
   const decisions = new Map<string, Decision>();
   for (const r of requests) {
     const l = live.get(r.name) as Service;
@@ -176,6 +188,20 @@ export async function rollbackServices(
     }
     decisions.set(r.name, await decide(aws, r, l));
   }
+  return { live, decisions };
+}
+
+export async function rollbackServices(
+  aws: AwsClients,
+  requests: RollbackRequest[],
+  opts: RollbackOptions,
+): Promise<RollbackResult> {
+  const started = new Date(opts.clock.now());
+  if (requests.length === 0) throw new UserError('no service to roll back', 'services');
+  // Every decision (read-only) before the first change, so a bad request changes nothing; bounded by
+  // the timeout, so a hung endpoint cannot hold the step.
+  const prepareMs = Math.max(...requests.map((r) => r.timeoutSeconds)) * 1000;
+  const { live, decisions } = await withDeadline(prepareMs, () => decideAll(aws, requests), opts.signal);
   const results = await Promise.all(
     requests.map((r) =>
       rollbackOne(

@@ -14,6 +14,7 @@ import type { Runner } from '../runner/types.js';
 import { type DescribeService, describeEach } from './describe-batch.js';
 import { type FollowEnd, type FollowOptions, follow } from './follow.js';
 import { classifyRolling, EventFeed, type RollingIdentity, type Verdict } from './outcome.js';
+import { firstRollingPollMs, untilRetiredMs } from './pacing.js';
 import type { ServiceTarget } from './types.js';
 
 export interface Started {
@@ -25,8 +26,20 @@ export interface Started {
 
 export interface FollowSettings extends FollowOptions {
   runner: Runner;
+  /** How long after RUNNING a new task can be healthy (pacing.ts); paces rolling polls when known. */
+  healthMs?: number;
   /** How a poll reads the service: a release shares one ServiceDescriber to coalesce its polls. */
   describe?: DescribeService;
+}
+
+/** Follow options for one named service: trouble goes to its progress line, recovery to the log. */
+export function watching(opts: FollowSettings, name: string, api: string): FollowSettings {
+  return {
+    ...opts,
+    api,
+    onTrouble: (line, over) =>
+      over ? opts.runner.info(`${name}: ${line}`) : opts.runner.progress(`${name}: ${line}`),
+  };
 }
 
 export interface Followed {
@@ -101,6 +114,16 @@ export function rollingUpdateInput(
   };
 }
 
+const addMs = (now: number, ms: number | undefined) => (ms === undefined ? undefined : now + ms);
+
+/** When our deployment's tasks all became RUNNING (its updatedAt), if they all are. */
+function runningSince(service: Service | undefined, deploymentId: string): number | undefined {
+  const d = service?.deployments?.find((x) => x.id === deploymentId);
+  if (!d?.updatedAt || (d.pendingCount ?? 0) > 0 || (d.runningCount ?? 0) < (d.desiredCount ?? 1))
+    return undefined;
+  return d.updatedAt.getTime();
+}
+
 export function progressLine(name: string, service: Service | undefined, deploymentId: string): string {
   const d = service?.deployments?.find((x) => x.id === deploymentId);
   if (!d) return `${name}: waiting for ${deploymentId}`;
@@ -121,11 +144,30 @@ export async function followRolling(
   const feed = new EventFeed(started.knownEvents);
   const describe = opts.describe ?? describeEach(ecs);
   let last: Service | undefined;
-  const end = await follow(async () => {
-    last = await describe(ref.cluster, ref.service);
-    for (const e of feed.fresh(last?.events)) opts.runner.info(`${ref.name}: ${e.message}`);
-    opts.runner.progress(progressLine(ref.name, last, identity.deploymentId));
-    return classifyRolling(last, identity);
-  }, opts);
+  const health = opts.healthMs;
+  let predicted: number | undefined;
+  const end = await follow(
+    async () => {
+      last = await describe(ref.cluster, ref.service);
+      for (const e of feed.fresh(last?.events)) opts.runner.info(`${ref.name}: ${e.message}`);
+      opts.runner.progress(progressLine(ref.name, last, identity.deploymentId));
+      const seen = classifyRolling(last, identity);
+      if (seen.done || seen.near || health === undefined) return seen;
+      // Every new task RUNNING and awaiting health: nothing decides before health plus a stop. The
+      // moment is predicted once; past it the outcome is near.
+      const now = opts.clock.now();
+      predicted ??= addMs(now, untilRetiredMs(runningSince(last, identity.deploymentId), health, now));
+      if (predicted === undefined) return seen;
+      return now >= predicted
+        ? { ...seen, near: true }
+        : { ...seen, waitMs: Math.max(predicted - now, 1000) };
+    },
+    {
+      ...watching(opts, ref.name, 'ECS'),
+      ...(health !== undefined && opts.delayFirstPoll
+        ? { firstPollAfterMs: firstRollingPollMs(health) }
+        : {}),
+    },
+  );
   return { end, last };
 }

@@ -37,6 +37,18 @@ export function baseImages(dockerfile: string, buildArgs: Record<string, string>
   return bases;
 }
 
+/** The named stages before the last one ("FROM … AS <name>"): what a mode-max cache exports besides the image. */
+export function earlierStages(dockerfile: string): string[] {
+  const stages = logicalLines(dockerfile)
+    .map((l) => l.text.split(/\s+/).filter((w) => !w.startsWith('--')))
+    .filter((w) => w[0]?.toUpperCase() === 'FROM')
+    .map((w) => {
+      const asIdx = w.findIndex((x) => x.toUpperCase() === 'AS');
+      return asIdx >= 0 ? w[asIdx + 1]?.toLowerCase() : undefined;
+    });
+  return stages.slice(0, -1).filter((n): n is string => !!n);
+}
+
 /**
  * The context paths the Dockerfile's COPY/ADD instructions read (sources of `--from` copies and URLs are
  * not context). 'all' when a source is the whole context, cannot be resolved (an unset $VAR), or a RUN

@@ -2,6 +2,7 @@
 // its CLI with argv arrays (image/exec.ts); registry passwords reach it only through stdin.
 
 import { UserError } from '../errors.js';
+import type { CacheStats, ServiceCache } from './cache.js';
 
 export type EngineName = 'docker' | 'buildah';
 
@@ -17,6 +18,22 @@ export interface BuildRequest {
   network?: string;
   /** Images whose layers may be reused. */
   cacheFrom: string[];
+  /** Registry layer cache (imported before, exported after a successful build). */
+  cache?: ServiceCache;
+  /** Target platforms ("linux/arm64"); empty: the engine's own. More than one builds an image index. */
+  platforms?: string[];
+  /** Secret files mounted for RUN only (RUN --mount=type=secret,id=…). */
+  secrets?: { id: string; src: string }[];
+  /** Private registry credentials (from withRegistryLogin), for cache import and export. */
+  registryAuth?: { configDir: string; insecure: boolean };
+}
+
+export interface BuildOutcome {
+  /** Local image id (an image index id for a multi-platform build). */
+  imageId: string;
+  cache: CacheStats;
+  /** Cache problems that did not fail the build (missing or unreadable cache: built cold). */
+  warnings: string[];
 }
 
 export interface RegistryLogin {
@@ -45,8 +62,14 @@ export interface ImageEngine {
   /** Size in bytes of a local image. */
   imageSize(ref: string): Promise<number>;
   pull(ref: string): Promise<boolean>;
-  /** Builds and returns the image id. */
-  build(req: BuildRequest, onLine: (line: string) => void): Promise<string>;
+  /** A file of a local image's filesystem (read without running it); undefined when absent. */
+  readImageFile(ref: string, file: string): Promise<Buffer | undefined>;
+  /** Architectures ("amd64", "arm64") a local image (or manifest list) offers; empty when unknown. */
+  architectures(ref: string): Promise<string[]>;
+  /** Builds and returns the image id with the cache figures. */
+  build(req: BuildRequest, onLine: (line: string) => void): Promise<BuildOutcome>;
+  /** Exports the registry cache of a build that succeeded; returns the references written. */
+  exportCache(req: BuildRequest, onLine: (line: string) => void): Promise<string[]>;
   /** Logs in with credentials kept in `configDir` (never the user's own), password on stdin. */
   login(login: RegistryLogin, configDir: string): Promise<void>;
   push(

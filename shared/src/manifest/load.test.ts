@@ -171,3 +171,65 @@ describe('loadManifest', () => {
     expect(m.test).toEqual({ command: ['npm', 'test'], junit: '/app/junit.xml', env: {} });
   });
 });
+
+describe('one bad manifest, and only its own errors (issue 16 items 7, 8, 14)', () => {
+  function errorObject(fn: () => unknown): UserError {
+    try {
+      fn();
+    } catch (err) {
+      return err as UserError;
+    }
+    throw new Error('expected a UserError');
+  }
+
+  it('a bad field in game does not make auth’s dependsOn [game] an error', async () => {
+    await service('game', 'name: game\ndeploy: { cluster: c, strategy: yolo }\n');
+    await service('auth', 'name: auth\ndependsOn: [game]\n');
+    const e = errorObject(() => loadManifests(root));
+    expect(e.message).toMatch(/deploy\.strategy/);
+    expect(e.message).not.toMatch(/dependsOn|auth/);
+    expect(e.where).toBe('services/game/service.yml');
+  });
+
+  it.each([
+    ['deploy.strategy', 'name: api\ndeploy: { cluster: c, strategy: yolo }\n', 'docs/steps/deploy.md'],
+    [
+      'deploy.environment',
+      'name: api\ndeploy: { cluster: c, environment: { A: [1] } }\n',
+      'docs/steps/render.md',
+    ],
+    ['build.target', 'name: api\nbuild: { target: [x] }\n', 'docs/steps/build.md'],
+    ['test.command', 'name: api\ntest: { command: [] }\n', 'docs/steps/test.md'],
+    ['dependsOn', 'name: api\ndependsOn: [Bad]\n', 'docs/steps/plan.md'],
+  ])('the fix for %s points at %s', async (_f, yml, page) => {
+    await service('api', yml);
+    const e = errorObject(() => loadManifests(root));
+    expect(e.fix).toContain(page);
+    for (const other of ['plan', 'deploy', 'render', 'build', 'test'].map((p) => `docs/steps/${p}.md`))
+      if (other !== page) expect(e.fix).not.toContain(other);
+  });
+
+  it('names the file of a YAML alias bomb, and does not expand it', async () => {
+    const lines = ['name: api', 'a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 9; i++) {
+      const [prev, cur] = [String.fromCharCode(96 + i), String.fromCharCode(97 + i)];
+      lines.push(`${cur}: &${cur} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    await service('api', `${lines.join('\n')}\n`);
+    expect(errorOf(() => loadManifests(root))).toMatch(
+      /^services\/api\/service\.yml: cannot be read as YAML: Excessive alias count/,
+    );
+  });
+
+  it('refuses a deploy.taskDefinition outside the repository, as build.context is', async () => {
+    await service('api', 'name: api\ndeploy: { cluster: c, taskDefinition: ../../../etc/passwd }\n');
+    expect(errorOf(() => loadManifests(root))).toBe(
+      "services/api/service.yml: deploy.taskDefinition: must stay inside the repository (got '../../../etc/passwd')",
+    );
+  });
+
+  it('refuses a desiredCount above what ECS runs per service', async () => {
+    await service('api', 'name: api\ndeploy: { cluster: c, desiredCount: 100000000 }\n');
+    expect(errorOf(() => loadManifests(root))).toMatch(/deploy\.desiredCount: must be ≤ 5000/);
+  });
+});

@@ -27,9 +27,24 @@ export class ManifestError extends UserError {
         ? line(problems[0])
         : `${problems.length} problems in service manifests:\n${problems.map((p) => `  ${p.file}: ${line(p)}`).join('\n')}`,
       single ? problems[0].file : undefined,
-      'fix the manifest field(s) named above; the fields are documented in docs/steps/plan.md',
+      `fix the manifest field(s) named above; ${docsFor(problems)}`,
     );
   }
+}
+
+/** The page documenting a manifest field: each step's page describes the fields it reads. */
+export function docsPageFor(field: string): string {
+  if (/^deploy\.(environment|secrets|allowPlaintext|taskDefinition|container)\b/.test(field))
+    return 'docs/steps/render.md';
+  if (field.startsWith('deploy')) return 'docs/steps/deploy.md';
+  if (field.startsWith('build')) return 'docs/steps/build.md';
+  if (field.startsWith('test')) return 'docs/steps/test.md';
+  return 'docs/steps/plan.md';
+}
+
+function docsFor(problems: ManifestProblem[]): string {
+  const pages = [...new Set(problems.map((p) => docsPageFor(p.field)))];
+  return `the fields are documented in ${pages.join(' and ')}`;
 }
 
 export const SERVICES_DIR = 'services';
@@ -42,10 +57,18 @@ export function loadManifest(file: string, root = process.cwd()): ServiceManifes
   return manifest;
 }
 
+export interface LoadOptions {
+  /**
+   * Check that each build context and Dockerfile exists (default true). Steps that never build
+   * (render, deploy, rollback, run-task) pass false: an image built elsewhere deploys without them.
+   */
+  buildFiles?: boolean;
+}
+
 /** Loads every services/<name>/service.yml under root, sorted by name, and checks cross-references. */
-export function loadManifests(root: string): ServiceManifest[] {
+export function loadManifests(root: string, opts: LoadOptions = {}): ServiceManifest[] {
   const dir = path.join(root, SERVICES_DIR);
-  const files = existsSync(dir)
+  const files = isDir(dir)
     ? readdirSync(dir, { withFileTypes: true })
         .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, MANIFEST_NAME)))
         .map((d) => path.join(dir, d.name, MANIFEST_NAME))
@@ -61,16 +84,25 @@ export function loadManifests(root: string): ServiceManifest[] {
   const problems: ManifestProblem[] = [];
   const manifests: ServiceManifest[] = [];
   for (const f of files) {
-    const r = readOne(f, root);
+    const r = readOne(f, root, opts);
     problems.push(...r.problems);
     if (r.manifest) manifests.push(r.manifest);
   }
-  problems.push(...crossReferenceProblems(manifests));
+  // A manifest with a bad field still names a service (its folder): others may depend on it, and
+  // saying "no service named 'game'" about them would send the reader to the wrong file.
+  const broken = files
+    .map((f) => path.basename(path.dirname(f)))
+    .filter((n) => !manifests.some((m) => m.name === n));
+  problems.push(...crossReferenceProblems(manifests, broken));
   if (problems.length > 0) throw new ManifestError(problems);
   return manifests;
 }
 
-function readOne(abs: string, root: string): { manifest?: ServiceManifest; problems: ManifestProblem[] } {
+function readOne(
+  abs: string,
+  root: string,
+  opts: LoadOptions = {},
+): { manifest?: ServiceManifest; problems: ManifestProblem[] } {
   const file = toPosix(path.relative(root, abs));
   const dir = toPosix(path.dirname(file));
   let text: string;
@@ -89,7 +121,13 @@ function readOne(abs: string, root: string): { manifest?: ServiceManifest; probl
       })),
     };
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (err) {
+    // The yaml library refuses alias expansion that grows without bound ("billion laughs").
+    return { problems: [{ file, field: '', message: `cannot be read as YAML: ${(err as Error).message}` }] };
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
     return { problems: [{ file, field: '', message: 'must be a YAML mapping with at least a name field' }] };
   }
@@ -98,11 +136,11 @@ function readOne(abs: string, root: string): { manifest?: ServiceManifest; probl
     return { problems: parsed.error.issues.map((i) => ({ file, ...describeIssue(i, data) })) };
   }
   const manifest: ServiceManifest = { ...parsed.data, file, dir };
-  return { manifest, problems: fileProblems(manifest, root) };
+  return { manifest, problems: fileProblems(manifest, root, opts.buildFiles ?? true) };
 }
 
 /** Checks one manifest against the file system: folder name, Dockerfile, context, shared paths. */
-function fileProblems(m: ServiceManifest, root: string): ManifestProblem[] {
+function fileProblems(m: ServiceManifest, root: string, buildFiles: boolean): ManifestProblem[] {
   const problems: ManifestProblem[] = [];
   const at = (field: string, message: string) => problems.push({ file: m.file, field, message });
   const folder = path.basename(m.dir);
@@ -110,12 +148,16 @@ function fileProblems(m: ServiceManifest, root: string): ManifestProblem[] {
   const context = toPosix(path.join(m.dir, m.build.context));
   if (!isInside(root, context))
     at('build.context', `must stay inside the repository (got '${m.build.context}')`);
-  else if (!isDir(path.join(root, context))) at('build.context', `folder not found: ${context}`);
+  else if (buildFiles && !isDir(path.join(root, context)))
+    at('build.context', `folder not found: ${context}`);
   const dockerfile = toPosix(path.join(m.dir, m.build.dockerfile));
   if (!isInside(root, dockerfile))
     at('build.dockerfile', `must stay inside the repository (got '${m.build.dockerfile}')`);
-  else if (!existsSync(path.join(root, dockerfile)))
+  else if (buildFiles && !existsSync(path.join(root, dockerfile)))
     at('build.dockerfile', `Dockerfile not found: ${dockerfile}`);
+  const template = toPosix(path.join(m.dir, m.deploy?.taskDefinition ?? 'taskdef.json'));
+  if (m.deploy && (path.isAbsolute(m.deploy.taskDefinition) || !isInside(root, template)))
+    at('deploy.taskDefinition', `must stay inside the repository (got '${m.deploy.taskDefinition}')`);
   m.build.paths.forEach((p, i) => {
     if (path.isAbsolute(p) || !isInside(root, p))
       at(`build.paths[${i}]`, `must be a path relative to the repository root (got '${p}')`);
@@ -124,9 +166,9 @@ function fileProblems(m: ServiceManifest, root: string): ManifestProblem[] {
 }
 
 /** Problems that need every manifest: duplicate names, unknown dependencies, dependency cycles. */
-function crossReferenceProblems(manifests: ServiceManifest[]): ManifestProblem[] {
+function crossReferenceProblems(manifests: ServiceManifest[], broken: string[] = []): ManifestProblem[] {
   const problems: ManifestProblem[] = [];
-  const names = new Set(manifests.map((m) => m.name));
+  const names = new Set([...manifests.map((m) => m.name), ...broken]);
   const known = [...names].sort().join(', ');
   for (const m of manifests) {
     m.dependsOn.forEach((d, i) => {
@@ -144,7 +186,7 @@ function crossReferenceProblems(manifests: ServiceManifest[]): ManifestProblem[]
         });
     });
   }
-  if (problems.length > 0) return problems;
+  if (problems.length > 0 || broken.length > 0) return problems;
   const cycle = findCycle(manifests);
   if (cycle) {
     const first = manifests.find((m) => m.name === cycle[0]);

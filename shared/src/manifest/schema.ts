@@ -39,8 +39,15 @@ export const deploySchema = z.strictObject({
   taskDefinition: z.string().default('taskdef.json'),
   /** Container that receives this service's image; defaults to the manifest's name. */
   container: z.string().optional(),
-  desiredCount: z.number().int().min(0).optional(),
+  /** ECS runs at most 5000 tasks per service. */
+  desiredCount: z.number().int().min(0).max(5000).optional(),
+  /** Fargate CPU architecture (render writes runtimePlatform.cpuArchitecture); ARM64 needs an arm64 image. */
+  cpuArchitecture: z.enum(['X86_64', 'ARM64']).optional(),
+  /** verify and deploy refuse an image digest without SBOM and provenance referrers (cendence push). */
+  requireAttestations: z.boolean().optional(),
   environment: keyValues.default({}),
+  /** Environment variables that look secret but are not (a public key, a test fixture): kept in plaintext. */
+  allowPlaintext: z.array(z.string()).default([]),
   /** name → SSM parameter or Secrets Manager ARN. Never plaintext. */
   secrets: keyValues.default({}),
   /** Seconds to wait for the outcome before giving up (and applying onTimeout). */
@@ -106,4 +113,15 @@ export interface ServiceManifest extends Manifest {
   file: string;
   /** The service's folder, relative to the repository root. */
   dir: string;
+  /**
+   * Names terraform/ gave the service's task definition (terraform-outputs): used where the template
+   * leaves them out, so templates need not repeat them.
+   */
+  provisioned?: {
+    family: string;
+    executionRoleArn: string;
+    taskRoleArn: string;
+    logGroup: string;
+    repositoryName: string;
+  };
 }

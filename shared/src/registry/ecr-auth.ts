@@ -3,6 +3,7 @@
 // can show them; they are only ever given to an engine's stdin.
 import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { AwsClients } from '../aws/clients.js';
+import { EndpointUnreachable } from '../aws/unreachable.js';
 import { UserError } from '../errors.js';
 import type { RegistryLogin } from '../image/engine.js';
 import type { Runner } from '../runner/types.js';
@@ -16,6 +17,8 @@ export async function ecrLogin(aws: AwsClients, runner: Runner): Promise<Registr
   try {
     data = (await aws.ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0];
   } catch (err) {
+    // Nothing answered: say so, not "check the credentials".
+    if (err instanceof EndpointUnreachable) throw err;
     throw new UserError(
       `ECR GetAuthorizationToken failed: ${(err as Error).name}: ${(err as Error).message}`,
       'registry',

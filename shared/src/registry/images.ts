@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-ecr';
 import type { AwsClients } from '../aws/clients.js';
 import { StepFailed, UserError } from '../errors.js';
+import { CACHE_TAG_FILTER } from '../image/cache.js';
 
 /** Manifest types we accept back from BatchGetImage: Docker v2 and OCI, single images and indexes. */
 const MANIFEST_TYPES = [
@@ -103,12 +104,16 @@ export async function repositoryExists(aws: AwsClients, repository: string): Pro
   }
 }
 
-/** Creates a repository the way we want every image repository: immutable tags, scan on push. */
+/**
+ * Creates a repository the way we want every image repository: immutable tags (but the moving build
+ * cache tags, as terraform/ecr.tf), scan on push.
+ */
 export async function createRepository(aws: AwsClients, repository: string): Promise<void> {
   await aws.ecr.send(
     new CreateRepositoryCommand({
       repositoryName: repository,
-      imageTagMutability: 'IMMUTABLE',
+      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+      imageTagMutabilityExclusionFilters: [{ filter: CACHE_TAG_FILTER, filterType: 'WILDCARD' }],
       imageScanningConfiguration: { scanOnPush: true },
     }),
   );

@@ -6,6 +6,7 @@ import type { BuildRecord } from '../image/build.js';
 import { PushFailed } from '../image/docker.js';
 import { type ImageEngine, isImmutableTagError, type RegistryLogin } from '../image/engine.js';
 import type { Runner } from '../runner/types.js';
+import { type Attestations, attestImage } from './attest.js';
 import {
   addTag,
   createRepository,
@@ -29,6 +30,10 @@ export interface PushRecord {
   /** Uncompressed size of the uploaded share of the image's layers: an estimate, 0 when nothing moved. */
   bytesEstimate: number;
   seconds: number;
+  /** Size of the local image (uncompressed), when this step pushed it. */
+  imageBytes?: number;
+  /** Referrers pushed with the image (SBOM, provenance) and the artifact files written. */
+  attestations?: Attestations;
 }
 
 export interface PushOptions {
@@ -39,6 +44,8 @@ export interface PushOptions {
   login: RegistryLogin;
   createRepository: boolean;
   now?: () => number;
+  /** Push SBOM and provenance referrers for each pushed digest (files under outDir). */
+  attest?: { root: string; outDir: string; env: NodeJS.ProcessEnv };
 }
 
 /** Checks repositories and creates the missing ones when allowed; throws before any push otherwise. */
@@ -92,17 +99,35 @@ export async function pushImages(o: PushOptions): Promise<PushRecord[]> {
         const first = await o.engine.push(`${b.image}:${b.contentTag}`, o.login, configDir, (l) =>
           o.runner.debug(l),
         );
-        await pushTag(o, b, first.digest, configDir);
+        // An image index (several platforms) is one local list named by the content tag: its git-sha
+        // tag is added in the registry instead, moving no bytes.
+        if ((b.platforms?.length ?? 0) > 1) await addTag(o.aws, b.repository, first.digest, b.gitTag);
+        else await pushTag(o, b, first.digest, configDir);
         return first;
       });
       const total = out.layersPushed + out.layersSkipped;
-      const size = out.layersPushed > 0 ? await o.engine.imageSize(`${b.image}:${b.contentTag}`) : 0;
+      const size = await o.engine.imageSize(`${b.image}:${b.contentTag}`);
       const bytes = total > 0 ? Math.round((size * out.layersPushed) / total) : 0;
       const seconds = (now() - started) / 1000;
       o.runner.info(
         `${b.service}: pushed ${b.image}@${out.digest} (${out.layersPushed} layer(s) uploaded, ${out.layersSkipped} already there) in ${seconds.toFixed(1)} s`,
       );
-      records.push(record(b, out.digest, 'pushed', out, bytes, seconds));
+      const pushed = { ...record(b, out.digest, 'pushed', out, bytes, seconds), imageBytes: size };
+      if (o.attest) {
+        // The image is pushed either way; a digest without attestations is what verify then refuses.
+        pushed.attestations = await attestImage({
+          build: b,
+          digest: out.digest,
+          login: o.login,
+          engine: o.engine,
+          runner: o.runner,
+          ...o.attest,
+        }).catch((err: Error) => {
+          o.runner.warning(`${b.service}: no SBOM/provenance pushed: ${err.message.split('\n')[0]}`);
+          return undefined;
+        });
+      }
+      records.push(pushed);
     }
   });
   // In the order of the builds record, whatever was pushed and what was not.

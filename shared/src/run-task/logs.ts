@@ -3,7 +3,7 @@
 import { GetLogEventsCommand, ResourceNotFoundException } from '@aws-sdk/client-cloudwatch-logs';
 import type { AwsClients } from '../aws/clients.js';
 import type { Runner } from '../runner/types.js';
-import { redactLine } from './redact.js';
+import { LineRedactor } from './redact.js';
 
 export interface LogStreamRef {
   group: string;
@@ -14,6 +14,7 @@ export interface LogStreamRef {
 export class LogTail {
   private token: string | undefined;
   private readonly last: string[] = [];
+  private readonly redactor = new LineRedactor();
 
   constructor(
     private readonly aws: AwsClients,
@@ -35,7 +36,7 @@ export class LogTail {
         throw err;
       }
       for (const e of out.events ?? []) {
-        const line = redactLine((e.message ?? '').replace(/\n$/, ''));
+        const line = this.redactor.line((e.message ?? '').replace(/\n$/, ''));
         this.runner.info(`${this.label}${line}`);
         this.last.push(line);
         if (this.last.length > this.keep) this.last.shift();

@@ -18,11 +18,15 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
+import { awsErrorText, withDeadline } from '../aws/retry.js';
 import { type Clock, type FollowEnd, follow, type PollTiming, systemClock } from '../deploy/follow.js';
 import { StepFailed, UserError } from '../errors.js';
 import type { DeploySettings } from '../manifest/schema.js';
 import type { Runner } from '../runner/types.js';
 import { LogTail } from './logs.js';
+
+/** Wall-time budget for stopping the task and reading its last lines once the wait is over. */
+const STOP_BUDGET_MS = 4000;
 
 export interface RunTaskOptions {
   cluster: string;
@@ -73,6 +77,9 @@ interface Placement {
   platformVersion?: string;
 }
 
+/** ECS's limit on RunTask's overrides JSON. */
+export const RUN_TASK_OVERRIDES_MAX_BYTES = 8 * 1024;
+
 /** A one-off task poll rate: a migration may end any second once it runs. */
 const RUN_TASK_TIMING: PollTiming = { fastMs: 1000, slowStartMs: 2000, maxMs: 5000, growth: 1.5 };
 
@@ -102,6 +109,17 @@ export async function runOneOffTask(aws: AwsClients, opts: RunTaskOptions): Prom
     opts.preferredContainer,
   );
 
+  const overrides = opts.command
+    ? { containerOverrides: [{ name: container.name, command: opts.command }] }
+    : undefined;
+  // RunTask refuses overrides above 8 KiB of JSON; refuse them here, before the task is started.
+  const overridesBytes = overrides ? Buffer.byteLength(JSON.stringify(overrides)) : 0;
+  if (overridesBytes > RUN_TASK_OVERRIDES_MAX_BYTES)
+    throw new UserError(
+      `the command makes ${(overridesBytes / 1024).toFixed(1)} KiB of RunTask overrides; ECS accepts at most 8 KiB`,
+      'command',
+      'put the long part in a script inside the image (or a file in S3) and run that',
+    );
   const run = await aws.ecs.send(
     new RunTaskCommand({
       cluster: opts.cluster,
@@ -113,9 +131,7 @@ export async function runOneOffTask(aws: AwsClients, opts: RunTaskOptions): Prom
         ? { capacityProviderStrategy: placement.capacityProviderStrategy }
         : { launchType: 'FARGATE' as const }),
       ...(placement.platformVersion ? { platformVersion: placement.platformVersion } : {}),
-      ...(opts.command
-        ? { overrides: { containerOverrides: [{ name: container.name, command: opts.command }] } }
-        : {}),
+      ...(overrides ? { overrides } : {}),
     }),
   );
   const taskArn = run.tasks?.[0]?.taskArn;
@@ -138,40 +154,47 @@ export async function runOneOffTask(aws: AwsClients, opts: RunTaskOptions): Prom
     aws.ecs.send(
       new StopTaskCommand({ cluster: opts.cluster, task: taskArn, reason: `cendence run-task: ${reason}` }),
     );
-  let end: FollowEnd<Task>;
-  try {
-    end = await follow<Task>(
-      async () => {
-        const out = await aws.ecs.send(new DescribeTasksCommand({ cluster: opts.cluster, tasks: [taskArn] }));
-        const task = out.tasks?.[0];
-        if (task?.lastStatus && task.lastStatus !== lastStatus) {
-          lastStatus = task.lastStatus;
-          runner.progress(`task ${taskId}: ${lastStatus}`);
-        }
-        if (task?.lastStatus === 'RUNNING') seenRunning = true;
-        await logs?.drain();
-        if (task?.lastStatus === 'STOPPED') return { done: task, near: true };
-        return { near: seenRunning };
-      },
-      {
-        clock,
-        signal: opts.signal,
-        timeoutMs: opts.timeoutSeconds * 1000,
-        timing: opts.timing ?? RUN_TASK_TIMING,
-      },
-    );
-  } catch (err) {
-    // We can no longer watch the task: do not leave a migration running unobserved.
-    await stop('watching the task failed').catch(() => undefined);
-    runner.warning(`stopped task ${taskId} because watching it failed`);
-    throw err;
-  }
+  // Passing AWS trouble is ridden out by the follower; an error that ends the wait (AccessDenied…)
+  // or the deadline stops the task, so a migration is never left running unobserved.
+  const end: FollowEnd<Task> = await follow<Task>(
+    async () => {
+      const out = await aws.ecs.send(new DescribeTasksCommand({ cluster: opts.cluster, tasks: [taskArn] }));
+      const task = out.tasks?.[0];
+      if (task?.lastStatus && task.lastStatus !== lastStatus) {
+        lastStatus = task.lastStatus;
+        runner.progress(`task ${taskId}: ${lastStatus}`);
+      }
+      if (task?.lastStatus === 'RUNNING') seenRunning = true;
+      await logs?.drain();
+      if (task?.lastStatus === 'STOPPED') return { done: task, near: true };
+      return { near: seenRunning };
+    },
+    {
+      clock,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutSeconds * 1000,
+      timing: opts.timing ?? RUN_TASK_TIMING,
+      api: 'ECS',
+      onTrouble: (line, over) =>
+        over ? runner.info(`task ${taskId}: ${line}`) : runner.progress(`task ${taskId}: ${line}`),
+    },
+  );
 
   if (end.kind !== 'done') {
-    const why = end.kind === 'timeout' ? `did not finish within ${opts.timeoutSeconds}s` : 'was cancelled';
-    await stop(why);
-    await logs?.drain().catch(() => undefined);
-    throw new StepFailed(`task ${taskId} ${why}; it has been stopped`, {
+    const why =
+      end.kind === 'timeout'
+        ? `did not finish within ${opts.timeoutSeconds}s${end.trouble ? ` (${end.trouble} until then)` : ''}`
+        : end.kind === 'error'
+          ? `could not be watched (${awsErrorText(end.error)})`
+          : 'was cancelled';
+    let stopped = 'it has been stopped';
+    try {
+      await withDeadline(STOP_BUDGET_MS, () => stop(why));
+    } catch (err) {
+      stopped = `stopping it failed: ${awsErrorText(err)}`;
+    }
+    await withDeadline(STOP_BUDGET_MS, async () => logs?.drain()).catch(() => undefined);
+    throw new StepFailed(`task ${taskId} ${why}; ${stopped}`, {
       taskArn,
       logExcerpt: logs?.excerpt() ?? [],
     } satisfies RunTaskFailure);

@@ -95,4 +95,18 @@ describe('GitHubRunner', () => {
       'api: 2/2 tasks running\n',
     ]);
   });
+
+  test('a container line cannot become a workflow command (issue 16 item 10)', () => {
+    const r = new GitHubRunner();
+    r.info('::error title=Deploy OK::all good');
+    r.info('  ::add-mask::x\n::stop-commands::tok');
+    r.progress('##[set-output name=a]b');
+    r.info('line\r\x1b[2Kreplaced');
+    const lines = stdout.join('').split(/\r?\n/);
+    for (const l of lines) {
+      expect(l).not.toMatch(/^\s*::|##\[/);
+      expect(l).not.toContain('\x1b');
+    }
+    expect(stdout.join('')).toContain(': :error title=Deploy OK::all good');
+  });
 });

@@ -24,6 +24,7 @@ describe('GitLabRunner', () => {
       stream: out as unknown as NodeJS.WritableStream,
       dotenvFile: join(dir, 'cendence.env'),
       summaryFile: join(dir, 'cendence-summary.md'),
+      cwd: dir,
       now: () => 1_700_000_000_000,
     });
 
@@ -59,12 +60,49 @@ describe('GitLabRunner', () => {
     );
   });
 
-  test('writes outputs as KEY=VALUE lines of the dotenv report, one line per value', () => {
+  test('writes outputs as CENDENCE_<STEP>_<NAME> lines of the dotenv report, one line per value', () => {
     const runner = make();
+    runner.forStep('push');
     runner.setOutput('image-uri', 'registry/api@sha256:abc');
     runner.setOutput('services', 'api\nweb');
     expect(readFileSync(join(dir, 'cendence.env'), 'utf8')).toBe(
-      'IMAGE_URI=registry/api@sha256:abc\nSERVICES=api web\n',
+      'CENDENCE_PUSH_IMAGE_URI=registry/api@sha256:abc\nCENDENCE_PUSH_SERVICES=api web\n',
+    );
+    expect(readFileSync(join(dir, '.cendence/outputs/push-services'), 'utf8')).toBe('api\nweb');
+  });
+
+  test("the dotenv report stays under GitLab's 5 KB for any number of services; long values go to files", () => {
+    const images = Object.fromEntries(
+      Array.from({ length: 60 }, (_, i) => [
+        `service-${i}`,
+        `123456789012.dkr.ecr.eu-west-1.amazonaws.com/transcendence/service-${i}@sha256:${'a'.repeat(64)}`,
+      ]),
+    );
+    const runner = make();
+    runner.forStep('push');
+    runner.setOutput('images', JSON.stringify(images));
+    runner.setOutput('pushed', JSON.stringify(Object.keys(images)));
+    runner.setOutput('count', '60');
+    const dotenv = readFileSync(join(dir, 'cendence.env'), 'utf8');
+    expect(Buffer.byteLength(dotenv)).toBeLessThan(5 * 1024);
+    expect(dotenv).toContain('CENDENCE_PUSH_IMAGES_FILE=.cendence/outputs/push-images\n');
+    expect(dotenv).toContain('CENDENCE_PUSH_COUNT=60\n');
+    expect(JSON.parse(readFileSync(join(dir, '.cendence/outputs/push-images'), 'utf8'))).toEqual(images);
+    // A later step of the same job adds to the report rather than replacing it.
+    const next = make();
+    next.forStep('deploy');
+    next.setOutput('status', 'succeeded');
+    expect(readFileSync(join(dir, 'cendence.env'), 'utf8')).toContain(
+      'CENDENCE_PUSH_COUNT=60\nCENDENCE_DEPLOY_STATUS=succeeded\n',
+    );
+  });
+
+  test('a path output inside the project folder is written relative, for jobs checked out elsewhere', () => {
+    const runner = make();
+    runner.forStep('deploy');
+    runner.setOutput('record-file', join(dir, '.cendence', 'deploy-record.json'));
+    expect(readFileSync(join(dir, 'cendence.env'), 'utf8')).toBe(
+      'CENDENCE_DEPLOY_RECORD_FILE=.cendence/deploy-record.json\n',
     );
   });
 

@@ -3,6 +3,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { appendFile } from 'node:fs/promises';
 import { type Annotation, Masker, type Runner } from './types.js';
+import { neutralise } from './untrusted.js';
 
 export interface TerminalOptions {
   /** Where log lines go: stderr when --json keeps stdout for the result. */
@@ -41,7 +42,7 @@ export class TerminalRunner implements Runner {
   private write(line: string): void {
     this.clearProgress();
     const indent = '  '.repeat(this.depth.getStore() ?? 0);
-    this.out.write(`${indent}${this.masker.apply(line).split('\n').join(`\n${indent}`)}\n`);
+    this.out.write(`${indent}${neutralise(this.masker.apply(line)).split('\n').join(`\n${indent}`)}\n`);
   }
   private clearProgress(): void {
     if (this.tty && this.progressShown) {
@@ -66,7 +67,7 @@ export class TerminalRunner implements Runner {
     return this.depth.run((this.depth.getStore() ?? 0) + 1, fn);
   }
   progress(line: string): void {
-    const text = this.masker.apply(line);
+    const text = neutralise(this.masker.apply(line));
     if (text === this.lastProgress) return;
     this.lastProgress = text;
     if (this.tty) {

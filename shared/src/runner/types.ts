@@ -26,6 +26,8 @@ export interface Runner {
   /** A live status line (overwritten on a TTY, printed when changed elsewhere). */
   progress(line: string): void;
   setOutput(name: string, value: string): void;
+  /** Told which step runs, before it runs (GitLab prefixes its dotenv names with it). */
+  forStep?(name: string): void;
   /** Appends markdown to the job summary (GitHub step summary, GitLab artifact, a file for the CLI). */
   summary(markdown: string): Promise<void>;
 }

@@ -8,12 +8,17 @@ import { resolveCommit } from '../changes/git.js';
 import { UserError } from '../errors.js';
 import { type BuildRecord, buildImages } from '../image/build.js';
 import { DEFAULT_BUILDAH_ROOT } from '../image/buildah.js';
+import { type CacheMode, type CacheSettings, cacheSettings } from '../image/cache.js';
 import type { EngineName } from '../image/engine.js';
 import type { Builds } from '../image/handoff.js';
+import { parsePlatforms } from '../image/platforms.js';
+import { parseSecrets, type SecretSpec } from '../image/secrets.js';
 import { keyValueList, makeEngine, selectServices } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { outputDir, rootDir } from '../paths.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
+import { withRegistryLogin } from '../registry/session.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
@@ -64,6 +69,36 @@ const inputs: InputSpec[] = [
     name: 'builds-file',
     description: 'Also write the builds record (JSON) to this file, for test and push in later jobs.',
   },
+  {
+    name: 'cache-from',
+    kind: 'list',
+    description:
+      "Registry layer cache to import: references ({image} = the service's repository), or none. Default: {image}:buildcache.",
+  },
+  {
+    name: 'cache-to',
+    description:
+      'Where a successful build saves its layer cache ({image}:<tag>), or none. Default: {image}:buildcache.',
+  },
+  {
+    name: 'cache-mode',
+    kind: 'choice',
+    options: ['min', 'max'],
+    default: 'max',
+    description:
+      "Cache the final image's layers only (min), or every stage's too (max: npm ci of a build stage).",
+  },
+  {
+    name: 'platforms',
+    kind: 'list',
+    description:
+      "Target platforms, e.g. linux/amd64,linux/arm64 (Fargate Graviton); several build an image index (engine buildah). Default: the engine's own.",
+  },
+  {
+    name: 'secrets',
+    description:
+      'Build secrets for RUN --mount=type=secret only: id=npmrc,src=<file> or id=npmrc,env=<VARIABLE>; several separated by newlines or ";".',
+  },
   ...AWS_INPUTS,
 ];
 
@@ -76,9 +111,11 @@ export interface BuildSettings {
   buildArgs: Record<string, string>;
   registry?: string;
   gitSha: string;
-  previousSha?: string;
   source?: string;
   buildsFile?: string;
+  cache?: CacheSettings;
+  platforms: string[];
+  secrets: SecretSpec[];
   aws: AwsSettings;
 }
 
@@ -113,18 +150,22 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
   ],
   async settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const root = rootDir(ctx.cwd, i.string('root'));
     const manifests = selectServices(loadManifests(root), i.string('services'));
     const gitRef = i.string('git-sha');
     const gitSha =
       gitRef && /^[0-9a-f]{40}$/.test(gitRef)
         ? gitRef
         : await resolveCommit(root, gitRef ?? 'HEAD', 'git-sha');
-    const previousSha = await resolveCommit(root, `${gitSha}^`, 'git-sha').catch(() => undefined);
     const registry = i.string('registry');
     if (registry && !/^[a-z0-9.-]+(:\d+)?$/i.test(registry))
       throw new UserError(`input "registry" must be a host[:port], got "${registry}"`, 'registry');
     const buildsFile = i.string('builds-file');
+    const cache = cacheSettings(
+      i.list('cache-from'),
+      i.string('cache-to'),
+      i.choice<CacheMode>('cache-mode') ?? 'max',
+    );
     return {
       root,
       manifests,
@@ -134,9 +175,14 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
       buildArgs: keyValueList(i.list('build-args'), 'build-args'),
       registry,
       gitSha,
-      previousSha,
       source: i.string('source') ?? sourceFromEnv(ctx.env),
-      buildsFile: buildsFile ? path.resolve(ctx.cwd, buildsFile) : undefined,
+      // Its folder is checked now: a builds-file under a file would fail only after every build.
+      buildsFile: buildsFile
+        ? path.join(outputDir(ctx.cwd, path.dirname(buildsFile), 'builds-file'), path.basename(buildsFile))
+        : undefined,
+      cache: cache.from.length > 0 || cache.to ? cache : undefined,
+      platforms: parsePlatforms(i.list('platforms')),
+      secrets: parseSecrets(i.string('secrets'), ctx.cwd, ctx.env),
       aws: awsSettings(i, ctx),
     };
   },
@@ -145,13 +191,15 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
     await engine.check();
     const aws = await connect(s.aws, ctx);
     try {
-      const registry = s.registry ?? (await ecrLogin(aws, ctx.runner)).registry;
+      // The cache lives in ECR: its login is needed to read and write it (and names the registry).
+      const login = s.cache || !s.registry ? await ecrLogin(aws, ctx.runner) : undefined;
+      const registry = s.registry ?? login!.registry;
       const labels: Record<string, string> = {
         'org.opencontainers.image.revision': s.gitSha,
         'org.opencontainers.image.created': new Date().toISOString(),
         ...(s.source ? { 'org.opencontainers.image.source': s.source } : {}),
       };
-      const records = await buildImages({
+      const options = {
         root: s.root,
         manifests: s.manifests,
         engine,
@@ -159,11 +207,25 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
         runner: ctx.runner,
         registry,
         gitSha: s.gitSha,
-        previousSha: s.previousSha,
         buildArgs: s.buildArgs,
         labels,
         network: s.network,
-      });
+        platforms: s.platforms,
+        secrets: s.secrets,
+        env: ctx.env,
+        source: s.source,
+      };
+      const records =
+        s.cache && login
+          ? await withRegistryLogin(engine, login, (configDir) =>
+              buildImages({
+                ...options,
+                // The cache can only live where the credentials reach: ECR's registry.
+                cache: s.cache,
+                registryAuth: { configDir, insecure: login.insecure, registry: login.registry },
+              }),
+            )
+          : await buildImages(options);
       const builds: Builds = Object.fromEntries(records.map((r) => [r.service, r]));
       if (s.buildsFile) {
         await mkdir(path.dirname(s.buildsFile), { recursive: true });
@@ -193,11 +255,23 @@ function buildSummary(records: BuildRecord[], engine: string): string {
     `### cendence build (${engine}): ${records.filter((r) => r.status === 'built').length} built, ${records.filter((r) => r.status === 'reused').length} reused`,
     '',
     markdownTable(
-      ['service', 'image', 'content tag', 'outcome', 'seconds'],
+      [
+        'service',
+        'image',
+        'tags',
+        'platforms',
+        'cache hits / misses',
+        'cache saved to',
+        'outcome',
+        'seconds',
+      ],
       records.map((r) => [
         r.service,
         r.image,
-        r.contentTag,
+        `${r.contentTag}, ${r.gitTag}`,
+        r.platforms?.join(', ') ?? 'engine default',
+        r.cache ? `${r.cache.hits} / ${r.cache.misses}` : '—',
+        r.cacheTo?.length ? r.cacheTo.map((c) => c.split('/').pop()).join(', ') : '—',
         r.status === 'built' ? 'built' : `already pushed (${r.digest?.slice(0, 19)}…), re-tagged`,
         r.seconds.toFixed(1),
       ]),

@@ -1,9 +1,9 @@
 // deploy: renders, verifies, registers and deploys one or several services (a release) and waits for
 // the honest outcome. Also resumes a deployment held at a stage gate (--continue). The work lives in
 // shared/src/deploy/; this file maps inputs to settings and the result to outputs.
-import path from 'node:path';
 import type { AwsClients } from '../aws/clients.js';
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
+import { withDeadline } from '../aws/retry.js';
 import { isNativeTrafficStrategy, parseServiceDeploymentArn } from '../deploy/blue-green.js';
 import { CANCEL_POLICIES } from '../deploy/cancel.js';
 import { continueGated } from '../deploy/continue.js';
@@ -18,6 +18,7 @@ import {
 } from '../deploy/types.js';
 import { StepFailed, UserError } from '../errors.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { outputDir } from '../paths.js';
 import { runOneOffTask } from '../run-task/run-task.js';
 import { ecsNames } from '../taskdef/render.js';
 import { renderServices } from '../taskdef/services.js';
@@ -165,7 +166,7 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
         aws,
         onCancel: i.choice<CancelPolicy>('on-cancel') ?? 'rollback',
         releaseRollback: i.boolean('release-rollback'),
-        outputDir: path.resolve(ctx.cwd, i.string('output-dir') ?? '.cendence'),
+        outputDir: outputDir(ctx.cwd, i.string('output-dir') ?? '.cendence'),
         ...(timeout !== undefined ? { timeoutSeconds: timeout } : {}),
         ...(keep !== undefined ? { keepRevisions: keep } : {}),
       };
@@ -207,7 +208,10 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
       return {
         ...common,
         targets,
-        ...(i.boolean('verify') ? { verify: selected.map((m, n) => verifyTargetFor(m, rendered[n])) } : {}),
+        // A manifest that asks for attestations gets them checked even when verify is off.
+        ...(i.boolean('verify') || selected.some((m) => m.deploy?.requireAttestations)
+          ? { verify: selected.map((m, n) => verifyTargetFor(m, rendered[n])) }
+          : {}),
         ...(stopAt ? { stopAt } : {}),
       };
     },
@@ -236,7 +240,12 @@ async function releaseRun(
     ctx.runner.info('nothing to deploy: no service was selected');
     return { status: 'succeeded', services: [] };
   }
-  const live = s.verify ? (await verifyDeployment(aws, s.verify)).services : undefined;
+  // Checks before any change are bounded by the timeout too: a hung endpoint cannot hold the step.
+  const prepareMs = (s.timeoutSeconds ?? Math.max(...s.targets.map((t) => t.timeoutSeconds))) * 1000;
+  const verify = s.verify;
+  const live = verify
+    ? (await withDeadline(prepareMs, () => verifyDeployment(aws, verify, ctx.runner), ctx.signal)).services
+    : undefined;
   const r: ReleaseResult = await deployRelease(
     aws,
     {
@@ -305,13 +314,17 @@ function deployOutputs(r: DeployResult): Record<string, string> {
     r.services.map((x) => [x.name, x.codedeployDeploymentId ?? x.deploymentId ?? '']),
   );
   const previous = Object.fromEntries(r.services.map((x) => [x.name, x.previousTaskDefinition ?? '']));
+  // Outputs that do not apply (a stage and a test listener rule outside a stage gate) are left out,
+  // not written empty.
+  const stage = r.services.find((x) => x.stage)?.stage;
+  const testListenerRule = r.services.find((x) => x.testListenerRule)?.testListenerRule;
   return {
     status: r.status,
     'deployment-ids': JSON.stringify(ids),
     'deployment-arn': first?.serviceDeploymentArn ?? first?.codedeployDeploymentId ?? '',
     'previous-revision': JSON.stringify(previous),
-    stage: r.services.find((x) => x.stage)?.stage ?? '',
-    'test-listener-rule': r.services.find((x) => x.testListenerRule)?.testListenerRule ?? '',
+    ...(stage ? { stage } : {}),
+    ...(testListenerRule ? { 'test-listener-rule': testListenerRule } : {}),
     'record-file': r.recordFile ?? '',
   };
 }

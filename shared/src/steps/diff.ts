@@ -2,6 +2,7 @@
 // manifest's service settings against the live service. Semantic (normalised), path per line, read-only.
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { fenced } from '../runner/untrusted.js';
 import { formatChanges } from '../taskdef/diff.js';
 import { diffAgainstLive, type ServiceDiff } from '../taskdef/live-diff.js';
 import { renderServices } from '../taskdef/services.js';
@@ -47,7 +48,7 @@ export const diffStep: Step<DiffSettings, ServiceDiff[]> = {
           if (d.liveTaskDefinition) ctx.runner.info(`live: ${d.liveTaskDefinition}`);
           for (const l of lines) ctx.runner.info(l);
         });
-        md.push(`**${title}**`, '', ...(lines.length ? ['```diff', ...lines, '```', ''] : ['']));
+        md.push(`**${title}**`, '', ...(lines.length ? [...fenced(lines, 'diff'), ''] : ['']));
       }
       await ctx.runner.summary(md.join('\n'));
       return diffs;

@@ -12,6 +12,7 @@ export async function invokeStep<S, R>(
   read: ReadInput,
   ctx: StepContext,
 ): Promise<Invocation<R>> {
+  ctx.runner.forStep?.(step.name);
   const settings = await step.settings(read, ctx);
   const result = await step.run(settings, ctx);
   const outputs = step.outputValues(result);

@@ -5,20 +5,27 @@ import path from 'node:path';
 import { type AffectedService, affectedServices, type ContextFilter } from '../changes/affected.js';
 import { changedFiles, repositoryRoot } from '../changes/git.js';
 import { githubMatrix, gitlabChildPipeline, type MatrixEntry, matrixEntries } from '../changes/matrix.js';
+import { UserError } from '../errors.js';
 import { contextMatcher } from '../image/context.js';
 import { selectServices } from '../image/step-inputs.js';
 import { dependencyWaves } from '../manifest/graph.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { rootDir } from '../paths.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
+
+function isUnder(file: string, cwd: string, folder: string): boolean {
+  const rel = path.relative(path.join(cwd, folder), file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
 
 const inputs: InputSpec[] = [
   ROOT_INPUT,
   {
     name: 'since',
     description:
-      'Base git ref: plan the changes from its merge base with head. Default: the last commit only.',
+      "Base git ref: plan the changes from its merge base with head. All zeros (a new branch, tag, merge-request or manual pipeline) means no previous state: the changes since the default branch's merge base, or every service on the default branch itself. Default: the last commit only.",
   },
   { name: 'head', description: 'Head git ref.', default: 'HEAD' },
   {
@@ -28,7 +35,13 @@ const inputs: InputSpec[] = [
   { name: 'all', kind: 'boolean', description: 'Plan every service.', default: 'false' },
   {
     name: 'gitlab-pipeline',
-    description: 'Write a GitLab child pipeline (YAML, one job per service) to this file.',
+    description:
+      'Write a GitLab child pipeline (YAML, one job per service) to this file, under .cendence/ (the folder the templates keep as an artifact).',
+  },
+  {
+    name: 'gitlab-cli',
+    description: 'Command the generated GitLab jobs run the CLI with (cendence in the CLI image).',
+    default: 'cendence',
   },
   {
     name: 'gitlab-extends',
@@ -47,6 +60,7 @@ export interface PlanSettings {
   gitlabPipeline?: string;
   gitlabExtends?: string;
   gitlabInclude: string[];
+  gitlabCli: string;
 }
 
 export interface PlanResult {
@@ -89,11 +103,23 @@ export const planStep: Step<PlanSettings, PlanResult> = {
   ],
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const root = rootDir(ctx.cwd, i.string('root'));
     const manifests = loadManifests(root);
     const raw = i.string('services');
     const services = raw?.trim() ? selectServices(manifests, raw).map((m) => m.name) : [];
     const gitlabPipeline = i.string('gitlab-pipeline');
+    // GitLab's child pipeline trigger reads it from the plan job's artifacts: only .cendence/ is kept.
+    if (
+      gitlabPipeline &&
+      ctx.env.GITLAB_CI &&
+      !isUnder(path.resolve(ctx.cwd, gitlabPipeline), ctx.cwd, '.cendence')
+    ) {
+      throw new UserError(
+        `gitlab-pipeline "${gitlabPipeline}" is outside .cendence/, so the job's artifacts would not keep it`,
+        'gitlab-pipeline',
+        'write it under .cendence/, e.g. .cendence/child-pipeline.yml',
+      );
+    }
     return {
       root,
       since: i.string('since'),
@@ -104,12 +130,13 @@ export const planStep: Step<PlanSettings, PlanResult> = {
       gitlabPipeline: gitlabPipeline ? path.resolve(ctx.cwd, gitlabPipeline) : undefined,
       gitlabExtends: i.string('gitlab-extends'),
       gitlabInclude: i.list('gitlab-include'),
+      gitlabCli: i.string('gitlab-cli') ?? 'cendence',
     };
   },
   async run(s, ctx) {
     const { manifests } = s;
     let affected: { services: AffectedService[]; waves: string[][] };
-    let range: { base?: string; head?: string; files: string[] } = { files: [] };
+    let range: { base?: string; head?: string; files: string[]; note?: string } = { files: [] };
     if (s.all || s.services.length > 0) {
       const chosen = s.all ? manifests.map((m) => m.name) : s.services;
       const waves = dependencyWaves(manifests, chosen);
@@ -117,7 +144,8 @@ export const planStep: Step<PlanSettings, PlanResult> = {
       affected = { waves, services: waves.flat().map((service) => ({ service, reasons: [why] })) };
     } else {
       const gitRoot = await repositoryRoot(s.root);
-      range = await changedFiles(s.root, { base: s.since, head: s.head });
+      range = await changedFiles(s.root, { base: s.since, head: s.head }, ctx.env);
+      if (range.note) ctx.runner.info(range.note);
       // git lists paths from the repository root; manifests are relative to `root`.
       const prefix = path.relative(gitRoot, s.root).split(path.sep).join('/');
       const files = prefix
@@ -136,7 +164,11 @@ export const planStep: Step<PlanSettings, PlanResult> = {
       await mkdir(path.dirname(s.gitlabPipeline), { recursive: true });
       await writeFile(
         s.gitlabPipeline,
-        gitlabChildPipeline(entries, { extendsJob: s.gitlabExtends, include: s.gitlabInclude }),
+        gitlabChildPipeline(entries, {
+          extendsJob: s.gitlabExtends,
+          include: s.gitlabInclude,
+          cli: s.gitlabCli,
+        }),
       );
       gitlabPipeline = s.gitlabPipeline;
       ctx.runner.info(`GitLab child pipeline written to ${gitlabPipeline}`);

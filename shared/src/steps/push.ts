@@ -13,7 +13,7 @@ import { ecrLogin } from '../registry/ecr-auth.js';
 import { type PushRecord, pushImages } from '../registry/push.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { ENGINE_INPUTS } from './build.js';
-import { AWS_INPUTS, type InputSpec, Inputs, type Step } from './step.js';
+import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
 const inputs: InputSpec[] = [
   {
@@ -26,6 +26,23 @@ const inputs: InputSpec[] = [
     description: 'Only these services (names or a JSON list). Default: every service in builds.',
   },
   ...ENGINE_INPUTS,
+  {
+    name: 'attestations',
+    kind: 'boolean',
+    default: 'true',
+    description:
+      'Push a CycloneDX SBOM and an in-toto SLSA provenance statement as OCI referrers of each pushed digest (unsigned, labelled so).',
+  },
+  {
+    name: 'attestations-dir',
+    default: '.cendence/attestations',
+    description:
+      'Folder the SBOM and provenance files are also written to, for the CI artifacts (the GitLab template keeps .cendence/).',
+  },
+  {
+    ...ROOT_INPUT,
+    description: 'Repository root: the npm lockfiles named in builds are read from it for the SBOM.',
+  },
   {
     name: 'create-repository',
     kind: 'boolean',
@@ -40,6 +57,7 @@ export interface PushSettings {
   engine: EngineName;
   buildahRoot: string;
   createRepository: boolean;
+  attest?: { root: string; outDir: string; env: NodeJS.ProcessEnv };
   aws: AwsSettings;
 }
 
@@ -85,6 +103,13 @@ export const pushStep: Step<PushSettings, PushResult> = {
       engine: i.choice<EngineName>('engine') ?? 'docker',
       buildahRoot: path.resolve(ctx.cwd, i.string('buildah-root') ?? DEFAULT_BUILDAH_ROOT),
       createRepository: i.boolean('create-repository'),
+      attest: i.boolean('attestations')
+        ? {
+            root: path.resolve(ctx.cwd, i.string('root') ?? '.'),
+            outDir: path.resolve(ctx.cwd, i.string('attestations-dir') ?? '.cendence/attestations'),
+            env: ctx.env,
+          }
+        : undefined,
       aws: awsSettings(i, ctx),
     };
   },
@@ -110,9 +135,10 @@ export const pushStep: Step<PushSettings, PushResult> = {
         runner: ctx.runner,
         login,
         createRepository: s.createRepository,
+        attest: s.attest,
       });
       const images = Object.fromEntries(pushes.map((p) => [p.service, p.uri]));
-      await ctx.runner.summary(pushSummary(pushes));
+      await ctx.runner.summary(pushSummary(pushes, s.builds));
       return { images, pushes };
     } finally {
       aws.destroy();
@@ -126,14 +152,42 @@ export const pushStep: Step<PushSettings, PushResult> = {
   },
 };
 
-function pushSummary(pushes: PushRecord[]): string {
+/** Per service, what build-push users expect to see: digest, tags, size, cache, time, SBOM and provenance. */
+function pushSummary(pushes: PushRecord[], builds: Builds): string {
   const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
+  const short = (d?: string) => (d ? `${d.slice(0, 19)}…` : '—');
   return [
     `### cendence push: ${pushes.filter((p) => p.status === 'pushed').length} pushed, ${pushes.filter((p) => p.status !== 'pushed').length} already in the registry`,
     '',
     markdownTable(
-      ['service', 'image', 'tags', 'outcome', 'uploaded (est.)'],
-      pushes.map((p) => [p.service, p.uri, p.tags.join(', '), p.status, mb(p.bytesEstimate)]),
+      [
+        'service',
+        'digest',
+        'tags',
+        'size',
+        'uploaded (est.)',
+        'cache hits / misses',
+        'build s',
+        'SBOM',
+        'provenance',
+        'outcome',
+      ],
+      pushes.map((p) => {
+        const b = builds[p.service];
+        const a = p.attestations;
+        return [
+          p.service,
+          `${p.uri.split('@')[0]}@${short(p.digest)}`,
+          p.tags.join(', '),
+          p.imageBytes ? mb(p.imageBytes) : '—',
+          mb(p.bytesEstimate),
+          b?.cache ? `${b.cache.hits} / ${b.cache.misses}` : '—',
+          b?.status === 'built' ? b.seconds.toFixed(1) : '—',
+          a ? `${short(a.sbom)}${a.signed ? '' : ' (unsigned)'}` : '—',
+          a ? `${short(a.provenance)}${a.signed ? '' : ' (unsigned)'}` : '—',
+          p.status,
+        ];
+      }),
     ),
   ].join('\n');
 }

@@ -5,6 +5,7 @@ import { resolveRegion } from '../aws/clients.js';
 import { selectServices } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { outputDir, rootDir } from '../paths.js';
 import type { RenderedTaskDefinition } from '../taskdef/render.js';
 import { deployable, parseImages, renderServices, writeRendered } from '../taskdef/services.js';
 import { applyTerraformOutputs } from '../terraform/apply.js';
@@ -70,9 +71,12 @@ export interface RenderResult {
 
 /** Manifests, images and region: what every task-definition step reads first. No AWS call. */
 export function readServiceInputs(i: Inputs, cwd: string, env: NodeJS.ProcessEnv) {
-  const root = path.resolve(cwd, i.string('root') ?? '.');
+  const root = rootDir(cwd, i.string('root'));
   const raw = i.string('services');
-  const selected = deployable(selectServices(loadManifests(root), raw), Boolean(raw?.trim()));
+  const selected = deployable(
+    selectServices(loadManifests(root, { buildFiles: false }), raw),
+    Boolean(raw?.trim()),
+  );
   const manifests = withTerraformOutputs(i, selected, cwd);
   return {
     root,
@@ -95,7 +99,7 @@ export const renderStep: Step<RenderSettings, RenderResult> = {
     const i = new Inputs(read, inputs);
     return {
       ...readServiceInputs(i, ctx.cwd, ctx.env),
-      outputDir: path.resolve(ctx.cwd, i.string('output-dir') ?? '.cendence/task-definitions'),
+      outputDir: outputDir(ctx.cwd, i.string('output-dir') ?? '.cendence/task-definitions'),
     };
   },
   async run(s, ctx) {

@@ -14,6 +14,7 @@ import { isFailure, type ServiceResult } from '../deploy/types.js';
 import { StepFailed, UserError } from '../errors.js';
 import { loadManifests, MANIFEST_NAME, SERVICES_DIR } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { outputDir as checkedOutputDir } from '../paths.js';
 import { ecsNames } from '../taskdef/render.js';
 import { TERRAFORM_OUTPUTS_INPUT, withTerraformOutputs } from './render.js';
 import { AWS_INPUTS, type InputSpec, Inputs, type Step } from './step.js';
@@ -84,7 +85,7 @@ const REVISION = /^(arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:task-definition\/)?[A-Z
 const IMAGE = /^[a-z0-9.-]+(:\d+)?\/[a-z0-9._/-]+(:[\w.-]{1,128}|@sha256:[0-9a-f]{64})$/;
 
 function manifestsIfAny(root: string): ServiceManifest[] {
-  return existsSync(path.join(root, SERVICES_DIR)) ? loadManifests(root) : [];
+  return existsSync(path.join(root, SERVICES_DIR)) ? loadManifests(root, { buildFiles: false }) : [];
 }
 
 export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSettings, RollbackStepResult> {
@@ -104,7 +105,7 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
       const timeoutSeconds = i.number('timeout') ?? 900;
       if (!(timeoutSeconds > 0))
         throw new UserError(`input "timeout" must be a positive number of seconds`, 'timeout');
-      const outputDir = path.resolve(ctx.cwd, i.string('output-dir') ?? '.cendence');
+      const outputDir = checkedOutputDir(ctx.cwd, i.string('output-dir') ?? '.cendence');
       const deployment = i.string('deployment');
       const names = i.list('services');
       const recordFile = i.string('record-file');

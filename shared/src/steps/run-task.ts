@@ -1,12 +1,13 @@
 // run-task: a one-off task (a migration) with the service's network and capacity settings; streams the
 // container's logs and ends with its exit code (non-zero → exit 1, exit-code output set either way).
-import path from 'node:path';
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
 import { StepFailed, UserError } from '../errors.js';
 import { selectServices } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { rootDir } from '../paths.js';
 import { type RunTaskFailure, type RunTaskResult, runOneOffTask } from '../run-task/run-task.js';
+import { parseStrictJson } from '../strict-json.js';
 import { ecsNames } from '../taskdef/render.js';
 import { TERRAFORM_OUTPUTS_INPUT, withTerraformOutputs } from './render.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
@@ -58,16 +59,7 @@ export interface RunTaskSettings {
 export function parseCommand(raw: string | undefined): string[] | undefined {
   if (raw === undefined || raw.trim() === '') return undefined;
   if (raw.trim().startsWith('[')) {
-    let argv: unknown;
-    try {
-      argv = JSON.parse(raw);
-    } catch (err) {
-      throw new UserError(
-        `input "command" is not a valid JSON array: ${(err as Error).message}`,
-        'command',
-        'write it as ["npm","run","migrate"]',
-      );
-    }
+    const argv = parseStrictJson(raw, { input: 'command', fix: 'write it as ["npm","run","migrate"]' });
     if (!Array.isArray(argv) || argv.length === 0 || !argv.every((a) => typeof a === 'string')) {
       throw new UserError(
         'input "command" must be a non-empty JSON array of strings',
@@ -95,9 +87,13 @@ export const runTaskStep: Step<RunTaskSettings, RunTaskResult> = {
   ],
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const root = rootDir(ctx.cwd, i.string('root'));
     const name = i.required('service');
-    const [manifest] = withTerraformOutputs(i, selectServices(loadManifests(root), name), ctx.cwd);
+    const [manifest] = withTerraformOutputs(
+      i,
+      selectServices(loadManifests(root, { buildFiles: false }), name),
+      ctx.cwd,
+    );
     if (!manifest.deploy) {
       throw new UserError(
         `service ${manifest.name} has no deploy section`,

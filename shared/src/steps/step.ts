@@ -125,4 +125,21 @@ export const AWS_INPUTS: InputSpec[] = [
     name: 'role-to-assume',
     description: 'IAM role ARN to assume with the CI OIDC token (GitHub id-token, GitLab id_tokens).',
   },
+  {
+    name: 'audience',
+    description: 'Audience (aud) of the OIDC token exchanged for role-to-assume.',
+    default: 'sts.amazonaws.com',
+  },
+  {
+    name: 'role-duration-seconds',
+    kind: 'number',
+    description:
+      "Session length of the assumed role (900 to the role's maximum); renewed before it ends during long waits.",
+    default: '3600',
+  },
+  {
+    name: 'role-session-name',
+    description:
+      'Session name of the assumed role, as CloudTrail shows it. Default: cendence-<CI run or job id>.',
+  },
 ];

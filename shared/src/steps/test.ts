@@ -1,6 +1,5 @@
 // test: each built service's test command, run inside its image; JUnit reports copied out when the
 // manifest names one. Images the build step re-used (content already pushed) were tested when built.
-import path from 'node:path';
 import { StepFailed, UserError } from '../errors.js';
 import { DockerEngine } from '../image/docker.js';
 import { tail } from '../image/exec.js';
@@ -9,6 +8,7 @@ import { selectServices } from '../image/step-inputs.js';
 import { type InImageTestResult, testInImage } from '../image/test-in-image.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { outputDir, rootDir } from '../paths.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
@@ -61,7 +61,7 @@ export const testStep: Step<TestSettings, TestResult> = {
   ],
   settings(read, ctx) {
     const i = new Inputs(read, inputs);
-    const root = path.resolve(ctx.cwd, i.string('root') ?? '.');
+    const root = rootDir(ctx.cwd, i.string('root'));
     const builds = readBuilds(i.required('builds'), ctx.cwd);
     const manifests = selectServices(
       loadManifests(root),
@@ -78,7 +78,7 @@ export const testStep: Step<TestSettings, TestResult> = {
     return {
       manifests,
       builds,
-      junitDir: path.resolve(ctx.cwd, i.string('junit-dir') ?? 'test-results'),
+      junitDir: outputDir(ctx.cwd, i.string('junit-dir') ?? 'test-results', 'junit-dir'),
       network: i.string('network'),
     };
   },

@@ -39,7 +39,7 @@ export const verifyStep: Step<VerifySettings, VerifyResult> = {
     const targets = rendered.map((r) => verifyTargetFor(s.manifests.find((m) => m.name === r.service)!, r));
     const aws = await connect(s.aws, ctx);
     try {
-      const report = await verifyDeployment(aws, targets);
+      const report = await verifyDeployment(aws, targets, ctx.runner);
       for (const line of report.checked) ctx.runner.info(`ok: ${line}`);
       return { ...report, verified: targets.map((t) => t.name) };
     } finally {

@@ -166,6 +166,22 @@ describe('render: bad input names the field and the fix', () => {
       /deploy\.secrets/,
     ],
     [
+      'a password inside a URL, whatever the variable is called',
+      () =>
+        renderError(template(), manifest({ environment: { DATABASE_URL: 'postgres://app:pw@db:5432/app' } })),
+      /deploy\.environment\.DATABASE_URL: looks like a URL with a password in it/,
+      /deploy\.secrets.*secrets\[\]\.valueFrom.*deploy\.allowPlaintext/,
+    ],
+    [
+      'a token in the template environment',
+      () =>
+        renderError(
+          template({}, { environment: [{ name: 'GH', value: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789' }] }),
+        ),
+      /containerDefinitions\[api\]\.environment\.GH: looks like a GitHub token/,
+      /valueFrom/,
+    ],
+    [
       'secret valueFrom that is a literal',
       () => renderError(template(), manifest({ secrets: { API_KEY: 'sk live 123' } })),
       /services\/api\/service\.yml deploy\.secrets\.API_KEY: valueFrom is neither/,
@@ -252,5 +268,22 @@ describe('render: bad input names the field and the fix', () => {
     expect(err.message).toMatch(/4 problems/);
     for (const field of ['family', 'cpu', 'executionRoleArn', 'containerDefinitions'])
       expect(err.message).toContain(`- ${field}`);
+  });
+
+  describe('deploy.allowPlaintext (issue 16 item 9)', () => {
+    it('keeps a listed variable in plaintext, and still refuses the others', () => {
+      const env = { JWT_PUBLIC_KEY: 'not-secret-public-key', DB_PASSWORD: 'hunter2' };
+      const err = renderError(template(), manifest({ environment: env, allowPlaintext: ['JWT_PUBLIC_KEY'] }));
+      expect(err.message).toMatch(/DB_PASSWORD/);
+      expect(err.message).not.toMatch(/JWT_PUBLIC_KEY/);
+      const ok = render(
+        template(),
+        manifest({ environment: { JWT_PUBLIC_KEY: 'x-y-z' }, allowPlaintext: ['JWT_PUBLIC_KEY'] }),
+      );
+      expect(ok.taskDefinition.containerDefinitions?.[0]?.environment).toContainEqual({
+        name: 'JWT_PUBLIC_KEY',
+        value: 'x-y-z',
+      });
+    });
   });
 });

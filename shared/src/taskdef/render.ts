@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { UserError } from '../errors.js';
 import type { ServiceManifest } from '../manifest/schema.js';
+import { parseStrictJson } from '../strict-json.js';
 import { parseImageRef } from './image-ref.js';
 import { Problems } from './problems.js';
 import { isRecord, REGISTER_KEYS, toRegisterInput } from './shape.js';
@@ -72,22 +73,13 @@ export async function renderTaskDefinition(opts: RenderOptions): Promise<Rendere
   return renderFromTemplate(template, { ...opts, templateFile });
 }
 
-/** JSON.parse with the error's line and column, which is what a person needs to find it. */
+/** The template's JSON, strictly: an error names file:line:column; duplicate keys are refused. */
 export function parseJson(text: string, file: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    const msg = (err as Error).message;
-    const pos = /position (\d+)/.exec(msg);
-    let where = file;
-    if (pos) {
-      const before = text.slice(0, Number(pos[1]));
-      const line = before.split('\n').length;
-      where = `${file}:${line}:${Number(pos[1]) - before.lastIndexOf('\n')}`;
-    }
-    throw new UserError(`not valid JSON: ${msg}`, where, 'fix the JSON syntax at that position');
-  }
+  return parseStrictJson(text, { file, fix: 'fix the JSON syntax at that position' });
 }
+
+/** ECS's limit on a task definition's JSON. */
+export const TASK_DEFINITION_MAX_BYTES = 64 * 1024;
 
 const FAMILY = /^[A-Za-z0-9_-]{1,255}$/;
 const PLACEHOLDER = /^<IMAGE(?::([a-z][a-z0-9-]*))?>$/;
@@ -136,7 +128,14 @@ export function renderFromTemplate(
   const containers = defs as Container[];
 
   // Family and container names.
-  const family = typeof td.family === 'string' && td.family ? td.family : names.service;
+  const provisioned = manifest.provisioned;
+  const family =
+    typeof td.family === 'string' && td.family ? td.family : (provisioned?.family ?? names.service);
+  // Roles terraform/ made for the service, where the template names none.
+  if (provisioned) {
+    td.executionRoleArn ??= provisioned.executionRoleArn;
+    td.taskRoleArn ??= provisioned.taskRoleArn;
+  }
   if (!FAMILY.test(family)) {
     problems.add(
       'family',
@@ -233,13 +232,29 @@ export function renderFromTemplate(
 
   // Defaults, then every rule on the finished definition.
   for (const c of containers) {
-    applyLogDefaults(c, { group: `/ecs/${names.cluster}/${names.service}`, prefix: names.service, region });
+    applyLogDefaults(c, {
+      group: provisioned?.logGroup ?? `/ecs/${names.cluster}/${names.service}`,
+      prefix: names.service,
+      region,
+    });
   }
-  applyTaskDefaults(td);
-  validateContainers(containers, problems, (c, kind, name) =>
-    c === own && name in deploy[kind] ? `${manifest.file} deploy.${kind}.${name}` : undefined,
+  applyTaskDefaults(td, deploy.cpuArchitecture);
+  validateContainers(
+    containers,
+    problems,
+    (c, kind, name) =>
+      c === own && name in deploy[kind] ? `${manifest.file} deploy.${kind}.${name}` : undefined,
+    deploy.allowPlaintext,
   );
   validateTask(td, containers, problems);
+  // RegisterTaskDefinition refuses more than 64 KiB of JSON; say so before any call, with what to trim.
+  const size = Buffer.byteLength(JSON.stringify(td));
+  if (size > TASK_DEFINITION_MAX_BYTES)
+    problems.add(
+      'size',
+      `is ${(size / 1024).toFixed(1)} KiB of JSON; ECS accepts at most 64 KiB`,
+      'move long values out of environment and command (into secrets, a config file in the image, or S3)',
+    );
 
   problems.throwIfAny(subject, templateFile);
   return {
@@ -252,12 +267,13 @@ export function renderFromTemplate(
   };
 }
 
-/** Fargate's defaults for what the template leaves out. */
-function applyTaskDefaults(td: Record<string, unknown>): void {
+/** Fargate's defaults for what the template leaves out; the manifest's cpuArchitecture over the template's. */
+function applyTaskDefaults(td: Record<string, unknown>, cpuArchitecture?: string): void {
   td.requiresCompatibilities ??= ['FARGATE'];
   td.networkMode ??= 'awsvpc';
   const platform = isRecord(td.runtimePlatform) ? td.runtimePlatform : {};
   platform.operatingSystemFamily ??= 'LINUX';
+  if (cpuArchitecture) platform.cpuArchitecture = cpuArchitecture;
   platform.cpuArchitecture ??= 'X86_64';
   td.runtimePlatform = platform;
 }

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { UserError } from '../errors.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import type { Runner } from '../runner/types.js';
+import { parseStrictJson } from '../strict-json.js';
 import { type RenderedTaskDefinition, renderTaskDefinition } from './render.js';
 import { isRecord } from './shape.js';
 
@@ -13,8 +14,9 @@ import { isRecord } from './shape.js';
 export function parseImages(raw: string | undefined, cwd: string): Record<string, string> {
   if (raw === undefined || raw.trim() === '') return {};
   let text = raw;
+  let file: string | undefined;
   if (!raw.trim().startsWith('{')) {
-    const file = path.resolve(cwd, raw);
+    file = path.resolve(cwd, raw);
     if (!existsSync(file)) {
       throw new UserError(
         `input "images" is neither JSON nor an existing file: ${raw}`,
@@ -24,16 +26,10 @@ export function parseImages(raw: string | undefined, cwd: string): Record<string
     }
     text = readFileSync(file, 'utf8');
   }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(
-      `input "images" is not valid JSON: ${(err as Error).message}`,
-      'images',
-      "pass the push step's images output unchanged",
-    );
-  }
+  const parsed = parseStrictJson(text, {
+    ...(file ? { file } : { input: 'images' }),
+    fix: "pass the push step's images output unchanged",
+  });
   // Accept the push step's --json result too, which nests the map under "images".
   const map = isRecord(parsed) && isRecord(parsed.images) ? parsed.images : parsed;
   if (!isRecord(map) || !Object.values(map).every((v) => typeof v === 'string')) {

@@ -5,7 +5,7 @@
 import type { ContainerDefinition } from '@aws-sdk/client-ecs';
 import { checkFargateSize } from './fargate.js';
 import type { Problems } from './problems.js';
-import { invalidSecretReference, looksSecretName } from './secrets.js';
+import { invalidSecretReference, looksSecretName, secretValueShape } from './secrets.js';
 import { isRecord } from './shape.js';
 
 export type Container = ContainerDefinition & Record<string, unknown>;
@@ -28,6 +28,8 @@ export function validateContainers(
   containers: Container[],
   problems: Problems,
   fromManifest: ManifestField,
+  /** Variables the manifest keeps in plaintext on purpose (deploy.allowPlaintext). */
+  allowPlaintext: readonly string[] = [],
 ): void {
   const names = containers
     .map((c) => c.name)
@@ -46,12 +48,15 @@ export function validateContainers(
       }
       // ECS takes strings only; a JSON number or boolean is what the author meant as text.
       if (typeof e.value === 'number' || typeof e.value === 'boolean') e.value = String(e.value);
-      if (looksSecretName(e.name) && typeof e.value === 'string' && e.value !== '') {
+      if (typeof e.value !== 'string' || e.value === '' || allowPlaintext.includes(e.name)) continue;
+      // By name (DB_PASSWORD) or by value (a URL with a password, a token, a key), whatever the name.
+      const shape = looksSecretName(e.name) ? 'a secret (by its name)' : secretValueShape(e.name, e.value);
+      if (shape) {
         const manifestField = fromManifest(c, 'environment', e.name);
         problems.add(
           manifestField ?? `${at}.environment.${e.name}`,
-          'looks like a secret but has a literal value (anyone who can describe the task definition reads it)',
-          `store it in SSM Parameter Store or Secrets Manager and list it under deploy.secrets ({"${e.name}": "arn:aws:ssm:…:parameter/…"})`,
+          `looks like ${shape} but is a literal value (anyone who can describe the task definition reads it)`,
+          `store it in SSM Parameter Store or Secrets Manager and list it under deploy.secrets ({"${e.name}": "arn:aws:ssm:…:parameter/…"}), or as secrets[].valueFrom in the template; if it is not a secret, list it in deploy.allowPlaintext`,
         );
       }
     }

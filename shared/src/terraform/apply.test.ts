@@ -31,6 +31,8 @@ function tfService(name: string, extra: Partial<TerraformServiceSettings> = {}):
     discoveryName: `${name}.transcendence.local`,
     targetGroups: {},
     listenerRules: {},
+    environment: {},
+    secrets: {},
     ...extra,
   };
 }

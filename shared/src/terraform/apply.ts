@@ -1,6 +1,8 @@
 // Completes the manifests' deploy sections from the terraform hand-off (outputs.ts), so a manifest need not
 // repeat what terraform/ provisioned: cluster, ECS service name, network, and for blue/green, canary and
-// linear services the target groups, listener rules, infrastructure role and container port. Pure: no file,
+// linear services the target groups, listener rules, infrastructure role and container port; the container
+// environment and secrets terraform/ gives the service; and, for render, the task family, roles and log group
+// (manifest.provisioned) a template may leave out. Pure: no file,
 // no AWS. What the manifest writes wins (field by field for cluster and service; network and blueGreen
 // are taken whole); a deploy field that neither source sets is a UserError naming both.
 import { isNativeTrafficStrategy } from '../deploy/blue-green.js';
@@ -32,6 +34,15 @@ export function applyTerraformOutputs(
     if (!m.deploy) return m;
     const tf = outputs.services[m.name];
     const deploy = tf ? fill(m.deploy, tf, outputs) : m.deploy;
+    const provisioned = tf
+      ? {
+          family: tf.taskFamily,
+          executionRoleArn: tf.executionRoleArn,
+          taskRoleArn: tf.taskRoleArn,
+          logGroup: tf.logGroup,
+          repositoryName: tf.repositoryName,
+        }
+      : m.provisioned;
     const absent = (field: string, why: string) =>
       missing.push({ file: m.file, field, outputs: tf ? why : noService(m.name, outputs) });
     if (!deploy.cluster) absent('deploy.cluster', '');
@@ -41,7 +52,7 @@ export function applyTerraformOutputs(
     if (deploy.strategy === 'codedeploy' && !deploy.codedeploy) {
       absent('deploy.codedeploy', 'terraform/ creates no CodeDeploy application or deployment group');
     }
-    return { ...m, deploy };
+    return { ...m, deploy, ...(provisioned ? { provisioned } : {}) };
   });
   if (missing.length > 0) throw missingError(missing, outputsFile);
   return completed;
@@ -58,6 +69,12 @@ function fill(
     ...deploy,
     cluster: deploy.cluster ?? tf.cluster,
     service: deploy.service ?? tf.service,
+    ...(deploy.cpuArchitecture || tf.cpuArchitecture
+      ? { cpuArchitecture: deploy.cpuArchitecture ?? tf.cpuArchitecture }
+      : {}),
+    // Terraform's environment and secrets (upstream URLs, the database) under the manifest's own.
+    environment: { ...tf.environment, ...deploy.environment },
+    secrets: { ...tf.secrets, ...deploy.secrets },
     network: deploy.network ?? {
       subnets: tf.subnets,
       securityGroups: tf.securityGroups,

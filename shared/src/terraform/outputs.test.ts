@@ -31,10 +31,13 @@ function service(name: string, extra: Record<string, unknown> = {}) {
     security_groups: [`sg-0${name.length}`],
     assign_public_ip: false,
     deployment_strategy: 'ROLLING',
+    cpu_architecture: 'X86_64',
     discovery_name: `${name}.transcendence.local`,
     database_secret_arn: null,
     target_groups: { blue: null, green: null },
     listener_rules: { production: null, test: null },
+    environment: { AUTH_URL: 'http://auth.transcendence.local:3000' },
+    secrets: {},
     ...extra,
   };
 }
@@ -106,9 +109,12 @@ describe('loadTerraformOutputs', () => {
       securityGroups: ['sg-08'],
       assignPublicIp: false,
       deploymentStrategy: 'BLUE_GREEN',
+      cpuArchitecture: 'X86_64',
       discoveryName: 'frontend.transcendence.local',
       targetGroups: frontend.target_groups,
       listenerRules: frontend.listener_rules,
+      environment: { AUTH_URL: 'http://auth.transcendence.local:3000' },
+      secrets: {},
     });
     expect(outputs.services.auth.databaseSecretArn).toBe(auth.database_secret_arn);
     expect(outputs.services.auth.targetGroups).toEqual({});
@@ -133,7 +139,7 @@ describe('loadTerraformOutputs', () => {
       message: expect.stringMatching(/ENOENT/),
     });
     const notJson = write('plan.txt', 'Terraform will perform the following actions');
-    expect(userError(() => loadTerraformOutputs(notJson)).message).toMatch(/^not JSON/);
+    expect(userError(() => loadTerraformOutputs(notJson)).message).toMatch(/^not valid JSON/);
     const other = write('other.json', { vpc_id: { sensitive: false, type: 'string', value: 'vpc-1' } });
     const error = userError(() => loadTerraformOutputs(other));
     expect(error.message).toMatch(/no `services` output/);

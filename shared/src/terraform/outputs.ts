@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { parseStrictJson } from '../strict-json.js';
 
 /** Where and how one service is deployed, as provisioned by terraform/. */
 export interface TerraformServiceSettings {
@@ -23,12 +24,17 @@ export interface TerraformServiceSettings {
   securityGroups: string[];
   assignPublicIp: boolean;
   deploymentStrategy: 'ROLLING' | 'BLUE_GREEN';
+  /** Fargate CPU architecture chosen in var.services (X86_64 when the output predates it). */
+  cpuArchitecture?: 'X86_64' | 'ARM64';
   discoveryName: string;
   /** The RDS-managed credentials, for services that use the database. */
   databaseSecretArn?: string;
   /** Present for services behind the ALB; green only for blue/green services. */
   targetGroups: { blue?: string; green?: string };
   listenerRules: { production?: string; test?: string };
+  /** Container environment and secrets (name → value / ARN) terraform/ gives the service's tasks. */
+  environment: Record<string, string>;
+  secrets: Record<string, string>;
 }
 
 export interface TerraformOutputs {
@@ -61,10 +67,13 @@ const serviceSchema = z.object({
   security_groups: z.array(z.string().regex(/^sg-/, 'must be a security group ID (sg-…)')).min(1),
   assign_public_ip: z.boolean(),
   deployment_strategy: z.enum(['ROLLING', 'BLUE_GREEN']),
+  cpu_architecture: z.enum(['X86_64', 'ARM64']).optional(),
   discovery_name: z.string().min(1),
   database_secret_arn: optionalArn,
   target_groups: z.object({ blue: optionalArn, green: optionalArn }),
   listener_rules: z.object({ production: optionalArn, test: optionalArn }),
+  environment: z.record(z.string(), z.string()).optional(),
+  secrets: z.record(z.string(), arn).optional(),
 });
 
 /** `terraform output -json`: { name: { value, type, sensitive } }. */
@@ -96,7 +105,10 @@ function toSettings(s: z.infer<typeof serviceSchema>): TerraformServiceSettings 
     discoveryName: s.discovery_name,
     targetGroups: dropUndefined({ blue: s.target_groups.blue, green: s.target_groups.green }),
     listenerRules: dropUndefined({ production: s.listener_rules.production, test: s.listener_rules.test }),
+    environment: s.environment ?? {},
+    secrets: s.secrets ?? {},
   };
+  if (s.cpu_architecture) settings.cpuArchitecture = s.cpu_architecture;
   if (s.database_secret_arn) settings.databaseSecretArn = s.database_secret_arn;
   if (
     settings.deploymentStrategy === 'BLUE_GREEN' &&
@@ -115,12 +127,7 @@ const FIX = 'write the file with `terraform output -json > <file>` in terraform/
 
 /** Parses the text of a `terraform output -json` file; `file` names it in errors. */
 export function parseTerraformOutputs(text: string, file: string): TerraformOutputs {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new UserError(`not JSON: ${(error as Error).message}`, file, FIX);
-  }
+  const json = parseStrictJson(text, { file, fix: FIX });
   const parsed = outputFileSchema.safeParse(json);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`);

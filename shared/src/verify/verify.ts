@@ -1,7 +1,10 @@
 // verify: everything a deploy relies on exists before anything is changed — clusters, services (ACTIVE,
 // with the deployment controller the strategy needs), images in ECR, log groups, and the target groups,
-// listener rules or CodeDeploy group a blue/green strategy drives. Read-only calls only. Every problem
-// found is reported at once, as one UserError (exit 2) naming each field and its fix.
+// listener rules or CodeDeploy group a blue/green strategy drives — and the deploy role may touch it: a
+// read the role is refused (AccessDenied) is reported with the action and resource, and with terraform
+// outputs the task family, roles, log group and repository must be the ones terraform/ created (the CI
+// policy is scoped to those names). Read-only calls only. Every problem found is reported at once, as
+// one UserError (exit 2) naming each field and its fix.
 
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import {
@@ -14,7 +17,13 @@ import {
   ImageNotFoundException,
   RepositoryNotFoundException,
 } from '@aws-sdk/client-ecr';
-import { DescribeClustersCommand, DescribeServicesCommand, type Service } from '@aws-sdk/client-ecs';
+import {
+  DescribeClustersCommand,
+  type DescribeClustersCommandOutput,
+  DescribeServicesCommand,
+  type DescribeServicesCommandOutput,
+  type Service,
+} from '@aws-sdk/client-ecs';
 import {
   DescribeListenersCommand,
   DescribeRulesCommand,
@@ -25,9 +34,11 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { AwsClients } from '../aws/clients.js';
 import type { DeploySettings, ServiceManifest, Strategy } from '../manifest/schema.js';
+import type { Runner } from '../runner/types.js';
 import { ecrRegistry, parseImageRef } from '../taskdef/image-ref.js';
 import { type Problem, problemsError } from '../taskdef/problems.js';
 import { ecsNames, type RenderedTaskDefinition } from '../taskdef/render.js';
+import { checkImageContents } from './image-contents.js';
 
 /** What one service's deploy relies on. Build it with verifyTargetFor(), or by hand. */
 export interface VerifyTarget {
@@ -45,6 +56,15 @@ export interface VerifyTarget {
   logGroups: string[];
   blueGreen?: DeploySettings['blueGreen'];
   codedeploy?: DeploySettings['codedeploy'];
+  /** runtimePlatform.cpuArchitecture: the images must offer it (verify/image-contents.ts). */
+  cpuArchitecture?: string;
+  /** Refuse image digests without SBOM and provenance referrers. */
+  requireAttestations?: boolean;
+  /** The rendered task definition's names, checked against `provisioned` when terraform outputs gave it. */
+  family?: string;
+  executionRoleArn?: string;
+  taskRoleArn?: string;
+  provisioned?: ServiceManifest['provisioned'];
 }
 
 export interface VerifyReport {
@@ -71,8 +91,16 @@ export function verifyTargetFor(manifest: ServiceManifest, rendered: RenderedTas
     strategy: deploy.strategy,
     images: [...new Set(Object.values(rendered.images))],
     logGroups: [...logGroups],
+    family: rendered.family,
+    ...(rendered.taskDefinition.executionRoleArn
+      ? { executionRoleArn: rendered.taskDefinition.executionRoleArn }
+      : {}),
+    ...(rendered.taskDefinition.taskRoleArn ? { taskRoleArn: rendered.taskDefinition.taskRoleArn } : {}),
+    ...(manifest.provisioned ? { provisioned: manifest.provisioned } : {}),
     ...(deploy.blueGreen ? { blueGreen: deploy.blueGreen } : {}),
     ...(deploy.codedeploy ? { codedeploy: deploy.codedeploy } : {}),
+    cpuArchitecture: rendered.taskDefinition.runtimePlatform?.cpuArchitecture,
+    requireAttestations: deploy.requireAttestations,
   };
 }
 
@@ -85,7 +113,12 @@ const CONTROLLER: Record<Strategy, string> = {
 };
 
 /** Runs every check; throws one UserError listing all problems, or returns what was checked. */
-export async function verifyDeployment(aws: AwsClients, targets: VerifyTarget[]): Promise<VerifyReport> {
+export async function verifyDeployment(
+  aws: AwsClients,
+  targets: VerifyTarget[],
+  /** Needed for the registry checks (architecture of single images, referrers): masks the token. */
+  runner?: Runner,
+): Promise<VerifyReport> {
   const problems: Problem[] = [];
   const checked: string[] = [];
   const at = (t: VerifyTarget, field: string) => `${t.file} ${field}`;
@@ -108,10 +141,13 @@ export async function verifyDeployment(aws: AwsClients, targets: VerifyTarget[])
     }
   }
 
+  for (const t of targets) checkProvisionedNames(t, problems, checked);
+
   const live = new Map<string, Service>();
   await Promise.all([
     checkClustersAndServices(aws, targets, problems, checked, live),
     checkImages(aws, targets, problems, checked),
+    checkImageContents(aws, targets, problems, checked, runner),
     checkLogGroups(aws, targets, problems, checked),
     ...targets.map((t) => checkTraffic(aws, t, problems, checked)),
   ]);
@@ -122,6 +158,44 @@ export async function verifyDeployment(aws: AwsClients, targets: VerifyTarget[])
   return { checked, services: live };
 }
 
+/** AccessDenied: the deploy role may not touch the resource (IAM answers before existence). */
+function isDenied(err: unknown): err is Error {
+  const name = (err as Error | undefined)?.name;
+  return name === 'AccessDeniedException' || name === 'AccessDenied';
+}
+
+function deniedProblem(field: string, err: Error): Problem {
+  return {
+    field,
+    message: `the deploy role may not touch it: ${err.message}`,
+    fix: 'use the names terraform/ created (pass terraform-outputs), or grant the role in terraform/ci_identity.tf',
+  };
+}
+
+/** With terraform outputs: the names the CI policy is scoped to, and the roles it may pass to ECS tasks. */
+function checkProvisionedNames(t: VerifyTarget, problems: Problem[], checked: string[]): void {
+  const p = t.provisioned;
+  if (!p) return;
+  const expect = (field: string, actual: string | undefined, wanted: string, what: string) => {
+    if (actual === undefined || actual === wanted) return;
+    problems.push({
+      field: `${t.file} (${field})`,
+      message: `${what} "${actual}" is not the one terraform/ created ("${wanted}"); the deploy role is scoped to Terraform's names`,
+      fix: `remove ${field} from the task definition template (terraform outputs supply it), or set it to "${wanted}"`,
+    });
+  };
+  expect('family', t.family, p.family, 'task family');
+  expect('executionRoleArn', t.executionRoleArn, p.executionRoleArn, 'execution role');
+  expect('taskRoleArn', t.taskRoleArn, p.taskRoleArn, 'task role');
+  for (const g of t.logGroups) expect('awslogs-group', g, p.logGroup, 'log group');
+  for (const image of t.images) {
+    const ref = parseImageRef(image);
+    if (ref && ecrRegistry(ref.registry))
+      expect(`image ${image}`, ref.repository, p.repositoryName, 'ECR repository');
+  }
+  checked.push(`${t.name}: family, roles, log group and repository are Terraform's`);
+}
+
 async function checkClustersAndServices(
   aws: AwsClients,
   targets: VerifyTarget[],
@@ -130,7 +204,14 @@ async function checkClustersAndServices(
   live: Map<string, Service>,
 ): Promise<void> {
   const clusters = [...new Set(targets.map((t) => t.cluster))];
-  const out = await aws.ecs.send(new DescribeClustersCommand({ clusters }));
+  let out: DescribeClustersCommandOutput;
+  try {
+    out = await aws.ecs.send(new DescribeClustersCommand({ clusters }));
+  } catch (err) {
+    if (!isDenied(err)) throw err;
+    problems.push(deniedProblem(targets.map((t) => `${t.file} deploy.cluster`).join(', '), err));
+    return;
+  }
   const active = new Set<string>();
   for (const c of out.clusters ?? []) {
     if (c.status === 'ACTIVE' && c.clusterName) active.add(c.clusterName);
@@ -151,9 +232,16 @@ async function checkClustersAndServices(
     checked.push(`cluster ${cluster} is ACTIVE`);
     for (let i = 0; i < users.length; i += 10) {
       const batch = users.slice(i, i + 10);
-      const res = await aws.ecs.send(
-        new DescribeServicesCommand({ cluster, services: batch.map((t) => t.service) }),
-      );
+      let res: DescribeServicesCommandOutput;
+      try {
+        res = await aws.ecs.send(
+          new DescribeServicesCommand({ cluster, services: batch.map((t) => t.service) }),
+        );
+      } catch (err) {
+        if (!isDenied(err)) throw err;
+        problems.push(deniedProblem(batch.map((t) => `${t.file} deploy.service`).join(', '), err));
+        continue;
+      }
       for (const t of batch) {
         const s = res.services?.find((x) => x.serviceName === t.service);
         if (!s) {
@@ -242,6 +330,8 @@ async function checkImages(
           message: `image ${ref.digest ?? `tag ${ref.tag ?? 'latest'}`} is not in ECR repository "${ref.repository}"`,
           fix: 'run the push step for this service first, and pass the images it printed',
         });
+      } else if (isDenied(err)) {
+        problems.push(deniedProblem(field, err));
       } else if (err instanceof RepositoryNotFoundException) {
         problems.push({
           field,

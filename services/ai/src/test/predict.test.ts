@@ -6,14 +6,15 @@ import { chooseMove, predictInterceptY } from '../predict.js';
 function game(ball: GameState['ball'], rightY = 30): GameState {
   return {
     id: 'g',
+    mode: 'ai',
     status: 'playing',
     width: 100,
     height: 60,
     paddleHeight: 12,
     ball,
     paddles: {
-      left: { player: 'ann', y: 30, direction: 0, score: 0 },
-      right: { player: 'ai', y: rightY, direction: 0, score: 0 },
+      left: { player: 'ann', userId: 'ann-id', y: 30, direction: 0, score: 0 },
+      right: { player: 'ai', userId: 'ann-id', y: rightY, direction: 0, score: 0 },
     },
     elapsedMs: 0,
   };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createLogger } from '@transcendence/common';
+import { authKeyLookup, createLogger, keyCache, verifyToken } from '@transcendence/common';
 import { sessionTtlMs } from '../accounts.js';
 import { createAuthApp } from '../app.js';
 import { hashPassword, verifyPassword } from '../passwords.js';
@@ -46,6 +46,20 @@ test('sign up, log in, who am I, log out', async () => {
 
   assert.equal((await post('/logout', {}, token)).status, 200);
   assert.equal((await me(token)).status, 401);
+});
+
+test('the login token is signed: anyone verifies it with the key auth publishes at /keys/:kid', async () => {
+  await post('/signup', { username: 'eve', password: 'long enough' });
+  const { token, user } = await (await post('/login', { username: 'eve', password: 'long enough' })).json();
+  const keys = keyCache(authKeyLookup(base));
+  assert.deepEqual(await verifyToken(token, keys, clock.getTime()), user);
+  const [head, , signature] = token.split('.');
+  const other = Buffer.from(JSON.stringify({ sub: user.id, name: 'root', exp: 4e9 })).toString('base64url');
+  await assert.rejects(verifyToken(`${head}.${other}.${signature}`, keys, clock.getTime()), /signature/);
+  assert.equal((await fetch(`${base}/keys/unknown`)).status, 404);
+  // A second login reuses this replica's key: one key per replica (and rotation period), not per token.
+  const again = await (await post('/login', { username: 'eve', password: 'long enough' })).json();
+  assert.equal(again.token.split('.')[0], head);
 });
 
 test('sessions expire after their lifetime', async () => {

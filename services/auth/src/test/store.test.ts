@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { after, describe, test } from 'node:test';
 import pg from 'pg';
 import { migrate } from '../migrations.js';
-import { memoryStore, postgresConfig, postgresStore, type Store } from '../store.js';
+import { memoryStore, postgresStore, type Store } from '../store.js';
 
 const databaseUrl = process.env.DATABASE_URL;
 
@@ -36,19 +36,20 @@ function contract(name: string, open: () => Promise<Store>, options: { skip?: st
       assert.equal(await store.findSession('token-hash-a', new Date('2029-01-01T00:00:00Z')), undefined);
     });
 
+    test('published public keys are found by id; old ones are pruned by the next publication', async () => {
+      const kid = unique();
+      await store.publishKey(kid, 'PEM-1', new Date('2000-01-01T00:00:00Z'));
+      assert.equal(await store.findKey(kid), 'PEM-1');
+      assert.equal(await store.findKey(unique()), undefined);
+      await store.publishKey(unique(), 'PEM-2', new Date(Date.now() + 60_000));
+      assert.equal(await store.findKey(kid), undefined);
+    });
+
     test('ping answers', async () => {
       await store.ping();
     });
   });
 }
-
-test('the store follows the environment: a URL, libpq PG* variables, or memory', () => {
-  assert.deepEqual(postgresConfig({ DATABASE_URL: 'postgres://db/x' }), {
-    connectionString: 'postgres://db/x',
-  });
-  assert.deepEqual(postgresConfig({ PGHOST: 'db.internal', PGUSER: 'auth' }), {});
-  assert.equal(postgresConfig({}), undefined);
-});
 
 contract('memory', async () => memoryStore());
 
@@ -66,7 +67,16 @@ contract(
       );
       assert.deepEqual(
         tables.rows.map((r) => r.table_name),
-        ['schema_migrations', 'sessions', 'users'],
+        [
+          'games',
+          'match_queue',
+          'matches',
+          'results',
+          'schema_migrations',
+          'sessions',
+          'signing_keys',
+          'users',
+        ],
       );
     } finally {
       await client.end();

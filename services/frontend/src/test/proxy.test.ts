@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { createLogger, createService } from '@transcendence/common';
 import { createFrontendApp } from '../app.js';
@@ -22,6 +24,14 @@ const backend = createService({
   name: 'echo',
   log,
   routes: { 'POST /echo/:word': (req) => ({ status: 201, body: { word: req.params.word, body: req.body } }) },
+});
+// Upgrades on the backend: answers 101 and echoes upper-cased bytes, as a stand-in WebSocket peer.
+const upgrades: string[] = [];
+backend.server.on('upgrade', (req, socket: Duplex) => {
+  upgrades.push(`${req.url} ${req.headers.upgrade}`);
+  if (req.url === '/refuse') return void socket.end('HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\n\r\n');
+  socket.write('HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: Upgrade\r\n\r\n');
+  socket.on('data', (chunk) => socket.write(String(chunk).toUpperCase()));
 });
 let frontend: ReturnType<typeof createFrontendApp>;
 let base = '';
@@ -50,4 +60,35 @@ test('an unreachable backend answers 502, and the frontend keeps its own health'
   assert.equal(res.status, 502);
   assert.match((await res.json()).error, /unreachable/);
   assert.equal((await fetch(`${base}/health`)).status, 200);
+});
+
+function upgrade(path: string): Promise<{ status: number; socket?: Duplex }> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${base}${path}`, { headers: { connection: 'Upgrade', upgrade: 'websocket' } });
+    req.on('upgrade', (res, socket) => resolve({ status: res.statusCode ?? 0, socket }));
+    req.on('response', (res) => {
+      res.resume();
+      resolve({ status: res.statusCode ?? 0 });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+test('WebSocket upgrades on /ws/<service>/ are tunnelled to the backend, both ways', async () => {
+  const { status, socket } = await upgrade('/ws/game/games/42');
+  assert.equal(status, 101);
+  assert.ok(socket);
+  const echoed = new Promise<string>((resolve) => socket.once('data', (d) => resolve(String(d))));
+  socket.write('ping');
+  assert.equal(await echoed, 'PING');
+  socket.destroy();
+  assert.deepEqual(upgrades, ['/games/42 websocket']);
+});
+
+test('upgrades the backend refuses, unknown backends and unreachable ones are answered, not hung', async () => {
+  assert.equal((await upgrade('/ws/game/refuse')).status, 403);
+  assert.equal((await upgrade('/ws/billing/x')).status, 404);
+  assert.equal((await upgrade('/ws/auth/x')).status, 502);
+  assert.equal((await upgrade('/elsewhere')).status, 404);
 });

@@ -4,7 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsClients, resolveRegion } from '../../aws/clients.js';
-import { describeError, StepFailed } from '../../errors.js';
+import { describeError, StepFailed, UserError } from '../../errors.js';
 import { parseFlags } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 
@@ -47,7 +47,14 @@ export function checkRegion(env: NodeJS.ProcessEnv, region?: string): Check {
   try {
     return { name: 'region', ok: true, detail: resolveRegion({ region, env }) };
   } catch (err) {
-    return { name: 'region', ok: false, detail: describeError(err), fix: 'set AWS_REGION or pass --region' };
+    // The error carries its own fix: print it once, on the fix line.
+    const fix = err instanceof UserError && err.fix ? err.fix : 'set AWS_REGION or pass --region';
+    return {
+      name: 'region',
+      ok: false,
+      detail: err instanceof UserError ? err.message : describeError(err),
+      fix,
+    };
   }
 }
 

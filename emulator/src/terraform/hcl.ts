@@ -1,12 +1,12 @@
 // Reading Terraform without Terraform: files parsed one by one with HashiCorp's HCL parser (@cdktf/hcl2json,
 // wasm), references found by a small lexer over the expression text, and a small evaluator for the subset of
-// expressions the trust policies and variable validations use (templates, var./local. traversals, operators,
-// ?:, [for … in … : … if …], can() and a few pure functions, variable type defaults from optional()).
-// Anything outside that subset throws rather than guessing; resource attributes are never evaluated.
+// expressions terraform/ uses (templates, traversals with [*] splats, operators, ?:, list/object literals,
+// [for …] and {for …} with if, can()/try() and the pure functions below, variable type defaults from
+// optional()). Resource and data attributes are reachable through Scope.roots (plan.ts fills them).
+// Anything outside that subset throws rather than guessing.
 // Comment directives (checkov:skip, trivy:ignore) come from the raw text: the parser drops comments.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parse } from '@cdktf/hcl2json';
 
 // biome-ignore lint/suspicious/noExplicitAny: hcl2json returns untyped JSON
 export type Json = any;
@@ -37,8 +37,23 @@ export function parseProblems(error: unknown): ParseProblem[] {
   return problems;
 }
 
+/**
+ * HashiCorp's parser, loaded on first use: it starts a Go wasm runtime when imported, and the bundled CLI
+ * resolves it from node_modules (its wasm file cannot be bundled).
+ */
+async function hclParser(): Promise<typeof import('@cdktf/hcl2json')> {
+  try {
+    return await import('@cdktf/hcl2json');
+  } catch (err) {
+    throw new Error(
+      `the Terraform parser @cdktf/hcl2json is not installed (${(err as Error).message}): run \`npm install @cdktf/hcl2json\` where cendence runs`,
+    );
+  }
+}
+
 export async function parseFile(path: string, name = path.split('/').pop() ?? path): Promise<TfFile> {
   const text = readFileSync(path, 'utf8');
+  const { parse } = await hclParser();
   return { name, path, text, json: await parse(name, text) };
 }
 
@@ -252,6 +267,13 @@ function tokenize(code: string): Token[] {
     const c = code[i];
     if (/\s/.test(c)) {
       i++;
+    } else if (c === '#' || code.startsWith('//', i)) {
+      // hcl2json keeps comments inside multi-line expressions.
+      const end = code.indexOf('\n', i);
+      i = end < 0 ? code.length : end;
+    } else if (code.startsWith('/*', i)) {
+      const end = code.indexOf('*/', i + 2);
+      i = end < 0 ? code.length : end + 2;
     } else if (c === '"') {
       const end = closingQuote(code, i);
       tokens.push({ t: 'str', v: unescapeString(code.slice(i + 1, end)) });
@@ -333,8 +355,10 @@ export interface Scope {
   vars: Record<string, Json>;
   /** Raw local expressions (as hcl2json returns them); evaluated on use. */
   locals: Record<string, Json>;
-  /** Names bound by for-expressions. */
+  /** Names bound by for-expressions (and each/count/dynamic iterators). */
   bindings?: Record<string, Json>;
+  /** Other root names (resource types, data): objects whose attributes are read by traversal. */
+  roots?: Record<string, Json>;
 }
 
 /** An IPv4 CIDR check standing in for cidrhost(prefix, 0), which fails on anything else. */
@@ -349,7 +373,78 @@ function fail(message: string): never {
   throw new Error(message);
 }
 
+/** cidrsubnet(prefix, newbits, netnum) for IPv4. */
+function cidrsubnet(prefix: string, newbits: number, netnum: number): string {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(prefix);
+  if (!m) throw new Error(`invalid CIDR ${prefix}`);
+  const bits = Number(m[5]) + newbits;
+  if (bits > 32 || netnum >= 2 ** newbits)
+    throw new Error(`cidrsubnet: ${netnum} does not fit in ${newbits} bits`);
+  const base = m.slice(1, 5).reduce((a, o) => a * 256 + Number(o), 0);
+  const mask = bits === 0 ? 0 : 2 ** 32 - 2 ** (32 - bits);
+  const ip = ((base & mask) >>> 0) + netnum * 2 ** (32 - bits);
+  return `${[24, 16, 8, 0].map((sh) => Math.floor(ip / 2 ** sh) % 256).join('.')}/${bits}`;
+}
+
+/** format() for the verbs terraform/ uses: %s, %d, %v, %%. */
+function format(spec: string, ...args: Json[]): string {
+  let i = 0;
+  return spec.replace(/%([sdv%])/g, (_, verb: string) => (verb === '%' ? '%' : String(args[i++])));
+}
+
+/** jsonencode(): Terraform writes object keys in lexical order. */
+function jsonencode(v: Json): string {
+  const sorted = (x: Json): Json =>
+    Array.isArray(x)
+      ? x.map(sorted)
+      : x && typeof x === 'object'
+        ? Object.fromEntries(
+            Object.keys(x)
+              .sort()
+              .map((k) => [k, sorted(x[k])]),
+          )
+        : x;
+  return JSON.stringify(sorted(v));
+}
+
 const FUNCTIONS: Record<string, (...args: Json[]) => Json> = {
+  abs: (n: number) => Math.abs(n),
+  ceil: (n: number) => Math.ceil(n),
+  cidrsubnet,
+  coalesce: (...vs: Json[]) =>
+    vs.find((v) => v !== null && v !== undefined && v !== '') ?? fail('coalesce: no non-null argument'),
+  element: (list: Json[], i: number) => list[i % list.length],
+  format,
+  join: (sep: string, list: Json[]) => list.join(sep),
+  jsondecode: (s: string) => JSON.parse(s),
+  jsonencode,
+  lookup: (obj: Json, key: string, dflt?: Json) =>
+    obj && key in obj ? obj[key] : (dflt ?? fail(`lookup: no key ${key}`)),
+  max: (...ns: number[]) => Math.max(...ns),
+  merge: (...objs: Json[]) => Object.assign({}, ...objs.filter((o) => o !== null)),
+  min: (...ns: number[]) => Math.min(...ns),
+  one: (list: Json[]) =>
+    list.length === 0 ? null : list.length === 1 ? list[0] : fail('one: more than one element'),
+  range: (...a: number[]) => {
+    const [start, end, step] = a.length === 1 ? [0, a[0], 1] : [a[0], a[1], a[2] ?? 1];
+    const out: number[] = [];
+    for (let i = start; step > 0 ? i < end : i > end; i += step) out.push(i);
+    return out;
+  },
+  replace: (s: string, find: string, repl: string) => s.split(find).join(repl),
+  setproduct: (...lists: Json[][]) =>
+    lists.reduce<Json[][]>((acc, list) => acc.flatMap((prefix) => list.map((x) => [...prefix, x])), [[]]),
+  slice: (list: Json[], start: number, end: number) =>
+    end > list.length
+      ? fail(`slice: end ${end} is beyond the ${list.length} elements`)
+      : list.slice(start, end),
+  sort: (list: string[]) => [...list].sort(),
+  substr: (s: string, offset: number, length: number) =>
+    length < 0 ? s.slice(offset) : s.slice(offset, offset + length),
+  tolist: (list: Json[]) => list,
+  tomap: (obj: Json) => obj,
+  tostring: (v: Json) => (v === null ? null : String(v)),
+  zipmap: (ks: string[], vs: Json[]) => Object.fromEntries(ks.map((k, i) => [k, vs[i]])),
   alltrue: (list: Json[]) => list.every(Boolean),
   anytrue: (list: Json[]) => list.some(Boolean),
   cidrhost,
@@ -487,9 +582,19 @@ class Parser {
   private skipExpression(stopAt?: string): void {
     let depth = 0;
     let openConditionals = 0;
+    const start = this.i;
     for (; this.i < this.tokens.length; this.i++) {
       const tok = this.tokens[this.i];
-      if (depth === 0 && tok.t === 'ident' && tok.v === stopAt) return;
+      if (depth === 0 && tok.v === stopAt) return;
+      // Two operands in a row at depth 0: the next object entry (entries may be separated by newlines).
+      const prev = this.tokens[this.i - 1];
+      if (
+        depth === 0 &&
+        this.i > start &&
+        tok.t !== 'op' &&
+        (prev.t !== 'op' || [')', ']', '}'].includes(prev.v))
+      )
+        return;
       if (tok.t !== 'op') continue;
       if (['(', '[', '{'].includes(tok.v)) depth++;
       else if ([')', ']', '}'].includes(tok.v)) {
@@ -527,6 +632,20 @@ class Parser {
         const name = this.ident();
         if (value === null || value === undefined) this.fail(`attribute ${name} of null`);
         value = value[name] ?? null;
+      } else if (this.tokens[this.i]?.v === '[' && this.tokens[this.i + 1]?.v === '*') {
+        this.i += 2;
+        this.expectOp(']');
+        // A splat: later .attr traversals apply to every element (a single value is a one-element list).
+        let list: Json[] = Array.isArray(value)
+          ? value
+          : value === null || value === undefined
+            ? []
+            : [value];
+        while (this.takeOp('.')) {
+          const name = this.ident();
+          list = list.map((v) => v?.[name] ?? null);
+        }
+        return list;
       } else if (this.takeOp('[')) {
         const key = this.expression();
         this.expectOp(']');
@@ -549,6 +668,7 @@ class Parser {
         return v;
       }
       if (tok.v === '[') return this.peekIdent('for') ? this.forList() : this.list(']');
+      if (tok.v === '{') return this.peekIdent('for') ? this.forObject() : this.object();
       this.fail(`unsupported ${tok.v}`);
     }
     const name = tok.v as string;
@@ -565,6 +685,19 @@ class Parser {
         } catch {
           return false;
         }
+      }
+      if (name === 'try') {
+        const args: ((b?: Record<string, Json>) => Json)[] = [];
+        while (!this.takeOp(')')) {
+          args.push(this.deferred());
+          this.takeOp(',');
+        }
+        for (const arg of args) {
+          try {
+            return arg();
+          } catch {}
+        }
+        this.fail('try: no argument could be evaluated');
       }
       const fn = FUNCTIONS[name];
       if (!fn) this.fail(`unsupported function ${name}()`);
@@ -583,11 +716,49 @@ class Parser {
       if (!(l in this.scope.locals)) this.fail(`undeclared local ${l}`);
       return evaluate(this.scope.locals[l], this.scope);
     }
-    return this.fail(`cannot evaluate ${name} (only var., local., for-variables and literals)`);
+    if (this.scope.roots && name in this.scope.roots) return this.scope.roots[name];
+    return this.fail(`cannot evaluate ${name} (only var., local., for-variables, resources and literals)`);
+  }
+
+  /** { key = value, … } (the opening { is consumed); entries may be separated by commas or newlines. */
+  private object(): Json {
+    const out: Record<string, Json> = {};
+    while (!this.takeOp('}')) {
+      const tok = this.tokens[this.i];
+      let key: Json;
+      if (tok?.t === 'ident' && (this.tokens[this.i + 1]?.v === '=' || this.tokens[this.i + 1]?.v === ':')) {
+        key = tok.v;
+        this.i++;
+      } else key = this.expression();
+      if (!this.takeOp('=')) this.expectOp(':');
+      out[String(key)] = this.expression();
+      this.takeOp(',');
+    }
+    return out;
+  }
+
+  /** {for k, v in coll : key => value if cond} (the opening { is consumed). */
+  private forObject(): Json {
+    const { entries, deferred } = this.forHeader();
+    const key = deferred('=>');
+    this.expectOp('=>');
+    const value = deferred('if');
+    const condition = this.forCondition('}');
+    const out: Record<string, Json> = {};
+    for (const b of entries) if (condition(b)) out[String(key(b))] = value(b);
+    return out;
   }
 
   /** [for k, v in coll : body if cond] (the opening [ is consumed). */
   private forList(): Json[] {
+    const { entries, deferred } = this.forHeader();
+    const body = deferred('if');
+    const condition = this.forCondition(']');
+    return entries.filter((b) => condition(b)).map((b) => body(b));
+  }
+
+  /** `for k, v in coll :` — the bindings of every element, and a way to defer the expressions after it. */
+  private forHeader() {
     this.i++; // for
     const names = [this.ident()];
     if (this.takeOp(',')) names.push(this.ident());
@@ -595,22 +766,18 @@ class Parser {
     this.i++;
     const collection = this.expression();
     this.expectOp(':');
-    const body = this.deferred('if');
+    return { entries: forBindings(names, collection), deferred: (stopAt: string) => this.deferred(stopAt) };
+  }
+
+  /** The optional `if cond` and the closing bracket of a for-expression. */
+  private forCondition(close: string): (bindings?: Record<string, Json>) => Json {
     let condition: (bindings?: Record<string, Json>) => Json = () => true;
     if (this.peekIdent('if')) {
       this.i++;
       condition = this.deferred();
     }
-    this.expectOp(']');
-    const entries: [Json, Json][] = Array.isArray(collection)
-      ? collection.map((v, i) => [i, v])
-      : Object.keys(collection ?? {})
-          .sort()
-          .map((k) => [k, collection[k]]);
-    return entries
-      .map(([k, v]) => (names.length === 2 ? { [names[0]]: k, [names[1]]: v } : { [names[0]]: v }))
-      .filter((b) => condition(b))
-      .map((b) => body(b));
+    this.expectOp(close);
+    return condition;
   }
 
   private list(close: string): Json[] {
@@ -652,6 +819,16 @@ class Parser {
   private fail(message: string): never {
     throw new Error(`${message} in ${JSON.stringify(this.code)}`);
   }
+}
+
+/** The bindings of a for-expression over a list (index, value) or an object (key, value; keys sorted). */
+function forBindings(names: string[], collection: Json): Record<string, Json>[] {
+  const entries: [Json, Json][] = Array.isArray(collection)
+    ? collection.map((v, i) => [i, v])
+    : Object.keys(collection ?? {})
+        .sort()
+        .map((k) => [k, collection[k]]);
+  return entries.map(([k, v]) => (names.length === 2 ? { [names[0]]: k, [names[1]]: v } : { [names[0]]: v }));
 }
 
 function deepEqual(a: Json, b: Json): boolean {
