@@ -9,6 +9,13 @@ import { controlRoutes } from './control/routes.js';
 import { FaultBook, type FaultSpec } from './faults.js';
 import { mintToken } from './iam/oidc.js';
 import { IamState } from './iam/state.js';
+import {
+  type LiveRuntime,
+  type RuntimeWorldSpec,
+  seedRuntimeWorld,
+  startRuntime,
+  type TasksMode,
+} from './runtime/index.js';
 import { createHandler } from './server.js';
 import { MODULES } from './services.js';
 import { World } from './state.js';
@@ -20,6 +27,8 @@ export type { BehaviorSpec } from './behaviors.js';
 export type { CallRecord } from './calls.js';
 export type { FaultSpec } from './faults.js';
 export { mintToken, publicJwk } from './iam/oidc.js';
+export type { LiveRuntime, TasksMode } from './runtime/index.js';
+export { engineAvailable } from './runtime/index.js';
 export type { TerraformWorld } from './terraform/world.js';
 export type { WorldSpec } from './world.js';
 export { worldFromManifests } from './world.js';
@@ -43,6 +52,11 @@ export interface EmulatorOptions {
   throttling?: boolean | Record<string, BucketRate>;
   region?: string;
   accountId?: string;
+  /**
+   * 'simulated' (default): tasks follow image behaviours on the emulator clock. 'docker': tasks are
+   * real containers, ALB listeners real proxies, RDS a real PostgreSQL (needs the real clock).
+   */
+  tasks?: TasksMode;
 }
 
 export interface Emulator {
@@ -66,6 +80,8 @@ export interface Emulator {
   fault(spec: FaultSpec): void;
   behavior(spec: BehaviorSpec): void;
   seed(spec: WorldSpec): Promise<void>;
+  /** The live runtime with `tasks: 'docker'` (ALB URLs, networks, databases); replaced by reset(). */
+  readonly live: LiveRuntime | undefined;
   /** With `terraform`: the plan, the skipped resource types and the `terraform output -json` equivalent. */
   terraform?: TerraformWorld;
   /** A real RS256 JWT signed by the key the emulator trusts for every OIDC provider of the account. */
@@ -78,6 +94,9 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     ? await terraformWorld(opts.terraform.dir, { ...opts.terraform, accountId, region: opts.region })
     : undefined;
   const region = tf?.plan.region ?? opts.region ?? 'us-east-1';
+  const tasks = opts.tasks ?? 'simulated';
+  if (tasks === 'docker' && opts.clock !== 'real')
+    throw new Error("tasks: 'docker' runs real containers: it needs clock: 'real'");
   const clock = new EmulatorClock(opts.clock ?? 'virtual', opts.speed ?? 1);
   const file: WorldSpec | undefined = typeof opts.world === 'string' ? loadWorldFile(opts.world) : opts.world;
   const initial: WorldSpec[] = [tf?.spec, file].filter((w): w is WorldSpec => w !== undefined);
@@ -88,6 +107,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     typeof opts.throttling === 'object' ? opts.throttling : {},
   );
   let world: World | undefined;
+  let live: LiveRuntime | undefined;
   const regions = new Map<string, World>();
   let host = '127.0.0.1:0';
   const regionWorld = (r: string): World => {
@@ -111,13 +131,18 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     const w = world as World;
     seedCore(w, spec);
     for (const m of MODULES) await m.seed?.(w, spec);
+    seedRuntimeWorld(w, spec as RuntimeWorldSpec);
+    await live?.serveDatabases();
   };
   const fresh = async () => {
+    await live?.dispose();
+    live = undefined;
     world?.dispose();
     disposeRegions();
     clock.clear();
     world = new World({ clock, region, accountId, host });
     for (const spec of initial) await seed(spec);
+    if (tasks === 'docker') live = await startRuntime(world, { speed: opts.speed ?? 1 });
   };
   const reset = async () => {
     calls.clear();
@@ -163,7 +188,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   });
   const port = (server.address() as AddressInfo).port;
   host = `127.0.0.1:${port}`;
-  await fresh();
+  try {
+    await fresh();
+  } catch (err) {
+    server.closeAllConnections();
+    server.close();
+    throw err;
+  }
 
   return {
     url: `http://${host}`,
@@ -176,7 +207,12 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       return world as World;
     },
     throttler,
+    get live() {
+      return live;
+    },
     async stop() {
+      await live?.dispose();
+      live = undefined;
       world?.dispose();
       disposeRegions();
       clock.clear();

@@ -12,7 +12,7 @@ import type {
   Task,
   TaskDefinition,
 } from './model.js';
-import { advanceTask } from './tasks.js';
+import { advanceTask, type TaskRuntime } from './tasks.js';
 
 /** Scheduler resolution: every lifecycle transition lands on a whole emulated second. */
 export const TICK_MS = 1000;
@@ -29,6 +29,8 @@ export class EcsState {
   readonly live = new Set<Task>();
   readonly serviceDeployments = new Map<string, ServiceDeploymentRecord>();
   readonly revisions = new Map<string, ServiceRevision>();
+  /** Real containers (emulator/src/runtime/); undefined: simulated tasks. */
+  runtime?: TaskRuntime;
 
   constructor(readonly world: World) {
     world.every(TICK_MS, () => this.tick());

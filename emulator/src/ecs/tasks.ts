@@ -24,6 +24,18 @@ const DEPROVISION_S = 3;
 /** Without a container health check or load balancer, ECS counts a task healthy this long after RUNNING. */
 export const IMPLICIT_HEALTHY_S = 40;
 
+/**
+ * Runs tasks for real (emulator/src/runtime/): without one, tasks follow their image behaviours on the
+ * emulator clock. The runtime reports back through containersStarted, containerExited,
+ * containerHealth, taskFailedToStart and containersStopped below.
+ */
+export interface TaskRuntime {
+  /** PENDING: pull the images and start the containers. */
+  launch(task: Task): void;
+  /** SIGTERM every container, SIGKILL after its stopTimeout; false when the runtime never ran it. */
+  stop(task: Task): boolean;
+}
+
 export interface LaunchSpec {
   taskDef: TaskDefinition;
   clusterArn: string;
@@ -136,7 +148,7 @@ export function advanceTask(ecs: EcsState, task: Task, now: number): void {
       checkRunning(ecs, task, now);
       return;
     case 'DEACTIVATING':
-      if (due) toStopping(task, now);
+      if (due) toStopping(ecs, task, now);
       return;
     case 'STOPPING':
       if (due) {
@@ -183,6 +195,11 @@ function toPending(ecs: EcsState, task: Task, now: number): void {
   task.connectivityAt = now;
   task.pullStartedAt = now;
   task.version++;
+  if (ecs.runtime) {
+    task.sim.nextAt = undefined;
+    ecs.runtime.launch(task);
+    return;
+  }
   const stalls = task.containers.some((c) => c.behavior.behavior === 'stall');
   const start = Math.max(...task.containers.map((c) => c.behavior.startSeconds), 0);
   task.sim.nextAt = stalls ? undefined : now + start * 1000;
@@ -364,15 +381,20 @@ export function stopTask(ecs: EcsState, task: Task, opts: StopOptions): void {
     task.lastStatus = 'DEACTIVATING';
     task.sim.nextAt = now + drain * 1000;
   } else {
-    toStopping(task, now, opts.crashed);
+    toStopping(ecs, task, now, opts.crashed);
   }
 }
 
-function toStopping(task: Task, now: number, crashed = false): void {
+function toStopping(ecs: EcsState, task: Task, now: number, crashed = false): void {
   const wasRunning = task.startedAt !== undefined;
   task.lastStatus = 'STOPPING';
   task.sim.nextAt = now + STOPPING_S * 1000;
   task.version++;
+  // Real containers: STOPPING lasts until they have exited (containersStopped), with their exit codes.
+  if (ecs.runtime?.stop(task)) {
+    task.sim.nextAt = undefined;
+    return;
+  }
   for (const c of task.containers) {
     if (c.lastStatus === 'STOPPED') continue;
     c.lastStatus = 'STOPPED';
@@ -380,6 +402,96 @@ function toStopping(task: Task, now: number, crashed = false): void {
     // essential sibling crashed).
     if (wasRunning) c.exitCode = crashed ? 137 : 0;
   }
+}
+
+// --- reports from a real runtime (TaskRuntime) -------------------------------------------------------
+
+/** Every container started: RUNNING at the container's real address; targets await real health checks. */
+export function containersStarted(ecs: EcsState, task: Task, ip: string): void {
+  if (task.lastStatus !== 'PENDING' || task.desiredStatus === 'STOPPED') return;
+  const now = ecs.now();
+  task.ip = ip;
+  task.lastStatus = 'RUNNING';
+  task.pullStoppedAt ??= now;
+  task.startedAt = now;
+  task.version++;
+  for (const c of task.containers) if (c.lastStatus === 'PENDING') c.lastStatus = 'RUNNING';
+  timelines.set(task, { healthPasses: true });
+  for (const t of task.sim.targets) ecs.world.elbv2.registerTarget(t.targetGroupArn, ip, t.port, true, true);
+  const svc = serviceOf(ecs, task);
+  if (svc)
+    for (const tg of new Set(task.sim.targets.map((t) => t.targetGroupArn))) ecs.tally(svc, 'registered', tg);
+}
+
+/** The images are pulled: PENDING's pull phase is over. */
+export function imagesPulled(ecs: EcsState, task: Task): void {
+  task.pullStoppedAt = ecs.now();
+  task.version++;
+}
+
+/** A container exited; an essential one stops the task ("Essential container in task exited"). */
+export function containerExited(
+  ecs: EcsState,
+  task: Task,
+  name: string,
+  exitCode: number,
+  reason?: string,
+): void {
+  const c = task.containers.find((x) => x.name === name);
+  if (!c) return;
+  c.exitCode = exitCode;
+  c.lastStatus = 'STOPPED';
+  if (reason) c.reason = reason;
+  task.version++;
+  if (!c.essential || task.desiredStatus === 'STOPPED') return;
+  stopTask(ecs, task, {
+    stopCode: 'EssentialContainerExited',
+    reason: 'Essential container in task exited',
+    failed: task.sim.serviceName !== undefined,
+    crashed: true,
+  });
+}
+
+/** Docker's health status of a container; the task is UNHEALTHY as soon as an essential one is. */
+export function containerHealth(ecs: EcsState, task: Task, name: string, healthy: boolean): void {
+  const c = task.containers.find((x) => x.name === name);
+  if (!c?.healthCheck) return;
+  c.healthStatus = healthy ? 'HEALTHY' : 'UNHEALTHY';
+  const checked = task.containers.filter((x) => x.essential && x.healthCheck);
+  const status = checked.some((x) => x.healthStatus === 'UNHEALTHY')
+    ? 'UNHEALTHY'
+    : checked.every((x) => x.healthStatus === 'HEALTHY')
+      ? 'HEALTHY'
+      : 'UNKNOWN';
+  if (status === task.healthStatus) return;
+  task.healthStatus = status;
+  task.version++;
+  const svc = serviceOf(ecs, task);
+  if (status === 'UNHEALTHY' && svc && task.desiredStatus === 'RUNNING') {
+    ecs.event(svc, `(service ${svc.serviceName}) (task ${task.id}) failed container health checks.`);
+    stopTask(ecs, task, {
+      stopCode: 'ServiceSchedulerInitiated',
+      reason: 'Task failed container health checks',
+      failed: true,
+    });
+  }
+}
+
+/** The task could not start (image pull, secrets, resources): STOPPED with ECS's reason. */
+export function taskFailedToStart(ecs: EcsState, task: Task, reason: string, container?: string): void {
+  const c = container ? task.containers.find((x) => x.name === container) : undefined;
+  if (c) c.reason = reason;
+  stopTask(ecs, task, { stopCode: 'TaskFailedToStart', reason, failed: true });
+}
+
+/** Every container has exited and been removed: STOPPING → DEPROVISIONING. */
+export function containersStopped(ecs: EcsState, task: Task): void {
+  if (task.lastStatus !== 'STOPPING') return;
+  const now = ecs.now();
+  task.lastStatus = 'DEPROVISIONING';
+  task.executionStoppedAt ??= now;
+  task.sim.nextAt = now + DEPROVISION_S * 1000;
+  task.version++;
 }
 
 // --- API shapes ------------------------------------------------------------------------------------

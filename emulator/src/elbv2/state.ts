@@ -40,6 +40,10 @@ export interface Target {
   until?: number;
   /** What health checks will find: set by ECS from the task's behaviour. */
   passes: boolean;
+  /** A real target: its health comes from real health checks (emulator/src/alb/), not from `passes`. */
+  probed?: boolean;
+  /** Consecutive health check results (probed targets). */
+  streak?: { ok: number; fail: number };
 }
 
 export interface ForwardTarget {
@@ -336,7 +340,7 @@ export class Elbv2State {
   // --- targets -------------------------------------------------------------------------------------
 
   /** Registers a target whose health checks will pass (or fail) once the check thresholds elapse. */
-  registerTarget(tgArn: string, id: string, port: number, passes: boolean): void {
+  registerTarget(tgArn: string, id: string, port: number, passes: boolean, probed = false): void {
     const tg = this.targetGroups.get(tgArn);
     const map = this.targets.get(tgArn);
     if (!tg || !map) return;
@@ -348,8 +352,10 @@ export class Elbv2State {
       state: 'initial',
       reason: 'Elb.RegistrationInProgress',
       description: 'Target registration is in progress',
-      until: now + checks * tg.HealthCheckIntervalSeconds * 1000,
+      until: probed ? undefined : now + checks * tg.HealthCheckIntervalSeconds * 1000,
       passes,
+      probed,
+      streak: probed ? { ok: 0, fail: 0 } : undefined,
     });
   }
 

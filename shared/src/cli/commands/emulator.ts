@@ -7,7 +7,7 @@ import { intFlag, parseFlags } from '../args.js';
 import type { Command } from '../command.js';
 
 const HELP = `Usage: cendence emulator [--port N] [--clock real|virtual] [--speed X] [--world FILE|DIR]
-                         [--terraform DIR [--var-file F]... [--var NAME=VALUE]... [--no-iam]] [--no-throttling]
+                         [--terraform DIR [--var-file F]... [--var NAME=VALUE]... [--no-iam]] [--tasks simulated|docker] [--no-throttling]
 
 Runs the local AWS emulator (ECS, ECR, STS, ELBv2, CodeDeploy, CloudWatch Logs) on 127.0.0.1.
 Point any AWS client at it with --endpoint-url / AWS_ENDPOINT_URL and dummy credentials.
@@ -25,6 +25,9 @@ Options:
   --var-file F      a .tfvars file for --terraform (repeatable, applied in order)
   --var NAME=VALUE  a variable for --terraform (repeatable, after the files; HCL unless a string)
   --no-iam          with --terraform: grant every call (no trust or permission checks)
+  --tasks MODE      simulated (default): tasks follow image behaviours; docker: every task is
+                    real containers from the emulator's registry, every ALB listener a real
+                    proxy on 127.0.0.1 (printed), every RDS instance a real PostgreSQL
   --no-throttling   turn off AWS-like request throttling
   --region NAME     region the emulator answers for (default: the configuration's, else us-east-1)
 
@@ -50,11 +53,19 @@ export const emulatorCommand: Command = {
       world: { type: 'string' },
       'no-throttling': { type: 'boolean' },
       region: { type: 'string' },
+      tasks: { type: 'string' },
       terraform: { type: 'string' },
       'var-file': { type: 'string', multiple: true },
       var: { type: 'string', multiple: true },
       'no-iam': { type: 'boolean' },
     });
+    const tasks = values.tasks ?? 'simulated';
+    if (tasks !== 'simulated' && tasks !== 'docker') {
+      throw new UserError(`--tasks must be "simulated" or "docker", got "${tasks}"`, '--tasks');
+    }
+    if (tasks === 'docker' && values.clock === 'virtual') {
+      throw new UserError('--tasks docker runs real containers: it needs --clock real', '--clock');
+    }
     const port = intFlag('port', values.port) ?? 0;
     if (port > 65535) throw new UserError(`--port must be at most 65535, got ${port}`, '--port');
     const clock = values.clock ?? 'real';
@@ -109,8 +120,15 @@ export const emulatorCommand: Command = {
         terraform,
         throttling: !values['no-throttling'],
         region: values.region,
+        tasks,
       });
     } catch (err) {
+      if (tasks === 'docker' && /engine|PostgreSQL/.test((err as Error).message))
+        throw new UserError(
+          `the emulator could not start: ${(err as Error).message}`,
+          '--tasks',
+          'start dockerd, or use --tasks simulated',
+        );
       const listening = (err as NodeJS.ErrnoException).code?.startsWith('E');
       if (terraform && !listening) {
         throw new UserError(
@@ -132,6 +150,16 @@ export const emulatorCommand: Command = {
       );
     }
     process.stdout.write(`emulator listening on ${emu.url}\n`);
+    // Live mode: where each load balancer serves, on stderr so stdout stays one line.
+    if (emu.live) {
+      await emu.live.syncAlb();
+      for (const lb of emu.world.elbv2.loadBalancers.values()) {
+        const url = emu.live.albUrl(lb.LoadBalancerName);
+        if (url)
+          process.stderr.write(`load balancer ${lb.LoadBalancerName} (${lb.DNSName}) serves on ${url}\n`);
+      }
+      for (const note of emu.live.notes()) process.stderr.write(`note: ${note}\n`);
+    }
     await new Promise<void>((resolve) => {
       if (ctx.signal.aborted) resolve();
       else ctx.signal.addEventListener('abort', () => resolve(), { once: true });
