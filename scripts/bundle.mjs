@@ -81,7 +81,9 @@ export function bundleOptions(t, outdir) {
     plugins: [dropUnusedActionsModules],
     // The HCL parser (the emulator's Terraform world, CLI only, loaded on demand) reads its wasm from its
     // own folder: it stays a package import, resolved from node_modules where the CLI runs from a clone.
-    external: ['@cdktf/hcl2json'],
+    // The SBOM library's optional JSON/XML validators and XML writer: it probes for them at run time
+    // and works without them (we write JSON only), so they stay out of the bundle.
+    external: ['@cdktf/hcl2json', 'ajv', 'ajv-formats', 'ajv-formats-draft2019', 'xmlbuilder2', 'libxmljs2'],
   };
 }
 
