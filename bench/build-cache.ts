@@ -67,7 +67,9 @@ export async function measureBuildCache(): Promise<CacheFigures> {
       });
     }
     f.commit('auth and common');
-    await createCacheRepository(emu.url, SERVICE);
+    // The repository the manifest names (Terraform's transcendence/auth), where the cache lives too.
+    const manifest = await readFile(path.join(f.repo, 'services', SERVICE, 'service.yml'), 'utf8');
+    await createCacheRepository(emu.url, /^repository:\s*(\S+)/m.exec(manifest)?.[1] ?? SERVICE);
     f.env.DOCKER_HOST = fresh.host;
     const inputs = {
       endpoint: emu.url,
