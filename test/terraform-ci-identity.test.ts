@@ -22,6 +22,7 @@ import {
 } from '../emulator/src/terraform/hcl.js';
 import { ACTION_SCOPES } from '../scripts/iam-actions.js';
 import { iamActions } from '../shared/src/aws/operations.js';
+import { conditionsAllow, stringLike, trustOf } from './trust-policy.js';
 
 const TF = join(dirname(fileURLToPath(import.meta.url)), '..', 'terraform');
 
@@ -38,48 +39,10 @@ beforeAll(async () => {
   }
 });
 
-// --- A small IAM condition evaluator ----------------------------------------------------------------------------
-
-interface Condition {
-  test: string;
-  variable: string;
-  values: string[];
-}
-
-/** IAM's StringLike: * matches any run of characters, ? exactly one; everything else is literal. */
-function stringLike(pattern: string, value: string): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 's').test(value);
-}
-
-/** Whether every condition holds for the token's claims (a missing claim fails, as without ...IfExists). */
-function conditionsAllow(conditions: Condition[], claims: Record<string, string>): boolean {
-  return conditions.every(({ test, variable, values }) => {
-    const claim = claims[variable];
-    if (claim === undefined) return false;
-    if (test === 'StringEquals') return values.includes(claim);
-    if (test === 'StringLike') return values.some((pattern) => stringLike(pattern, claim));
-    throw new Error(`condition operator ${test} is not modelled`);
-  });
-}
+// --- The trust policies, evaluated by the doors' evaluator (test/trust-policy.ts) ----------------------------
 
 /** The trust statement of a CI role, with its conditions evaluated for the given variable values. */
-function trust(document: string, vars: Record<string, Json>) {
-  const statements = dataSource(main, `aws_iam_policy_document.${document}`).statement as Json[];
-  expect(statements).toHaveLength(1);
-  const [statement] = statements;
-  const scope = scopeOf(main, vars);
-  const conditions: Condition[] = (statement.condition as Json[]).map((c) => ({
-    test: evaluate(c.test, scope),
-    variable: evaluate(c.variable, scope),
-    values: evaluate(c.values, scope),
-  }));
-  const allows = (claims: Record<string, string>) => conditionsAllow(conditions, claims);
-  return { statement, conditions, allows };
-}
+const trust = (document: string, vars: Record<string, Json>) => trustOf(main, document, vars);
 
 const GH = 'token.actions.githubusercontent.com';
 const github = (sub: string, aud = 'sts.amazonaws.com') => ({ [`${GH}:sub`]: sub, [`${GH}:aud`]: aud });
