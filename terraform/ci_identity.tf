@@ -258,6 +258,18 @@ data "aws_iam_policy_document" "ci_deploy" {
     }
   }
 
+  # verify asks IAM's policy simulator what the deploy role may do (UpdateService, PassRole, PutImage, …)
+  # on the resources a manifest names, before any change: each role may simulate only the deploy roles.
+  dynamic "statement" {
+    for_each = local.ci_roles_enabled ? [[for role in concat(aws_iam_role.github_deploy, aws_iam_role.gitlab_deploy) : role.arn]] : []
+
+    content {
+      sid       = "SimulateDeployRoles"
+      actions   = local.ci_policy_actions.deploy_roles
+      resources = statement.value
+    }
+  }
+
   # Native blue/green, canary and linear send the ECS infrastructure role in UpdateService
   # (loadBalancers[].advancedConfiguration.roleArn): ECS itself assumes it to move listener rules.
   dynamic "statement" {

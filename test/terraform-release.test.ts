@@ -13,6 +13,7 @@ import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { githubClaims, gitlabClaims } from '../emulator/src/iam/ci-claims.js';
+import { iamOf } from '../emulator/src/iam/state.js';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
 import { VirtualTime } from '../harness/deploy-world.js';
 import { runStep } from '../harness/render-world.js';
@@ -330,6 +331,76 @@ describe('refusals', () => {
     );
     expect(afterRefusal(w.emu).mutated).toEqual([]);
     expect((await taskDefinitions()).auth).toBe('transcendence-staging-auth:1');
+  });
+
+  /** The deploy role's policies as IAM holds them (an administrator may add a deny, or trim a statement). */
+  const policiesOf = (ci: Ci) => {
+    const arn = w.emu.terraform!.outputs[`${ci}_deploy_role_arn`].value as string;
+    return iamOf(w.emu.world).roles.get(arn)!.policies;
+  };
+
+  it('a service the deploy role may not update: verify names the write IAM would refuse, before any change', async () => {
+    w = await world();
+    const game = `arn:aws:ecs:eu-west-3:123456789012:service/${CLUSTER}/game`;
+    const infra = w.emu.terraform!.outputs.ecs_infrastructure_role_arn?.value as string | undefined;
+    policiesOf('github').push({
+      name: 'freeze',
+      document: {
+        Version: '2012-10-17',
+        Statement: [
+          { Effect: 'Deny', Action: 'ecs:UpdateService', Resource: game },
+          ...(infra ? [{ Effect: 'Deny' as const, Action: 'iam:PassRole', Resource: infra }] : []),
+        ],
+      },
+    });
+    const { env, inputs } = job('github', githubClaims(w.emu, { repository: REPO }));
+    const r = await runStep(verifyStep, { ...inputs, images: imagesOf(w.emu, 'v2') }, { cwd: w.root, env });
+    expect(r.exitCode).toBe(2);
+    expect(r.error?.message).toContain(
+      `services/game/service.yml deploy.service: the deploy role arn:aws:iam::123456789012:role/transcendence-staging-github-deploy may not perform ecs:UpdateService on resource: ${game} (an explicit deny)`,
+    );
+    if (infra) {
+      expect(r.error?.message).toContain(
+        `services/frontend/service.yml deploy.blueGreen.roleArn: the deploy role arn:aws:iam::123456789012:role/transcendence-staging-github-deploy may not perform iam:PassRole on resource: ${infra}`,
+      );
+    }
+    // Reads only (the simulator among them), and nothing else was refused: the role may read all of it.
+    expect(afterRefusal(w.emu).denied).toEqual([]);
+    expect(w.emu.calls({ mutates: true }).filter((c) => c.operation !== 'AssumeRoleWithWebIdentity')).toEqual(
+      [],
+    );
+    expect(w.emu.calls({ operation: 'SimulatePrincipalPolicy' }).length).toBeGreaterThan(0);
+
+    // deploy runs the same verify first: refused, nothing registered or updated.
+    const d = await runStep(
+      makeDeployStep(w.time),
+      { ...inputs, images: imagesOf(w.emu, 'v2'), 'output-dir': path.join(w.root, 'd') },
+      { cwd: w.root, env: job('github', githubClaims(w.emu, { repository: REPO })).env },
+    );
+    expect(d.exitCode).toBe(2);
+    expect(d.error?.message).toContain(`ecs:UpdateService on resource: ${game}`);
+    expect(w.emu.calls({ mutates: true }).filter((c) => c.operation !== 'AssumeRoleWithWebIdentity')).toEqual(
+      [],
+    );
+  });
+
+  it('a deploy role that may not simulate its policies: verify warns naming the permission, checks the rest', async () => {
+    w = await world();
+    for (const p of policiesOf('gitlab')) {
+      const doc = p.document!;
+      const statements = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement];
+      doc.Statement = statements.filter((s) => s.Sid !== 'SimulateDeployRoles');
+    }
+    const { env, inputs } = job(
+      'gitlab',
+      gitlabClaims(w.emu, { projectPath: 'transcendence/cendence', ref: 'main' }),
+    );
+    const r = await runStep(verifyStep, { ...inputs, images: imagesOf(w.emu, 'v2') }, { cwd: w.root, env });
+    expect(r.error).toBeUndefined();
+    expect(r.log).toContain(
+      'may not call iam:SimulatePrincipalPolicy on itself; grant it in terraform/ci_identity.tf',
+    );
+    expect(r.log).toContain('ok: cluster transcendence-staging is ACTIVE');
   });
 
   it.each([

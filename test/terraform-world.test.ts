@@ -13,6 +13,7 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { DescribeRulesCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { githubClaims, gitlabClaims } from '../emulator/src/iam/ci-claims.js';
@@ -355,6 +356,66 @@ describe('permission policies on every call', () => {
       expect(out.service?.loadBalancers?.[0].advancedConfiguration?.roleArn).toBe(
         role('transcendence-staging-ecs-infrastructure'),
       );
+    } finally {
+      ci.destroy();
+    }
+  });
+});
+
+describe("IAM's policy simulator", () => {
+  const simulate = (c: AwsClients, input: ConstructorParameters<typeof SimulatePrincipalPolicyCommand>[0]) =>
+    c.iam.send(new SimulatePrincipalPolicyCommand(input));
+
+  it('answers, for the deploy role itself, what its Terraform policy allows on each resource', async () => {
+    const ci = await assume(
+      emu,
+      role('transcendence-staging-gitlab-deploy'),
+      gitlabClaims(emu, { projectPath: 'transcendence/cendence', ref: 'main' }),
+    );
+    try {
+      const service = (name: string, cluster = 'transcendence-staging') =>
+        `arn:aws:ecs:eu-west-3:${ACCOUNT}:service/${cluster}/${name}`;
+      const out = await simulate(ci, {
+        PolicySourceArn: role('transcendence-staging-gitlab-deploy'),
+        ActionNames: ['ecs:UpdateService', 'ecs:DeleteService'],
+        ResourceArns: [service('auth'), service('auth', 'transcendence')],
+      });
+      expect(
+        out.EvaluationResults?.map((r) => [r.EvalActionName, r.EvalResourceName, r.EvalDecision]),
+      ).toEqual([
+        ['ecs:UpdateService', service('auth'), 'allowed'],
+        ['ecs:UpdateService', service('auth', 'transcendence'), 'implicitDeny'],
+        ['ecs:DeleteService', service('auth'), 'implicitDeny'],
+        ['ecs:DeleteService', service('auth', 'transcendence'), 'implicitDeny'],
+      ]);
+      // Conditions see the context entries: PassRole of the execution role to ECS tasks only.
+      const pass = async (to: string) =>
+        (
+          await simulate(ci, {
+            PolicySourceArn: role('transcendence-staging-gitlab-deploy'),
+            ActionNames: ['iam:PassRole'],
+            ResourceArns: [role('transcendence-staging-ecs-execution')],
+            ContextEntries: [
+              { ContextKeyName: 'iam:PassedToService', ContextKeyValues: [to], ContextKeyType: 'string' },
+            ],
+          })
+        ).EvaluationResults?.[0].EvalDecision;
+      expect(await pass('ecs-tasks.amazonaws.com')).toBe('allowed');
+      expect(await pass('lambda.amazonaws.com')).toBe('implicitDeny');
+      // The simulator is itself authorised: the deploy role may ask about the deploy roles only.
+      const other = await simulate(ci, {
+        PolicySourceArn: role('transcendence-staging-ecs-execution'),
+        ActionNames: ['ecr:BatchGetImage'],
+      }).catch((e: Error) => e);
+      expect((other as Error).name).toBe('AccessDenied');
+      expect((other as Error).message).toContain(
+        `perform: iam:SimulatePrincipalPolicy on resource: ${role('transcendence-staging-ecs-execution')}`,
+      );
+      const unknown = await simulate(admin, {
+        PolicySourceArn: role('nobody'),
+        ActionNames: ['ecs:UpdateService'],
+      }).catch((e: Error) => e);
+      expect((unknown as Error).name).toBe('NoSuchEntityException');
     } finally {
       ci.destroy();
     }
