@@ -4,6 +4,8 @@
 // assumed role is checked against the role's permission policies.
 
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRepositoriesCommand, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import {
@@ -19,6 +21,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { githubClaims, gitlabClaims } from '../emulator/src/iam/ci-claims.js';
 import { mintToken } from '../emulator/src/iam/oidc.js';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
+import { MODELLED_TYPES } from '../emulator/src/terraform/world.js';
 import { AwsClients } from '../shared/src/aws/clients.js';
 
 const TF = 'terraform';
@@ -419,5 +422,37 @@ describe("IAM's policy simulator", () => {
     } finally {
       ci.destroy();
     }
+  });
+});
+
+describe('the emulator README', () => {
+  const readme = readFileSync(path.join(import.meta.dirname, '../emulator/README.md'), 'utf8');
+
+  it('lists exactly the resource types the world models, and those it skips for terraform/', async () => {
+    const table = readme.slice(
+      readme.indexOf('| Terraform resource |'),
+      readme.indexOf('Every other resource type'),
+    );
+    const modelled = [...table.matchAll(/`(aws_[a-z0-9_]+)`/g)].map((m) => m[1]);
+    expect([...modelled].sort()).toEqual([...MODELLED_TYPES].sort());
+
+    const section = readme.slice(
+      readme.indexOf('<!-- skipped-types -->'),
+      readme.indexOf('<!-- /skipped-types -->'),
+    );
+    const named = new Set([...section.matchAll(/`(aws_[a-z0-9_]+)`/g)].map((m) => m[1]));
+    // "aws_s3_bucket and its six aws_s3_bucket_* settings (lifecycle_configuration, …)"
+    const settings = /`aws_s3_bucket` and its six `aws_s3_bucket_\*` settings\s*\(([^)]*)\)/.exec(section);
+    for (const s of settings?.[1].match(/`([a-z_]+)`/g) ?? []) named.add(`aws_s3_bucket_${s.slice(1, -1)}`);
+    const production = await startEmulator({ terraform: { dir: TF, varFiles: [PRODUCTION] } });
+    try {
+      const skipped = new Set([...emu.terraform!.skipped, ...production.terraform!.skipped]);
+      expect([...named].sort()).toEqual([...skipped].sort());
+      for (const only of production.terraform!.skipped.filter((t) => !emu.terraform!.skipped.includes(t)))
+        expect(section).toMatch(new RegExp(`\`${only}\`\\s+\\(production only\\)`));
+    } finally {
+      await production.stop();
+    }
+    expect(readme).toContain('**Security groups and VPC endpoints are advisory**');
   });
 });
