@@ -7,6 +7,7 @@ import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import { renderStep } from '../shared/src/steps/render.js';
 import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 import { runTaskStep } from '../shared/src/steps/run-task.js';
+import { DEADLINE } from './deadline.js';
 import { HARDENING } from './hardening.js';
 import { api, type Case, deployApi, inWorld, refuses, survives, withDeploy, withTaskdef } from './world.js';
 
@@ -213,4 +214,5 @@ export const CATALOGUE: Case[] = [
     inputs: { ...w.awsInputs, service: 'nosuch', command: 'migrate' },
   })),
   ...HARDENING,
+  ...DEADLINE,
 ];
