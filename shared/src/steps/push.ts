@@ -14,22 +14,21 @@ import { ecrLogin } from '../registry/ecr-auth.js';
 import { type PushRecord, pushImages } from '../registry/push.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { ENGINE_INPUTS } from './build.js';
-import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step, type StepContext } from './step.js';
+import {
+  AWS_INPUTS,
+  BUILDS_INPUTS,
+  type InputSpec,
+  Inputs,
+  ROOT_INPUT,
+  type Step,
+  type StepContext,
+} from './step.js';
 
 /** Default time limit of a push: ample for large images on a slow link, still a bound. */
 export const PUSH_TIMEOUT_SECONDS = 1800;
 
 const inputs: InputSpec[] = [
-  {
-    name: 'builds',
-    required: true,
-    description: "The build step's builds output (JSON), or the path of its builds-file.",
-  },
-  {
-    name: 'services',
-    kind: 'list',
-    description: 'Only these services (names or a JSON list). Default: every service in builds.',
-  },
+  ...BUILDS_INPUTS,
   ...ENGINE_INPUTS,
   {
     name: 'attestations',
