@@ -4,7 +4,7 @@
 import type { AwsClients } from '../aws/clients.js';
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
 import { withDeadline } from '../aws/retry.js';
-import { isNativeTrafficStrategy, parseServiceDeploymentArn } from '../deploy/blue-green.js';
+import { isNativeTrafficStrategy } from '../deploy/blue-green.js';
 import { CANCEL_POLICIES } from '../deploy/cancel.js';
 import { type Clock, systemClock } from '../deploy/follow.js';
 import type { ReleaseResult } from '../deploy/release.js';
