@@ -427,10 +427,11 @@ export function followFigures(raw: FollowMeasures): Figure[] {
   const S = 'following';
   for (const r of raw.releases) {
     const worst = Math.max(...r.latencySeconds);
+    const what = `${r.services} service${r.services === 1 ? '' : 's'}${r.starved ? ', process starved of CPU' : ''}`;
     rows.push(
       {
         section: S,
-        name: `${r.services} service${r.services === 1 ? '' : 's'}: API calls for the whole release`,
+        name: `${what}: API calls for the whole release`,
         value: r.calls,
         unit: '',
         goal: { kind: 'info' },
@@ -439,7 +440,7 @@ export function followFigures(raw: FollowMeasures): Figure[] {
       },
       {
         section: S,
-        name: `${r.services} service${r.services === 1 ? '' : 's'}: outcome latency, worst service`,
+        name: `${what}: outcome latency, worst service`,
         value: worst,
         unit: 's',
         goal: { kind: 'max', limit: 2 },

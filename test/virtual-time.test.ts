@@ -46,18 +46,9 @@ describe('virtual time', () => {
   });
 
   it('reports every service of a release within 2 s of ECS, on a process starved of CPU', async () => {
-    // Blocks the event loop 80 ms of every 90: what 6 helpers on 2 cores did to the bench.
-    const hog = setInterval(() => {
-      const until = performance.now() + 80;
-      while (performance.now() < until) {}
-    }, 10);
-    try {
-      const r = await pacedRelease(6);
-      expect(r.succeeded).toBe(6);
-      expect(r.latencySeconds).toHaveLength(6);
-      for (const s of r.latencySeconds) expect(s).toBeLessThanOrEqual(2);
-    } finally {
-      clearInterval(hog);
-    }
+    const r = await pacedRelease(6, { starve: true });
+    expect(r.succeeded).toBe(6);
+    expect(r.latencySeconds).toHaveLength(6);
+    for (const s of r.latencySeconds) expect(s).toBeLessThanOrEqual(2);
   }, 60_000);
 });
