@@ -24,6 +24,8 @@ export class VirtualTime implements Clock {
   private sleepers: { due: number; wake: () => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private driving = false;
+  /** Actors (clock.actor) running: time jumps only once each of them sleeps, whatever the load. */
+  private actors = 0;
 
   constructor(
     private readonly emu: Emulator,
@@ -55,13 +57,24 @@ export class VirtualTime implements Clock {
     });
   }
 
+  async actor<T>(work: () => Promise<T>): Promise<T> {
+    this.actors++;
+    try {
+      return await work();
+    } finally {
+      this.actors--;
+      if (this.sleepers.length > 0) this.schedule();
+    }
+  }
+
   private schedule(): void {
     if (!this.timer && !this.driving) this.timer = setTimeout(() => void this.drive(), this.settleMs);
   }
 
   private async drive(): Promise<void> {
     this.timer = undefined;
-    if (this.sleepers.length === 0) return;
+    // An actor still at work parks later; its sleep() schedules the next look.
+    if (this.sleepers.length === 0 || this.sleepers.length < this.actors) return;
     this.driving = true;
     const due = Math.min(...this.sleepers.map((s) => s.due));
     if (due > this.now()) await this.emu.advance((due - this.now()) / 1000);

@@ -4,7 +4,6 @@
 // CENDENCE_ID_TOKEN, or AWS_WEB_IDENTITY_TOKEN). The token is masked before anything can print it.
 // The credentials are a provider, not a value: a release of several 900 s waves can outlast one STS
 // session, so the provider exchanges a fresh token before the session ends.
-import { AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { UserError } from '../errors.js';
 import type { Runner } from '../runner/types.js';
@@ -131,12 +130,13 @@ async function exchange(
     ctx.runner.mask(token);
     try {
       const out = await aws.sts.send(
-        new AssumeRoleWithWebIdentityCommand({
-          RoleArn: settings.roleArn,
-          RoleSessionName: settings.sessionName ?? defaultSessionName(ctx.env),
-          WebIdentityToken: token,
-          DurationSeconds: settings.durationSeconds ?? DEFAULT_DURATION_SECONDS,
-        }),
+        (sdk) =>
+          new sdk.AssumeRoleWithWebIdentityCommand({
+            RoleArn: settings.roleArn,
+            RoleSessionName: settings.sessionName ?? defaultSessionName(ctx.env),
+            WebIdentityToken: token,
+            DurationSeconds: settings.durationSeconds ?? DEFAULT_DURATION_SECONDS,
+          }),
         { abortSignal: signal },
       );
       const c = out.Credentials;

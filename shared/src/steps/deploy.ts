@@ -4,11 +4,10 @@
 import type { AwsClients } from '../aws/clients.js';
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
 import { withDeadline } from '../aws/retry.js';
-import { isNativeTrafficStrategy, parseServiceDeploymentArn } from '../deploy/blue-green.js';
+import { isNativeTrafficStrategy } from '../deploy/blue-green.js';
 import { CANCEL_POLICIES } from '../deploy/cancel.js';
-import { continueGated } from '../deploy/continue.js';
 import { type Clock, systemClock } from '../deploy/follow.js';
-import { deployRelease, type ReleaseResult } from '../deploy/release.js';
+import type { ReleaseResult } from '../deploy/release.js';
 import {
   type CancelPolicy,
   isFailure,
@@ -19,7 +18,6 @@ import {
 import { StepFailed, UserError } from '../errors.js';
 import { DEFAULT_TIMEOUT_SECONDS, type ServiceManifest } from '../manifest/schema.js';
 import { outputDir } from '../paths.js';
-import { runOneOffTask } from '../run-task/run-task.js';
 import { ecsNames } from '../taskdef/render.js';
 import { renderServices } from '../taskdef/services.js';
 import { verifyDeployment, verifyTargetFor } from '../verify/verify.js';
@@ -247,6 +245,12 @@ async function releaseRun(
   const live = verify
     ? (await withDeadline(prepareMs, () => verifyDeployment(aws, verify, ctx.runner), ctx.signal)).services
     : undefined;
+  // The release engine (and run-task) loads only now: the action's first AWS calls (verify's) need
+  // none of it, so they leave sooner (cold start, bench/cold-start.ts).
+  const [{ deployRelease }, { runOneOffTask }] = await Promise.all([
+    import('../deploy/release.js'),
+    import('../run-task/run-task.js'),
+  ]);
   const r: ReleaseResult = await deployRelease(
     aws,
     {
@@ -294,6 +298,7 @@ async function continueRun(
   ctx: StepContext,
   clock: Clock,
 ): Promise<DeployResult> {
+  const { continueGated } = await import('../deploy/continue.js');
   const r = await continueGated(aws, s.continueId as string, 'CONTINUE', {
     runner: ctx.runner,
     signal: ctx.signal,

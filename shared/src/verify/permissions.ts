@@ -5,7 +5,6 @@
 // role to ECS, ECR pushes to the repository, RunTask of the pre-deploy task, CodeDeploy's CreateDeployment.
 // Every refusal is a problem naming the action and the resource. When the role may not simulate (AccessDenied
 // on the simulator), verify warns naming the missing permission and goes on read-only.
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsClients } from '../aws/clients.js';
 import type { Runner } from '../runner/types.js';
 import { ecrRegistry, parseImageRef } from '../taskdef/image-ref.js';
@@ -143,7 +142,7 @@ export async function checkPermissions(
   runner?: Runner,
 ): Promise<void> {
   const warn = (message: string) => (runner ? runner.warning(message) : checked.push(`warning: ${message}`));
-  const identity = await aws.sts.send(new GetCallerIdentityCommand({}));
+  const identity = await aws.sts.send((sdk) => new sdk.GetCallerIdentityCommand({}));
   const principal = principalOf(identity.Arn ?? '');
   if (!principal || !identity.Account) {
     warn(
