@@ -30,7 +30,7 @@ const CONNECTIONS = 4;
 const CANARY_PERCENT = 10;
 /** Wall seconds the broken canary takes its share of production traffic before it is stopped. */
 const CANARY_WALL_SECONDS = 10;
-const START_TRIALS = 3;
+const START_TRIALS = 5;
 const SUBNETS = { awsvpcConfiguration: { subnets: ['subnet-a'] } };
 const ROLE = 'arn:aws:iam::123456789012:role/ecs-infra';
 const creds = { accessKeyId: 'x', secretAccessKey: 'x' };

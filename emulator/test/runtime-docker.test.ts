@@ -22,7 +22,7 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { type Emulator, engineAvailable, startEmulator } from '../src/index.js';
 import { rdsOf } from '../src/rds/state.js';
-import { LABEL } from '../src/runtime/docker.js';
+import { PID_LABEL } from '../src/runtime/docker.js';
 import { secretsOf } from '../src/runtime/secrets.js';
 
 const FIXTURE = path.resolve(import.meta.dirname, '../../test/fixtures/runtime-web');
@@ -31,6 +31,9 @@ const SPEED = 10;
 const creds = { accessKeyId: 'x', secretAccessKey: 'x' };
 const SUBNETS = { awsvpcConfiguration: { subnets: ['subnet-a'] } };
 const REGISTRY_ARN = 'arn:aws:servicediscovery:us-east-1:123456789012:service/srv-web';
+
+/** What this process's emulator made: other emulators may share the engine (other test runs, demos). */
+const MINE = `label=${PID_LABEL}=${process.pid}`;
 
 const engine = await engineAvailable();
 const base = engine.ok ? hasImage('cendence/base:node20') : false;
@@ -132,11 +135,7 @@ maybe('tasks as real containers', () => {
       return t.lastStatus === 'STOPPED' ? t : undefined;
     });
   const ours = () =>
-    execFileSync('docker', ['ps', '-aq', '--filter', `label=${LABEL}`])
-      .toString()
-      .trim()
-      .split('\n')
-      .filter(Boolean);
+    execFileSync('docker', ['ps', '-aq', '--filter', MINE]).toString().trim().split('\n').filter(Boolean);
   const logsOf = (taskArn: string, prefix = 'web', container = 'web') =>
     emu.world.logs.groups
       .get('/ecs/web')
@@ -275,6 +274,12 @@ maybe('tasks as real containers', () => {
     await load;
     expect(failures).toEqual([]);
     expect(ok).toBeGreaterThan(20);
+    // The ALB counted every request it forwarded by the task definition of the task that took it.
+    const counts = emu.live?.albCounts() ?? {};
+    const rev = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+    expect(counts[rev(v1)]).toBeGreaterThan(0);
+    expect(counts[rev(v2)]).toBeGreaterThan(0);
+    expect(counts[rev(v1)] + counts[rev(v2)]).toBeGreaterThanOrEqual(ok);
     expect(await (await fetch(url)).text()).toMatch(/^v2 /);
     const v2Ips = [...(emu.world.elbv2.targets.get(tg.TargetGroupArn)?.values() ?? [])]
       .map((t) => t.Id)
@@ -349,18 +354,37 @@ maybe('tasks as real containers', () => {
     );
   }, 120_000);
 
-  test('bad input ends as AWS reports it, with nothing left running', async () => {
-    const before = ours().length;
-    const pull = await runOnce(taskDef({ family: 'missing' }, { image: `${emu.host}/web:does-not-exist` }));
-    const p = await stopped(pull);
-    expect(p.stopCode).toBe('TaskFailedToStart');
-    expect(p.stoppedReason).toMatch(/^CannotPullContainerError: .*web:does-not-exist/);
-    const mem = await runOnce(taskDef({ family: 'huge', cpu: '16384', memory: String(120 * 1024) }));
-    const h = await stopped(mem);
-    expect(h.stopCode).toBe('TaskFailedToStart');
-    expect(h.stoppedReason).toMatch(/RESOURCE:MEMORY/);
-    // Two containers of one task share its network namespace: the second cannot bind 8080.
-    const clash = await runOnce({
+  /** Runs a bad-input case and checks it leaves no container of its own behind. */
+  const leavesNothing = async (family: string, body: () => Promise<void>) => {
+    await body();
+    const left = () =>
+      execFileSync('docker', ['ps', '-aq', '--filter', MINE, '--filter', `name=-${family}-`])
+        .toString()
+        .trim();
+    await waitFor(`${family} containers removed`, () => left() === '' || undefined, 30_000);
+  };
+
+  test('bad input: an image the registry does not have stops the task with CannotPullContainerError', async () => {
+    await leavesNothing('missing', async () => {
+      const pull = await runOnce(taskDef({ family: 'missing' }, { image: `${emu.host}/web:does-not-exist` }));
+      const p = await stopped(pull);
+      expect(p.stopCode).toBe('TaskFailedToStart');
+      expect(p.stoppedReason).toMatch(/^CannotPullContainerError: .*web:does-not-exist/);
+      expect(p.containers?.[0]?.lastStatus).toBe('STOPPED');
+    });
+  }, 120_000);
+
+  test('bad input: more memory than the machine has stops the task with RESOURCE:MEMORY', async () => {
+    await leavesNothing('huge', async () => {
+      const mem = await runOnce(taskDef({ family: 'huge', cpu: '16384', memory: String(120 * 1024) }));
+      const h = await stopped(mem);
+      expect(h.stopCode).toBe('TaskFailedToStart');
+      expect(h.stoppedReason).toMatch(/RESOURCE:MEMORY/);
+    });
+  }, 120_000);
+
+  test('bad input: colliding port mappings are refused at registration; an undeclared clash exits the task', async () => {
+    const twin = (mapped: boolean) => ({
       ...taskDef({ family: 'clash' }),
       containerDefinitions: [
         {
@@ -374,21 +398,33 @@ maybe('tasks as real containers', () => {
           name: 'twin',
           image: registryImage,
           essential: true,
-          portMappings: [{ containerPort: 8080 }],
+          portMappings: mapped ? [{ containerPort: 8080 }] : [],
           logConfiguration: logConfig('clash'),
           dependsOn: [{ containerName: 'web', condition: 'START' }],
         },
       ],
     });
-    const c = await stopped(clash);
-    expect(c.stopCode).toBe('EssentialContainerExited');
-    expect(c.containers?.find((x) => x.name === 'twin')?.exitCode).toBe(1);
-    expect(logsOf(clash, 'clash', 'twin').join('\n')).toMatch(/EADDRINUSE/);
+    // Both containers share the task's network namespace, so ECS refuses the definition outright.
+    await expect(register(twin(true))).rejects.toThrow(
+      "TCP host port '8080' is mapped multiple times in task.",
+    );
+    // A port the definition does not declare still collides for real: the second container cannot bind it.
+    await leavesNothing('clash', async () => {
+      const clash = await runOnce(twin(false));
+      const c = await stopped(clash);
+      expect(c.stopCode).toBe('EssentialContainerExited');
+      expect(c.containers?.find((x) => x.name === 'twin')?.exitCode).toBe(1);
+      expect(logsOf(clash, 'clash', 'twin').join('\n')).toMatch(/EADDRINUSE/);
+    });
+  }, 120_000);
+
+  test('bad input: a healthCheck command that is not a list is refused at registration', async () => {
+    const before = ours().length;
     await expect(
       register(taskDef({ family: 'badhc' }, { healthCheck: { command: 'curl localhost' } })),
     ).rejects.toThrow(/healthCheck/);
-    await waitFor('containers removed', () => ours().length <= before || undefined, 30_000);
-  }, 180_000);
+    expect(ours().length).toBe(before);
+  });
 
   test('stopTimeout: SIGTERM, then SIGKILL for a container that ignores it', async () => {
     const arn = await runOnce(
@@ -480,11 +516,7 @@ maybe('tasks as real containers', () => {
       expect(ours().length).toBeGreaterThan(0);
       await emu.stop();
       expect(ours()).toEqual([]);
-      expect(
-        execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=${LABEL}`])
-          .toString()
-          .trim(),
-      ).toBe('');
+      expect(execFileSync('docker', ['network', 'ls', '-q', '--filter', MINE]).toString().trim()).toBe('');
       expect(
         execFileSync('docker', ['ps', '-aq', '--filter', `id=${foreign}`])
           .toString()

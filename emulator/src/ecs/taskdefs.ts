@@ -111,6 +111,8 @@ export function validateTaskDefinition(input: Json): { cpu?: string; memory?: st
   const memory = normalizeMemory(input.memory);
   const networkMode = (input.networkMode as string | undefined) ?? 'bridge';
   if (networkMode === 'awsvpc') {
+    // One network namespace per task: a port is the task's, so two mappings of it can never both bind.
+    const mapped = new Set<string>();
     for (const c of containers) {
       for (const p of c.portMappings ?? []) {
         if (p.hostPort !== undefined && p.hostPort !== p.containerPort) {
@@ -118,6 +120,9 @@ export function validateTaskDefinition(input: Json): { cpu?: string; memory?: st
             'When networkMode=awsvpc, the host ports and container ports in port mappings must match.',
           );
         }
+        const port = `${String(p.protocol ?? 'tcp').toUpperCase()} host port '${p.containerPort}'`;
+        if (mapped.has(port)) throw client(`${port} is mapped multiple times in task.`);
+        mapped.add(port);
       }
     }
   }
