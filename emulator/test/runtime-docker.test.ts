@@ -2,12 +2,8 @@
 // the ALB as a real proxy through a rolling deploy, Cloud Map names inside containers, secrets, logs,
 // real crashes and AWS's stop reasons for bad input, a real PostgreSQL behind the RDS endpoint, and
 // nothing left behind. Skipped, with the reason printed, when no engine runs.
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import {
   CreateServiceCommand,
   DescribeServicesCommand,
@@ -20,13 +16,12 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { buildWebFixture, hasImage, pushToEmulator, waitFor } from '../../harness/live-world.js';
 import { type Emulator, engineAvailable, startEmulator } from '../src/index.js';
 import { rdsOf } from '../src/rds/state.js';
 import { PID_LABEL } from '../src/runtime/docker.js';
 import { secretsOf } from '../src/runtime/secrets.js';
 
-const FIXTURE = path.resolve(import.meta.dirname, '../../test/fixtures/runtime-web');
-const LOCAL_IMAGE = 'cendence-rt-test/web:v1';
 const SPEED = 10;
 const creds = { accessKeyId: 'x', secretAccessKey: 'x' };
 const SUBNETS = { awsvpcConfiguration: { subnets: ['subnet-a'] } };
@@ -41,52 +36,6 @@ const skip = !engine.ok ? engine.reason : !base ? 'the local base image cendence
 if (skip) console.log(`skipping live runtime tests: ${skip}`);
 const maybe = skip ? describe.skip : describe;
 
-/** Async: the emulator serves from this same process, so a blocking child would starve it. */
-function sh(
-  cmd: string,
-  args: string[],
-  opts: { input?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: opts.env ?? process.env });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c;
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      err += c;
-    });
-    child.on('close', (code) =>
-      code === 0 ? resolve(out.trim()) : reject(new Error(`${cmd} ${args.join(' ')}: ${err.trim()}`)),
-    );
-    child.stdin.end(opts.input ?? '');
-  });
-}
-
-function hasImage(ref: string): boolean {
-  try {
-    execFileSync('docker', ['image', 'inspect', ref], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  ms = 60_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
 const logConfig = (prefix: string) => ({
   logDriver: 'awslogs',
   options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': prefix },
@@ -96,7 +45,6 @@ maybe('tasks as real containers', () => {
   let emu: Emulator;
   let ecs: ECSClient;
   let registryImage: string;
-  let dockerConfig: string;
 
   const taskDef = (over: Record<string, unknown> = {}, container: Record<string, unknown> = {}) => ({
     family: 'web',
@@ -143,9 +91,7 @@ maybe('tasks as real containers', () => {
       ?.events.map((e) => e.message) ?? [];
 
   beforeAll(async () => {
-    execFileSync('docker', ['build', '-q', '-t', LOCAL_IMAGE, '--label', 'cendence.test=runtime', FIXTURE], {
-      stdio: 'ignore',
-    });
+    const local = await buildWebFixture();
     emu = await startEmulator({
       clock: 'real',
       speed: SPEED,
@@ -173,25 +119,11 @@ maybe('tasks as real containers', () => {
     });
     ecs = new ECSClient({ endpoint: emu.url, region: emu.region, credentials: creds });
     // The image travels through the emulator's registry: docker push, and the runtime pulls it back.
-    const ecr = new ECRClient({ endpoint: emu.url, region: emu.region, credentials: creds });
-    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'web' }));
-    const auth = await ecr.send(new GetAuthorizationTokenCommand({}));
-    const password = Buffer.from(auth.authorizationData?.[0]?.authorizationToken ?? '', 'base64')
-      .toString()
-      .slice(4);
-    dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'cendence-rt-docker-'));
-    const env = { ...process.env, DOCKER_CONFIG: dockerConfig };
-    await sh('docker', ['login', '-u', 'AWS', '--password-stdin', emu.host], { input: password, env });
-    const tagged = `${emu.host}/web:v1`;
-    await sh('docker', ['tag', LOCAL_IMAGE, tagged]);
-    await sh('docker', ['push', tagged], { env });
-    await sh('docker', ['rmi', tagged]);
-    registryImage = tagged;
+    registryImage = await pushToEmulator(emu, local, 'web', 'v1');
   });
 
   afterAll(async () => {
     await emu?.stop();
-    if (dockerConfig) fs.rmSync(dockerConfig, { recursive: true, force: true });
     try {
       execFileSync('docker', ['rmi', '-f', `${emu.host}/web:v1`], { stdio: 'ignore' });
     } catch {
@@ -422,7 +354,10 @@ maybe('tasks as real containers', () => {
     const before = ours().length;
     await expect(
       register(taskDef({ family: 'badhc' }, { healthCheck: { command: 'curl localhost' } })),
-    ).rejects.toThrow(/healthCheck/);
+    ).rejects.toMatchObject({
+      name: 'SerializationException',
+      message: expect.stringMatching(/healthCheck.command must be a list of strings/),
+    });
     expect(ours().length).toBe(before);
   });
 

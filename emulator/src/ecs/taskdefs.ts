@@ -80,6 +80,11 @@ export function validateTaskDefinition(input: Json): { cpu?: string; memory?: st
       throw client('Container.image should not be null or empty.');
     const hc = c.healthCheck;
     if (hc) {
+      if (hc.command !== undefined && !Array.isArray(hc.command))
+        throw new AwsError(
+          'SerializationException',
+          `Container '${c.name}': healthCheck.command must be a list of strings, e.g. ["CMD-SHELL", "curl -f http://localhost/ || exit 1"].`,
+        );
       if (!Array.isArray(hc.command) || hc.command.length === 0)
         throw client(`Container '${c.name}': healthCheck.command is required.`);
       if (!inRange(hc.interval, 5, 300))
