@@ -64,6 +64,8 @@ maybe('data written through the app survives deploys and rollbacks', () => {
       await sh('docker', [
         'build',
         '-q',
+        '--network',
+        'host',
         '-t',
         local[name],
         '--label',
@@ -97,6 +99,9 @@ maybe('data written through the app survives deploys and rollbacks', () => {
     ecs?.destroy();
     await emu?.stop();
     for (const uri of Object.values(images)) await sh('docker', ['rmi', '-f', uri]).catch(() => undefined);
+    // The layers stay: the next run builds from cache.
+    for (const name of NAMES)
+      await sh('docker', ['rmi', '--no-prune', `cendence-test/${name}:data-survives`]).catch(() => undefined);
   });
 
   /** The service's own task definition template, with the image, the database and a release marker. */
