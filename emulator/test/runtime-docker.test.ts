@@ -212,6 +212,11 @@ maybe('tasks as real containers', () => {
     expect(counts[rev(v1)]).toBeGreaterThan(0);
     expect(counts[rev(v2)]).toBeGreaterThan(0);
     expect(counts[rev(v1)] + counts[rev(v2)]).toBeGreaterThanOrEqual(ok);
+    const served = (await (await fetch(`${emu.url}/_cendence/alb/requests`)).json()) as Record<
+      string,
+      number
+    >;
+    expect(served[rev(v2)]).toBeGreaterThanOrEqual(counts[rev(v2)]);
     expect(await (await fetch(url)).text()).toMatch(/^v2 /);
     const v2Ips = [...(emu.world.elbv2.targets.get(tg.TargetGroupArn)?.values() ?? [])]
       .map((t) => t.Id)
