@@ -212,7 +212,7 @@ const DOCKERFILE = [
           file: 'services/api/service.yml',
           images: [image],
           cpuArchitecture,
-          requireAttestations: true,
+          requireAttestations: 'manifest' as const,
         };
         await checkImageContents(aws, [t], problems, checked, runner);
         return { problems, checked };

@@ -10,7 +10,7 @@ import { provenanceStatement } from '../image/provenance.js';
 import type { Package } from '../image/sbom.js';
 import type { Runner } from '../runner/types.js';
 import { VERSION } from '../version.js';
-import { OciRegistry } from './oci.js';
+import { type Descriptor, OciRegistry } from './oci.js';
 import { PROVENANCE_TYPE, SBOM_TYPE, SIGNATURE_ANNOTATION } from './referrers.js';
 
 export interface Attestations {
@@ -40,8 +40,6 @@ export async function attestImage(o: AttestOptions): Promise<Attestations> {
   // Loaded on use: the CycloneDX library is most of the push bundle's weight, and only attesting needs it.
   const { cycloneDx, debPackages, npmPackages } = await import('../image/sbom.js');
   const reg = new OciRegistry(o.login);
-  const subject = await reg.manifest(b.repository, o.digest);
-  if (!subject) throw new Error(`${b.repository}@${o.digest} is not in the registry`);
   const packages: Package[] = [];
   for (const lock of b.provenance?.lockfiles ?? []) {
     const text = await readFile(path.resolve(o.root, lock), 'utf8').catch(() => undefined);
@@ -76,17 +74,7 @@ export async function attestImage(o: AttestOptions): Promise<Attestations> {
     env: o.env,
     tool,
   });
-  const annotations = {
-    'org.opencontainers.image.created': new Date().toISOString(),
-    [SIGNATURE_ANNOTATION]: 'unsigned: no signing identity (sigstore needs the CI OIDC token)',
-  };
-  const desc = {
-    mediaType: subject.json.mediaType ?? subject.mediaType,
-    digest: o.digest,
-    size: subject.raw.length,
-  };
-  const s = await reg.pushReferrer(b.repository, desc, SBOM_TYPE, Buffer.from(sbom), annotations);
-  const p = await reg.pushReferrer(b.repository, desc, PROVENANCE_TYPE, Buffer.from(provenance), annotations);
+  const { sbom: s, provenance: p } = await pushAttestations(reg, b.repository, o.digest, sbom, provenance);
   await mkdir(o.outDir, { recursive: true });
   const files = [
     path.join(o.outDir, `${b.service}.cdx.json`),
@@ -98,4 +86,31 @@ export async function attestImage(o: AttestOptions): Promise<Attestations> {
     `${b.service}: SBOM (${packages.length} packages) and provenance pushed as referrers of ${image.slice(0, 80)}…, unsigned`,
   );
   return { sbom: s.digest, provenance: p.digest, signed: false, files };
+}
+
+/** Pushes an SBOM and a provenance statement as OCI referrers of `repository@digest` (labelled unsigned). */
+export async function pushAttestations(
+  reg: OciRegistry,
+  repository: string,
+  digest: string,
+  sbom: string,
+  provenance: string,
+): Promise<{ sbom: Descriptor; provenance: Descriptor }> {
+  const subject = await reg.manifest(repository, digest);
+  if (!subject) throw new Error(`${repository}@${digest} is not in the registry`);
+  const annotations = {
+    'org.opencontainers.image.created': new Date().toISOString(),
+    [SIGNATURE_ANNOTATION]: 'unsigned: no signing identity (sigstore needs the CI OIDC token)',
+  };
+  const desc = { mediaType: subject.json.mediaType ?? subject.mediaType, digest, size: subject.raw.length };
+  return {
+    sbom: await reg.pushReferrer(repository, desc, SBOM_TYPE, Buffer.from(sbom), annotations),
+    provenance: await reg.pushReferrer(
+      repository,
+      desc,
+      PROVENANCE_TYPE,
+      Buffer.from(provenance),
+      annotations,
+    ),
+  };
 }
