@@ -211,7 +211,7 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
       };
     },
     async run(s, ctx) {
-      const aws = await connect(s.aws, ctx);
+      const aws = await connect(s.aws, ctx, limitSeconds(s));
       try {
         const result = s.continueId
           ? await continueRun(aws, s, ctx, clock)
@@ -225,6 +225,12 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
   };
 }
 
+/** The step's time limit: --timeout, else the longest of the services' deploy.timeoutSeconds. */
+function limitSeconds(s: DeploySettingsResolved): number {
+  if (s.timeoutSeconds !== undefined) return s.timeoutSeconds;
+  return s.targets.length > 0 ? Math.max(...s.targets.map((t) => t.timeoutSeconds)) : DEFAULT_TIMEOUT_SECONDS;
+}
+
 async function releaseRun(
   aws: AwsClients,
   s: DeploySettingsResolved,
@@ -236,7 +242,7 @@ async function releaseRun(
     return { status: 'succeeded', services: [] };
   }
   // Checks before any change are bounded by the timeout too: a hung endpoint cannot hold the step.
-  const prepareMs = (s.timeoutSeconds ?? Math.max(...s.targets.map((t) => t.timeoutSeconds))) * 1000;
+  const prepareMs = limitSeconds(s) * 1000;
   const verify = s.verify;
   const live = verify
     ? (await withDeadline(prepareMs, () => verifyDeployment(aws, verify, ctx.runner), ctx.signal)).services
@@ -293,7 +299,7 @@ async function continueRun(
     signal: ctx.signal,
     clock,
     onCancel: s.onCancel,
-    timeoutMs: (s.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+    timeoutMs: limitSeconds(s) * 1000,
     outputDir: s.outputDir,
   });
   return {
