@@ -157,9 +157,14 @@ describe('verify', () => {
       'DescribeLogGroups',
       'DescribeServices',
       'GetAuthorizationToken', // a registry token, for the referrers API
+      'GetCallerIdentity', // who the deploy runs as, for IAM's policy simulator
       'ListImageReferrers', // the SBOM and provenance referrers of the digest
+      'SimulatePrincipalPolicy', // may it make the deploy's changes (the emulator's own user: yes)
     ]);
     expect(run.log).toContain(`ok: image ${image} has an SBOM and a provenance statement (unsigned)`);
+    expect(run.log).toMatch(
+      /ok: arn:aws:iam::\d+:user\/cendence-emulator may make all \d+ changes the deploy makes/,
+    );
     expect(mutating).toEqual([]);
   });
 
