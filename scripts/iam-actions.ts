@@ -32,6 +32,7 @@ export const ACTION_SCOPES: Record<string, string> = {
   'ecr:CompleteLayerUpload': 'repository',
   'ecr:CreateRepository': 'repository',
   'ecr:DescribeImages': 'repository',
+  'ecr:ListImages': 'repository',
   'ecr:DescribeRepositories': 'repository',
   'ecr:GetDownloadUrlForLayer': 'repository',
   'ecr:InitiateLayerUpload': 'repository',

@@ -5,11 +5,16 @@ import { DescribeImagesCommand, ECRClient } from '@aws-sdk/client-ecr';
 import { DeleteServiceCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
+import { attachAttestations } from '../harness/attest.js';
 import { fargateTemplate, makeRepo, removeRepos, runStep } from '../harness/render-world.js';
+import { AwsClients } from '../shared/src/aws/clients.js';
 import { verifyStep } from '../shared/src/steps/verify.js';
+import { verifyDeployment } from '../shared/src/verify/verify.js';
 
 let emu: Emulator;
 let image: string;
+/** Pushed without an SBOM or provenance referrer. */
+let bare: string;
 let tg: { blue: string; green: string };
 let rule: string;
 const credentials = { accessKeyId: 'AKIDVERIFYTEST', secretAccessKey: 'verify-secret' };
@@ -21,7 +26,7 @@ beforeAll(async () => {
     world: {
       clusters: ['prod'],
       logGroups: ['/ecs/prod/api', '/ecs/prod/web', '/ecs/prod/legacy'],
-      repositories: [{ name: 'api', images: ['v1'] }],
+      repositories: [{ name: 'api', images: ['v1', 'bare'] }],
       targetGroups: [{ name: 'web-blue' }, { name: 'web-green' }],
       loadBalancers: [
         {
@@ -83,6 +88,12 @@ beforeAll(async () => {
     new DescribeImagesCommand({ repositoryName: 'api', imageIds: [{ imageTag: 'v1' }] }),
   );
   image = `${emu.host}/api@${out.imageDetails?.[0].imageDigest}`;
+  // What cendence push attaches to every digest; verify refuses a digest without it.
+  await attachAttestations(emu, 'api', out.imageDetails![0].imageDigest!);
+  const seeded = await ecr.send(
+    new DescribeImagesCommand({ repositoryName: 'api', imageIds: [{ imageTag: 'bare' }] }),
+  );
+  bare = `${emu.host}/api@${seeded.imageDetails?.[0].imageDigest}`;
   ecr.destroy();
   const ecs = new ECSClient(config);
   await ecs.send(new DeleteServiceCommand({ cluster: 'prod', service: 'old', force: true }));
@@ -145,13 +156,54 @@ describe('verify', () => {
       'DescribeImages',
       'DescribeLogGroups',
       'DescribeServices',
+      'GetAuthorizationToken', // a registry token, for the referrers API
       'GetCallerIdentity', // who the deploy runs as, for IAM's policy simulator
+      'ListImageReferrers', // the SBOM and provenance referrers of the digest
       'SimulatePrincipalPolicy', // may it make the deploy's changes (the emulator's own user: yes)
     ]);
+    expect(run.log).toContain(`ok: image ${image} has an SBOM and a provenance statement (unsigned)`);
     expect(run.log).toMatch(
       /ok: arn:aws:iam::\d+:user\/cendence-emulator may make all \d+ changes the deploy makes/,
     );
     expect(mutating).toEqual([]);
+  });
+
+  it('refuses a digest without SBOM and provenance referrers, naming the image and the fix, read-only', async () => {
+    expect(bare).not.toBe(image);
+    const { run, mutating } = await verify({ images: { api: bare } });
+    expect(run.exitCode).toBe(2);
+    expect(run.error?.message).toContain(`services/api/service.yml (image ${bare})`);
+    expect(run.error?.message).toContain(
+      'the image has no SBOM and no provenance statement among its OCI referrers',
+    );
+    expect(run.error?.fix).toMatch(/cendence push/);
+    expect(mutating).toEqual([]);
+  });
+
+  it("deploy's checks let an unattested digest through unless the manifest asks (deploy.requireAttestations)", async () => {
+    const aws = new AwsClients({ region: emu.region, endpoint: emu.url, credentials });
+    const target = {
+      name: 'api',
+      file: 'services/api/service.yml',
+      cluster: 'prod',
+      service: 'api',
+      strategy: 'rolling' as const,
+      images: [bare],
+      logGroups: [],
+    };
+    const runner = (await import('../harness/build-push.js')).CapturingRunner;
+    const r = new runner(`${process.env.TMPDIR ?? '/tmp'}/cendence-verify-summary.md`);
+    try {
+      const passed = await verifyDeployment(aws, [target], r);
+      expect(passed.checked).toContain(`image ${bare} exists`);
+      const refused = await verifyDeployment(aws, [{ ...target, requireAttestations: 'manifest' }], r).catch(
+        (e: Error) => e,
+      );
+      expect(refused).toBeInstanceOf(Error);
+      expect((refused as Error).message).toContain('deploy.requireAttestations');
+    } finally {
+      aws.destroy();
+    }
   });
 
   it('passes for blue/green when both target groups and the production rule exist', async () => {

@@ -49,6 +49,8 @@ export const OPERATIONS: readonly Operation[] = [
     'TagResource',
   ),
   ...read('ecr', 'GetAuthorizationToken', 'DescribeRepositories', 'DescribeImages', 'BatchGetImage'),
+  // The OCI referrers API (verify reads an image's SBOM and provenance): IAM action ecr:ListImages.
+  ...read('ecr', 'ListImages'),
   ...write(
     'ecr',
     'CreateRepository',

@@ -268,7 +268,7 @@ async function buildOne(o: BuildOptions, p: Prepared) {
     if (p.cache?.to) {
       // A cache that cannot be saved (an immutable tag, a registry hiccup) costs the next build time, not this one.
       cacheTo = await o.engine
-        .exportCache(req, (line) => o.runner.debug(line))
+        .exportCache(req, (line) => o.runner.debug(line), outcome)
         .catch((err: Error) => {
           o.runner.warning(`${p.m.name}: the build cache was not saved: ${err.message.split('\n')[0]}`);
           return [];

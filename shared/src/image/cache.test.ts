@@ -49,8 +49,18 @@ describe('registry cache references', () => {
       '#5 CACHED',
       '#6 [build 3/3] COPY src/ src/',
       '#6 DONE 0.1s',
+      '#7 [common  2/3] RUN npm ci',
+      '#7 CACHED',
+      '#8 [stage-1 1/1] COPY --from=build /src/dist ./dist',
+      '#8 DONE 0.0s',
     ].join('\n');
-    expect(cacheStats(buildkit)).toEqual({ hits: 2, misses: 1, ran: ['COPY src/ src/'] });
+    // The stages that ran decide which stage caches a mode-max export must save again (common: none).
+    expect(cacheStats(buildkit)).toEqual({
+      hits: 3,
+      misses: 2,
+      ran: ['COPY src/ src/', 'COPY --from=build /src/dist ./dist'],
+      stagesRan: ['build', 'stage-1'],
+    });
     const buildah = [
       '[linux/arm64] STEP 2/3: COPY a /a',
       '--> Using cache 1234',

@@ -98,19 +98,24 @@ export interface CacheStats {
   misses: number;
   /** The instructions that ran, as the engine printed them (e.g. "RUN cd auth && npm ci"). */
   ran: string[];
+  /** Named stages in which at least one instruction ran (BuildKit output only). */
+  stagesRan?: string[];
 }
 
 /** Counts cached and executed instructions in BuildKit's plain progress or buildah's output. */
 export function cacheStats(output: string): CacheStats {
-  const steps = new Map<string, { text: string; cached: boolean }>();
+  const steps = new Map<string, { text: string; stage: string; cached: boolean }>();
   // BuildKit: "#7 [build 3/9] RUN …", later "#7 CACHED".
-  for (const m of output.matchAll(/^#(\d+) \[[^\]]*\d+\/\d+\] ((?:RUN|COPY|ADD)\b.*)$/gm))
-    steps.set(m[1], { text: m[2], cached: false });
+  for (const m of output.matchAll(/^#(\d+) \[\s*(\S*?)\s*\d+\/\d+\] ((?:RUN|COPY|ADD)\b.*)$/gm))
+    steps.set(m[1], { text: m[3], stage: m[2], cached: false });
   for (const m of output.matchAll(/^#(\d+) CACHED$/gm)) {
     const step = steps.get(m[1]);
     if (step) step.cached = true;
   }
   const ran = [...steps.values()].filter((st) => !st.cached).map((st) => st.text);
+  const stagesRan = [
+    ...new Set([...steps.values()].filter((st) => !st.cached && st.stage).map((st) => st.stage)),
+  ];
   let hits = steps.size - ran.length;
   let misses = ran.length;
   // buildah: "STEP 3/9: RUN …", followed by "--> Using cache <id>" when the layer was reused.
@@ -128,5 +133,5 @@ export function cacheStats(output: string): CacheStats {
       ran.push(step[1]);
     }
   });
-  return { hits, misses, ran };
+  return { hits, misses, ran, ...(steps.size > 0 ? { stagesRan } : {}) };
 }

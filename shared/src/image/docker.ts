@@ -193,13 +193,15 @@ export class DockerEngine implements ImageEngine {
       ({ r, imageId } = await attempt(false));
     }
     if (!imageId) throw new StepFailed(`docker build failed (exit ${r.code}):\n${tail(r.output)}`);
+    const cacheRead: string[] = [];
     for (const m of r.output.matchAll(/^#(\d+) importing cache manifest from (\S+)$/gm)) {
       const error = new RegExp(`^#${m[1]} ERROR: (.*)$`, 'm').exec(r.output)?.[1];
+      if (!error) cacheRead.push(m[2]);
       // Stage caches exist only after a mode-max export: their absence is not worth a warning.
-      if (error && req.cache?.from.includes(m[2]))
+      else if (req.cache?.from.includes(m[2]))
         warnings.push(`cache ${m[2]} could not be read (${error}); its layers were built cold`);
     }
-    return { imageId, cache: cacheStats(r.output), warnings };
+    return { imageId, cache: cacheStats(r.output), warnings, cacheRead };
   }
 
   private buildArgs(
@@ -222,7 +224,11 @@ export class DockerEngine implements ImageEngine {
     return args;
   }
 
-  async exportCache(req: BuildRequest, onLine: (line: string) => void): Promise<string[]> {
+  async exportCache(
+    req: BuildRequest,
+    onLine: (line: string) => void,
+    built?: BuildOutcome,
+  ): Promise<string[]> {
     const to = req.cache?.to;
     const client = await this.buildClient();
     if (!to || !client.buildkit) return [];
@@ -235,10 +241,20 @@ export class DockerEngine implements ImageEngine {
       written.push(ref);
     };
     if (req.cache?.mode === 'max') {
-      // Each earlier stage as an inline-cache image: all its steps are in the local cache by now.
+      // Each earlier stage as an inline-cache image: all its steps are in the local cache by now. A stage
+      // the build answered wholly from the very reference it would be saved to is left as it is: rebuilding
+      // it here would only pull (or even rerun) what the registry already holds.
       const text = await readFile(req.dockerfile, 'utf8');
       for (const stage of earlierStages(text)) {
         const ref = stageRef(to, stage);
+        if (
+          built?.cache.stagesRan &&
+          !built.cache.stagesRan.includes(stage) &&
+          built.cacheRead?.includes(ref)
+        ) {
+          onLine(`cache ${ref} is unchanged (every step of stage ${stage} came from it): not saved again`);
+          continue;
+        }
         const args = this.buildArgs({ ...req, tags: [ref], labels: {} }, client, [], stage);
         const r = await this.run([...args, req.context], opts);
         if (r.code !== 0) throw new StepFailed(`cache build of stage ${stage} failed:\n${tail(r.output, 5)}`);

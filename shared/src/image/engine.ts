@@ -34,6 +34,8 @@ export interface BuildOutcome {
   cache: CacheStats;
   /** Cache problems that did not fail the build (missing or unreadable cache: built cold). */
   warnings: string[];
+  /** Cache references the build imported without error (docker). */
+  cacheRead?: string[];
 }
 
 export interface RegistryLogin {
@@ -69,7 +71,7 @@ export interface ImageEngine {
   /** Builds and returns the image id with the cache figures. */
   build(req: BuildRequest, onLine: (line: string) => void): Promise<BuildOutcome>;
   /** Exports the registry cache of a build that succeeded; returns the references written. */
-  exportCache(req: BuildRequest, onLine: (line: string) => void): Promise<string[]>;
+  exportCache(req: BuildRequest, onLine: (line: string) => void, built?: BuildOutcome): Promise<string[]>;
   /** Logs in with credentials kept in `configDir` (never the user's own), password on stdin. */
   login(login: RegistryLogin, configDir: string): Promise<void>;
   push(

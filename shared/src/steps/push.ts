@@ -35,7 +35,7 @@ const inputs: InputSpec[] = [
     kind: 'boolean',
     default: 'true',
     description:
-      'Push a CycloneDX SBOM and an in-toto SLSA provenance statement as OCI referrers of each pushed digest (unsigned, labelled so).',
+      'Push a CycloneDX SBOM and an in-toto SLSA provenance statement as OCI referrers of each pushed digest; signed with sigstore where the CI offers an OIDC token (GitHub id-token: write, GitLab SIGSTORE_ID_TOKEN), else unsigned and labelled so.',
   },
   {
     name: 'attestations-dir',

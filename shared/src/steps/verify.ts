@@ -1,6 +1,7 @@
 // verify: before any change, everything the deploy relies on exists (cluster, ACTIVE service with the
-// right deployment controller, images in ECR, log groups, blue/green target groups and listener rules), and
-// IAM's policy simulator says the deploy role may make the deploy's changes on them.
+// right deployment controller, images in ECR with their SBOM and provenance referrers, log groups,
+// blue/green target groups and listener rules), and IAM's policy simulator says the deploy role may make
+// the deploy's changes on them.
 // Read-only; all problems reported at once as exit 2.
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
 import type { ServiceManifest } from '../manifest/schema.js';
@@ -37,7 +38,11 @@ export const verifyStep: Step<VerifySettings, VerifyResult> = {
   },
   async run(s, ctx) {
     const rendered = await renderServices(s.manifests, { ...s, runner: ctx.runner });
-    const targets = rendered.map((r) => verifyTargetFor(s.manifests.find((m) => m.name === r.service)!, r));
+    // verify refuses every digest without SBOM and provenance referrers; deploy only when a manifest asks.
+    const targets = rendered.map((r) => ({
+      requireAttestations: 'verify' as const,
+      ...verifyTargetFor(s.manifests.find((m) => m.name === r.service)!, r),
+    }));
     const aws = await connect(s.aws, ctx);
     try {
       const report = await verifyDeployment(aws, targets, ctx.runner);

@@ -1,16 +1,16 @@
 // verify, inside the images: the task definition's CPU architecture must be one the pushed image (or
 // image index) offers — an X86_64 task cannot start an arm64-only image, nor ARM64 an amd64 one — and,
-// when asked, each digest must carry an SBOM and a provenance statement as OCI referrers. Read-only:
+// when required, each digest must carry an SBOM and a provenance statement (attestations.ts). Read-only:
 // BatchGetImage for the manifest, the registry (token login) for config blobs and the referrers API.
 import { BatchGetImageCommand } from '@aws-sdk/client-ecr';
 import type { AwsClients } from '../aws/clients.js';
 import { fargateArchitecture } from '../image/platforms.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
 import { OciRegistry } from '../registry/oci.js';
-import { existingAttestations } from '../registry/referrers.js';
 import type { Runner } from '../runner/types.js';
 import { ecrRegistry, parseImageRef } from '../taskdef/image-ref.js';
 import type { Problem } from '../taskdef/problems.js';
+import { type AttestationsRequiredBy, checkAttestations } from './attestations.js';
 
 export interface ImageContentsTarget {
   name: string;
@@ -18,8 +18,8 @@ export interface ImageContentsTarget {
   images: string[];
   /** runtimePlatform.cpuArchitecture of the rendered task definition (X86_64 when unset). */
   cpuArchitecture?: string;
-  /** Refuse a digest without SBOM and provenance referrers. */
-  requireAttestations?: boolean;
+  /** Refuse a digest without SBOM and provenance referrers; who asks decides the message. */
+  requireAttestations?: AttestationsRequiredBy;
 }
 
 const ACCEPT = [
@@ -91,19 +91,15 @@ export async function checkImageContents(
           });
         } else checked.push(`image ${image} offers ${want}`);
       }
-      if (t.requireAttestations) {
-        const found = await existingAttestations(await reg(), ref.repository, ref.digest);
-        const lacking = [!found.sbom && 'an SBOM', !found.provenance && 'a provenance statement'].filter(
-          Boolean,
+      if (t.requireAttestations)
+        await checkAttestations(
+          await reg(),
+          t,
+          image,
+          { repository: ref.repository, digest: ref.digest },
+          problems,
+          checked,
         );
-        if (lacking.length > 0) {
-          problems.push({
-            field: `${t.file} deploy.requireAttestations (image ${image})`,
-            message: `the image has no ${lacking.join(' and no ')} among its OCI referrers`,
-            fix: 'push it with cendence push (attestations: true, the default), or drop deploy.requireAttestations',
-          });
-        } else checked.push(`image ${image} has an SBOM and a provenance statement`);
-      }
     }
   }
 }

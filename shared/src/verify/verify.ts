@@ -22,6 +22,7 @@ import type { Runner } from '../runner/types.js';
 import { ecrRegistry, parseImageRef } from '../taskdef/image-ref.js';
 import { type Problem, problemsError } from '../taskdef/problems.js';
 import { ecsNames, type RenderedTaskDefinition } from '../taskdef/render.js';
+import type { AttestationsRequiredBy } from './attestations.js';
 import { checkImageContents } from './image-contents.js';
 import { checkPermissions } from './permissions.js';
 
@@ -43,8 +44,8 @@ export interface VerifyTarget {
   codedeploy?: DeploySettings['codedeploy'];
   /** runtimePlatform.cpuArchitecture: the images must offer it (verify/image-contents.ts). */
   cpuArchitecture?: string;
-  /** Refuse image digests without SBOM and provenance referrers. */
-  requireAttestations?: boolean;
+  /** Refuse image digests without SBOM and provenance referrers: the verify step always, deploy when the manifest asks. */
+  requireAttestations?: AttestationsRequiredBy;
   /** The rendered task definition's names, checked against `provisioned` when terraform outputs gave it. */
   family?: string;
   executionRoleArn?: string;
@@ -87,7 +88,7 @@ export function verifyTargetFor(manifest: ServiceManifest, rendered: RenderedTas
     ...(deploy.blueGreen ? { blueGreen: deploy.blueGreen } : {}),
     ...(deploy.codedeploy ? { codedeploy: deploy.codedeploy } : {}),
     cpuArchitecture: rendered.taskDefinition.runtimePlatform?.cpuArchitecture,
-    requireAttestations: deploy.requireAttestations,
+    ...(deploy.requireAttestations ? { requireAttestations: 'manifest' as const } : {}),
     runsTask: !!deploy.preDeployTask,
   };
 }

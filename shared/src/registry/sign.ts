@@ -1,0 +1,55 @@
+// Optional keyless signing of the provenance statement with the sigstore library: only where the CI
+// offers an OIDC identity token for the "sigstore" audience — GitLab's id_tokens entry SIGSTORE_ID_TOKEN,
+// or GitHub's token endpoint (job permission id-token: write). Without one the attestations stay unsigned
+// and say why. The Fulcio and Rekor addresses default to the library's public instances; they can be
+// pointed elsewhere (SIGSTORE_FULCIO_URL, SIGSTORE_REKOR_URL) for a private sigstore.
+import type { Runner } from '../runner/types.js';
+
+export const SIGSTORE_BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+
+export interface SigningIdentity {
+  token: string;
+  /** Where the token came from, for the label and the log. */
+  source: string;
+}
+
+/** Why attestations are unsigned when the CI offers no identity. */
+export const NO_IDENTITY =
+  'unsigned: no OIDC identity token for sigstore (GitHub: permissions id-token: write; GitLab: id_tokens SIGSTORE_ID_TOKEN with aud sigstore)';
+
+/** The CI's OIDC token for the sigstore audience, masked; undefined when the CI offers none. */
+export async function signingIdentity(
+  env: NodeJS.ProcessEnv,
+  runner: Runner,
+): Promise<SigningIdentity | undefined> {
+  if (env.SIGSTORE_ID_TOKEN) {
+    runner.mask(env.SIGSTORE_ID_TOKEN);
+    return { token: env.SIGSTORE_ID_TOKEN, source: 'GitLab id_tokens SIGSTORE_ID_TOKEN' };
+  }
+  const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
+  const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (!url || !bearer) return undefined;
+  runner.mask(bearer);
+  const u = new URL(url);
+  u.searchParams.set('audience', 'sigstore');
+  const res = await fetch(u, { headers: { Authorization: `Bearer ${bearer}` } });
+  if (!res.ok) throw new Error(`the GitHub OIDC token request answered HTTP ${res.status}`);
+  const token = ((await res.json()) as { value?: string }).value;
+  if (!token) throw new Error('the GitHub OIDC token request returned no token');
+  runner.mask(token);
+  return { token, source: 'GitHub Actions OIDC (id-token: write)' };
+}
+
+/** Signs an in-toto statement as a DSSE envelope: Fulcio certificate for the identity, Rekor entry. */
+export async function signStatement(statement: string, id: SigningIdentity, env: NodeJS.ProcessEnv) {
+  // Loaded on use: the library is large and only a job with an identity token needs it.
+  const { attest } = await import('sigstore');
+  const bundle = await attest(Buffer.from(statement), 'application/vnd.in-toto+json', {
+    identityToken: id.token,
+    ...(env.SIGSTORE_FULCIO_URL ? { fulcioURL: env.SIGSTORE_FULCIO_URL } : {}),
+    ...(env.SIGSTORE_REKOR_URL ? { rekorURL: env.SIGSTORE_REKOR_URL } : {}),
+    retry: 0,
+    timeout: 20_000,
+  });
+  return Buffer.from(JSON.stringify(bundle));
+}
