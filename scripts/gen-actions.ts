@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse, parseAllDocuments, stringify } from 'yaml';
+import { TERRAFORM_OUTPUTS_COPY } from '../shared/src/changes/matrix.js';
 import { STEPS } from '../shared/src/steps/index.js';
 import type { InputSpec, Step } from '../shared/src/steps/step.js';
 
@@ -509,12 +510,15 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
         CENDENCE_BUILD_ARGS: '$[[ inputs.build-args ]]',
         CENDENCE_NETWORK: '$[[ inputs.build-network ]]',
         CENDENCE_CREATE_REPOSITORY: '$[[ inputs.create-repository ]]',
+        CENDENCE_TERRAFORM_OUTPUTS: '$[[ inputs.terraform-outputs ]]',
       },
       // Build, test and push share one job, so they share one container engine: the image the tests
       // ran is the image pushed, and no runner needs an engine that outlives a job.
       script: [
         'rm -f cendence.env cendence-summary.md',
         ...skipWhenNothing,
+        // The child pipeline's deploy gets this job's artifacts only: the terraform outputs travel with them.
+        `if [ -n "$CENDENCE_TERRAFORM_OUTPUTS" ]; then cp "$CENDENCE_TERRAFORM_OUTPUTS" ${TERRAFORM_OUTPUTS_COPY}; fi`,
         `${cli} build --services "$(cat .cendence/outputs/plan-services)" --builds-file .cendence/builds.json`,
         `${cli} test --builds .cendence/builds.json`,
         `${cli} push --builds .cendence/builds.json`,
@@ -531,7 +535,6 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
       rules: deployRules('on_success'),
       variables: {
         ...aws,
-        CENDENCE_TERRAFORM_OUTPUTS: '$[[ inputs.terraform-outputs ]]',
         CENDENCE_IMAGE: '$[[ inputs.image ]]',
         CENDENCE_CLI: cli,
         CENDENCE_ENVIRONMENT: '$[[ inputs.environment ]]',

@@ -220,6 +220,15 @@ describe('template files', () => {
     }
     expect(child.deploy.needs).toEqual([{ pipeline: '$PARENT_PIPELINE_ID', job: 'cendence-images' }]);
     expect(child.rollback.rules.at(-1)).toEqual({ when: 'manual', allow_failure: true });
+    // The terraform outputs (an artifact of a job of yours) reach the child through the images job.
+    const { jobs } = template('pipeline.yml');
+    expect(jobs['cendence-images'].script.join('\n')).toContain(
+      'cp "$CENDENCE_TERRAFORM_OUTPUTS" .cendence/terraform-outputs.json',
+    );
+    for (const name of ['deploy', 'rollback'])
+      expect(child[name].script).toContain(
+        'if [ -f .cendence/terraform-outputs.json ]; then export CENDENCE_TERRAFORM_OUTPUTS=.cendence/terraform-outputs.json; fi',
+      );
     const empty = parseAllDocuments(gitlabDeployPipeline([]))[0].toJS();
     expect(Object.keys(empty)).toEqual(['nothing-to-deploy']);
     expect(JSON.stringify(empty)).not.toMatch(/environment|resource_group|id_tokens/);
