@@ -9,6 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse, parseAllDocuments, stringify } from 'yaml';
+import { TERRAFORM_OUTPUTS_COPY } from '../shared/src/changes/matrix.js';
 import { STEPS } from '../shared/src/steps/index.js';
 import type { InputSpec, Step } from '../shared/src/steps/step.js';
 
@@ -388,6 +389,9 @@ export function gitlabTemplate(step: AnyStep, layout: Layout = 'project'): strin
 
 // ---------------------------------------------------------------- the whole pipeline
 
+/** The deploy child pipeline the plan job writes (kept with .cendence/ as an artifact). */
+const DEPLOY_PIPELINE_FILE = '.cendence/deploy-pipeline.yml';
+
 /** The release pipeline: plan → images (build, test, push in one job, one engine) → deploy, + rollback. */
 export function gitlabPipeline(layout: Layout = 'project'): string {
   const stageInput = (what: string, stage: string): GitLabInput => ({
@@ -457,8 +461,7 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
     },
     'plan-stage': stageInput('plan', '.pre'),
     'images-stage': stageInput('images (build, test, push)', 'build'),
-    'deploy-stage': stageInput('deploy', 'deploy'),
-    'rollback-stage': stageInput('rollback', '.post'),
+    'deploy-stage': stageInput('deploy (the child pipeline trigger)', 'deploy'),
   };
   const cli = '$[[ inputs.cli ]]';
   const aws = {
@@ -489,6 +492,7 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
       variables: {
         CENDENCE_SERVICES: '$[[ inputs.services ]]',
         CENDENCE_SINCE: '$[[ inputs.since ]]',
+        CENDENCE_GITLAB_DEPLOY_PIPELINE: DEPLOY_PIPELINE_FILE,
         GIT_DEPTH: '0',
       },
       script: ['rm -f cendence.env cendence-summary.md', `${cli} plan`],
@@ -506,48 +510,42 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
         CENDENCE_BUILD_ARGS: '$[[ inputs.build-args ]]',
         CENDENCE_NETWORK: '$[[ inputs.build-network ]]',
         CENDENCE_CREATE_REPOSITORY: '$[[ inputs.create-repository ]]',
+        CENDENCE_TERRAFORM_OUTPUTS: '$[[ inputs.terraform-outputs ]]',
       },
       // Build, test and push share one job, so they share one container engine: the image the tests
       // ran is the image pushed, and no runner needs an engine that outlives a job.
       script: [
         'rm -f cendence.env cendence-summary.md',
         ...skipWhenNothing,
+        // The child pipeline's deploy gets this job's artifacts only: the terraform outputs travel with them.
+        `if [ -n "$CENDENCE_TERRAFORM_OUTPUTS" ]; then cp "$CENDENCE_TERRAFORM_OUTPUTS" ${TERRAFORM_OUTPUTS_COPY}; fi`,
         `${cli} build --services "$(cat .cendence/outputs/plan-services)" --builds-file .cendence/builds.json`,
         `${cli} test --builds .cendence/builds.json`,
         `${cli} push --builds .cendence/builds.json`,
       ],
       artifacts: artifacts(['test-results/'], true),
     },
+    // The deploy runs in a child pipeline the plan writes: the deploy job and its rollback (with the
+    // environment, lock and id token) only when a service is affected, else a no-op job. GitLab records an
+    // environment's deployment when it creates a job, before any script runs; only a pipeline written after
+    // the plan can leave the job out. The child takes every setting from these variables, never from text
+    // written into its YAML.
     'cendence-deploy': {
       stage: '$[[ inputs.deploy-stage ]]',
-      image: '$[[ inputs.image ]]',
-      id_tokens: idTokens,
-      environment: { name: '$[[ inputs.environment ]]', action: 'start' },
-      resource_group: RESOURCE_GROUP,
       rules: deployRules('on_success'),
-      variables: { ...aws, CENDENCE_TERRAFORM_OUTPUTS: '$[[ inputs.terraform-outputs ]]' },
-      script: [
-        'rm -f cendence.env cendence-summary.md',
-        ...skipWhenNothing,
-        `${cli} deploy --services "$(cat .cendence/outputs/plan-services)" --images .cendence/outputs/push-images`,
-      ],
-      artifacts: artifacts(),
-    },
-    'cendence-rollback': {
-      stage: '$[[ inputs.rollback-stage ]]',
-      image: '$[[ inputs.image ]]',
-      id_tokens: idTokens,
-      environment: { name: '$[[ inputs.environment ]]', action: 'start' },
-      // The same lock as the deploy: a rollback waits for a release in flight, and the other way round.
-      resource_group: RESOURCE_GROUP,
-      rules: deployRules('$[[ inputs.rollback-when ]]'),
-      variables: { ...aws, CENDENCE_TERRAFORM_OUTPUTS: '$[[ inputs.terraform-outputs ]]' },
-      script: [
-        'rm -f cendence.env cendence-summary.md',
-        'test -f .cendence/outputs/deploy-record-file || { echo "no deployment record from cendence-deploy: nothing to roll back"; exit 0; }',
-        `${cli} rollback --record-file "$(cat .cendence/outputs/deploy-record-file)"`,
-      ],
-      artifacts: artifacts(),
+      variables: {
+        ...aws,
+        CENDENCE_IMAGE: '$[[ inputs.image ]]',
+        CENDENCE_CLI: cli,
+        CENDENCE_ENVIRONMENT: '$[[ inputs.environment ]]',
+        CENDENCE_ROLLBACK_WHEN: '$[[ inputs.rollback-when ]]',
+        PARENT_PIPELINE_ID: '$CI_PIPELINE_ID',
+      },
+      trigger: {
+        include: [{ artifact: DEPLOY_PIPELINE_FILE, job: 'cendence-plan' }],
+        strategy: 'depend',
+        forward: { yaml_variables: true, pipeline_variables: false },
+      },
     },
   };
   const usage = usageHeader('pipeline', layout, [
@@ -556,15 +554,16 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
     'role-to-assume: arn:aws:iam::<account-id>:role/<name>',
   ]);
   return [
-    '# Cendence release pipeline: plan → images (build, test and push in one job) → deploy, and a manual rollback.',
+    '# Cendence release pipeline: plan → images (build, test and push in one job) → deploy child pipeline (deploy, manual rollback).',
     `# Generated by scripts/gen-actions.ts; do not edit. Change gitlabPipeline() there, then run \`npx tsx scripts/gen-actions.ts\`.`,
     '#',
     '#   stages: [build, deploy]',
     ...usage,
     '#',
-    '# The images, deploy and rollback jobs (the ones that assume the role) run only in pipelines of the',
-    '# default branch or of the protected ref named by deploy-ref, never for merge requests: the Terraform',
-    '# trust policy accepts only those. plan runs everywhere. One lock per environment.',
+    '# The images job and the deploy trigger run only in pipelines of the default branch or of the protected',
+    '# ref named by deploy-ref, never for merge requests: the Terraform trust policy accepts only those. plan',
+    '# runs everywhere and writes the deploy child pipeline: the deploy and a manual rollback (one lock per',
+    '# environment) when a service is affected, else one no-op job that records no deployment.',
     '# Build, test and push run in one job with one container engine (the docker socket of the runner, a',
     '# docker:dind service, or engine: buildah).',
     COMMON_OUTPUTS_NOTE,

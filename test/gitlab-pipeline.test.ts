@@ -3,8 +3,9 @@
 // client talking to the host's engine through its socket), artifacts and dotenv reports passed between
 // jobs. The emulator listens on the host's loopback; job containers use the host network (and so do
 // gitlab-ci-local's helper containers, through a docker wrapper: this engine has no usable bridge).
-// Pipelines: the default branch (protected) releases and offers the manual rollback; a feature branch, a
-// merge request and a tag pipeline never deploy.
+// Pipelines: the default branch (protected) releases through the deploy child pipeline the plan writes,
+// with its manual rollback; an empty plan's child has no environment job; a feature branch, a merge
+// request and a tag pipeline never deploy.
 
 import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { BUSYBOX } from '../harness/build-push.js';
 import { buildCliImage, buildHelperImage, cliImageMissing } from './cli-image.js';
 import { type DoorWorld, deployableWorld, disposeWorld, REGION, run } from './doors-fixture.js';
@@ -47,15 +49,9 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
         '/var/run/docker.sock:/var/run/docker.sock',
         '--pull-policy',
         'if-not-present',
-        // What GitLab sets on every job, and gitlab-ci-local does not.
-        ...['--variable', 'GITLAB_CI=true'],
-        ...['--variable', `CENDENCE_CLI_IMAGE=${IMAGE}`],
-        ...['--variable', `EMULATOR_URL=${world.emulator.url}`],
-        ...['--variable', `AWS_REGION=${REGION}`],
-        ...['--variable', 'AWS_ACCESS_KEY_ID=AKIDEXAMPLE'],
-        ...['--variable', 'AWS_SECRET_ACCESS_KEY=emulator-secret-key-example'],
-        ...['--variable', 'CENDENCE_SKIP_CHECKS=true'],
-        ...['--variable', `CI_COMMIT_BEFORE_SHA=${ZERO}`],
+        ...(scenario.some((a) => a.startsWith('CI_COMMIT_BEFORE_SHA='))
+          ? []
+          : ['--variable', `CI_COMMIT_BEFORE_SHA=${ZERO}`]),
         ...scenario,
         ...args,
       ],
@@ -119,15 +115,35 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
       [
         '#!/bin/sh',
         'case "$1" in create|run) case " $* " in *" --network "*|*" --network="*) ;; *) c=$1; shift; set -- "$c" --network=host "$@";; esac;; esac',
+        // gitlab-ci-local does not fetch `needs: pipeline:` artifacts; as GitLab does, the child's deploy
+        // job gets those of the parent's cendence-images job, copied in with the project files.
+        'if [ "$1" = cp ] && [ "$2" = .gitlab-ci-local/builds/.docker/. ]; then',
+        `  '${real}' "$@" || exit $?`,
+        `  case " $('${real}' inspect -f '{{range .Mounts}}{{.Name}} {{end}}' "\${3%%:*}")" in`,
+        `    *" gcl-deploy-"*) exec '${real}' cp .gitlab-ci-local/artifacts/cendence-images/. "$3";;`,
+        '  esac',
+        '  exit 0',
+        'fi',
         `exec '${real}' "$@"`,
         '',
       ].join('\n'),
     );
     chmodSync(join(wrapperDir, 'docker'), 0o755);
     world = await deployableWorld();
-    for (const p of ['.gitlab-ci.yml', 'pipelines/gitlab']) {
-      cpSync(join(ROOT, p), join(world.fixture.repo, p), { recursive: true });
-    }
+    cpSync(join(ROOT, 'pipelines/gitlab'), join(world.fixture.repo, 'pipelines/gitlab'), { recursive: true });
+    // This run's values as the pipeline's own variables: gitlab-ci-local hands a child pipeline the
+    // trigger's and the file's variables, not those of its command line (GitLab expands them in the parent).
+    const ci = parse(readFileSync(join(ROOT, '.gitlab-ci.yml'), 'utf8'));
+    Object.assign(ci.variables, {
+      GITLAB_CI: 'true', // what GitLab sets on every job, and gitlab-ci-local does not
+      CENDENCE_CLI_IMAGE: IMAGE,
+      EMULATOR_URL: world.emulator.url,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'emulator-secret-key-example',
+      CENDENCE_SKIP_CHECKS: 'true',
+    });
+    writeFileSync(join(world.fixture.repo, '.gitlab-ci.yml'), stringify(ci));
     // gitlab-ci-local reads the default branch from the origin remote.
     world.fixture.git('remote', 'add', 'origin', 'git@gitlab.example.com:cendence/fixture.git');
     world.fixture.commit('pipeline');
@@ -150,15 +166,13 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
   const maybe = missing ? test.skip : test;
 
   maybe(
-    'which jobs each pipeline gets: deploy and the manual rollback only on the protected default branch',
+    'which jobs each pipeline gets: images and the deploy trigger only on the protected default branch',
     async () => {
       expect(await listed(DEFAULT_BRANCH)).toEqual([
         'cendence-plan .pre',
         'cendence-images build',
         'cendence-deploy deploy',
-        'cendence-rollback .post',
       ]);
-      expect((await listed(DEFAULT_BRANCH)).join()).toContain('cendence-rollback .post');
       // The default branch without protection (GitLab's own default is protected): nothing assumes the role.
       expect(await listed([])).toEqual(['cendence-plan .pre']);
       expect(await listed(MERGE_REQUEST)).toEqual(['cendence-plan .pre']);
@@ -173,11 +187,43 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
     120_000,
   );
 
+  // Every job of the parent pipeline (as gitlab-ci-local merges it) and of the child the last run triggered.
+  const pipelineJobs = async (scenario: string[]) => {
+    const preview = (await glci(scenario, '--preview')).stdout;
+    const parent = parseAllDocuments(preview.slice(preview.indexOf('---')))
+      .map((d) => d.toJS())
+      .find((d) => d?.['cendence-plan']);
+    const childFile = join(world.fixture.repo, '.gitlab-ci-local/includes/triggers/cendence-deploy.yml');
+    const child = existsSync(childFile) ? parse(readFileSync(childFile, 'utf8')) : {};
+    const jobs = (doc: Record<string, { script?: unknown; trigger?: unknown }>) =>
+      Object.entries(doc).filter(([name, job]) => !name.startsWith('.') && (job?.script || job?.trigger));
+    return { parent: jobs(parent), child: jobs(child) };
+  };
+
   maybe(
-    'default branch: plan → images (build, test, push in one job) → deploy, then the manual rollback',
+    'default branch, nothing changed: the child pipeline has one no-op job, no job has an environment',
     async () => {
       const seeded = await liveTaskDefinition();
-      const release = await glci(DEFAULT_BRANCH);
+      const head = world.fixture.git('rev-parse', 'HEAD').trim();
+      const r = await glci([...DEFAULT_BRANCH, '--variable', `CI_COMMIT_BEFORE_SHA=${head}`]);
+      expect([r.code, r.code === 0 ? 'ok' : `${r.stdout}\n${r.stderr}`]).toEqual([0, 'ok']);
+      expect(dotenv('cendence-plan').CENDENCE_PLAN_COUNT).toBe('0');
+      expect(r.stdout).toMatch(/PASS\s+\[cendence-deploy\] -> nothing-to-deploy\b/);
+      const { parent, child } = await pipelineJobs(DEFAULT_BRANCH);
+      expect(child.map(([name]) => name)).toEqual(['nothing-to-deploy']);
+      expect(parent.map(([name]) => name)).toContain('cendence-deploy');
+      expect([...parent, ...child].filter(([, job]) => 'environment' in job)).toEqual([]);
+      expect(await liveTaskDefinition()).toBe(seeded);
+    },
+    600_000,
+  );
+
+  maybe(
+    'default branch: plan → images (build, test, push in one job) → deploy child pipeline, its manual rollback',
+    async () => {
+      const seeded = await liveTaskDefinition();
+      // The manual rollback runs too, as a person would press its button after the deploy.
+      const release = await glci(DEFAULT_BRANCH, '--manual', 'rollback');
       expect([release.code, release.code === 0 ? 'ok' : `${release.stdout}\n${release.stderr}`]).toEqual([
         0,
         'ok',
@@ -185,10 +231,13 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
       for (const j of ['emulator', 'cendence-plan', 'cendence-images', 'cendence-deploy']) {
         expect(release.stdout).toMatch(new RegExp(`PASS\\s+${j}\\b`));
       }
-      // Each job ran in a fresh container of the CLI image.
-      expect(release.stdout).toMatch(
-        new RegExp(`cendence-images\\s+starting ${IMAGE.replace(/[.:]/g, '\\$&')}`),
-      );
+      for (const j of ['deploy', 'rollback']) {
+        expect(release.stdout).toMatch(new RegExp(`PASS\\s+\\[cendence-deploy\\] -> ${j}\\b`));
+      }
+      // Each job ran in a fresh container of the CLI image, the child's too.
+      for (const j of ['cendence-images', '\\[cendence-deploy\\] -> deploy']) {
+        expect(release.stdout).toMatch(new RegExp(`${j}\\s+starting ${IMAGE.replace(/[.:]/g, '\\$&')}`));
+      }
       // The all-zero base of a first push on the default branch plans every service, saying why.
       expect(jobLog('cendence-plan')).toContain('head is on main itself, so every service is planned');
       expect(dotenv('cendence-plan')).toMatchObject({
@@ -201,25 +250,31 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
       expect(images.web).toMatch(/\/fixture\/web@sha256:[0-9a-f]{64}$/);
       // The JUnit report is kept, and declared as the job's junit report.
       expect(existsSync(artifact('cendence-images', 'test-results/web.xml'))).toBe(true);
-      const deployed = dotenv('cendence-deploy');
+      const deployed = dotenv('deploy');
       expect(deployed.CENDENCE_DEPLOY_STATUS).toBe('succeeded');
       expect(deployed.CENDENCE_DEPLOY_RECORD_FILE).toMatch(/^\.cendence\//);
+      expect(JSON.parse(deployed.CENDENCE_DEPLOY_PREVIOUS_REVISION)).toEqual({ web: seeded });
       // The dotenv reports stay far under GitLab's 5 KB.
-      for (const j of ['cendence-plan', 'cendence-images', 'cendence-deploy']) {
+      for (const j of ['cendence-plan', 'cendence-images', 'deploy']) {
         expect(readFileSync(artifact(j, '.gitlab-ci-reports/dotenv/cendence.env')).length).toBeLessThan(
           5 * 1024,
         );
       }
-      const live = await liveTaskDefinition();
-      expect(live).not.toBe(seeded);
-      const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: live }));
-      expect(td.taskDefinition!.containerDefinitions![0].image).toBe(images.web);
-
-      // The manual job runs only when asked for, as a person would press its button.
-      const rollback = await glci(DEFAULT_BRANCH, 'cendence-rollback');
-      expect([rollback.code, rollback.code === 0 ? 'ok' : rollback.stdout]).toEqual([0, 'ok']);
-      expect(dotenv('cendence-rollback').CENDENCE_ROLLBACK_STATUS).toBe('succeeded');
+      // The revision the deploy registered carries the pushed image; the rollback put the seeded one back.
+      const latest = await ecs.send(
+        new DescribeTaskDefinitionCommand({ taskDefinition: seeded.split('/')[1].split(':')[0] }),
+      );
+      expect(latest.taskDefinition!.taskDefinitionArn).not.toBe(seeded);
+      expect(latest.taskDefinition!.containerDefinitions![0].image).toBe(images.web);
+      expect(dotenv('rollback').CENDENCE_ROLLBACK_STATUS).toBe('succeeded');
       expect(await liveTaskDefinition()).toBe(seeded);
+      // The deploy and the rollback hold the environment and its lock, in the child pipeline only.
+      const { parent, child } = await pipelineJobs(DEFAULT_BRANCH);
+      expect(parent.filter(([, job]) => 'environment' in job)).toEqual([]);
+      expect(child.map(([name, job]) => [name, (job as Record<string, unknown>).environment])).toEqual([
+        ['deploy', { name: '$CENDENCE_ENVIRONMENT', action: 'start' }],
+        ['rollback', { name: '$CENDENCE_ENVIRONMENT', action: 'start' }],
+      ]);
     },
     600_000,
   );

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parseAllDocuments, stringify } from 'yaml';
 import { loadModule } from '../emulator/src/terraform/hcl.js';
 import { DOOR_STEPS, gitlabInput, RESOURCE_GROUP, variableName } from '../scripts/gen-actions.js';
+import { gitlabDeployPipeline } from '../shared/src/changes/matrix.js';
 import { STEPS } from '../shared/src/steps/index.js';
 import { trustOf } from './trust-policy.js';
 
@@ -80,7 +81,11 @@ describe('template files', () => {
         .split('\n')
         .filter((l) => !l.startsWith('#'))
         .join('\n');
-      expect([f, /^\s*include:|\/pipelines\/gitlab/m.test(body)]).toEqual([f, false]);
+      // No include of a file (the deploy trigger includes only the plan job's artifact).
+      expect([
+        f,
+        /^include:|^\s*-? *(local|project|file|component):|\/pipelines\/gitlab/m.test(body),
+      ]).toEqual([f, false]);
       expect(text).toContain(
         `component: $CI_SERVER_FQDN/<group>/cendence/${f.replace('.yml', '')}@<version>`,
       );
@@ -169,23 +174,64 @@ describe('template files', () => {
 
   test('pipeline.yml: build, test and push in one job (one engine); later jobs read files, not project-shadowable variables', () => {
     const { spec, jobs } = template('pipeline.yml');
-    expect(Object.keys(jobs)).toEqual([
-      'cendence-plan',
-      'cendence-images',
-      'cendence-deploy',
-      'cendence-rollback',
-    ]);
+    expect(Object.keys(jobs)).toEqual(['cendence-plan', 'cendence-images', 'cendence-deploy']);
     const images = jobs['cendence-images'].script.join('\n');
     expect(images).toMatch(/cli ]] build .*--builds-file \.cendence\/builds\.json/);
     expect(images).toContain('test --builds .cendence/builds.json');
     expect(images).toContain('push --builds .cendence/builds.json');
     expect(jobs['cendence-images'].artifacts.reports.junit).toBe('test-results/*.xml');
-    for (const stage of ['plan-stage', 'images-stage', 'deploy-stage', 'rollback-stage'])
+    for (const stage of ['plan-stage', 'images-stage', 'deploy-stage'])
       expect(spec.inputs[stage]).toBeDefined();
     const text = JSON.stringify(jobs);
     expect(text).not.toMatch(/\$(SERVICES|COUNT|IMAGES|RECORD_FILE)\b/);
-    expect(jobs['cendence-deploy'].resource_group).toBe(jobs['cendence-rollback'].resource_group);
     expect(spec.inputs.since.default).toBe('$CI_COMMIT_BEFORE_SHA');
+  });
+
+  test('pipeline.yml: the deploy is a child pipeline the plan writes; no parent job records a deployment', () => {
+    const { jobs } = template('pipeline.yml');
+    // GitLab records a deployment when it creates a job with an environment: none exists before the plan.
+    expect(Object.values(jobs).filter((j) => 'environment' in (j as Yaml))).toEqual([]);
+    const file = jobs['cendence-plan'].variables.CENDENCE_GITLAB_DEPLOY_PIPELINE;
+    expect(file).toMatch(/^\.cendence\//);
+    const deploy = jobs['cendence-deploy'];
+    expect(deploy.trigger).toMatchObject({
+      include: [{ artifact: file, job: 'cendence-plan' }],
+      strategy: 'depend',
+    });
+    expect(deploy.rules).toEqual(jobs['cendence-images'].rules);
+    // The child takes every setting from the trigger's variables, the inputs interpolated here only.
+    expect(deploy.variables).toMatchObject({
+      CENDENCE_IMAGE: '$[[ inputs.image ]]',
+      CENDENCE_ENVIRONMENT: '$[[ inputs.environment ]]',
+      CENDENCE_AUDIENCE: '$[[ inputs.audience ]]',
+      CENDENCE_ROLLBACK_WHEN: '$[[ inputs.rollback-when ]]',
+      PARENT_PIPELINE_ID: '$CI_PIPELINE_ID',
+    });
+  });
+
+  test('the deploy child pipeline: deploy and rollback share one lock; an empty plan has no environment job', () => {
+    const entry = { service: 'web', dir: 'services/web', repository: 'web', wave: 0, dependsOn: [] };
+    const child = parseAllDocuments(gitlabDeployPipeline([entry]))[0].toJS();
+    expect(Object.keys(child)).toEqual(['stages', 'deploy', 'rollback']);
+    for (const name of ['deploy', 'rollback']) {
+      expect(child[name].environment).toEqual({ name: '$CENDENCE_ENVIRONMENT', action: 'start' });
+      expect(child[name].resource_group).toBe('cendence-$CENDENCE_ENVIRONMENT');
+      expect(child[name].id_tokens.CENDENCE_ID_TOKEN.aud).toBe('$CENDENCE_AUDIENCE');
+    }
+    expect(child.deploy.needs).toEqual([{ pipeline: '$PARENT_PIPELINE_ID', job: 'cendence-images' }]);
+    expect(child.rollback.rules.at(-1)).toEqual({ when: 'manual', allow_failure: true });
+    // The terraform outputs (an artifact of a job of yours) reach the child through the images job.
+    const { jobs } = template('pipeline.yml');
+    expect(jobs['cendence-images'].script.join('\n')).toContain(
+      'cp "$CENDENCE_TERRAFORM_OUTPUTS" .cendence/terraform-outputs.json',
+    );
+    for (const name of ['deploy', 'rollback'])
+      expect(child[name].script).toContain(
+        'if [ -f .cendence/terraform-outputs.json ]; then export CENDENCE_TERRAFORM_OUTPUTS=.cendence/terraform-outputs.json; fi',
+      );
+    const empty = parseAllDocuments(gitlabDeployPipeline([]))[0].toJS();
+    expect(Object.keys(empty)).toEqual(['nothing-to-deploy']);
+    expect(JSON.stringify(empty)).not.toMatch(/environment|resource_group|id_tokens/);
   });
 });
 
@@ -364,7 +410,7 @@ describe('gitlab-ci-local reads the templates', () => {
 
   const PIPELINE = { local: '/pipelines/gitlab/pipeline.yml', inputs: { image: 'cli@sha256:0' } };
 
-  test('the full pipeline on the protected default branch: plan → images → deploy, and the manual rollback', () => {
+  test('the full pipeline on the protected default branch: plan → images → the deploy trigger', () => {
     const r = glci(
       { stages: ['build', 'deploy'], include: [PIPELINE] },
       '--list',
@@ -381,7 +427,6 @@ describe('gitlab-ci-local reads the templates', () => {
       'cendence-plan .pre on_success',
       'cendence-images build on_success',
       'cendence-deploy deploy on_success',
-      'cendence-rollback .post manual',
     ]);
     const preview = glci(
       {
@@ -393,8 +438,7 @@ describe('gitlab-ci-local reads the templates', () => {
     const merged = parseAllDocuments(preview.slice(preview.indexOf('---')))
       .map((d) => d.toJS())
       .find((d) => d?.['cendence-deploy']);
-    expect(merged['cendence-deploy'].resource_group).toBe('cendence-prod');
-    expect(merged['cendence-rollback'].resource_group).toBe('cendence-prod');
+    expect(merged['cendence-deploy'].variables.CENDENCE_ENVIRONMENT).toBe('prod');
   });
 
   test('a named protected ref may deploy too; other refs may not', () => {
@@ -470,7 +514,6 @@ describe('gitlab-ci-local reads the templates', () => {
       'cendence-plan',
       'cendence-images',
       'cendence-deploy',
-      'cendence-rollback',
     ]);
     expect(names('CI_COMMIT_REF_PROTECTED=true', 'CI_PIPELINE_SOURCE=merge_request_event')).toEqual([
       'cendence-plan',
@@ -533,8 +576,11 @@ describe('GitLab: the subject each role-assuming job gets, against the Terraform
     const merged = parseAllDocuments(preview.slice(preview.indexOf('---')))
       .map((d) => d.toJS())
       .find((d) => d?.['cendence-deploy']);
-    const assuming = Object.keys(merged).filter((j) => merged[j]?.id_tokens?.CENDENCE_ID_TOKEN);
-    expect(assuming.sort()).toEqual(['cendence-deploy', 'cendence-images', 'cendence-rollback']);
+    // The role-assuming jobs, and the trigger of the child pipeline whose deploy and rollback assume it.
+    const assuming = Object.keys(merged).filter(
+      (j) => merged[j]?.id_tokens?.CENDENCE_ID_TOKEN || merged[j]?.trigger,
+    );
+    expect(assuming.sort()).toEqual(['cendence-deploy', 'cendence-images']);
     const scenarios: { name: string; vars: string[]; refType: string; ref: string; deploys: boolean }[] = [
       {
         name: 'default branch',

@@ -243,6 +243,27 @@ describe('plan with no previous state (an all-zero base) and shallow clones', ()
     expect(JSON.stringify(child)).not.toContain('npx');
   });
 
+  it('the deploy child pipeline: deploy and rollback with the environment when a service is affected, else a no-op', async () => {
+    const file = path.join(repo, '.cendence', 'deploy-pipeline.yml');
+    await plan({ since: commits.initial, 'gitlab-deploy-pipeline': file }, { GITLAB_CI: 'true' });
+    const release = parse(await readFile(file, 'utf8'));
+    expect(Object.keys(release)).toEqual(['stages', 'deploy', 'rollback']);
+    expect(release.deploy.environment).toEqual({ name: '$CENDENCE_ENVIRONMENT', action: 'start' });
+    const { log } = await plan(
+      { since: commits.proto, head: commits.readme, 'gitlab-deploy-pipeline': file },
+      { GITLAB_CI: 'true' },
+    );
+    const empty = parse(await readFile(file, 'utf8'));
+    expect(Object.keys(empty)).toEqual(['nothing-to-deploy']);
+    expect(JSON.stringify(empty)).not.toContain('environment');
+    expect(log).toContain('nothing to deploy, no environment job');
+    const err = await plan(
+      { 'gitlab-deploy-pipeline': 'deploy.yml', all: 'true' },
+      { GITLAB_CI: 'true' },
+    ).catch((e) => e);
+    expect(describeError(err)).toContain('gitlab-deploy-pipeline "deploy.yml" is outside .cendence/');
+  });
+
   it('in GitLab, a child pipeline path outside .cendence/ (not kept as an artifact) is refused', async () => {
     const err = await plan({ 'gitlab-pipeline': 'child.yml', all: 'true' }, { GITLAB_CI: 'true' }).catch(
       (e) => e,

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { parse, parseAllDocuments } from 'yaml';
+import { gitlabDeployPipeline } from '../shared/src/changes/matrix.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const yamlIn = (dir: string) =>
@@ -120,6 +121,30 @@ describe('SEC-7 user input never becomes shell text', () => {
         }
       }
     }
+  });
+
+  test('the GitLab deploy child pipeline the plan writes holds no planned or input text, only variables', () => {
+    const entry = (service: string) => ({
+      service,
+      dir: `services/${service}`,
+      repository: service,
+      wave: 0,
+      dependsOn: [],
+    });
+    const hostile = gitlabDeployPipeline([entry('$(touch /tmp/x)"; id #')]);
+    expect(hostile).toBe(gitlabDeployPipeline([entry('web')]));
+    expect(hostile).not.toContain('touch');
+    const child = parse(hostile);
+    // The settings arrive as the trigger's variables; the role-assuming jobs ask for the token.
+    for (const name of ['deploy', 'rollback']) {
+      expect(child[name].id_tokens).toEqual({ CENDENCE_ID_TOKEN: { aud: '$CENDENCE_AUDIENCE' } });
+      for (const line of child[name].script) expect(line).not.toMatch(/\$\[\[/);
+    }
+    const { body } = loadGitLab('pipelines/gitlab/pipeline.yml');
+    expect(body['cendence-deploy'].trigger.forward).toEqual({
+      yaml_variables: true,
+      pipeline_variables: false,
+    });
   });
 });
 

@@ -76,3 +76,76 @@ export function gitlabChildPipeline(entries: MatrixEntry[], opts: GitLabPipeline
   }
   return stringify(doc);
 }
+
+/** The job of the pipeline template whose artifacts the deploy child pipeline takes. */
+export const GITLAB_IMAGES_JOB = 'cendence-images';
+/** Where that job keeps the terraform-outputs file, so that it reaches the child with its artifacts. */
+export const TERRAFORM_OUTPUTS_COPY = '.cendence/terraform-outputs.json';
+
+/**
+ * The release's deploy as a child pipeline, written after the plan: the deploy and its manual rollback
+ * (environment, lock, OIDC id token) only when a service is affected, else one no-op job, so an empty
+ * plan records no deployment of the environment. Every setting comes from the trigger's variables
+ * (CENDENCE_IMAGE, CENDENCE_CLI, CENDENCE_ENVIRONMENT, CENDENCE_ROLLBACK_WHEN, the CLI's own
+ * CENDENCE_* inputs, PARENT_PIPELINE_ID) and the artifacts: no input value is written into this YAML.
+ */
+export function gitlabDeployPipeline(entries: MatrixEntry[]): string {
+  const image = '$CENDENCE_IMAGE';
+  if (entries.length === 0) {
+    return stringify({
+      'nothing-to-deploy': {
+        image,
+        script: ['echo "cendence plan found no affected service: nothing to deploy"'],
+      },
+    });
+  }
+  const env = {
+    image,
+    id_tokens: { CENDENCE_ID_TOKEN: { aud: '$CENDENCE_AUDIENCE' } },
+    environment: { name: '$CENDENCE_ENVIRONMENT', action: 'start' },
+    // One lock per environment: a deploy and a rollback of the same environment never overlap.
+    resource_group: 'cendence-$CENDENCE_ENVIRONMENT',
+  };
+  const terraformOutputs = `if [ -f ${TERRAFORM_OUTPUTS_COPY} ]; then export CENDENCE_TERRAFORM_OUTPUTS=${TERRAFORM_OUTPUTS_COPY}; fi`;
+  const artifacts = {
+    when: 'always',
+    expire_in: '30 days',
+    paths: ['cendence-summary.md', '.cendence/'],
+    reports: { dotenv: 'cendence.env' },
+  };
+  return stringify(
+    {
+      stages: ['deploy', 'rollback'],
+      deploy: {
+        stage: 'deploy',
+        ...env,
+        // The plan's files and the pushed images, from the parent pipeline's images job.
+        needs: [{ pipeline: '$PARENT_PIPELINE_ID', job: GITLAB_IMAGES_JOB }],
+        script: [
+          'rm -f cendence.env cendence-summary.md',
+          terraformOutputs,
+          '$CENDENCE_CLI deploy --services "$(cat .cendence/outputs/plan-services)" --images .cendence/outputs/push-images',
+        ],
+        artifacts,
+      },
+      rollback: {
+        stage: 'rollback',
+        ...env,
+        needs: ['deploy'],
+        rules: [
+          { if: '$CENDENCE_ROLLBACK_WHEN == "on_failure"', when: 'on_failure' },
+          // A button that never blocks the pipeline.
+          { when: 'manual', allow_failure: true },
+        ],
+        script: [
+          'rm -f cendence.env cendence-summary.md',
+          'test -f .cendence/outputs/deploy-record-file || { echo "no deployment record from deploy: nothing to roll back"; exit 0; }',
+          terraformOutputs,
+          '$CENDENCE_CLI rollback --record-file "$(cat .cendence/outputs/deploy-record-file)"',
+        ],
+        artifacts,
+      },
+    },
+    { lineWidth: 0 },
+  );
+}

@@ -4,7 +4,13 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type AffectedService, affectedServices, type ContextFilter } from '../changes/affected.js';
 import { changedFiles, repositoryRoot } from '../changes/git.js';
-import { githubMatrix, gitlabChildPipeline, type MatrixEntry, matrixEntries } from '../changes/matrix.js';
+import {
+  githubMatrix,
+  gitlabChildPipeline,
+  gitlabDeployPipeline,
+  type MatrixEntry,
+  matrixEntries,
+} from '../changes/matrix.js';
 import { UserError } from '../errors.js';
 import { contextMatcher } from '../image/context.js';
 import { dependencyWaves } from '../manifest/graph.js';
@@ -49,6 +55,11 @@ const inputs: InputSpec[] = [
     description: 'Hidden job the generated GitLab jobs extend, e.g. .cendence-service.',
   },
   { name: 'gitlab-include', kind: 'list', description: 'Local files the child pipeline includes.' },
+  {
+    name: 'gitlab-deploy-pipeline',
+    description:
+      "Write the release's GitLab deploy child pipeline to this file, under .cendence/: the deploy and its rollback (environment, lock, id token) when a service is affected, else one no-op job, so an empty plan records no deployment. Its settings come from the trigger job's variables.",
+  },
 ];
 
 export interface PlanSettings {
@@ -62,6 +73,7 @@ export interface PlanSettings {
   gitlabExtends?: string;
   gitlabInclude: string[];
   gitlabCli: string;
+  gitlabDeployPipeline?: string;
 }
 
 export interface PlanResult {
@@ -72,6 +84,7 @@ export interface PlanResult {
   waves: string[][];
   matrix: { include: MatrixEntry[] };
   gitlabPipeline?: string;
+  gitlabDeployPipeline?: string;
 }
 
 /** For each service whose build context lies outside its folder: what in that context its Dockerfile reads. */
@@ -109,17 +122,19 @@ export const planStep: Step<PlanSettings, PlanResult> = {
     const raw = i.string('services');
     const services = raw?.trim() ? selectServices(manifests, raw).map((m) => m.name) : [];
     const gitlabPipeline = i.string('gitlab-pipeline');
+    const gitlabDeploy = i.string('gitlab-deploy-pipeline');
     // GitLab's child pipeline trigger reads it from the plan job's artifacts: only .cendence/ is kept.
-    if (
-      gitlabPipeline &&
-      ctx.env.GITLAB_CI &&
-      !isUnder(path.resolve(ctx.cwd, gitlabPipeline), ctx.cwd, '.cendence')
-    ) {
-      throw new UserError(
-        `gitlab-pipeline "${gitlabPipeline}" is outside .cendence/, so the job's artifacts would not keep it`,
-        'gitlab-pipeline',
-        'write it under .cendence/, e.g. .cendence/child-pipeline.yml',
-      );
+    for (const [name, file] of [
+      ['gitlab-pipeline', gitlabPipeline],
+      ['gitlab-deploy-pipeline', gitlabDeploy],
+    ] as const) {
+      if (file && ctx.env.GITLAB_CI && !isUnder(path.resolve(ctx.cwd, file), ctx.cwd, '.cendence')) {
+        throw new UserError(
+          `${name} "${file}" is outside .cendence/, so the job's artifacts would not keep it`,
+          name,
+          'write it under .cendence/, e.g. .cendence/child-pipeline.yml',
+        );
+      }
     }
     return {
       root,
@@ -132,6 +147,7 @@ export const planStep: Step<PlanSettings, PlanResult> = {
       gitlabExtends: i.string('gitlab-extends'),
       gitlabInclude: i.list('gitlab-include'),
       gitlabCli: i.string('gitlab-cli') ?? 'cendence',
+      gitlabDeployPipeline: gitlabDeploy ? path.resolve(ctx.cwd, gitlabDeploy) : undefined,
     };
   },
   async run(s, ctx) {
@@ -174,6 +190,15 @@ export const planStep: Step<PlanSettings, PlanResult> = {
       gitlabPipeline = s.gitlabPipeline;
       ctx.runner.info(`GitLab child pipeline written to ${gitlabPipeline}`);
     }
+    if (s.gitlabDeployPipeline) {
+      await mkdir(path.dirname(s.gitlabDeployPipeline), { recursive: true });
+      await writeFile(s.gitlabDeployPipeline, gitlabDeployPipeline(entries));
+      ctx.runner.info(
+        entries.length
+          ? `GitLab deploy pipeline written to ${s.gitlabDeployPipeline}`
+          : `GitLab deploy pipeline written to ${s.gitlabDeployPipeline}: nothing to deploy, no environment job`,
+      );
+    }
     await ctx.runner.summary(
       [
         `### cendence plan: ${affected.services.length} of ${manifests.length} services`,
@@ -196,6 +221,7 @@ export const planStep: Step<PlanSettings, PlanResult> = {
       waves: affected.waves,
       matrix: githubMatrix(entries),
       gitlabPipeline,
+      gitlabDeployPipeline: s.gitlabDeployPipeline,
     };
   },
   outputValues(r) {
