@@ -110,5 +110,19 @@ real SDK clients from two load processes, 8 requests in flight in all, for 3 s p
 warm-up. Two load processes because the SDK's own CPU per call (signing, parsing) exceeds the
 emulator's, and one process would cap the load at one core. The emulator's CPU is read from /proc:
 "calls per emulator CPU-second" is its capacity per core whatever else the machine is doing.
+
+**Zero downtime** (bench/zero-downtime.ts, harness/load.ts). The emulator with \`tasks: 'docker'\` (real
+clock ×10): services of 2 real containers of a small web image pushed to its registry, behind its ALB
+proxy with real health checks. During each deployment, made with the ECS SDK, autocannon sends a
+steady 50 requests/s over 4 connections through the ALB (loopback only), from the update until ECS
+has settled and the old targets are drained, plus 1 s; a connection the server closed with a request
+outstanding counts as a connection error (autocannon alone would retry it silently). Rolling and
+blue/green deploy a healthy revision; the canary (10 %, bake 10 min) deploys a revision that answers
+500 to every request while passing health checks, takes its share for 10 s and is stopped with a
+rollback; the broken image crashes at start and the circuit breaker rolls it back. Which revision took a
+request is counted by the ALB proxy per target task definition (CloudWatch's RequestCount per target
+group on AWS). Start overhead: RunTask until the app answers on the task's IP, against \`docker run -d\`
+of the same local image until it answers (medians of 5, alternating; the emulator also asks its
+registry for the image, as ECS pulls).
 `;
 }

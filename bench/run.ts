@@ -2,7 +2,7 @@
 // emulator in one run, judges each figure against its DESIGN.md target, and writes bench/results.json
 // (everything measured, raw) and bench/RESULTS.md (the table and how each figure was measured).
 // Every comparison is a ratio or a difference measured in this same run. Sections can be picked with
-// BENCH_ONLY=latency,release,actions,build,cache,emulator (a partial run does not write the result files
+// BENCH_ONLY=latency,release,actions,build,cache,emulator,zerodown (a partial run does not write the result files
 // unless BENCH_WRITE=1).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -27,9 +27,19 @@ import {
   releaseFigures,
 } from './report.js';
 import { resultsMarkdown } from './results-md.js';
+import { measureZeroDowntime, zeroDowntimeFigures } from './zero-downtime.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const SECTIONS = ['latency', 'follow', 'release', 'actions', 'build', 'cache', 'emulator'] as const;
+const SECTIONS = [
+  'latency',
+  'follow',
+  'release',
+  'actions',
+  'build',
+  'cache',
+  'emulator',
+  'zerodown',
+] as const;
 type Section = (typeof SECTIONS)[number];
 
 const only = (process.env.BENCH_ONLY ?? '').split(',').filter(Boolean) as Section[];
@@ -135,8 +145,11 @@ async function main(): Promise<void> {
   const build = await section('build', measureBuild, buildFigures);
   const cache = await section('cache', measureBuildCache, cacheFigures);
   const emulator = await section('emulator', () => measureEmulator(ROOT), emulatorFigures);
+  const zerodown = await section('zerodown', measureZeroDowntime, zeroDowntimeFigures);
 
-  const figures = [latency, following, release, actions, build, cache, emulator].flatMap((s) => s.figures);
+  const figures = [latency, following, release, actions, build, cache, emulator, zerodown].flatMap(
+    (s) => s.figures,
+  );
   const durationSeconds = (performance.now() - started) / 1000;
   const machine = {
     cpus: os.cpus().length,
@@ -174,6 +187,7 @@ async function main(): Promise<void> {
       build: build.seconds,
       cache: cache.seconds,
       emulator: emulator.seconds,
+      zerodown: zerodown.seconds,
     },
     bundlesRebuilt: rebuilt,
     raw: {
@@ -184,6 +198,7 @@ async function main(): Promise<void> {
       build: build.raw,
       cache: cache.raw,
       emulator: emulator.raw,
+      zerodown: zerodown.raw,
     },
     figures: figures.map((f) => ({ ...f, result: verdict(f) || 'info' })),
     summary: counts,

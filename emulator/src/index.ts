@@ -160,6 +160,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
     reset,
     seed,
     terraformOutputs: () => tf?.outputs,
+    albCounts: () => live?.albCounts(),
   };
   const server = http.createServer(
     (() => {

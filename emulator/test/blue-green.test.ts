@@ -4,6 +4,7 @@
 
 import {
   ContinueServiceDeploymentCommand,
+  CreateServiceCommand,
   DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   RegisterTaskDefinitionCommand,
@@ -250,5 +251,50 @@ describe('ECS-native blue/green', () => {
     expect(await weights(prod)).toEqual({ 'web-blue': 0, 'web-green': 100 });
     await advanceUntil(h.emu, async () => (await sdOf(sdArn))?.status === 'SUCCESSFUL', 900, 5);
     expect((await sdOf(sdArn))?.lifecycleHookDetails?.[0]?.status).toBe('SUCCEEDED');
+  });
+
+  it('a service created with BLUE_GREEN serves its first deployment from the primary target group', async () => {
+    await h.stop();
+    const spec = world('BLUE_GREEN');
+    h = await harness({ world: { ...spec, services: [] } });
+    const tgArn = async (name: string) =>
+      (await h.elbv2.send(new DescribeTargetGroupsCommand({ Names: [name] }))).TargetGroups?.[0]
+        ?.TargetGroupArn as string;
+    const prod = [...h.emu.world.elbv2.rules.values()].find((r) => r.Priority === '10')?.RuleArn as string;
+    await h.ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('web', 'web:v1')));
+    await h.ecs.send(
+      new CreateServiceCommand({
+        cluster: 'main',
+        serviceName: 'web',
+        taskDefinition: 'web',
+        desiredCount: 2,
+        launchType: 'FARGATE',
+        networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-a'] } },
+        deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 },
+        loadBalancers: [
+          {
+            targetGroupArn: await tgArn('web-blue'),
+            containerName: 'web',
+            containerPort: 8080,
+            advancedConfiguration: {
+              alternateTargetGroupArn: await tgArn('web-green'),
+              productionListenerRule: prod,
+              roleArn: 'arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers',
+            },
+          },
+        ],
+      }),
+    );
+    await advanceUntil(
+      h.emu,
+      async () => (await web()).deployments?.[0]?.rolloutState === 'COMPLETED',
+      600,
+      5,
+    );
+    const blue = await h.elbv2.send(
+      new DescribeTargetHealthCommand({ TargetGroupArn: await tgArn('web-blue') }),
+    );
+    expect(blue.TargetHealthDescriptions?.map((t) => t.TargetHealth?.State)).toEqual(['healthy', 'healthy']);
+    expect(await weights(prod)).toEqual({ 'web-blue': 100, 'web-green': 0 });
   });
 });

@@ -75,6 +75,12 @@ describe('control API', () => {
     expect((await control('GET', 'nowhere')).status).toBe(404);
   });
 
+  it('answers the ALB request counts only where the ALB serves (--tasks docker)', async () => {
+    const counts = await control('GET', 'alb/requests');
+    expect(counts.status).toBe(404);
+    expect(counts.body.error).toMatch(/--tasks docker/);
+  });
+
   it('seeds a YAML world file: steady services behind listener rules', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'world-'));
     const file = path.join(dir, 'world.yml');

@@ -2,12 +2,8 @@
 // the ALB as a real proxy through a rolling deploy, Cloud Map names inside containers, secrets, logs,
 // real crashes and AWS's stop reasons for bad input, a real PostgreSQL behind the RDS endpoint, and
 // nothing left behind. Skipped, with the reason printed, when no engine runs.
-import { execFileSync, spawn } from 'node:child_process';
-import fs from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import net from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
-import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import {
   CreateServiceCommand,
   DescribeServicesCommand,
@@ -20,69 +16,25 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { buildWebFixture, hasImage, pushToEmulator, waitFor } from '../../harness/live-world.js';
 import { type Emulator, engineAvailable, startEmulator } from '../src/index.js';
 import { rdsOf } from '../src/rds/state.js';
-import { LABEL } from '../src/runtime/docker.js';
+import { PID_LABEL } from '../src/runtime/docker.js';
 import { secretsOf } from '../src/runtime/secrets.js';
 
-const FIXTURE = path.resolve(import.meta.dirname, '../../test/fixtures/runtime-web');
-const LOCAL_IMAGE = 'cendence-rt-test/web:v1';
 const SPEED = 10;
 const creds = { accessKeyId: 'x', secretAccessKey: 'x' };
 const SUBNETS = { awsvpcConfiguration: { subnets: ['subnet-a'] } };
 const REGISTRY_ARN = 'arn:aws:servicediscovery:us-east-1:123456789012:service/srv-web';
+
+/** What this process's emulator made: other emulators may share the engine (other test runs, demos). */
+const MINE = `label=${PID_LABEL}=${process.pid}`;
 
 const engine = await engineAvailable();
 const base = engine.ok ? hasImage('cendence/base:node20') : false;
 const skip = !engine.ok ? engine.reason : !base ? 'the local base image cendence/base:node20 is missing' : '';
 if (skip) console.log(`skipping live runtime tests: ${skip}`);
 const maybe = skip ? describe.skip : describe;
-
-/** Async: the emulator serves from this same process, so a blocking child would starve it. */
-function sh(
-  cmd: string,
-  args: string[],
-  opts: { input?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { env: opts.env ?? process.env });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => {
-      out += c;
-    });
-    child.stderr.on('data', (c: Buffer) => {
-      err += c;
-    });
-    child.on('close', (code) =>
-      code === 0 ? resolve(out.trim()) : reject(new Error(`${cmd} ${args.join(' ')}: ${err.trim()}`)),
-    );
-    child.stdin.end(opts.input ?? '');
-  });
-}
-
-function hasImage(ref: string): boolean {
-  try {
-    execFileSync('docker', ['image', 'inspect', ref], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function waitFor<T>(
-  what: string,
-  fn: () => Promise<T | undefined> | T | undefined,
-  ms = 60_000,
-): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const logConfig = (prefix: string) => ({
   logDriver: 'awslogs',
@@ -93,7 +45,6 @@ maybe('tasks as real containers', () => {
   let emu: Emulator;
   let ecs: ECSClient;
   let registryImage: string;
-  let dockerConfig: string;
 
   const taskDef = (over: Record<string, unknown> = {}, container: Record<string, unknown> = {}) => ({
     family: 'web',
@@ -132,11 +83,7 @@ maybe('tasks as real containers', () => {
       return t.lastStatus === 'STOPPED' ? t : undefined;
     });
   const ours = () =>
-    execFileSync('docker', ['ps', '-aq', '--filter', `label=${LABEL}`])
-      .toString()
-      .trim()
-      .split('\n')
-      .filter(Boolean);
+    execFileSync('docker', ['ps', '-aq', '--filter', MINE]).toString().trim().split('\n').filter(Boolean);
   const logsOf = (taskArn: string, prefix = 'web', container = 'web') =>
     emu.world.logs.groups
       .get('/ecs/web')
@@ -144,9 +91,7 @@ maybe('tasks as real containers', () => {
       ?.events.map((e) => e.message) ?? [];
 
   beforeAll(async () => {
-    execFileSync('docker', ['build', '-q', '-t', LOCAL_IMAGE, '--label', 'cendence.test=runtime', FIXTURE], {
-      stdio: 'ignore',
-    });
+    const local = await buildWebFixture();
     emu = await startEmulator({
       clock: 'real',
       speed: SPEED,
@@ -174,25 +119,11 @@ maybe('tasks as real containers', () => {
     });
     ecs = new ECSClient({ endpoint: emu.url, region: emu.region, credentials: creds });
     // The image travels through the emulator's registry: docker push, and the runtime pulls it back.
-    const ecr = new ECRClient({ endpoint: emu.url, region: emu.region, credentials: creds });
-    await ecr.send(new CreateRepositoryCommand({ repositoryName: 'web' }));
-    const auth = await ecr.send(new GetAuthorizationTokenCommand({}));
-    const password = Buffer.from(auth.authorizationData?.[0]?.authorizationToken ?? '', 'base64')
-      .toString()
-      .slice(4);
-    dockerConfig = fs.mkdtempSync(path.join(os.tmpdir(), 'cendence-rt-docker-'));
-    const env = { ...process.env, DOCKER_CONFIG: dockerConfig };
-    await sh('docker', ['login', '-u', 'AWS', '--password-stdin', emu.host], { input: password, env });
-    const tagged = `${emu.host}/web:v1`;
-    await sh('docker', ['tag', LOCAL_IMAGE, tagged]);
-    await sh('docker', ['push', tagged], { env });
-    await sh('docker', ['rmi', tagged]);
-    registryImage = tagged;
+    registryImage = await pushToEmulator(emu, local, 'web', 'v1');
   });
 
   afterAll(async () => {
     await emu?.stop();
-    if (dockerConfig) fs.rmSync(dockerConfig, { recursive: true, force: true });
     try {
       execFileSync('docker', ['rmi', '-f', `${emu.host}/web:v1`], { stdio: 'ignore' });
     } catch {
@@ -275,6 +206,17 @@ maybe('tasks as real containers', () => {
     await load;
     expect(failures).toEqual([]);
     expect(ok).toBeGreaterThan(20);
+    // The ALB counted every request it forwarded by the task definition of the task that took it.
+    const counts = emu.live?.albCounts() ?? {};
+    const rev = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
+    expect(counts[rev(v1)]).toBeGreaterThan(0);
+    expect(counts[rev(v2)]).toBeGreaterThan(0);
+    expect(counts[rev(v1)] + counts[rev(v2)]).toBeGreaterThanOrEqual(ok);
+    const served = (await (await fetch(`${emu.url}/_cendence/alb/requests`)).json()) as Record<
+      string,
+      number
+    >;
+    expect(served[rev(v2)]).toBeGreaterThanOrEqual(counts[rev(v2)]);
     expect(await (await fetch(url)).text()).toMatch(/^v2 /);
     const v2Ips = [...(emu.world.elbv2.targets.get(tg.TargetGroupArn)?.values() ?? [])]
       .map((t) => t.Id)
@@ -349,18 +291,37 @@ maybe('tasks as real containers', () => {
     );
   }, 120_000);
 
-  test('bad input ends as AWS reports it, with nothing left running', async () => {
-    const before = ours().length;
-    const pull = await runOnce(taskDef({ family: 'missing' }, { image: `${emu.host}/web:does-not-exist` }));
-    const p = await stopped(pull);
-    expect(p.stopCode).toBe('TaskFailedToStart');
-    expect(p.stoppedReason).toMatch(/^CannotPullContainerError: .*web:does-not-exist/);
-    const mem = await runOnce(taskDef({ family: 'huge', cpu: '16384', memory: String(120 * 1024) }));
-    const h = await stopped(mem);
-    expect(h.stopCode).toBe('TaskFailedToStart');
-    expect(h.stoppedReason).toMatch(/RESOURCE:MEMORY/);
-    // Two containers of one task share its network namespace: the second cannot bind 8080.
-    const clash = await runOnce({
+  /** Runs a bad-input case and checks it leaves no container of its own behind. */
+  const leavesNothing = async (family: string, body: () => Promise<void>) => {
+    await body();
+    const left = () =>
+      execFileSync('docker', ['ps', '-aq', '--filter', MINE, '--filter', `name=-${family}-`])
+        .toString()
+        .trim();
+    await waitFor(`${family} containers removed`, () => left() === '' || undefined, 30_000);
+  };
+
+  test('bad input: an image the registry does not have stops the task with CannotPullContainerError', async () => {
+    await leavesNothing('missing', async () => {
+      const pull = await runOnce(taskDef({ family: 'missing' }, { image: `${emu.host}/web:does-not-exist` }));
+      const p = await stopped(pull);
+      expect(p.stopCode).toBe('TaskFailedToStart');
+      expect(p.stoppedReason).toMatch(/^CannotPullContainerError: .*web:does-not-exist/);
+      expect(p.containers?.[0]?.lastStatus).toBe('STOPPED');
+    });
+  }, 120_000);
+
+  test('bad input: more memory than the machine has stops the task with RESOURCE:MEMORY', async () => {
+    await leavesNothing('huge', async () => {
+      const mem = await runOnce(taskDef({ family: 'huge', cpu: '16384', memory: String(120 * 1024) }));
+      const h = await stopped(mem);
+      expect(h.stopCode).toBe('TaskFailedToStart');
+      expect(h.stoppedReason).toMatch(/RESOURCE:MEMORY/);
+    });
+  }, 120_000);
+
+  test('bad input: colliding port mappings are refused at registration; an undeclared clash exits the task', async () => {
+    const twin = (mapped: boolean) => ({
       ...taskDef({ family: 'clash' }),
       containerDefinitions: [
         {
@@ -374,21 +335,36 @@ maybe('tasks as real containers', () => {
           name: 'twin',
           image: registryImage,
           essential: true,
-          portMappings: [{ containerPort: 8080 }],
+          portMappings: mapped ? [{ containerPort: 8080 }] : [],
           logConfiguration: logConfig('clash'),
           dependsOn: [{ containerName: 'web', condition: 'START' }],
         },
       ],
     });
-    const c = await stopped(clash);
-    expect(c.stopCode).toBe('EssentialContainerExited');
-    expect(c.containers?.find((x) => x.name === 'twin')?.exitCode).toBe(1);
-    expect(logsOf(clash, 'clash', 'twin').join('\n')).toMatch(/EADDRINUSE/);
+    // Both containers share the task's network namespace, so ECS refuses the definition outright.
+    await expect(register(twin(true))).rejects.toThrow(
+      "TCP host port '8080' is mapped multiple times in task.",
+    );
+    // A port the definition does not declare still collides for real: the second container cannot bind it.
+    await leavesNothing('clash', async () => {
+      const clash = await runOnce(twin(false));
+      const c = await stopped(clash);
+      expect(c.stopCode).toBe('EssentialContainerExited');
+      expect(c.containers?.find((x) => x.name === 'twin')?.exitCode).toBe(1);
+      expect(logsOf(clash, 'clash', 'twin').join('\n')).toMatch(/EADDRINUSE/);
+    });
+  }, 120_000);
+
+  test('bad input: a healthCheck command that is not a list is refused at registration', async () => {
+    const before = ours().length;
     await expect(
       register(taskDef({ family: 'badhc' }, { healthCheck: { command: 'curl localhost' } })),
-    ).rejects.toThrow(/healthCheck/);
-    await waitFor('containers removed', () => ours().length <= before || undefined, 30_000);
-  }, 180_000);
+    ).rejects.toMatchObject({
+      name: 'SerializationException',
+      message: expect.stringMatching(/healthCheck.command must be a list of strings/),
+    });
+    expect(ours().length).toBe(before);
+  });
 
   test('stopTimeout: SIGTERM, then SIGKILL for a container that ignores it', async () => {
     const arn = await runOnce(
@@ -480,11 +456,7 @@ maybe('tasks as real containers', () => {
       expect(ours().length).toBeGreaterThan(0);
       await emu.stop();
       expect(ours()).toEqual([]);
-      expect(
-        execFileSync('docker', ['network', 'ls', '-q', '--filter', `label=${LABEL}`])
-          .toString()
-          .trim(),
-      ).toBe('');
+      expect(execFileSync('docker', ['network', 'ls', '-q', '--filter', MINE]).toString().trim()).toBe('');
       expect(
         execFileSync('docker', ['ps', '-aq', '--filter', `id=${foreign}`])
           .toString()

@@ -36,6 +36,12 @@ export class AlbFront {
   /** "tgArn|ip:port" → open proxied requests and tunnels, cut when the target is gone. */
   private readonly open = new Map<string, Set<{ destroy(): void }>>();
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  /**
+   * Requests (and WebSocket upgrades) forwarded since start, by the target's task definition
+   * ("family:revision", "(unknown)" for a target no running task owns) and by target group ARN: on AWS,
+   * CloudWatch's RequestCount per target group.
+   */
+  readonly forwarded = { byRevision: new Map<string, number>(), byTargetGroup: new Map<string, number>() };
 
   constructor(
     private readonly world: World,
@@ -177,6 +183,24 @@ export class AlbFront {
     return () => set.delete(item);
   }
 
+  private count(tg: string, target: Target): void {
+    const f = this.forwarded;
+    f.byTargetGroup.set(tg, (f.byTargetGroup.get(tg) ?? 0) + 1);
+    const rev = this.revisionAt(target.Id);
+    f.byRevision.set(rev, (f.byRevision.get(rev) ?? 0) + 1);
+  }
+
+  /** The task definition of the task behind a target IP (a stopped task's IP may be reused: live first). */
+  private revisionAt(ip: string): string {
+    let owner: { taskDefinitionArn: string; lastStatus: string } | undefined;
+    for (const t of this.world.ecs.tasks.values()) {
+      if (t.ip !== ip) continue;
+      owner = t;
+      if (t.lastStatus !== 'STOPPED') break;
+    }
+    return owner ? owner.taskDefinitionArn.slice(owner.taskDefinitionArn.lastIndexOf('/') + 1) : '(unknown)';
+  }
+
   /** Connection draining ends with the deregistration delay: whatever is still open is cut. */
   private cutGoneTargets(): void {
     for (const [key, set] of this.open) {
@@ -197,6 +221,7 @@ export class AlbFront {
       return;
     }
     const { tg, target } = choice;
+    this.count(tg, target);
     const upstream = http.request(
       {
         host: target.Id,
@@ -234,6 +259,7 @@ export class AlbFront {
       return;
     }
     const { tg, target } = choice;
+    this.count(tg, target);
     const up = net.connect(target.Port, target.Id, () => {
       const headers = forwarded(req);
       const lines = [`${req.method} ${req.url} HTTP/1.1`];

@@ -16,4 +16,6 @@ export interface EmulatorInternals {
   seed(spec: WorldSpec): Promise<void>;
   /** `terraform output -json` of a world built from Terraform, else undefined. */
   terraformOutputs(): unknown;
+  /** Requests the ALB proxies forwarded per task definition, with `--tasks docker`; else undefined. */
+  albCounts(): Record<string, number> | undefined;
 }

@@ -100,6 +100,11 @@ export function controlRoutes(emu: EmulatorInternals) {
         }
         case 'GET /_cendence/state':
           return json(res, 200, emu.world().snapshot());
+        case 'GET /_cendence/alb/requests': {
+          const counts = emu.albCounts();
+          if (!counts) return json(res, 404, { error: 'the ALB serves requests with --tasks docker only' });
+          return json(res, 200, counts);
+        }
         case 'GET /_cendence/throttling':
           return json(res, 200, emu.throttler.describe());
         case 'POST /_cendence/throttling':
@@ -131,6 +136,7 @@ export const ROUTES = [
   'GET /_cendence/clock',
   'POST /_cendence/clock/advance',
   'GET /_cendence/state',
+  'GET /_cendence/alb/requests',
   'GET|POST /_cendence/throttling',
   'POST /_cendence/world',
 ];

@@ -132,10 +132,11 @@ export function reconcileBlueGreen(ecs: EcsState, svc: Service, now: number): vo
     return;
   }
 
-  // The first deployment of a service has no blue side: it completes once healthy.
+  // The first deployment of a service has no blue side: it completes once healthy, with all production
+  // traffic on the group its tasks are in (the other group gets weight 0).
   if (blues.length === 0 && svc.deployments.length === 1) {
     if (mine.healthy.length >= desired) {
-      setTraffic(ecs, adv.productionListenerRule, other, live, 0);
+      setTraffic(ecs, adv.productionListenerRule, other, live, 100);
       completeDeployment(ecs, svc, green);
       markSteady(ecs, svc, mine);
     }

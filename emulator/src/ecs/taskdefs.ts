@@ -80,6 +80,11 @@ export function validateTaskDefinition(input: Json): { cpu?: string; memory?: st
       throw client('Container.image should not be null or empty.');
     const hc = c.healthCheck;
     if (hc) {
+      if (hc.command !== undefined && !Array.isArray(hc.command))
+        throw new AwsError(
+          'SerializationException',
+          `Container '${c.name}': healthCheck.command must be a list of strings, e.g. ["CMD-SHELL", "curl -f http://localhost/ || exit 1"].`,
+        );
       if (!Array.isArray(hc.command) || hc.command.length === 0)
         throw client(`Container '${c.name}': healthCheck.command is required.`);
       if (!inRange(hc.interval, 5, 300))
@@ -111,6 +116,8 @@ export function validateTaskDefinition(input: Json): { cpu?: string; memory?: st
   const memory = normalizeMemory(input.memory);
   const networkMode = (input.networkMode as string | undefined) ?? 'bridge';
   if (networkMode === 'awsvpc') {
+    // One network namespace per task: a port is the task's, so two mappings of it can never both bind.
+    const mapped = new Set<string>();
     for (const c of containers) {
       for (const p of c.portMappings ?? []) {
         if (p.hostPort !== undefined && p.hostPort !== p.containerPort) {
@@ -118,6 +125,9 @@ export function validateTaskDefinition(input: Json): { cpu?: string; memory?: st
             'When networkMode=awsvpc, the host ports and container ports in port mappings must match.',
           );
         }
+        const port = `${String(p.protocol ?? 'tcp').toUpperCase()} host port '${p.containerPort}'`;
+        if (mapped.has(port)) throw client(`${port} is mapped multiple times in task.`);
+        mapped.add(port);
       }
     }
   }

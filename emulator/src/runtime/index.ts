@@ -27,6 +27,8 @@ export interface RuntimeOptions {
 export interface LiveRuntime {
   /** The local URL of a load balancer's listener (by name; default the first listener served). */
   albUrl(loadBalancerName?: string, port?: number): string | undefined;
+  /** Requests the ALB proxies forwarded, by task definition ("family:revision"); monotonic. */
+  albCounts(): Record<string, number>;
   /** Waits until every current ALB listener is served. */
   syncAlb(): Promise<void>;
   networks: VpcNetworks;
@@ -121,6 +123,7 @@ export async function startRuntime(world: World, opts: RuntimeOptions): Promise<
 
   return {
     albUrl: (name, port) => front.url(name, port),
+    albCounts: () => Object.fromEntries(front.forwarded.byRevision),
     syncAlb: sync,
     networks,
     docker,
