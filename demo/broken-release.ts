@@ -8,7 +8,7 @@ import path from 'node:path';
 
 /** The line the broken commit adds at the top of services/game/src/server.ts. */
 export const BROKEN_LINE =
-  "throw new TypeError('Cannot read properties of undefined (reading \"paddle\")'); // the broken release";
+  'throw new TypeError(\'Cannot read properties of undefined (reading "paddle")\'); // the broken release';
 
 /** A scratch root holding services/ with the broken game server; the caller removes it. */
 export async function brokenGameTree(root: string): Promise<string> {

@@ -22,7 +22,15 @@ import type { StepContext } from '../shared/src/steps/step.js';
 import { browserMissing, type PlayReport, playTwoPlayers } from '../test/browser/play.js';
 import { chooseBaseImage } from './base-image.js';
 import { brokenGameTree } from './broken-release.js';
-import { type Phase, type StepTiming, SUMMARY_HEADER, summaryRows, writeReports } from './report.js';
+import { underLoad } from './zero-downtime.js';
+import {
+  type LoadRow,
+  type Phase,
+  type StepTiming,
+  SUMMARY_HEADER,
+  summaryRows,
+  writeReports,
+} from './report.js';
 
 const NO_REGISTRY_CACHE = { 'cache-from': 'none', 'cache-to': 'none' };
 
@@ -63,7 +71,9 @@ async function main(): Promise<number> {
     tasks: 'docker',
     terraform: { dir: path.join(ROOT, 'terraform'), varFiles: TFVARS.map((f) => path.join(ROOT, f)) },
   });
-  runner.info(`emulator listening on ${emu.url} (clock ×${SPEED}), world from terraform/ with ${TFVARS.join(' + ')}`);
+  runner.info(
+    `emulator listening on ${emu.url} (clock ×${SPEED}), world from terraform/ with ${TFVARS.join(' + ')}`,
+  );
   for (const note of emu.live?.notes() ?? []) runner.warning(note);
   runner.info(`not modelled: ${emu.terraform?.skipped.join(', ')}`);
   const outputsFile = path.join(OUT, 'terraform-outputs.json');
@@ -142,6 +152,7 @@ async function main(): Promise<number> {
 
   let appUrl: string | undefined;
   let play: PlayReport | undefined;
+  const loadRows: LoadRow[] = [];
   try {
     let images = '';
     await phase('plan', 'success', async () => {
@@ -172,6 +183,7 @@ async function main(): Promise<number> {
     appUrl = emu.live?.albUrl();
     if (!appUrl) throw new Error('the load balancer has no listener served');
     runner.info(`the app: ${appUrl}`);
+    await untilServing(appUrl, (l) => runner.info(l));
     await phase('a browser plays a game through the ALB', 'success', async () => {
       const missing = browserMissing();
       if (missing) return { note: `skipped: ${missing}` };
@@ -179,20 +191,27 @@ async function main(): Promise<number> {
       return { note: `${play.players.join(' vs ')}: ${play.score}, ${play.winner} won; result stored` };
     });
     // A second revision of auth (rolling), so the manual rollback below returns to release 1's.
+    const load = (m: Parameters<typeof underLoad>[2], fn: () => ReturnType<typeof call>) =>
+      underLoad(emu, appUrl as string, m, loadRows, (l) => runner.info(l), fn);
     await phase('release 2: auth, rolling', 'success', async () => {
-      const { result } = await call('deploy', {
-        services: 'auth',
-        images,
-        'output-dir': path.join(OUT, 'release-2'),
-      });
+      const { result } = await load({ deployment: 'auth, rolling', path: '/api/auth/health' }, () =>
+        call('deploy', {
+          services: 'auth',
+          images,
+          'output-dir': path.join(OUT, 'release-2'),
+        }),
+      );
       return { services: (result as DeployResult).services };
     });
     await phase('release 3: frontend, blue/green', 'success', async () => {
-      const { result } = await call('deploy', {
-        services: 'frontend',
-        images,
-        'output-dir': path.join(OUT, 'release-3'),
-      });
+      const family = 'transcendence-staging-frontend';
+      const { result } = await load({ deployment: 'frontend, blue/green', path: '/', family }, () =>
+        call('deploy', {
+          services: 'frontend',
+          images,
+          'output-dir': path.join(OUT, 'release-3'),
+        }),
+      );
       return { services: (result as DeployResult).services };
     });
     await phase('release 4: a broken game image', 'failure', async () => {
@@ -224,11 +243,14 @@ async function main(): Promise<number> {
       const pushed = await prepare('push game', () => call('push', { builds: buildsFile }));
       const broken = JSON.parse(pushed.outputs.images) as Record<string, string>;
       const all = { ...JSON.parse(images), ...broken };
-      const { result } = await call('deploy', {
-        services: 'game',
-        images: JSON.stringify(all),
-        'output-dir': path.join(OUT, 'release-4'),
-      });
+      const measure = { deployment: 'game, broken image (rolled back)', path: '/api/game/health' };
+      const { result } = await load(measure, () =>
+        call('deploy', {
+          services: 'game',
+          images: JSON.stringify(all),
+          'output-dir': path.join(OUT, 'release-4'),
+        }),
+      );
       return { services: (result as DeployResult).services };
     });
     await phase('manual rollback of auth', 'success', async () => {
@@ -252,13 +274,31 @@ async function main(): Promise<number> {
   const total = (performance.now() - started) / 1000;
   runner.info('');
   runner.info(markdownTable(SUMMARY_HEADER, summaryRows(phases)));
-  const files = await writeReports(OUT, phases, total, { appUrl, play });
+  const files = await writeReports(OUT, phases, total, { appUrl, play, load: loadRows });
   const diagnosis = await readFile(path.join(OUT, 'release-4', 'deploy-record.json'), 'utf8').catch(() => '');
   if (diagnosis) runner.info(`deployment records and diagnosis: ${path.relative(ROOT, OUT)}/release-4/`);
-  if (appUrl) runner.info(`the app was served at ${appUrl}${KEEP ? '' : ' (stopped: run with --keep to keep it)'}`);
+  if (appUrl)
+    runner.info(`the app was served at ${appUrl}${KEEP ? '' : ' (stopped: run with --keep to keep it)'}`);
   runner.info(`report: ${files.map((f) => path.relative(ROOT, f)).join(', ')}`);
   runner.info(`demo finished in ${total.toFixed(1)} s`);
   return 0;
+}
+
+/** Waits (at most a minute) until the app answers its page through the load balancer. */
+async function untilServing(url: string, say: (line: string) => void): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let last = '';
+  for (;;) {
+    const answer = await fetch(url, { signal: AbortSignal.timeout(5000) }).then(
+      async (r) => `${r.status} ${(await r.text()).slice(0, 80).replace(/\s+/g, ' ')}`,
+      (err: Error) => err.message,
+    );
+    if (answer.startsWith('200 ')) return;
+    if (answer !== last) say(`waiting for the app: ${answer}`);
+    last = answer;
+    if (Date.now() > deadline) throw new Error(`the app does not serve at ${url}: ${answer}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 main().then(

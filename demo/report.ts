@@ -101,7 +101,13 @@ export function servedMarkdown(served: Served, dir: string): string[] {
       markdownTable(LOAD_HEADER, loadRows(served.load)),
       '',
     );
-  if (served.play) lines.push('### A browser played a game through the load balancer', '', playReportMarkdown(served.play, dir), '');
+  if (served.play)
+    lines.push(
+      '### A browser played a game through the load balancer',
+      '',
+      playReportMarkdown(served.play, dir),
+      '',
+    );
   return lines;
 }
 
@@ -362,7 +368,10 @@ function servedHtml(served: Served, dir: string): string {
   if (p)
     parts.push(
       `<h3>A browser played a game through the load balancer</h3>\n<p>${esc(p.players.join(' vs '))}: ${esc(p.score)}, <b>${esc(p.winner)}</b> won; stored result: <code>${esc(p.results[0])}</code>; transports ${esc(p.transports.join(' / '))}.</p>\n${p.screenshots
-        .map((f) => `<img src="${esc(path.relative(dir, f))}" alt="${esc(path.basename(f, '.png'))}" width="480">`)
+        .map(
+          (f) =>
+            `<img src="${esc(path.relative(dir, f))}" alt="${esc(path.basename(f, '.png'))}" width="480">`,
+        )
         .join('\n')}`,
     );
   return parts.join('\n');
