@@ -22,7 +22,6 @@ import type { StepContext } from '../shared/src/steps/step.js';
 import { browserMissing, type PlayReport, playTwoPlayers } from '../test/browser/play.js';
 import { chooseBaseImage } from './base-image.js';
 import { brokenGameTree } from './broken-release.js';
-import { underLoad } from './zero-downtime.js';
 import {
   type LoadRow,
   type Phase,
@@ -31,6 +30,7 @@ import {
   summaryRows,
   writeReports,
 } from './report.js';
+import { underLoad } from './zero-downtime.js';
 
 const NO_REGISTRY_CACHE = { 'cache-from': 'none', 'cache-to': 'none' };
 
@@ -180,7 +180,8 @@ async function main(): Promise<number> {
       return { services: (result as DeployResult).services };
     });
     // The system serves: the app's URL is the ALB listener's, and a browser plays a game through it.
-    appUrl = emu.live?.albUrl();
+    // The HTTPS listener (443) serves the app; served locally as plain HTTP. Port 80 only redirects to it.
+    appUrl = emu.live?.albUrl(undefined, 443);
     if (!appUrl) throw new Error('the load balancer has no listener served');
     runner.info(`the app: ${appUrl}`);
     await untilServing(appUrl, (l) => runner.info(l));
