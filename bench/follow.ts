@@ -36,6 +36,25 @@ export interface PacedRelease {
   /** Per service: emulated s from its deployment finishing to its outcome being reported. */
   latencySeconds: number[];
   succeeded: number;
+  /** Run on a process starved of CPU (see starved()). */
+  starved?: boolean;
+}
+
+/**
+ * Runs `work` while the event loop is blocked 80 ms of every 90: a loaded machine as the process sees
+ * it (slow answers, late timers). Follower pacing must hold there too, and the virtual clock must not
+ * turn the delays into latency.
+ */
+export async function starved<T>(work: () => Promise<T>): Promise<T> {
+  const hog = setInterval(() => {
+    const until = performance.now() + 80;
+    while (performance.now() < until) {}
+  }, 10);
+  try {
+    return await work();
+  } finally {
+    clearInterval(hog);
+  }
 }
 
 async function finishedAt(w: DeployWorld, arns: string[]): Promise<Map<string, number>> {
@@ -51,16 +70,18 @@ async function finishedAt(w: DeployWorld, arns: string[]): Promise<Map<string, n
 }
 
 /** One release of `count` healthy rolling services, followed on the virtual clock. */
-export async function pacedRelease(count: number): Promise<PacedRelease> {
+export async function pacedRelease(count: number, opts: { starve?: boolean } = {}): Promise<PacedRelease> {
   const names = Array.from({ length: count }, (_, i) => `svc${String(i + 1).padStart(2, '0')}`);
   const w = await deployWorld(names.map((n) => rollingService(n)));
   try {
     const mark = w.emu.calls().length;
-    const run = await runStep(
-      makeDeployStep(new VirtualTime(w.emu, SETTLE_MS)),
-      { ...w.awsInputs, images: imagesInput(w.emu, Object.fromEntries(names.map((n) => [n, 'v2']))) },
-      { cwd: w.root },
-    );
+    const release = () =>
+      runStep(
+        makeDeployStep(new VirtualTime(w.emu, SETTLE_MS)),
+        { ...w.awsInputs, images: imagesInput(w.emu, Object.fromEntries(names.map((n) => [n, 'v2']))) },
+        { cwd: w.root },
+      );
+    const run = opts.starve ? await starved(release) : await release();
     const calls = w.emu.calls().slice(mark);
     const record = JSON.parse(
       await readFile(path.join(w.awsInputs['output-dir'], 'deploy-record.json'), 'utf8'),
@@ -80,6 +101,7 @@ export async function pacedRelease(count: number): Promise<PacedRelease> {
         (s) => (Date.parse(s.finishedAt) - (decided.get(s.serviceDeploymentArn ?? '') ?? Number.NaN)) / 1000,
       ),
       succeeded: (run.result?.services ?? []).filter((s) => s.outcome === 'succeeded').length,
+      ...(opts.starve ? { starved: true } : {}),
     };
   } finally {
     await w.stop();
@@ -150,6 +172,7 @@ export interface FollowMeasures {
 export async function measureFollow(): Promise<FollowMeasures> {
   const releases: PacedRelease[] = [];
   for (const n of [1, 6, 24]) releases.push(await pacedRelease(n));
+  releases.push(await pacedRelease(24, { starve: true }));
   const windows: WindowTrial[] = [];
   for (const scenario of ['rolling', 'blue-green', 'release of 6'] as const)
     for (const error of ['ThrottlingException', 'InternalFailure'] as const)

@@ -2,7 +2,7 @@
 // test/bench.test.ts); the notes say what a value is made of and, for a miss, why.
 import type { BuildFigures } from './build.js';
 import type { CacheFigures } from './build-cache.js';
-import type { BundleFigure, DeployRunFigure, StartMedians } from './cold-start.js';
+import type { BundleFigure, DeployRunFigure, OtherNodeStarts, StartMedians } from './cold-start.js';
 import type { EmulatorFigures } from './emulator-load.js';
 import { type Figure, formatValue, median, ratio } from './figures.js';
 import type { FollowMeasures } from './follow.js';
@@ -214,6 +214,7 @@ export function bundleFigures(raw: {
   floor: StartMedians;
   standIn?: StartMedians & { bytes: number };
   bundles: BundleFigure[];
+  node24?: OtherNodeStarts;
   deployRun: DeployRunFigure | null;
 }): Figure[] {
   const S = 'actions';
@@ -275,6 +276,7 @@ export function bundleFigures(raw: {
     target: 'same rounds',
     note: `CPU ${fmt(raw.floor.cpuMs, 'ms')}, ${fmt(raw.floor.rssMb, 'MB')} RSS; ${process.version} (the GitHub runner's node24 may differ)`,
   });
+  if (raw.node24) rows.push(...node24Rows(S, raw.node24));
   const d = raw.deployRun;
   const deployStart = raw.bundles.find((b) => b.action === 'deploy')?.startRssMb ?? null;
   const memoryMiss =
@@ -294,6 +296,35 @@ export function bundleFigures(raw: {
         ? `peak RSS over a whole deploy (${fmt(d.wallMs / 1000, 's')}), median of ${d.samples.length}${memoryMiss}`
         : `the deploy did not succeed (exit ${d.exitCode}): ${(d.outputTail ?? '').trim().split('\n').pop()}`,
   });
+  return rows;
+}
+
+/** The same cold starts under Node 24 (the actions' declared runtime), against its own stand-in. */
+function node24Rows(S: string, n: OtherNodeStarts): Figure[] {
+  const anchor = n.standIn.ms;
+  const limit = anchor !== null ? anchor * COLD_START_RATIO : null;
+  const rows: Figure[] = [
+    {
+      section: S,
+      name: `cold start on ${n.version}: anchor stand-in`,
+      value: anchor,
+      unit: 'ms',
+      goal: { kind: 'info' },
+      target: 'same rounds',
+      note: `CPU ${fmt(n.standIn.cpuMs, 'ms')}; bare node + one request: ${fmt(n.floor.ms, 'ms')} (CPU ${fmt(n.floor.cpuMs, 'ms')})`,
+    },
+  ];
+  for (const [action, m] of Object.entries(n.actions)) {
+    rows.push({
+      section: S,
+      name: `cold start on ${n.version}: ${action}`,
+      value: m.ms,
+      unit: 'ms',
+      goal: limit !== null ? { kind: 'max', limit } : { kind: 'info' },
+      target: limit !== null ? `≤ ${COLD_START_RATIO}× stand-in (${fmt(limit, 'ms')})` : '≤ 0.5× stand-in',
+      note: `same interleaved rounds as Node 20; ${fmt(ratio(m.ms, anchor), '×')} the stand-in; CPU ${fmt(m.cpuMs, 'ms')}`,
+    });
+  }
   return rows;
 }
 
@@ -396,10 +427,11 @@ export function followFigures(raw: FollowMeasures): Figure[] {
   const S = 'following';
   for (const r of raw.releases) {
     const worst = Math.max(...r.latencySeconds);
+    const what = `${r.services} service${r.services === 1 ? '' : 's'}${r.starved ? ', process starved of CPU' : ''}`;
     rows.push(
       {
         section: S,
-        name: `${r.services} service${r.services === 1 ? '' : 's'}: API calls for the whole release`,
+        name: `${what}: API calls for the whole release`,
         value: r.calls,
         unit: '',
         goal: { kind: 'info' },
@@ -408,7 +440,7 @@ export function followFigures(raw: FollowMeasures): Figure[] {
       },
       {
         section: S,
-        name: `${r.services} service${r.services === 1 ? '' : 's'}: outcome latency, worst service`,
+        name: `${what}: outcome latency, worst service`,
         value: worst,
         unit: 's',
         goal: { kind: 'max', limit: 2 },

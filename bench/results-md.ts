@@ -65,6 +65,12 @@ the window" are every call from the first refused one to the last; the latency i
 again (or ECS deciding, if later) to the outcome reported. Our edge over the anchor is latency (it
 sleeps 15 s or more between polls), staying power (a window is ridden out and the outcome reported
 within seconds of it) and the diagnosis written on a failure — no longer honesty alone.
+Each service of a release runs as an actor of the virtual clock (\`Clock.actor\`, a no-op in real time):
+time jumps only once every actor sleeps. Without that, on a loaded machine, time jumped to one
+follower's wake-up while another service was still between UpdateService and its first sleep, which
+charged that service the jump (the 7 s "worst service" of earlier runs). The 24-service release runs
+once more on a process starved of CPU (its event loop blocked 80 ms of every 90) to show that this
+holds under load; test/virtual-time.test.ts does the same with 6 services.
 
 **Release scaling** (bench/release.ts). 1, 6 and 24 synthetic rolling services (generated manifests and
 task definitions in a temp dir, no images needed), each released by one deploy step run, with the
@@ -86,6 +92,9 @@ the anchor's stand-in and every AWS-calling action once, medians reported. The s
 bundled with ncc, making the anchor's first call (RegisterTaskDefinition). The CPU time each process
 used by then is read from /proc as well, as it depends far less on the machine's other load. plan,
 render and test make no AWS call. The floor is the same timing for \`node -e\` sending one request.
+When Node 24 is present (the npm registry's node binary package, as .ci/run installs it; the actions
+declare node24), every subject is also started by it in the same rounds and judged against the
+stand-in started by the same Node.
 Peak memory: the deploy bundle deploys one rolling service against the emulator (real clock ×10); its
 peak RSS is getrusage's maxRSS, written at exit by a preloaded bench/max-rss.cjs.
 

@@ -3,7 +3,12 @@
 // milliseconds), and helpers to read the emulator's call log.
 import { readFile } from 'node:fs/promises';
 import type { Service } from '@aws-sdk/client-ecs';
-import { DescribeServiceDeploymentsCommand, DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import {
+  DescribeServiceDeploymentsCommand,
+  DescribeServicesCommand,
+  RegisterTaskDefinitionCommand,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
 import type { FaultSpec } from '../emulator/src/faults.js';
 import { type Emulator, startEmulator, type WorldSpec, worldFromManifests } from '../emulator/src/index.js';
 import { fargateTemplate, makeRepo, type ServiceSpec } from '../harness/render-world.js';
@@ -19,6 +24,8 @@ export class VirtualTime implements Clock {
   private sleepers: { due: number; wake: () => void }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private driving = false;
+  /** Actors (clock.actor) running: time jumps only once each of them sleeps, whatever the load. */
+  private actors = 0;
 
   constructor(
     private readonly emu: Emulator,
@@ -50,13 +57,24 @@ export class VirtualTime implements Clock {
     });
   }
 
+  async actor<T>(work: () => Promise<T>): Promise<T> {
+    this.actors++;
+    try {
+      return await work();
+    } finally {
+      this.actors--;
+      if (this.sleepers.length > 0) this.schedule();
+    }
+  }
+
   private schedule(): void {
     if (!this.timer && !this.driving) this.timer = setTimeout(() => void this.drive(), this.settleMs);
   }
 
   private async drive(): Promise<void> {
     this.timer = undefined;
-    if (this.sleepers.length === 0) return;
+    // An actor still at work parks later; its sleep() schedules the next look.
+    if (this.sleepers.length === 0 || this.sleepers.length < this.actors) return;
     this.driving = true;
     const due = Math.min(...this.sleepers.map((s) => s.due));
     if (due > this.now()) await this.emu.advance((due - this.now()) / 1000);
@@ -201,6 +219,93 @@ export function faultOnceStarted(world: DeployWorld, fault: FaultSpec): { stop()
     world.emu.fault(fault);
   }, 1);
   return { stop: () => clearInterval(timer) };
+}
+
+/**
+ * Someone else's deployment: once `afterMs` of emulated time have passed, a hotfix revision (family
+ * api-hotfix) is registered and api is updated to it, as a colleague's pipeline would.
+ */
+export function foreignDeploymentAfter(world: DeployWorld, afterMs = 15_000): { stop(): void } {
+  const at = world.emu.clock.now() + afterMs;
+  let fired = false;
+  const timer = setInterval(() => {
+    if (fired || world.emu.clock.now() < at) return;
+    fired = true;
+    void (async () => {
+      const td = await world.aws.ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'api-hotfix',
+          networkMode: 'awsvpc',
+          requiresCompatibilities: ['FARGATE'],
+          cpu: '256',
+          memory: '512',
+          containerDefinitions: [{ name: 'api', image: 'api:hotfix', essential: true }],
+        }),
+      );
+      await world.aws.ecs.send(
+        new UpdateServiceCommand({
+          cluster: 'main',
+          service: 'api',
+          taskDefinition: td.taskDefinition?.taskDefinitionArn,
+        }),
+      );
+    })();
+  }, 1);
+  return { stop: () => clearInterval(timer) };
+}
+
+/** CodeDeploy's shape of a target group here: 8080, health checks every 10 s, 30 s of draining. */
+const codeDeployTargetGroup = (name: string) => ({
+  name,
+  port: 8080,
+  healthCheckIntervalSeconds: 10,
+  healthyThresholdCount: 2,
+  deregistrationDelaySeconds: 30,
+});
+
+/**
+ * api under CodeDeploy blue/green (application shop, deployment group api): blue and green target groups,
+ * production listener :80 and test listener :8080 both on blue to start with.
+ */
+export function codeDeployWorld(group: { readyWaitMinutes?: number } = {}): Promise<DeployWorld> {
+  const codedeploy = { application: 'shop', deploymentGroup: 'api', containerPort: 8080 };
+  return deployWorld([rollingService('api', { strategy: 'codedeploy', codedeploy })], {
+    extra: (spec) => ({
+      ...spec,
+      targetGroups: [codeDeployTargetGroup('cd-blue'), codeDeployTargetGroup('cd-green')],
+      loadBalancers: [
+        {
+          name: 'shop',
+          listeners: [
+            { port: 80, forward: 'cd-blue' },
+            { port: 8080, forward: 'cd-blue' },
+          ],
+        },
+      ],
+      services: (spec.services ?? []).map((s) => ({
+        ...s,
+        loadBalancer: { targetGroup: 'cd-blue', containerName: 'api', containerPort: 8080 },
+      })),
+      codedeploy: {
+        applications: [
+          {
+            name: 'shop',
+            deploymentGroups: [
+              {
+                name: 'api',
+                cluster: 'main',
+                service: 'api',
+                targetGroups: ['cd-blue', 'cd-green'],
+                prodListener: 'shop:80',
+                testListener: 'shop:8080',
+                ...group,
+              },
+            ],
+          },
+        ],
+      },
+    }),
+  });
 }
 
 export interface WindowFigures {

@@ -1,12 +1,13 @@
 // The reliability catalogue: each fault injected into the emulator and each bad input, run through the
 // deploy/render/rollback/run-task steps the way the CLI runs them (debug logging on). `npm run proof`
 // turns the observations into a report; test/proof.test.ts asserts every case ends as expected.
-import { RegisterTaskDefinitionCommand, UpdateServiceCommand } from '@aws-sdk/client-ecs';
+import { foreignDeploymentAfter } from '../harness/deploy-world.js';
 import { fargateTemplate } from '../harness/render-world.js';
 import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import { renderStep } from '../shared/src/steps/render.js';
 import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 import { runTaskStep } from '../shared/src/steps/run-task.js';
+import { DEADLINE } from './deadline.js';
 import { HARDENING } from './hardening.js';
 import { api, type Case, deployApi, inWorld, refuses, survives, withDeploy, withTaskdef } from './world.js';
 
@@ -102,30 +103,7 @@ export const CATALOGUE: Case[] = [
     run: () =>
       inWorld([api()], async (w) => {
         w.emu.behavior({ image: '*api:slow', behavior: 'slow', startSeconds: 60 });
-        const at = w.emu.clock.now() + 15_000;
-        const timer = setInterval(() => {
-          if (w.emu.clock.now() < at) return;
-          clearInterval(timer);
-          void (async () => {
-            const td = await w.aws.ecs.send(
-              new RegisterTaskDefinitionCommand({
-                family: 'api-hotfix',
-                networkMode: 'awsvpc',
-                requiresCompatibilities: ['FARGATE'],
-                cpu: '256',
-                memory: '512',
-                containerDefinitions: [{ name: 'api', image: 'api:hotfix', essential: true }],
-              }),
-            );
-            await w.aws.ecs.send(
-              new UpdateServiceCommand({
-                cluster: 'main',
-                service: 'api',
-                taskDefinition: td.taskDefinition?.taskDefinitionArn,
-              }),
-            );
-          })();
-        }, 1);
+        foreignDeploymentAfter(w, 15_000);
         return deployApi(w, 'slow');
       }),
   },
@@ -236,4 +214,5 @@ export const CATALOGUE: Case[] = [
     inputs: { ...w.awsInputs, service: 'nosuch', command: 'migrate' },
   })),
   ...HARDENING,
+  ...DEADLINE,
 ];

@@ -9,6 +9,7 @@ import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, wr
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { vendorHcl2json } from './vendor-hcl.mjs';
 
 export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** Bundle targets (bench/report.ts judges them): an action that may call AWS, and plan and test. */
@@ -80,7 +81,7 @@ export function bundleOptions(t, outdir) {
     },
     plugins: [dropUnusedActionsModules],
     // The HCL parser (the emulator's Terraform world, CLI only, loaded on demand) reads its wasm from its
-    // own folder: it stays a package import, resolved from node_modules where the CLI runs from a clone.
+    // own folder: it stays a package import, shipped beside the CLI bundle (vendor-hcl.mjs).
     // The SBOM library's optional JSON/XML validators and XML writer: it probes for them at run time
     // and works without them (we write JSON only), so they stay out of the bundle.
     external: ['@cdktf/hcl2json', 'ajv', 'ajv-formats', 'ajv-formats-draft2019', 'xmlbuilder2', 'libxmljs2'],
@@ -121,7 +122,9 @@ async function bundle(t) {
   try {
     const r = await build({ ...bundleOptions(t, tmp), metafile: true });
     writeFileSync(join(tmp, 'package.json'), '{\n  "type": "module"\n}\n');
-    writeFileSync(join(tmp, 'licenses.txt'), licenses(r.metafile));
+    // The CLI carries the Terraform parser it imports (an external: it reads its wasm from its folder).
+    const hcl = t.step ? { inputs: {} } : await vendorHcl2json(ROOT, tmp);
+    writeFileSync(join(tmp, 'licenses.txt'), licenses({ inputs: { ...r.metafile.inputs, ...hcl.inputs } }));
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     throw err;

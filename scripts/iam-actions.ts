@@ -60,6 +60,7 @@ export const ACTION_SCOPES: Record<string, string> = {
   'logs:DescribeLogGroups': 'log_group_any',
   'logs:GetLogEvents': 'log_streams',
   'sts:GetCallerIdentity': 'unscoped',
+  'iam:SimulatePrincipalPolicy': 'deploy_roles',
   'sts:AssumeRoleWithWebIdentity': 'trust_policy',
 };
 

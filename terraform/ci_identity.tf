@@ -258,6 +258,15 @@ data "aws_iam_policy_document" "ci_deploy" {
     }
   }
 
+  # verify asks IAM's policy simulator what the deploy role may do (UpdateService, PassRole, PutImage, …)
+  # on the resources a manifest names, before any change: each role may simulate only the deploy roles.
+  # (Without CI roles the document is not used: aws_iam_policy.ci_deploy has count 0.)
+  statement {
+    sid       = "SimulateDeployRoles"
+    actions   = local.ci_policy_actions.deploy_roles
+    resources = [for role in concat(aws_iam_role.github_deploy, aws_iam_role.gitlab_deploy) : role.arn]
+  }
+
   # Native blue/green, canary and linear send the ECS infrastructure role in UpdateService
   # (loadBalancers[].advancedConfiguration.roleArn): ECS itself assumes it to move listener rules.
   dynamic "statement" {

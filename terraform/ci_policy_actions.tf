@@ -16,6 +16,9 @@ locals {
       "codedeploy:GetDeploymentGroup",
       "codedeploy:StopDeployment",
     ]
+    deploy_roles = [
+      "iam:SimulatePrincipalPolicy",
+    ]
     log_group_any = [
       "logs:DescribeLogGroups",
     ]

@@ -1,16 +1,13 @@
 // The deploy step under adversity: a concurrent foreign deployment, injected throttling and 5xx, and
 // bad inputs — each bad input must end with exit 2, a message naming the field, and ZERO mutating calls.
 
-import {
-  DeleteServiceCommand,
-  RegisterTaskDefinitionCommand,
-  UpdateServiceCommand,
-} from '@aws-sdk/client-ecs';
+import { DeleteServiceCommand } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import {
   type DeployWorld,
   deployWorld,
   describe1,
+  foreignDeploymentAfter,
   imagesInput,
   mutatingCalls,
   rollingService,
@@ -29,38 +26,13 @@ describe('deploy: a foreign deployment mid-wait', () => {
   it('fails with "replaced" when someone else updates the service while we wait', async () => {
     w = await deployWorld([rollingService('api')]);
     w.emu.behavior({ image: '*api:slow', behavior: 'slow', startSeconds: 60 });
-    const world = w;
-    const at = world.emu.clock.now() + 15_000;
-    let fired = false;
-    const intruder = setInterval(() => {
-      if (fired || world.emu.clock.now() < at) return;
-      fired = true;
-      void (async () => {
-        const td = await world.aws.ecs.send(
-          new RegisterTaskDefinitionCommand({
-            family: 'api-hotfix',
-            networkMode: 'awsvpc',
-            requiresCompatibilities: ['FARGATE'],
-            cpu: '256',
-            memory: '512',
-            containerDefinitions: [{ name: 'api', image: 'api:hotfix', essential: true }],
-          }),
-        );
-        await world.aws.ecs.send(
-          new UpdateServiceCommand({
-            cluster: 'main',
-            service: 'api',
-            taskDefinition: td.taskDefinition?.taskDefinitionArn,
-          }),
-        );
-      })();
-    }, 1);
+    const intruder = foreignDeploymentAfter(w, 15_000);
     const run = await runStep(
       makeDeployStep(w.time),
       { ...w.awsInputs, images: imagesInput(w.emu, { api: 'slow' }) },
       { cwd: w.root },
     );
-    clearInterval(intruder);
+    intruder.stop();
     expect(run.exitCode).toBe(1);
     expect(run.error?.message).toMatch(
       /api replaced \(another deployment \(ecs-svc\/\d+, task definition .*api-hotfix:1\) replaced ours/,

@@ -8,6 +8,7 @@ import { DescribeRulesCommand } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { afterEach, describe, expect, it } from '@jest/globals';
 import {
   blueGreenSettings,
+  codeDeployWorld,
   type DeployWorld,
   deployWorld,
   describe1,
@@ -151,60 +152,7 @@ describe('ECS-native blue/green, canary, linear', () => {
 });
 
 describe('CodeDeploy blue/green', () => {
-  const codedeploy = { application: 'shop', deploymentGroup: 'api', containerPort: 8080 };
-  const world = (opts: { readyWaitMinutes?: number } = {}) =>
-    deployWorld([rollingService('api', { strategy: 'codedeploy', codedeploy })], {
-      extra: (spec) => ({
-        ...spec,
-        targetGroups: [
-          {
-            name: 'cd-blue',
-            port: 8080,
-            healthCheckIntervalSeconds: 10,
-            healthyThresholdCount: 2,
-            deregistrationDelaySeconds: 30,
-          },
-          {
-            name: 'cd-green',
-            port: 8080,
-            healthCheckIntervalSeconds: 10,
-            healthyThresholdCount: 2,
-            deregistrationDelaySeconds: 30,
-          },
-        ],
-        loadBalancers: [
-          {
-            name: 'shop',
-            listeners: [
-              { port: 80, forward: 'cd-blue' },
-              { port: 8080, forward: 'cd-blue' },
-            ],
-          },
-        ],
-        services: (spec.services ?? []).map((s) => ({
-          ...s,
-          loadBalancer: { targetGroup: 'cd-blue', containerName: 'api', containerPort: 8080 },
-        })),
-        codedeploy: {
-          applications: [
-            {
-              name: 'shop',
-              deploymentGroups: [
-                {
-                  name: 'api',
-                  cluster: 'main',
-                  service: 'api',
-                  targetGroups: ['cd-blue', 'cd-green'],
-                  prodListener: 'shop:80',
-                  testListener: 'shop:8080',
-                  ...opts,
-                },
-              ],
-            },
-          ],
-        },
-      }),
-    });
+  const world = codeDeployWorld;
 
   it('creates a deployment from a generated AppSpec and follows it to Succeeded', async () => {
     w = await world();

@@ -14,6 +14,7 @@ import {
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from '@jest/globals';
 import {
+  codeDeployWorld,
   type DeployWorld,
   deployWorld,
   imagesInput,
@@ -176,51 +177,6 @@ describe('REL-7 first deployment: nothing COMPLETED to roll back to', () => {
 });
 
 describe('REL-9 CodeDeploy blue/green: Failed and never-ending deployments are failures', () => {
-  const codedeploy = { application: 'shop', deploymentGroup: 'api', containerPort: 8080 };
-  const tg = (name: string) => ({
-    name,
-    port: 8080,
-    healthCheckIntervalSeconds: 10,
-    healthyThresholdCount: 2,
-    deregistrationDelaySeconds: 30,
-  });
-  const codeDeployWorld = () =>
-    deployWorld([rollingService('api', { strategy: 'codedeploy', codedeploy })], {
-      extra: (spec) => ({
-        ...spec,
-        targetGroups: [tg('cd-blue'), tg('cd-green')],
-        loadBalancers: [
-          {
-            name: 'shop',
-            listeners: [
-              { port: 80, forward: 'cd-blue' },
-              { port: 8080, forward: 'cd-blue' },
-            ],
-          },
-        ],
-        services: (spec.services ?? []).map((s) => ({
-          ...s,
-          loadBalancer: { targetGroup: 'cd-blue', containerName: 'api', containerPort: 8080 },
-        })),
-        codedeploy: {
-          applications: [
-            {
-              name: 'shop',
-              deploymentGroups: [
-                {
-                  name: 'api',
-                  cluster: 'main',
-                  service: 'api',
-                  targetGroups: ['cd-blue', 'cd-green'],
-                  prodListener: 'shop:80',
-                  testListener: 'shop:8080',
-                },
-              ],
-            },
-          ],
-        },
-      }),
-    });
   const liveTaskDefinition = async (world: DeployWorld) =>
     (await world.aws.ecs.send(new DescribeServicesCommand({ cluster: 'main', services: ['api'] })))
       .services?.[0]?.taskDefinition;

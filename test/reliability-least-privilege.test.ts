@@ -20,6 +20,7 @@ const PACKAGE_SERVICE: Record<string, AwsService> = {
   '@aws-sdk/client-elastic-load-balancing-v2': 'elbv2',
   '@aws-sdk/client-codedeploy': 'codedeploy',
   '@aws-sdk/client-cloudwatch-logs': 'logs',
+  '@aws-sdk/client-iam': 'iam',
 };
 
 /** Product sources (tests excluded): the core and the thin doors. */
@@ -95,7 +96,7 @@ describe('SEC-4: the operations registry is the complete and exact list of AWS c
     // The scan works: it finds the calls every deploy makes, across the six SDK clients.
     expect(calls.length).toBeGreaterThan(30);
     expect(new Set(calls.map((c) => c.service))).toEqual(
-      new Set(['ecs', 'ecr', 'sts', 'elbv2', 'codedeploy', 'logs']),
+      new Set(['ecs', 'ecr', 'sts', 'elbv2', 'codedeploy', 'logs', 'iam']),
     );
     const missing = calls
       .filter((c) => !findOperation(c.service as AwsService, c.operation))

@@ -61,7 +61,7 @@ describe('condition evaluator', () => {
     expect(stringLike('a.b?', 'a.bc')).toBe(true);
     expect(stringLike('a.b', 'axb')).toBe(false);
     expect(() =>
-      conditionsAllow([{ test: 'ForAllValues:StringLike', variable: 'a', values: ['*'] }], { a: 'x' }),
+      conditionsAllow([{ test: 'BinaryEquals', variable: 'a', values: ['eA=='] }], { a: 'x' }),
     ).toThrow();
   });
 });

@@ -4,6 +4,8 @@
 // assumed role is checked against the role's permission policies.
 
 import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { DescribeRepositoriesCommand, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import {
@@ -13,11 +15,13 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { DescribeRulesCommand, DescribeTargetGroupsCommand } from '@aws-sdk/client-elastic-load-balancing-v2';
+import { SimulatePrincipalPolicyCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleWithWebIdentityCommand, GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { githubClaims, gitlabClaims } from '../emulator/src/iam/ci-claims.js';
 import { mintToken } from '../emulator/src/iam/oidc.js';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
+import { MODELLED_TYPES } from '../emulator/src/terraform/world.js';
 import { AwsClients } from '../shared/src/aws/clients.js';
 
 const TF = 'terraform';
@@ -358,5 +362,97 @@ describe('permission policies on every call', () => {
     } finally {
       ci.destroy();
     }
+  });
+});
+
+describe("IAM's policy simulator", () => {
+  const simulate = (c: AwsClients, input: ConstructorParameters<typeof SimulatePrincipalPolicyCommand>[0]) =>
+    c.iam.send(new SimulatePrincipalPolicyCommand(input));
+
+  it('answers, for the deploy role itself, what its Terraform policy allows on each resource', async () => {
+    const ci = await assume(
+      emu,
+      role('transcendence-staging-gitlab-deploy'),
+      gitlabClaims(emu, { projectPath: 'transcendence/cendence', ref: 'main' }),
+    );
+    try {
+      const service = (name: string, cluster = 'transcendence-staging') =>
+        `arn:aws:ecs:eu-west-3:${ACCOUNT}:service/${cluster}/${name}`;
+      const out = await simulate(ci, {
+        PolicySourceArn: role('transcendence-staging-gitlab-deploy'),
+        ActionNames: ['ecs:UpdateService', 'ecs:DeleteService'],
+        ResourceArns: [service('auth'), service('auth', 'transcendence')],
+      });
+      expect(
+        out.EvaluationResults?.map((r) => [r.EvalActionName, r.EvalResourceName, r.EvalDecision]),
+      ).toEqual([
+        ['ecs:UpdateService', service('auth'), 'allowed'],
+        ['ecs:UpdateService', service('auth', 'transcendence'), 'implicitDeny'],
+        ['ecs:DeleteService', service('auth'), 'implicitDeny'],
+        ['ecs:DeleteService', service('auth', 'transcendence'), 'implicitDeny'],
+      ]);
+      // Conditions see the context entries: PassRole of the execution role to ECS tasks only.
+      const pass = async (to: string) =>
+        (
+          await simulate(ci, {
+            PolicySourceArn: role('transcendence-staging-gitlab-deploy'),
+            ActionNames: ['iam:PassRole'],
+            ResourceArns: [role('transcendence-staging-ecs-execution')],
+            ContextEntries: [
+              { ContextKeyName: 'iam:PassedToService', ContextKeyValues: [to], ContextKeyType: 'string' },
+            ],
+          })
+        ).EvaluationResults?.[0].EvalDecision;
+      expect(await pass('ecs-tasks.amazonaws.com')).toBe('allowed');
+      expect(await pass('lambda.amazonaws.com')).toBe('implicitDeny');
+      // The simulator is itself authorised: the deploy role may ask about the deploy roles only.
+      const other = await simulate(ci, {
+        PolicySourceArn: role('transcendence-staging-ecs-execution'),
+        ActionNames: ['ecr:BatchGetImage'],
+      }).catch((e: Error) => e);
+      expect((other as Error).name).toBe('AccessDenied');
+      expect((other as Error).message).toContain(
+        `perform: iam:SimulatePrincipalPolicy on resource: ${role('transcendence-staging-ecs-execution')}`,
+      );
+      const unknown = await simulate(admin, {
+        PolicySourceArn: role('nobody'),
+        ActionNames: ['ecs:UpdateService'],
+      }).catch((e: Error) => e);
+      expect((unknown as Error).name).toBe('NoSuchEntityException');
+    } finally {
+      ci.destroy();
+    }
+  });
+});
+
+describe('the emulator README', () => {
+  const readme = readFileSync(path.join(import.meta.dirname, '../emulator/README.md'), 'utf8');
+
+  it('lists exactly the resource types the world models, and those it skips for terraform/', async () => {
+    const table = readme.slice(
+      readme.indexOf('| Terraform resource |'),
+      readme.indexOf('Every other resource type'),
+    );
+    const modelled = [...table.matchAll(/`(aws_[a-z0-9_]+)`/g)].map((m) => m[1]);
+    expect([...modelled].sort()).toEqual([...MODELLED_TYPES].sort());
+
+    const section = readme.slice(
+      readme.indexOf('<!-- skipped-types -->'),
+      readme.indexOf('<!-- /skipped-types -->'),
+    );
+    const named = new Set([...section.matchAll(/`(aws_[a-z0-9_]+)`/g)].map((m) => m[1]));
+    // "aws_s3_bucket and its six aws_s3_bucket_* settings (lifecycle_configuration, …)"
+    const settings = /`aws_s3_bucket` and its six `aws_s3_bucket_\*` settings\s*\(([^)]*)\)/.exec(section);
+    for (const s of settings?.[1].match(/`([a-z_]+)`/g) ?? []) named.add(`aws_s3_bucket_${s.slice(1, -1)}`);
+    const production = await startEmulator({ terraform: { dir: TF, varFiles: [PRODUCTION] } });
+    try {
+      const skipped = new Set([...emu.terraform!.skipped, ...production.terraform!.skipped]);
+      expect([...named].sort()).toEqual([...skipped].sort());
+      for (const only of production.terraform!.skipped.filter((t) => !emu.terraform!.skipped.includes(t)))
+        expect(section).toMatch(new RegExp(`\`${only}\`\\s+\\(production only\\)`));
+    } finally {
+      await production.stop();
+    }
+    expect(readme).toContain('**Security groups and VPC endpoints are advisory**');
   });
 });

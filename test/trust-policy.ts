@@ -1,6 +1,10 @@
-// The CI roles' trust policies (terraform/ci_identity.tf), evaluated as IAM evaluates their conditions,
-// for the claims a CI job's OIDC token carries (the doors' identity tests).
+// The CI roles' trust policies (terraform/ci_identity.tf), for the claims a CI job's OIDC token carries
+// (the doors' identity tests). The statement is rendered as the provider renders it
+// (emulator/src/terraform/policy-document.ts) and judged by the emulator's IAM evaluator
+// (emulator/src/iam/policy.ts), the one STS uses there: one evaluator, not a copy of it.
+import { evaluatePolicies, type PolicyDocument } from '../emulator/src/iam/policy.js';
 import { dataSource, evaluate, type Json, scopeOf, type TfModule } from '../emulator/src/terraform/hcl.js';
+import { policyDocument } from '../emulator/src/terraform/policy-document.js';
 
 export interface Condition {
   test: string;
@@ -8,24 +12,25 @@ export interface Condition {
   values: string[];
 }
 
-/** IAM's StringLike: * matches any run of characters, ? exactly one; everything else is literal. */
-export function stringLike(pattern: string, value: string): boolean {
-  const source = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${source}$`, 's').test(value);
+const ACTION = 'sts:AssumeRoleWithWebIdentity';
+
+/**
+ * Whether every condition holds for the token's claims, as IAM decides it (a missing claim fails unless
+ * the operator says IfExists; an operator the evaluator does not model throws).
+ */
+export function conditionsAllow(conditions: Condition[], claims: Record<string, string>): boolean {
+  const document = policyDocument({
+    statement: [{ effect: 'Allow', actions: [ACTION], condition: conditions }],
+  });
+  return (
+    evaluatePolicies([document as PolicyDocument], { action: ACTION, resource: '*', context: claims })
+      .decision === 'Allow'
+  );
 }
 
-/** Whether every condition holds for the token's claims (a missing claim fails, as without ...IfExists). */
-export function conditionsAllow(conditions: Condition[], claims: Record<string, string>): boolean {
-  return conditions.every(({ test, variable, values }) => {
-    const claim = claims[variable];
-    if (claim === undefined) return false;
-    if (test === 'StringEquals') return values.includes(claim);
-    if (test === 'StringLike') return values.some((pattern) => stringLike(pattern, claim));
-    throw new Error(`condition operator ${test} is not modelled`);
-  });
+/** IAM's StringLike: * matches any run of characters, ? exactly one; everything else is literal. */
+export function stringLike(pattern: string, value: string): boolean {
+  return conditionsAllow([{ test: 'StringLike', variable: 'v', values: [pattern] }], { v: value });
 }
 
 /** The single trust statement of a CI role, its conditions evaluated for the given variable values. */

@@ -145,7 +145,12 @@ describe('verify', () => {
       'DescribeImages',
       'DescribeLogGroups',
       'DescribeServices',
+      'GetCallerIdentity', // who the deploy runs as, for IAM's policy simulator
+      'SimulatePrincipalPolicy', // may it make the deploy's changes (the emulator's own user: yes)
     ]);
+    expect(run.log).toMatch(
+      /ok: arn:aws:iam::\d+:user\/cendence-emulator may make all \d+ changes the deploy makes/,
+    );
     expect(mutating).toEqual([]);
   });
 

@@ -37,13 +37,13 @@ export interface Fault extends FaultSpec {
 /** HTTP status and wire code of each injectable error, per protocol family. */
 export function faultWire(error: FaultError, service: ServiceName): { code: string; status: number } {
   if (error === 'ThrottlingException') {
-    const query = service === 'elbv2' || service === 'sts';
+    const query = service === 'elbv2' || service === 'sts' || service === 'iam';
     return { code: query ? 'Throttling' : 'ThrottlingException', status: 400 };
   }
   if (error === 'ServiceUnavailable') return { code: 'ServiceUnavailable', status: 503 };
   if (error === 'InvalidIdentityToken') return { code: 'InvalidIdentityToken', status: 400 };
   if (error === 'AccessDeniedException') {
-    const query = service === 'elbv2' || service === 'sts';
+    const query = service === 'elbv2' || service === 'sts' || service === 'iam';
     return { code: query ? 'AccessDenied' : 'AccessDeniedException', status: 400 };
   }
   return { code: 'InternalFailure', status: 500 };

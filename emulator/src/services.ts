@@ -26,6 +26,7 @@ import { codedeployHandlers, seedCodeDeployGroups } from './codedeploy/index.js'
 import { ecrHandlers, registryRoute, seedRepositories } from './ecr/index.js';
 import { ecsHandlers } from './ecs/handlers.js';
 import { elbv2Handlers } from './elbv2/handlers.js';
+import { iamHandlers } from './iam/simulate.js';
 import { logsHandlers } from './logs/handlers.js';
 import type { World } from './state.js';
 import { stsHandlers } from './sts/handlers.js';
@@ -43,6 +44,7 @@ export const MODULES: ServiceModule[] = [
   { service: 'ecs', handlers: ecsHandlers },
   { service: 'elbv2', handlers: elbv2Handlers },
   { service: 'sts', handlers: stsHandlers },
+  { service: 'iam', handlers: iamHandlers },
   { service: 'logs', handlers: logsHandlers },
   { service: 'ecr', handlers: ecrHandlers, rawRoutes: [registryRoute], seed: seedRepositories },
   { service: 'codedeploy', handlers: codedeployHandlers, seed: seedCodeDeployGroups },

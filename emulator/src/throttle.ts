@@ -29,6 +29,7 @@ export const DEFAULT_RATES: Record<string, BucketRate> = {
   'ecr.CreateRepository': { burst: 10, rate: 10 },
   elbv2: { burst: 40, rate: 10 },
   sts: { burst: 600, rate: 600 },
+  iam: { burst: 50, rate: 20 },
   codedeploy: { burst: 50, rate: 10 },
   logs: { burst: 25, rate: 25 },
   'logs.FilterLogEvents': { burst: 5, rate: 5 },
@@ -44,6 +45,7 @@ export const THROTTLE_CODE: Record<ServiceName, string> = {
   logs: 'ThrottlingException',
   elbv2: 'Throttling',
   sts: 'Throttling',
+  iam: 'Throttling',
 };
 
 interface Bucket {

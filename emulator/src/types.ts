@@ -3,7 +3,7 @@
 // injected faults, then calls the service's handler with a plain JS input and encodes its result.
 import type http from 'node:http';
 
-export type ServiceName = 'ecs' | 'ecr' | 'sts' | 'elbv2' | 'codedeploy' | 'logs';
+export type ServiceName = 'ecs' | 'ecr' | 'sts' | 'elbv2' | 'codedeploy' | 'logs' | 'iam';
 
 /** A modeled AWS error. The server encodes it in the service's wire shape (JSON __type or query XML). */
 export class AwsError extends Error {

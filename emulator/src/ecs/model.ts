@@ -1,5 +1,6 @@
 // ECS state shapes. Public fields use the API's camelCase names so describe calls are cheap copies;
 // fields that only drive the simulation are grouped under `sim`.
+import { LIFECYCLE_STAGES } from '../../../shared/src/deploy/outcome.js';
 import type { Behavior } from '../behaviors.js';
 
 export type Json = Record<string, unknown>;
@@ -75,19 +76,8 @@ export interface DeploymentConfiguration {
   [k: string]: unknown;
 }
 
-export const LIFECYCLE_STAGES = [
-  'RECONCILE_SERVICE',
-  'PRE_SCALE_UP',
-  'SCALE_UP',
-  'POST_SCALE_UP',
-  'TEST_TRAFFIC_SHIFT',
-  'POST_TEST_TRAFFIC_SHIFT',
-  'PRE_PRODUCTION_TRAFFIC_SHIFT',
-  'PRODUCTION_TRAFFIC_SHIFT',
-  'POST_PRODUCTION_TRAFFIC_SHIFT',
-  'BAKE_TIME',
-  'CLEAN_UP',
-] as const;
+// ECS's lifecycle stages in order: an AWS fact the deploy step follows too, written once (deploy/outcome.ts).
+export { LIFECYCLE_STAGES };
 export type LifecycleStage = (typeof LIFECYCLE_STAGES)[number];
 
 export interface LifecycleHook {

@@ -10,6 +10,7 @@ import type { World } from '../state.js';
 import { sessionOf } from '../sts/handlers.js';
 import type { ServiceName } from '../types.js';
 import { evaluatePolicies, type PolicyDocument, type Values } from './policy.js';
+import { principalContext } from './simulate.js';
 import { iamOf } from './state.js';
 
 export interface IamCall {
@@ -157,6 +158,9 @@ export function iamCalls(
       return [{ action, resource: arn('logs', `log-group:${group}:log-stream:${input.logStreamName}`) }];
     return [{ action, resource: arn('logs', `log-group:${group}`) }];
   }
+  // The simulator is authorised on the principal it simulates (a role or user ARN).
+  if (service === 'iam' && operation === 'SimulatePrincipalPolicy')
+    return [{ action, resource: String(input.PolicySourceArn ?? '*') }];
   if (service === 'codedeploy') {
     if (input.applicationName && input.deploymentGroupName) {
       return [
@@ -185,6 +189,7 @@ const DENIED_CODE: Record<ServiceName, string> = {
   codedeploy: 'AccessDeniedException',
   elbv2: 'AccessDenied',
   sts: 'AccessDenied',
+  iam: 'AccessDenied',
 };
 
 /** undefined when the call may proceed; otherwise the AccessDenied AWS would answer. */
@@ -226,14 +231,9 @@ export function authorizeCalls(
       action: call.action,
       resource: call.resource,
       context: {
-        'aws:PrincipalArn': session.roleArn,
-        'aws:PrincipalAccount': world.accountId,
+        ...principalContext(session.roleArn, world.accountId, world.region, world.clock.now()),
         'aws:PrincipalType': 'AssumedRole',
         'aws:userid': `${session.roleId}:${session.sessionName}`,
-        'aws:RequestedRegion': world.region,
-        'aws:CurrentTime': new Date(world.clock.now()).toISOString(),
-        'aws:EpochTime': String(Math.floor(world.clock.now() / 1000)),
-        'aws:SecureTransport': 'false',
         ...call.context,
       },
     });

@@ -1,10 +1,11 @@
-// awsQuery (STS, ELBv2): form-encoded "Action=…&Version=…" in, XML out. Lists arrive as
+// awsQuery (STS, ELBv2, IAM): form-encoded "Action=…&Version=…" in, XML out. Lists arrive as
 // "Name.member.N" and nested structures as dotted paths; results go back with <member> list items
 // and ISO-8601 timestamps.
 import type { ServiceName } from '../types.js';
 
 export const QUERY_VERSIONS: Record<string, { service: ServiceName; xmlns: string }> = {
   '2011-06-15': { service: 'sts', xmlns: 'https://sts.amazonaws.com/doc/2011-06-15/' },
+  '2010-05-08': { service: 'iam', xmlns: 'https://iam.amazonaws.com/doc/2010-05-08/' },
   '2015-12-01': { service: 'elbv2', xmlns: 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/' },
 };
 

@@ -1,10 +1,9 @@
 // The one place AWS clients are made: region, endpoint override, retry policy, user agent, credentials.
 // Every step receives an AwsClients object; nothing else constructs an SDK client.
-// CodeDeploy, ELBv2 and CloudWatch Logs are loaded on first use (a dynamic import, a chunk of its own in
+// CodeDeploy, ELBv2, CloudWatch Logs, IAM and STS are loaded on first use (a dynamic import, a chunk of its own in
 // the bundles): most runs never call them, so their SDK code stays out of every action's start-up.
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { ECSClient } from '@aws-sdk/client-ecs';
-import { STSClient } from '@aws-sdk/client-sts';
 import type {
   AwsCredentialIdentity,
   AwsCredentialIdentityProvider,
@@ -59,9 +58,13 @@ export function resolveRegion(opts: AwsOptions = {}): string {
 const loadCodeDeploy = () => import('./sdk-codedeploy.js');
 const loadLogs = () => import('./sdk-logs.js');
 const loadElbv2 = () => import('./sdk-elbv2.js');
+const loadIam = () => import('./sdk-iam.js');
+const loadSts = () => import('./sdk-sts.js');
 type CodeDeploySdk = Awaited<ReturnType<typeof loadCodeDeploy>>;
 type LogsSdk = Awaited<ReturnType<typeof loadLogs>>;
 type Elbv2Sdk = Awaited<ReturnType<typeof loadElbv2>>;
+type IamSdk = Awaited<ReturnType<typeof loadIam>>;
+type StsSdk = Awaited<ReturnType<typeof loadSts>>;
 
 // biome-ignore lint/suspicious/noExplicitAny: any command of the service; its output type is inferred below
 type AnyCommand = Command<any, any, any, any, any>;
@@ -163,8 +166,8 @@ export class AwsClients {
   get ecr(): ECRClient {
     return this.get('ecr', 'ECR', () => new ECRClient(this.config));
   }
-  get sts(): STSClient {
-    return this.get('sts', 'STS', () => new STSClient(this.config));
+  get sts(): LazyClient<StsSdk, InstanceType<StsSdk['STSClient']>> {
+    return this.get('sts', 'STS', () => new LazyClient(loadSts, (sdk) => new sdk.STSClient(this.config)));
   }
   get elbv2(): LazyClient<Elbv2Sdk, InstanceType<Elbv2Sdk['ElasticLoadBalancingV2Client']>> {
     return this.get(
@@ -186,6 +189,10 @@ export class AwsClients {
       'CLOUDWATCH_LOGS',
       () => new LazyClient(loadLogs, (sdk) => new sdk.CloudWatchLogsClient(this.config)),
     );
+  }
+
+  get iam(): LazyClient<IamSdk, InstanceType<IamSdk['IAMClient']>> {
+    return this.get('iam', 'IAM', () => new LazyClient(loadIam, (sdk) => new sdk.IAMClient(this.config)));
   }
 
   /** The endpoint in force for a service, for messages and for doctor. */

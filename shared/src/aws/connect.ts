@@ -4,6 +4,10 @@
 import { UserError } from '../errors.js';
 import { AwsClients, type AwsOptions, resolveRegion } from './clients.js';
 import { type AwsContext, checkRoleSettings, oidcCredentials, type RoleSettings } from './credentials.js';
+import { withDeadline } from './retry.js';
+
+/** The OIDC exchange's bound for a step that has no timeout of its own. */
+export const OIDC_EXCHANGE_LIMIT_SECONDS = 120;
 
 export interface AwsSettings {
   region: string;
@@ -53,7 +57,16 @@ function checkEndpoints(endpoint: string | undefined, env: NodeJS.ProcessEnv): v
   }
 }
 
-export async function connect(settings: AwsSettings, ctx: AwsContext): Promise<AwsClients> {
+/**
+ * Clients for the step. With role-to-assume, the OIDC exchange (token request, STS attempts and the
+ * waits between them) happens now, bounded by `limitSeconds` (the step's timeout) so that a hung or
+ * refusing STS ends the step within its deadline, and before anything changes.
+ */
+export async function connect(
+  settings: AwsSettings,
+  ctx: AwsContext,
+  limitSeconds = OIDC_EXCHANGE_LIMIT_SECONDS,
+): Promise<AwsClients> {
   const base: AwsOptions = {
     region: settings.region,
     endpoint: settings.endpoint,
@@ -62,6 +75,12 @@ export async function connect(settings: AwsSettings, ctx: AwsContext): Promise<A
   };
   if (!settings.roleToAssume) return new AwsClients(base);
   const sts = new AwsClients(base);
-  const credentials = await oidcCredentials({ roleArn: settings.roleToAssume, ...settings.role }, sts, ctx);
+  const role = { roleArn: settings.roleToAssume, ...settings.role };
+  const credentials = await withDeadline(
+    limitSeconds * 1000,
+    () => oidcCredentials(role, sts, ctx),
+    ctx.signal,
+    `the OIDC exchange for ${role.roleArn} did not finish within ${limitSeconds} s (the step's time limit)`,
+  );
   return new AwsClients({ ...base, credentials });
 }

@@ -4,11 +4,11 @@
 // CENDENCE_ID_TOKEN, or AWS_WEB_IDENTITY_TOKEN). The token is masked before anything can print it.
 // The credentials are a provider, not a value: a release of several 900 s waves can outlast one STS
 // session, so the provider exchanges a fresh token before the session ends.
-import { AssumeRoleWithWebIdentityCommand } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { UserError } from '../errors.js';
 import type { Runner } from '../runner/types.js';
 import type { AwsClients } from './clients.js';
+import { abortError, CallTimedOut, currentCallScope } from './retry.js';
 
 /** What AWS access needs from the step running it: its environment, the runner to mask and log, the signal. */
 export interface AwsContext {
@@ -122,18 +122,22 @@ async function exchange(
   opts: ProviderOptions,
 ): Promise<Session> {
   const delay = opts.retryDelayMs ?? 1000;
+  // The step's deadline (a call scope, see connect.ts) bounds the token request, every STS attempt and
+  // the waits between them; without one, the job's cancellation does.
+  const signal = currentCallScope()?.signal ?? ctx.signal;
   for (let attempt = 1; ; attempt++) {
-    const token = await idToken(ctx, settings.audience ?? DEFAULT_AUDIENCE);
+    const token = await idToken(ctx, settings.audience ?? DEFAULT_AUDIENCE, signal);
     ctx.runner.mask(token);
     try {
       const out = await aws.sts.send(
-        new AssumeRoleWithWebIdentityCommand({
-          RoleArn: settings.roleArn,
-          RoleSessionName: settings.sessionName ?? defaultSessionName(ctx.env),
-          WebIdentityToken: token,
-          DurationSeconds: settings.durationSeconds ?? DEFAULT_DURATION_SECONDS,
-        }),
-        { abortSignal: ctx.signal },
+        (sdk) =>
+          new sdk.AssumeRoleWithWebIdentityCommand({
+            RoleArn: settings.roleArn,
+            RoleSessionName: settings.sessionName ?? defaultSessionName(ctx.env),
+            WebIdentityToken: token,
+            DurationSeconds: settings.durationSeconds ?? DEFAULT_DURATION_SECONDS,
+          }),
+        { abortSignal: signal },
       );
       const c = out.Credentials;
       if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
@@ -150,14 +154,21 @@ async function exchange(
       };
     } catch (err) {
       const name = (err as { name?: string }).name ?? '';
-      if (!TRANSIENT.has(name) || attempt >= ATTEMPTS || ctx.signal.aborted) throw err;
+      if (!TRANSIENT.has(name) || attempt >= ATTEMPTS || signal.aborted) throw err;
       const wait = delay * 2 ** (attempt - 1);
       ctx.runner.warning(
         `STS answered ${name}; trying again in ${wait} ms (attempt ${attempt + 1} of ${ATTEMPTS})`,
       );
-      await sleep(wait, ctx.signal);
+      await sleep(wait, signal);
+      // The deadline passed while waiting: say what STS last answered, not only that time ran out.
+      if (signal.aborted) throw lastAnswer(abortError(signal), name, attempt);
     }
   }
+}
+
+function lastAnswer(err: Error, name: string, attempts: number): Error {
+  if (!(err instanceof CallTimedOut)) return err;
+  return new CallTimedOut(`${err.message}; STS answered ${name} to ${attempts} attempt(s) until then`);
 }
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -172,7 +183,7 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-async function idToken(ctx: AwsContext, audience: string): Promise<string> {
+async function idToken(ctx: AwsContext, audience: string, signal: AbortSignal): Promise<string> {
   const env = ctx.env;
   if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
     ctx.runner.mask(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
@@ -180,8 +191,8 @@ async function idToken(ctx: AwsContext, audience: string): Promise<string> {
     url.searchParams.set('audience', audience);
     const res = await fetch(url, {
       headers: { Authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
-      signal: ctx.signal,
-    });
+      signal,
+    }).catch((err: unknown) => Promise.reject(signal.aborted ? abortError(signal) : err));
     if (!res.ok) {
       throw new UserError(
         `the runner refused an OIDC token (HTTP ${res.status})`,

@@ -1,6 +1,6 @@
 // Every AWS operation Cendence calls, in one place. The IAM deploy policy in terraform/ and the tests
 // ("no mutating call was made") are checked against this list, so a new SDK call must be added here.
-export type AwsService = 'ecs' | 'ecr' | 'sts' | 'elbv2' | 'codedeploy' | 'logs';
+export type AwsService = 'ecs' | 'ecr' | 'sts' | 'elbv2' | 'codedeploy' | 'logs' | 'iam';
 
 export interface Operation {
   service: AwsService;
@@ -16,6 +16,7 @@ export const IAM_PREFIX: Record<AwsService, string> = {
   elbv2: 'elasticloadbalancing',
   codedeploy: 'codedeploy',
   logs: 'logs',
+  iam: 'iam',
 };
 
 const read = (service: AwsService, ...names: string[]): Operation[] =>
@@ -65,6 +66,8 @@ export const OPERATIONS: readonly Operation[] = [
   ...read('codedeploy', 'GetDeployment', 'GetDeploymentGroup'),
   ...write('codedeploy', 'CreateDeployment', 'StopDeployment', 'ContinueDeployment'),
   ...read('logs', 'DescribeLogGroups', 'GetLogEvents'),
+  // verify asks IAM's policy simulator what the deploy role (the caller's own role) may do.
+  ...read('iam', 'SimulatePrincipalPolicy'),
 ];
 
 export function findOperation(service: AwsService, name: string): Operation | undefined {

@@ -171,12 +171,14 @@ export function boundSend(
  * Runs `fn` with its calls bounded by a fresh signal that aborts after `ms` of wall time: for work that
  * must still happen once the job's signal has aborted (the cancel policy, the record, the diagnosis).
  */
-export async function withDeadline<T>(ms: number, fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+export async function withDeadline<T>(
+  ms: number,
+  fn: () => Promise<T>,
+  signal?: AbortSignal,
+  message = `AWS did not answer within ${ms / 1000} s (the step's time limit)`,
+): Promise<T> {
   const c = new AbortController();
-  const timer = setTimeout(
-    () => c.abort(new CallTimedOut(`AWS did not answer within ${ms / 1000} s (the step's time limit)`)),
-    ms,
-  );
+  const timer = setTimeout(() => c.abort(new CallTimedOut(message)), ms);
   const onAbort = () => c.abort(signal?.reason);
   if (signal) setMaxListeners(0, signal);
   signal?.addEventListener('abort', onAbort, { once: true });

@@ -10,6 +10,12 @@ export interface Clock {
   now(): number;
   /** Resolves after `ms`, or early when `signal` aborts (never rejects). */
   sleep(ms: number, signal: AbortSignal): Promise<void>;
+  /**
+   * Runs the whole deployment of one service of a release (its calls, then its waits). Real time needs
+   * nothing here; a virtual clock must only jump once every such actor is asleep — a jump while one is
+   * mid-call would push its next wake-up back and charge it latency it does not have.
+   */
+  actor?<T>(work: () => Promise<T>): Promise<T>;
 }
 
 export const systemClock: Clock = {

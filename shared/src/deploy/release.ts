@@ -139,18 +139,20 @@ export async function deployRelease(
       continue;
     }
     const done = await Promise.all(
-      wave.map((name) =>
-        deployOne(
-          aws,
-          byName.get(name) as ServiceTarget,
-          live.get(name) as Service,
-          arns.get(name) as string,
-          input,
-          opts,
-          wave.length === 1,
-          describer.describe,
-        ),
-      ),
+      wave.map((name) => {
+        const one = () =>
+          deployOne(
+            aws,
+            byName.get(name) as ServiceTarget,
+            live.get(name) as Service,
+            arns.get(name) as string,
+            input,
+            opts,
+            wave.length === 1,
+            describer.describe,
+          );
+        return clock.actor ? clock.actor(one) : one();
+      }),
     );
     for (const r of done) results.set(r.name, r);
     failed = done.some((r) => isFailure(r.outcome));

@@ -1,6 +1,7 @@
 // Runs an external tool (docker, buildah) with an argv array — never a shell string — optionally feeding
 // stdin (how passwords reach `docker login`), streaming output lines to a callback and capturing them.
 import { spawn } from 'node:child_process';
+import { abortError, currentCallScope } from '../aws/retry.js';
 
 export interface ExecOptions {
   cwd?: string;
@@ -9,6 +10,7 @@ export interface ExecOptions {
   stdin?: string;
   /** Called with each output line (stdout and stderr interleaved as they arrive). */
   onLine?: (line: string) => void;
+  /** Kills the tool (SIGTERM) when it aborts. Default: the signal of the current call scope (a step's deadline). */
   signal?: AbortSignal;
 }
 
@@ -28,12 +30,15 @@ export class ToolMissing extends Error {
 }
 
 export function exec(tool: string, args: string[], opts: ExecOptions = {}): Promise<ExecResult> {
+  // A step's deadline bounds its tools as it bounds its AWS calls: a push stuck on a registry that
+  // never answers is killed with the step, not left holding the job.
+  const signal = opts.signal ?? currentCallScope()?.signal;
   return new Promise((resolve, reject) => {
     const child = spawn(tool, args, {
       cwd: opts.cwd,
       env: opts.env ?? process.env,
       stdio: ['pipe', 'pipe', 'pipe'],
-      signal: opts.signal,
+      signal,
     });
     let stdout = '';
     let stderr = '';
@@ -55,7 +60,8 @@ export function exec(tool: string, args: string[], opts: ExecOptions = {}): Prom
     child.stdout.on('data', (c: Buffer) => onOut(c, (t) => (stdout += t)));
     child.stderr.on('data', (c: Buffer) => onErr(c, (t) => (stderr += t)));
     child.on('error', (err: NodeJS.ErrnoException) => {
-      reject(err.code === 'ENOENT' ? new ToolMissing(tool) : err);
+      if (signal?.aborted) reject(abortError(signal));
+      else reject(err.code === 'ENOENT' ? new ToolMissing(tool) : err);
     });
     child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr, output }));
     child.stdin.on('error', () => {}); // the child may exit before reading stdin; its exit code tells.

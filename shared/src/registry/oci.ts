@@ -3,6 +3,7 @@
 // referrers (GET /v2/<name>/referrers/<digest>, OCI 1.1, which ECR serves). Basic auth with the ECR
 // token's password; the password only ever goes into the Authorization header.
 import { createHash } from 'node:crypto';
+import { currentCallScope } from '../aws/retry.js';
 import { StepFailed } from '../errors.js';
 import type { RegistryLogin } from '../image/engine.js';
 
@@ -41,6 +42,8 @@ export class OciRegistry {
       method,
       headers: { Authorization: this.auth, ...headers },
       body: body ? new Uint8Array(body) : undefined,
+      // The step's deadline (push's call scope) bounds these uploads as it bounds the engine's.
+      signal: currentCallScope()?.signal,
     });
     return res;
   }

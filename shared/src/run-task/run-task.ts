@@ -18,7 +18,7 @@ import {
   type Task,
 } from '@aws-sdk/client-ecs';
 import type { AwsClients } from '../aws/clients.js';
-import { awsErrorText, withDeadline } from '../aws/retry.js';
+import { afterGrace, awsErrorText, withDeadline } from '../aws/retry.js';
 import { type Clock, type FollowEnd, follow, type PollTiming, systemClock } from '../deploy/follow.js';
 import { StepFailed, UserError } from '../errors.js';
 import type { DeploySettings } from '../manifest/schema.js';
@@ -93,20 +93,19 @@ export async function runOneOffTask(aws: AwsClients, opts: RunTaskOptions): Prom
       'pass the argv, e.g. ["npm","run","migrate"]',
     );
   }
-  const placement = await resolvePlacement(aws, opts);
-  const wanted = opts.taskDefinition ?? placement.serviceTaskDefinition;
-  if (!wanted) {
-    throw new UserError(
-      'no task definition to run: none given and no live service to take it from',
-      'task-definition',
-      'pass --task-definition <family:revision or ARN>, or deploy the service first',
-    );
-  }
-  const { arn: taskDefinitionArn, container } = await resolveContainer(
-    aws,
-    wanted,
-    opts.container,
-    opts.preferredContainer,
+  // One budget for the whole run: the read-only checks, RunTask and the wait share the timeout, and a
+  // hung call among them ends at the deadline (wall time) instead of holding the step. The wait counts
+  // on the follower's clock (the emulator's virtual one in tests; wall time in production).
+  const timeoutMs = opts.timeoutSeconds * 1000;
+  const wallStart = Date.now();
+  const started = clock.now();
+  const wallLeftMs = () => Math.max(1, timeoutMs - (Date.now() - wallStart));
+  const leftMs = () => Math.max(0, timeoutMs - (clock.now() - started));
+  const { placement, taskDefinitionArn, container } = await withDeadline(
+    timeoutMs,
+    () => resolveTask(aws, opts),
+    opts.signal,
+    `run-task did not start within ${opts.timeoutSeconds} s (its timeout): AWS did not answer`,
   );
 
   const overrides = opts.command
@@ -120,19 +119,26 @@ export async function runOneOffTask(aws: AwsClients, opts: RunTaskOptions): Prom
       'command',
       'put the long part in a script inside the image (or a file in S3) and run that',
     );
-  const run = await aws.ecs.send(
-    new RunTaskCommand({
-      cluster: opts.cluster,
-      taskDefinition: taskDefinitionArn,
-      count: 1,
-      startedBy: (opts.startedBy ?? 'cendence-run-task').slice(0, 36),
-      networkConfiguration: placement.networkConfiguration,
-      ...(placement.capacityProviderStrategy?.length
-        ? { capacityProviderStrategy: placement.capacityProviderStrategy }
-        : { launchType: 'FARGATE' as const }),
-      ...(placement.platformVersion ? { platformVersion: placement.platformVersion } : {}),
-      ...(overrides ? { overrides } : {}),
-    }),
+  // RunTask in flight when the job is cancelled may still answer (and name the task to stop), briefly.
+  const run = await withDeadline(
+    wallLeftMs(),
+    () =>
+      aws.ecs.send(
+        new RunTaskCommand({
+          cluster: opts.cluster,
+          taskDefinition: taskDefinitionArn,
+          count: 1,
+          startedBy: (opts.startedBy ?? 'cendence-run-task').slice(0, 36),
+          networkConfiguration: placement.networkConfiguration,
+          ...(placement.capacityProviderStrategy?.length
+            ? { capacityProviderStrategy: placement.capacityProviderStrategy }
+            : { launchType: 'FARGATE' as const }),
+          ...(placement.platformVersion ? { platformVersion: placement.platformVersion } : {}),
+          ...(overrides ? { overrides } : {}),
+        }),
+      ),
+    afterGrace(opts.signal, STOP_BUDGET_MS),
+    `run-task did not start within ${opts.timeoutSeconds} s (its timeout): RunTask did not answer`,
   );
   const taskArn = run.tasks?.[0]?.taskArn;
   if (!taskArn) {
@@ -172,7 +178,7 @@ export async function runOneOffTask(aws: AwsClients, opts: RunTaskOptions): Prom
     {
       clock,
       signal: opts.signal,
-      timeoutMs: opts.timeoutSeconds * 1000,
+      timeoutMs: leftMs(),
       timing: opts.timing ?? RUN_TASK_TIMING,
       api: 'ECS',
       onTrouble: (line, over) =>
@@ -227,6 +233,26 @@ export async function runOneOffTask(aws: AwsClients, opts: RunTaskOptions): Prom
   }
   runner.info(`task ${taskId}: container ${container.name} exited with code 0`);
   return { taskArn, exitCode: 0, logExcerpt: failure.logExcerpt };
+}
+
+/** Where and what to run: placement, task definition and container, all read-only. */
+async function resolveTask(aws: AwsClients, opts: RunTaskOptions) {
+  const placement = await resolvePlacement(aws, opts);
+  const wanted = opts.taskDefinition ?? placement.serviceTaskDefinition;
+  if (!wanted) {
+    throw new UserError(
+      'no task definition to run: none given and no live service to take it from',
+      'task-definition',
+      'pass --task-definition <family:revision or ARN>, or deploy the service first',
+    );
+  }
+  const { arn: taskDefinitionArn, container } = await resolveContainer(
+    aws,
+    wanted,
+    opts.container,
+    opts.preferredContainer,
+  );
+  return { placement, taskDefinitionArn, container };
 }
 
 /** The task definition and the container to run; read-only. */

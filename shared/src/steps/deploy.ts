@@ -4,11 +4,10 @@
 import type { AwsClients } from '../aws/clients.js';
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
 import { withDeadline } from '../aws/retry.js';
-import { isNativeTrafficStrategy, parseServiceDeploymentArn } from '../deploy/blue-green.js';
+import { isNativeTrafficStrategy } from '../deploy/blue-green.js';
 import { CANCEL_POLICIES } from '../deploy/cancel.js';
-import { continueGated } from '../deploy/continue.js';
 import { type Clock, systemClock } from '../deploy/follow.js';
-import { deployRelease, type ReleaseResult } from '../deploy/release.js';
+import type { ReleaseResult } from '../deploy/release.js';
 import {
   type CancelPolicy,
   isFailure,
@@ -19,7 +18,6 @@ import {
 import { StepFailed, UserError } from '../errors.js';
 import { DEFAULT_TIMEOUT_SECONDS, type ServiceManifest } from '../manifest/schema.js';
 import { outputDir } from '../paths.js';
-import { runOneOffTask } from '../run-task/run-task.js';
 import { ecsNames } from '../taskdef/render.js';
 import { renderServices } from '../taskdef/services.js';
 import { verifyDeployment, verifyTargetFor } from '../verify/verify.js';
@@ -211,7 +209,7 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
       };
     },
     async run(s, ctx) {
-      const aws = await connect(s.aws, ctx);
+      const aws = await connect(s.aws, ctx, limitSeconds(s));
       try {
         const result = s.continueId
           ? await continueRun(aws, s, ctx, clock)
@@ -225,6 +223,12 @@ export function makeDeployStep(clock: Clock = systemClock): Step<DeploySettingsR
   };
 }
 
+/** The step's time limit: --timeout, else the longest of the services' deploy.timeoutSeconds. */
+function limitSeconds(s: DeploySettingsResolved): number {
+  if (s.timeoutSeconds !== undefined) return s.timeoutSeconds;
+  return s.targets.length > 0 ? Math.max(...s.targets.map((t) => t.timeoutSeconds)) : DEFAULT_TIMEOUT_SECONDS;
+}
+
 async function releaseRun(
   aws: AwsClients,
   s: DeploySettingsResolved,
@@ -236,11 +240,17 @@ async function releaseRun(
     return { status: 'succeeded', services: [] };
   }
   // Checks before any change are bounded by the timeout too: a hung endpoint cannot hold the step.
-  const prepareMs = (s.timeoutSeconds ?? Math.max(...s.targets.map((t) => t.timeoutSeconds))) * 1000;
+  const prepareMs = limitSeconds(s) * 1000;
   const verify = s.verify;
   const live = verify
     ? (await withDeadline(prepareMs, () => verifyDeployment(aws, verify, ctx.runner), ctx.signal)).services
     : undefined;
+  // The release engine (and run-task) loads only now: the action's first AWS calls (verify's) need
+  // none of it, so they leave sooner (cold start, bench/cold-start.ts).
+  const [{ deployRelease }, { runOneOffTask }] = await Promise.all([
+    import('../deploy/release.js'),
+    import('../run-task/run-task.js'),
+  ]);
   const r: ReleaseResult = await deployRelease(
     aws,
     {
@@ -288,12 +298,13 @@ async function continueRun(
   ctx: StepContext,
   clock: Clock,
 ): Promise<DeployResult> {
+  const { continueGated } = await import('../deploy/continue.js');
   const r = await continueGated(aws, s.continueId as string, 'CONTINUE', {
     runner: ctx.runner,
     signal: ctx.signal,
     clock,
     onCancel: s.onCancel,
-    timeoutMs: (s.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS) * 1000,
+    timeoutMs: limitSeconds(s) * 1000,
     outputDir: s.outputDir,
   });
   return {

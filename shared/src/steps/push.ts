@@ -4,6 +4,7 @@
 
 import path from 'node:path';
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
+import { withDeadline } from '../aws/retry.js';
 import { UserError } from '../errors.js';
 import { DEFAULT_BUILDAH_ROOT } from '../image/buildah.js';
 import type { EngineName } from '../image/engine.js';
@@ -13,19 +14,21 @@ import { ecrLogin } from '../registry/ecr-auth.js';
 import { type PushRecord, pushImages } from '../registry/push.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { ENGINE_INPUTS } from './build.js';
-import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
+import {
+  AWS_INPUTS,
+  BUILDS_INPUTS,
+  type InputSpec,
+  Inputs,
+  ROOT_INPUT,
+  type Step,
+  type StepContext,
+} from './step.js';
+
+/** Default time limit of a push: ample for large images on a slow link, still a bound. */
+export const PUSH_TIMEOUT_SECONDS = 1800;
 
 const inputs: InputSpec[] = [
-  {
-    name: 'builds',
-    required: true,
-    description: "The build step's builds output (JSON), or the path of its builds-file.",
-  },
-  {
-    name: 'services',
-    kind: 'list',
-    description: 'Only these services (names or a JSON list). Default: every service in builds.',
-  },
+  ...BUILDS_INPUTS,
   ...ENGINE_INPUTS,
   {
     name: 'attestations',
@@ -45,6 +48,13 @@ const inputs: InputSpec[] = [
     description: 'Repository root: the npm lockfiles named in builds are read from it for the SBOM.',
   },
   {
+    name: 'timeout',
+    kind: 'seconds',
+    default: String(PUSH_TIMEOUT_SECONDS),
+    description:
+      'Seconds the whole push may take (login, repositories, uploads, attestations); then the engine is stopped and the step fails.',
+  },
+  {
     name: 'create-repository',
     kind: 'boolean',
     default: 'false',
@@ -58,6 +68,7 @@ export interface PushSettings {
   engine: EngineName;
   buildahRoot: string;
   createRepository: boolean;
+  timeoutSeconds: number;
   attest?: { root: string; outDir: string; env: NodeJS.ProcessEnv };
   aws: AwsSettings;
 }
@@ -104,6 +115,7 @@ export const pushStep: Step<PushSettings, PushResult> = {
       engine: i.choice<EngineName>('engine') as EngineName,
       buildahRoot: path.resolve(ctx.cwd, i.string('buildah-root') ?? DEFAULT_BUILDAH_ROOT),
       createRepository: i.boolean('create-repository'),
+      timeoutSeconds: i.seconds('timeout') as number,
       attest: i.boolean('attestations')
         ? {
             root: path.resolve(ctx.cwd, i.string('root') ?? '.'),
@@ -114,36 +126,15 @@ export const pushStep: Step<PushSettings, PushResult> = {
       aws: awsSettings(i, ctx),
     };
   },
-  async run(s, ctx) {
-    const records = Object.values(s.builds);
-    const engine = makeEngine(s.engine, ctx.env, s.buildahRoot);
-    if (records.some((b) => b.status === 'built')) await engine.check();
-    const aws = await connect(s.aws, ctx);
-    try {
-      const login = await ecrLogin(aws, ctx.runner);
-      const hosts = new Set(records.map((b) => b.image.split('/')[0]));
-      if (records.some((b) => b.status === 'built') && !hosts.has(login.registry)) {
-        throw new UserError(
-          `the images are named for ${[...hosts].join(', ')} but the credentials log in to ${login.registry}`,
-          'registry',
-          'build and push with the same AWS account, region and endpoint',
-        );
-      }
-      const pushes = await pushImages({
-        builds: records,
-        engine,
-        aws,
-        runner: ctx.runner,
-        login,
-        createRepository: s.createRepository,
-        attest: s.attest,
-      });
-      const images = Object.fromEntries(pushes.map((p) => [p.service, p.uri]));
-      await ctx.runner.summary(pushSummary(pushes, s.builds));
-      return { images, pushes };
-    } finally {
-      aws.destroy();
-    }
+  run(s, ctx) {
+    // Every AWS call, registry upload and engine process of the push shares one deadline (aws/retry.ts
+    // call scope; image/exec.ts kills the engine when it passes).
+    return withDeadline(
+      s.timeoutSeconds * 1000,
+      () => push(s, ctx),
+      ctx.signal,
+      `push did not finish within ${s.timeoutSeconds} s (its timeout); the engine was stopped`,
+    );
   },
   outputValues(r) {
     return {
@@ -152,6 +143,38 @@ export const pushStep: Step<PushSettings, PushResult> = {
     };
   },
 };
+
+async function push(s: PushSettings, ctx: StepContext): Promise<PushResult> {
+  const records = Object.values(s.builds);
+  const engine = makeEngine(s.engine, ctx.env, s.buildahRoot);
+  if (records.some((b) => b.status === 'built')) await engine.check();
+  const aws = await connect(s.aws, ctx, s.timeoutSeconds);
+  try {
+    const login = await ecrLogin(aws, ctx.runner);
+    const hosts = new Set(records.map((b) => b.image.split('/')[0]));
+    if (records.some((b) => b.status === 'built') && !hosts.has(login.registry)) {
+      throw new UserError(
+        `the images are named for ${[...hosts].join(', ')} but the credentials log in to ${login.registry}`,
+        'registry',
+        'build and push with the same AWS account, region and endpoint',
+      );
+    }
+    const pushes = await pushImages({
+      builds: records,
+      engine,
+      aws,
+      runner: ctx.runner,
+      login,
+      createRepository: s.createRepository,
+      attest: s.attest,
+    });
+    const images = Object.fromEntries(pushes.map((p) => [p.service, p.uri]));
+    await ctx.runner.summary(pushSummary(pushes, s.builds));
+    return { images, pushes };
+  } finally {
+    aws.destroy();
+  }
+}
 
 /** Per service, what build-push users expect to see: digest, tags, size, cache, time, SBOM and provenance. */
 function pushSummary(pushes: PushRecord[], builds: Builds): string {

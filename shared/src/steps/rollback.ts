@@ -216,7 +216,7 @@ export function makeRollbackStep(clock: Clock = systemClock): Step<RollbackSetti
       return { aws, requests, timeoutSeconds, outputDir };
     },
     async run(s, ctx) {
-      const aws = await connect(s.aws, ctx);
+      const aws = await connect(s.aws, ctx, s.timeoutSeconds);
       try {
         const r = s.deployment
           ? await continueGated(aws, s.deployment, 'ROLLBACK', {

@@ -118,7 +118,7 @@ export const runTaskStep: Step<RunTaskSettings, RunTaskResult> = {
     };
   },
   async run(s, ctx) {
-    const aws = await connect(s.aws, ctx);
+    const aws = await connect(s.aws, ctx, s.timeoutSeconds);
     try {
       return await runOneOffTask(aws, {
         cluster: s.cluster,

@@ -125,6 +125,20 @@ export const ROOT_INPUT: InputSpec = {
   default: '.',
 };
 
+/** What test and push read from the build step: its builds record, optionally narrowed to some services. */
+export const BUILDS_INPUTS: InputSpec[] = [
+  {
+    name: 'builds',
+    required: true,
+    description: "The build step's builds output (JSON), or the path of its builds-file.",
+  },
+  {
+    name: 'services',
+    kind: 'list',
+    description: 'Only these services (names or a JSON list). Default: every service in builds.',
+  },
+];
+
 /** Inputs every AWS-calling step takes. */
 export const AWS_INPUTS: InputSpec[] = [
   { name: 'region', description: 'AWS region; defaults to AWS_REGION.' },

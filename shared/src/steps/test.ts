@@ -10,20 +10,11 @@ import type { ServiceManifest } from '../manifest/schema.js';
 import { outputDir, rootDir } from '../paths.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { selectServices } from './list-input.js';
-import { type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
+import { BUILDS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
 const inputs: InputSpec[] = [
   ROOT_INPUT,
-  {
-    name: 'builds',
-    required: true,
-    description: "The build step's builds output (JSON), or the path of its builds-file.",
-  },
-  {
-    name: 'services',
-    kind: 'list',
-    description: 'Only these services (names or a JSON list). Default: every service in builds.',
-  },
+  ...BUILDS_INPUTS,
   {
     name: 'junit-dir',
     description: 'Folder JUnit reports are copied into (<service>.xml).',

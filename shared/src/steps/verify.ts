@@ -1,5 +1,6 @@
 // verify: before any change, everything the deploy relies on exists (cluster, ACTIVE service with the
-// right deployment controller, images in ECR, log groups, blue/green target groups and listener rules).
+// right deployment controller, images in ECR, log groups, blue/green target groups and listener rules), and
+// IAM's policy simulator says the deploy role may make the deploy's changes on them.
 // Read-only; all problems reported at once as exit 2.
 import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
 import type { ServiceManifest } from '../manifest/schema.js';

@@ -1,7 +1,8 @@
 // verify: everything a deploy relies on exists before anything is changed — clusters, services (ACTIVE,
 // with the deployment controller the strategy needs), images in ECR, log groups, and the target groups,
 // listener rules or CodeDeploy group a blue/green strategy drives — and the deploy role may touch it: a
-// read the role is refused (AccessDenied) is reported with the action and resource, and with terraform
+// read the role is refused (AccessDenied) is reported with the action and resource, every change the deploy
+// will make is asked of IAM's policy simulator (permissions.ts), and with terraform
 // outputs the task family, roles, log group and repository must be the ones terraform/ created (the CI
 // policy is scoped to those names). Read-only calls only. Every problem found is reported at once, as
 // one UserError (exit 2) naming each field and its fix.
@@ -22,6 +23,7 @@ import { ecrRegistry, parseImageRef } from '../taskdef/image-ref.js';
 import { type Problem, problemsError } from '../taskdef/problems.js';
 import { ecsNames, type RenderedTaskDefinition } from '../taskdef/render.js';
 import { checkImageContents } from './image-contents.js';
+import { checkPermissions } from './permissions.js';
 
 /** What one service's deploy relies on. Build it with verifyTargetFor(), or by hand. */
 export interface VerifyTarget {
@@ -48,6 +50,8 @@ export interface VerifyTarget {
   executionRoleArn?: string;
   taskRoleArn?: string;
   provisioned?: ServiceManifest['provisioned'];
+  /** The deploy runs a one-off task (deploy.preDeployTask) before updating the service. */
+  runsTask?: boolean;
 }
 
 export interface VerifyReport {
@@ -84,6 +88,7 @@ export function verifyTargetFor(manifest: ServiceManifest, rendered: RenderedTas
     ...(deploy.codedeploy ? { codedeploy: deploy.codedeploy } : {}),
     cpuArchitecture: rendered.taskDefinition.runtimePlatform?.cpuArchitecture,
     requireAttestations: deploy.requireAttestations,
+    runsTask: !!deploy.preDeployTask,
   };
 }
 
@@ -132,6 +137,7 @@ export async function verifyDeployment(
     checkImages(aws, targets, problems, checked),
     checkImageContents(aws, targets, problems, checked, runner),
     checkLogGroups(aws, targets, problems, checked),
+    checkPermissions(aws, targets, problems, checked, runner),
     ...targets.map((t) => checkTraffic(aws, t, problems, checked)),
   ]);
   if (problems.length > 0) {

@@ -2,7 +2,6 @@
 // answers — and prints each missing piece with the fix. Read-only: it calls only STS GetCallerIdentity.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { AwsClients, resolveRegion } from '../../aws/clients.js';
 import { describeError, StepFailed, UserError } from '../../errors.js';
 import { parseFlags } from '../args.js';
@@ -63,7 +62,7 @@ export async function checkAws(env: NodeJS.ProcessEnv, region?: string, endpoint
   let aws: AwsClients | undefined;
   try {
     aws = new AwsClients({ region, endpoint, env, maxAttempts: 1 });
-    const id = await aws.sts.send(new GetCallerIdentityCommand({}), {
+    const id = await aws.sts.send((sdk) => new sdk.GetCallerIdentityCommand({}), {
       abortSignal: AbortSignal.timeout(8000),
     });
     return {
