@@ -1,8 +1,10 @@
-// `npm run demo` — the main job: the whole pipeline, locally, against the AWS emulator.
-// plan → build → test in the images → push to the emulator's ECR → deploy the five services as one
-// release (migration task first; rolling backends, blue/green frontend) → a broken image that is
-// detected, diagnosed and rolled back → a service rolled back by hand → summary table and reports.
-// Each phase runs the same Step a CI job runs; the demo only chooses the inputs.
+// `npm run demo` — the main job: the whole pipeline, locally, against the AWS emulator with real parts:
+// tasks are containers of the pushed images, the ALB a real proxy with target health checks, RDS a real
+// PostgreSQL. plan → build → test in the images → push to the emulator's ECR → deploy the five services
+// as one release (migration task first; rolling backends, blue/green frontend) → a browser plays a game
+// through the ALB → a broken image that crashes, is detected, diagnosed and rolled back → a service
+// rolled back by hand → summary table and reports. Each phase runs the same Step a CI job runs; the demo
+// only chooses the inputs. Nothing keeps running after it exits, unless --keep.
 import '../shared/src/cli/quiet.js';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -17,8 +19,18 @@ import type { DeployResult } from '../shared/src/steps/deploy.js';
 import { STEPS } from '../shared/src/steps/index.js';
 import { invokeStep } from '../shared/src/steps/invoke.js';
 import type { StepContext } from '../shared/src/steps/step.js';
+import { browserMissing, type PlayReport, playTwoPlayers } from '../test/browser/play.js';
 import { chooseBaseImage } from './base-image.js';
-import { type Phase, type StepTiming, SUMMARY_HEADER, summaryRows, writeReports } from './report.js';
+import { brokenGameTree } from './broken-release.js';
+import {
+  type LoadRow,
+  type Phase,
+  type StepTiming,
+  SUMMARY_HEADER,
+  summaryRows,
+  writeReports,
+} from './report.js';
+import { underLoad } from './zero-downtime.js';
 
 const NO_REGISTRY_CACHE = { 'cache-from': 'none', 'cache-to': 'none' };
 
@@ -26,8 +38,10 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, '.cendence', 'demo');
 /** Emulated seconds per wall second: ECS's minutes of task start-up and bake become seconds. */
 const SPEED = Number(process.env.CENDENCE_DEMO_SPEED ?? 30);
-/** The environment the demo's world is built for (terraform/environments/). */
-const TFVARS = 'terraform/environments/staging.tfvars';
+/** The environment the demo's world is built for (terraform/environments/), and the one local setting. */
+const TFVARS = ['terraform/environments/staging.tfvars', 'demo/local.tfvars'];
+/** --keep: leave the system serving after the demo, until Ctrl-C. */
+const KEEP = process.argv.includes('--keep');
 
 const step = (name: string) => {
   const s = STEPS.find((x) => x.name === name);
@@ -50,12 +64,17 @@ async function main(): Promise<number> {
 
   // The world terraform/ describes for staging, with its IAM enforced: every step runs as the GitLab
   // deploy role, assumed with the identity token of a job on main, as in CI.
+  // Tasks are real containers (one per container definition, from the image in the emulator's registry).
   const emu: Emulator = await startEmulator({
     clock: 'real',
     speed: SPEED,
-    terraform: { dir: path.join(ROOT, 'terraform'), varFiles: [path.join(ROOT, TFVARS)] },
+    tasks: 'docker',
+    terraform: { dir: path.join(ROOT, 'terraform'), varFiles: TFVARS.map((f) => path.join(ROOT, f)) },
   });
-  runner.info(`emulator listening on ${emu.url} (clock ×${SPEED}), world from terraform/ with ${TFVARS}`);
+  runner.info(
+    `emulator listening on ${emu.url} (clock ×${SPEED}), world from terraform/ with ${TFVARS.join(' + ')}`,
+  );
+  for (const note of emu.live?.notes() ?? []) runner.warning(note);
   runner.info(`not modelled: ${emu.terraform?.skipped.join(', ')}`);
   const outputsFile = path.join(OUT, 'terraform-outputs.json');
   await writeFile(outputsFile, JSON.stringify(emu.terraform?.outputs, null, 2));
@@ -67,7 +86,8 @@ async function main(): Promise<number> {
     AWS_ENDPOINT_URL: emu.url,
   };
   const abort = new AbortController();
-  process.once('SIGINT', () => abort.abort(new Error('cancelled')));
+  const cancel = () => abort.abort(new Error('cancelled'));
+  process.once('SIGINT', cancel);
   const ctx: StepContext = { runner, signal: abort.signal, env, cwd: ROOT };
   const common = {
     endpoint: emu.url,
@@ -130,6 +150,9 @@ async function main(): Promise<number> {
     if (!ok) throw new Error(`phase "${title}" did not end as expected`);
   };
 
+  let appUrl: string | undefined;
+  let play: PlayReport | undefined;
+  const loadRows: LoadRow[] = [];
   try {
     let images = '';
     await phase('plan', 'success', async () => {
@@ -156,46 +179,79 @@ async function main(): Promise<number> {
       const { result } = await call('deploy', { images, 'output-dir': path.join(OUT, 'release-1') });
       return { services: (result as DeployResult).services };
     });
-    await phase('release 2: a broken game image', 'failure', async () => {
-      // A new image of game (a build argument changes its content tag and digest) that the emulator is
-      // told crashes on start, as a bad release would: exit code 1 and a stack trace in its logs.
+    // The system serves: the app's URL is the ALB listener's, and a browser plays a game through it.
+    // The HTTPS listener (443) serves the app; served locally as plain HTTP. Port 80 only redirects to it.
+    appUrl = emu.live?.albUrl(undefined, 443);
+    if (!appUrl) throw new Error('the load balancer has no listener served');
+    runner.info(`the app: ${appUrl}`);
+    await untilServing(appUrl, (l) => runner.info(l));
+    await phase('a browser plays a game through the ALB', 'success', async () => {
+      const missing = browserMissing();
+      if (missing) return { note: `skipped: ${missing}` };
+      play = await playTwoPlayers({ baseUrl: appUrl as string, screenshotsDir: path.join(OUT, 'browser') });
+      return { note: `${play.players.join(' vs ')}: ${play.score}, ${play.winner} won; result stored` };
+    });
+    // A second revision of auth (rolling), so the manual rollback below returns to release 1's.
+    const load = (m: Parameters<typeof underLoad>[2], fn: () => ReturnType<typeof call>) =>
+      underLoad(emu, appUrl as string, m, loadRows, (l) => runner.info(l), fn);
+    await phase('release 2: auth, rolling', 'success', async () => {
+      const { result } = await load({ deployment: 'auth, rolling', path: '/api/auth/health' }, () =>
+        call('deploy', {
+          services: 'auth',
+          images,
+          'output-dir': path.join(OUT, 'release-2'),
+        }),
+      );
+      return { services: (result as DeployResult).services };
+    });
+    await phase('release 3: frontend, blue/green', 'success', async () => {
+      const family = 'transcendence-staging-frontend';
+      const { result } = await load({ deployment: 'frontend, blue/green', path: '/', family }, () =>
+        call('deploy', {
+          services: 'frontend',
+          images,
+          'output-dir': path.join(OUT, 'release-3'),
+        }),
+      );
+      return { services: (result as DeployResult).services };
+    });
+    await phase('release 4: a broken game image', 'failure', async () => {
+      // The next commit's game server throws as it starts: built from a scratch copy of services/ with
+      // that one line, pushed under the next commit's tag (ECR tags are immutable), deployed for real.
+      // Only the deploy may fail in this phase; a failed build or push is not the failure the demo shows.
       const buildsFile = path.join(OUT, 'builds-broken.json');
-      // It is the next commit's image: ECR tags are immutable, so the same git-sha tag cannot move. Only
-      // the deploy may fail in this phase; a failed build or push is not the failure the demo shows.
       const nextCommit = createHash('sha1').update('cendence demo: broken game release').digest('hex');
       const prepare = <T>(name: string, fn: () => Promise<T>) =>
         timed(name, fn).catch((err: unknown) => {
           throw new Error(`${name} of the broken release failed: ${describeError(err)}`);
         });
-      await prepare('build game', () =>
-        call('build', {
-          services: 'game',
-          network: 'host',
-          'build-args': `BASE_IMAGE=${baseImage},CENDENCE_DEMO_RELEASE=broken`,
-          'git-sha': nextCommit,
-          'builds-file': buildsFile,
-          ...NO_REGISTRY_CACHE,
-        }),
-      );
+      const tree = await brokenGameTree(ROOT);
+      try {
+        await prepare('build game', () =>
+          call('build', {
+            root: tree,
+            services: 'game',
+            network: 'host',
+            'build-args': `BASE_IMAGE=${baseImage}`,
+            'git-sha': nextCommit,
+            'builds-file': buildsFile,
+            ...NO_REGISTRY_CACHE,
+          }),
+        );
+      } finally {
+        await rm(tree, { recursive: true, force: true });
+      }
       const pushed = await prepare('push game', () => call('push', { builds: buildsFile }));
       const broken = JSON.parse(pushed.outputs.images) as Record<string, string>;
-      emu.behavior({
-        image: broken.game,
-        behavior: 'crash',
-        exitCode: 1,
-        startSeconds: 5,
-        logLines: [
-          'game listening on :3000',
-          'TypeError: Cannot read properties of undefined (reading "paddle")',
-          '    at tick (dist/game.js:42:17)',
-        ],
-      });
       const all = { ...JSON.parse(images), ...broken };
-      const { result } = await call('deploy', {
-        services: 'game',
-        images: JSON.stringify(all),
-        'output-dir': path.join(OUT, 'release-2'),
-      });
+      const measure = { deployment: 'game, broken image (rolled back)', path: '/api/game/health' };
+      const { result } = await load(measure, () =>
+        call('deploy', {
+          services: 'game',
+          images: JSON.stringify(all),
+          'output-dir': path.join(OUT, 'release-4'),
+        }),
+      );
       return { services: (result as DeployResult).services };
     });
     await phase('manual rollback of auth', 'success', async () => {
@@ -205,6 +261,13 @@ async function main(): Promise<number> {
       });
       return { services: (result as DeployResult).services };
     });
+    if (KEEP) {
+      process.off('SIGINT', cancel);
+      runner.info('');
+      runner.info(`--keep: the system keeps serving at ${appUrl} (emulator ${emu.url}).`);
+      runner.info('  stop it with Ctrl-C: the emulator then removes its containers, networks and database.');
+      await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+    }
   } finally {
     await emu.stop();
   }
@@ -212,12 +275,31 @@ async function main(): Promise<number> {
   const total = (performance.now() - started) / 1000;
   runner.info('');
   runner.info(markdownTable(SUMMARY_HEADER, summaryRows(phases)));
-  const files = await writeReports(OUT, phases, total);
-  const diagnosis = await readFile(path.join(OUT, 'release-2', 'deploy-record.json'), 'utf8').catch(() => '');
-  if (diagnosis) runner.info(`deployment records and diagnosis: ${path.relative(ROOT, OUT)}/release-2/`);
+  const files = await writeReports(OUT, phases, total, { appUrl, play, load: loadRows });
+  const diagnosis = await readFile(path.join(OUT, 'release-4', 'deploy-record.json'), 'utf8').catch(() => '');
+  if (diagnosis) runner.info(`deployment records and diagnosis: ${path.relative(ROOT, OUT)}/release-4/`);
+  if (appUrl)
+    runner.info(`the app was served at ${appUrl}${KEEP ? '' : ' (stopped: run with --keep to keep it)'}`);
   runner.info(`report: ${files.map((f) => path.relative(ROOT, f)).join(', ')}`);
   runner.info(`demo finished in ${total.toFixed(1)} s`);
   return 0;
+}
+
+/** Waits (at most a minute) until the app answers its page through the load balancer. */
+async function untilServing(url: string, say: (line: string) => void): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let last = '';
+  for (;;) {
+    const answer = await fetch(url, { signal: AbortSignal.timeout(5000) }).then(
+      async (r) => `${r.status} ${(await r.text()).slice(0, 80).replace(/\s+/g, ' ')}`,
+      (err: Error) => err.message,
+    );
+    if (answer.startsWith('200 ')) return;
+    if (answer !== last) say(`waiting for the app: ${answer}`);
+    last = answer;
+    if (Date.now() > deadline) throw new Error(`the app does not serve at ${url}: ${answer}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
 }
 
 main().then(

@@ -8,6 +8,7 @@ import type { Diagnosis } from '../shared/src/deploy/diagnose.js';
 import { isFailure, type ServiceResult } from '../shared/src/deploy/types.js';
 import { markdownTable } from '../shared/src/report/markdown-table.js';
 import { fenced } from '../shared/src/runner/untrusted.js';
+import { type PlayReport, playReportMarkdown } from '../test/browser/play.js';
 
 /** A step of a phase that is not a deployment (build, test, push), timed on the wall clock. */
 export interface StepTiming {
@@ -31,6 +32,84 @@ export interface Phase {
 const esc = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c);
 const revision = (arn?: string) => (arn ? arn.slice(arn.lastIndexOf('/') + 1) : '—');
+
+/** What the system did while it served: the browser's game, and the load through each deployment. */
+export interface Served {
+  appUrl?: string;
+  play?: PlayReport;
+  /** One row per deployment measured under load (see zero-downtime.ts). */
+  load?: LoadRow[];
+}
+
+export interface LoadRow {
+  deployment: string;
+  url: string;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Share of the requests answered by the new (or broken) revision, when known. */
+  newRevisionShare?: number;
+  /** Which revision the share is of, e.g. "broken game:7". */
+  revisionLabel?: string;
+}
+
+export const LOAD_HEADER = [
+  'deployment',
+  'through',
+  'requests',
+  'non-2xx',
+  'connection errors',
+  'p50',
+  'p99',
+  'share reaching the new revision',
+];
+
+export function loadRows(rows: LoadRow[]): string[][] {
+  return rows.map((r) => [
+    r.deployment,
+    r.url,
+    String(r.requests),
+    String(r.non2xx),
+    String(r.errors),
+    `${r.p50Ms.toFixed(0)} ms`,
+    `${r.p99Ms.toFixed(0)} ms`,
+    r.newRevisionShare === undefined
+      ? '—'
+      : `${(r.newRevisionShare * 100).toFixed(1)} %${r.revisionLabel ? ` (${r.revisionLabel})` : ''}`,
+  ]);
+}
+
+/** The markdown section for what the system served (empty when nothing was served). */
+export function servedMarkdown(served: Served, dir: string): string[] {
+  const lines: string[] = [];
+  if (served.appUrl)
+    lines.push(
+      '## The system served',
+      '',
+      `Real containers of the five services behind the emulator's load balancer at ${served.appUrl}, ` +
+        'with a real PostgreSQL behind the RDS endpoint.',
+      '',
+    );
+  if (served.load?.length)
+    lines.push(
+      '### Zero downtime, measured',
+      '',
+      'Requests sent through the load balancer while each deployment ran (bounded load, loopback only).',
+      '',
+      markdownTable(LOAD_HEADER, loadRows(served.load)),
+      '',
+    );
+  if (served.play)
+    lines.push(
+      '### A browser played a game through the load balancer',
+      '',
+      playReportMarkdown(served.play, dir),
+      '',
+    );
+  return lines;
+}
 
 /** Diagnoses by service name and deployment, read from the files the deploy step saved. */
 export type Diagnoses = Map<ServiceResult, Diagnosis>;
@@ -116,6 +195,8 @@ export function markdownReport(
   phases: Phase[],
   totalSeconds: number,
   diagnoses: Diagnoses = new Map(),
+  served: Served = {},
+  dir = '.',
 ): string {
   const steps = phases.map((p) => [
     p.title,
@@ -149,6 +230,7 @@ export function markdownReport(
     '',
     markdownTable(SUMMARY_HEADER, summaryRows(phases, diagnoses)),
     '',
+    ...servedMarkdown(served, dir),
     ...(failures.length ? ['## Failures', '', ...failures] : []),
   ].join('\n');
 }
@@ -178,7 +260,13 @@ interface Row {
 }
 
 /** One row per pipeline step and per service deployment, bars placed on a shared wall-time axis. */
-export function htmlReport(phases: Phase[], totalSeconds: number, diagnoses: Diagnoses = new Map()): string {
+export function htmlReport(
+  phases: Phase[],
+  totalSeconds: number,
+  diagnoses: Diagnoses = new Map(),
+  served: Served = {},
+  dir = '.',
+): string {
   const rows: Row[] = phases.flatMap((p) => [
     ...(p.steps ?? []).map((s) => ({
       label: `${p.title} · ${s.name}`,
@@ -255,17 +343,51 @@ export function htmlReport(phases: Phase[], totalSeconds: number, diagnoses: Dia
 <table><tr>${SUMMARY_HEADER.map((h) => `<th>${h}</th>`).join('')}</tr>
 ${table}
 </table>
+${servedHtml(served, dir)}
 ${failures ? `<h2>Failures</h2>\n${failures}` : ''}
 </body></html>
 `;
 }
 
-export async function writeReports(dir: string, phases: Phase[], totalSeconds: number): Promise<string[]> {
+/** The served section as HTML: the load table, the game and its screenshots inline. */
+function servedHtml(served: Served, dir: string): string {
+  const parts: string[] = [];
+  if (served.appUrl)
+    parts.push(
+      `<h2>The system served</h2>\n<p>Real containers of the five services behind the emulator's load balancer at ${esc(served.appUrl)}, with a real PostgreSQL behind the RDS endpoint.</p>`,
+    );
+  if (served.load?.length)
+    parts.push(
+      `<h3>Zero downtime, measured</h3>\n<table><tr>${LOAD_HEADER.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>\n${loadRows(
+        served.load,
+      )
+        .map((r) => `<tr>${r.map((c) => `<td>${esc(c)}</td>`).join('')}</tr>`)
+        .join('\n')}</table>`,
+    );
+  const p = served.play;
+  if (p)
+    parts.push(
+      `<h3>A browser played a game through the load balancer</h3>\n<p>${esc(p.players.join(' vs '))}: ${esc(p.score)}, <b>${esc(p.winner)}</b> won; stored result: <code>${esc(p.results[0])}</code>; transports ${esc(p.transports.join(' / '))}.</p>\n${p.screenshots
+        .map(
+          (f) =>
+            `<img src="${esc(path.relative(dir, f))}" alt="${esc(path.basename(f, '.png'))}" width="480">`,
+        )
+        .join('\n')}`,
+    );
+  return parts.join('\n');
+}
+
+export async function writeReports(
+  dir: string,
+  phases: Phase[],
+  totalSeconds: number,
+  served: Served = {},
+): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const diagnoses = await loadDiagnoses(phases);
   const md = path.join(dir, 'report.md');
   const html = path.join(dir, 'report.html');
-  await writeFile(md, markdownReport(phases, totalSeconds, diagnoses));
-  await writeFile(html, htmlReport(phases, totalSeconds, diagnoses));
+  await writeFile(md, markdownReport(phases, totalSeconds, diagnoses, served, dir));
+  await writeFile(html, htmlReport(phases, totalSeconds, diagnoses, served, dir));
   return [md, html];
 }

@@ -7,13 +7,13 @@ locals {
   # Non-secret connection settings; the credentials come from the RDS-managed secret through `secrets`.
   # libpq's variable names, which node-postgres and psql read without a connection string. PGSSLMODE is
   # the one TLS setting the services read: verify-full checks the server's certificate and name against
-  # the RDS CA bundle the images carry (rds.force_ssl refuses plain connections anyway); `disable` is for
-  # a database on the same machine only.
+  # the RDS CA bundle the images carry (rds.force_ssl refuses plain connections anyway); `disable`
+  # (var.db_ssl_mode) is for a local database only, such as the emulator's in the demo.
   database_environment = [
     { name = "PGHOST", value = aws_db_instance.this.address },
     { name = "PGPORT", value = tostring(aws_db_instance.this.port) },
     { name = "PGDATABASE", value = var.db_name },
-    { name = "PGSSLMODE", value = "verify-full" },
+    { name = "PGSSLMODE", value = var.db_ssl_mode },
   ]
   database_secrets = [
     { name = "PGUSER", valueFrom = "${aws_db_instance.this.master_user_secret[0].secret_arn}:username::" },

@@ -484,6 +484,17 @@ variable "db_deletion_protection" {
   default     = true
 }
 
+variable "db_ssl_mode" {
+  description = "PGSSLMODE of every task that uses the database: verify-full checks the RDS certificate and name against the CA bundle the images carry. disable is for a local database only (the emulator's, in `npm run demo`); never for RDS, which refuses plain connections (rds.force_ssl)."
+  type        = string
+  default     = "verify-full"
+
+  validation {
+    condition     = contains(["verify-full", "disable"], var.db_ssl_mode)
+    error_message = "db_ssl_mode must be verify-full (RDS) or disable (a local database only)."
+  }
+}
+
 # --- Alarms -----------------------------------------------------------------------------------------------
 
 variable "alarm_email" {

@@ -2,7 +2,15 @@
 // inline, every stopped task's log tail, and round axis ticks. The failure comes from a real deploy
 // against the emulator, so the report reads the diagnosis the deploy step actually saved.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { axisTicks, htmlReport, loadDiagnoses, markdownReport, type Phase } from '../demo/report.js';
+import {
+  axisTicks,
+  htmlReport,
+  loadDiagnoses,
+  loadRows,
+  markdownReport,
+  type Phase,
+  servedMarkdown,
+} from '../demo/report.js';
 import { type DeployWorld, deployWorld, imagesInput, rollingService } from '../harness/deploy-world.js';
 import { runStep } from '../harness/render-world.js';
 import type { DeployResult } from '../shared/src/steps/deploy.js';
@@ -89,5 +97,40 @@ describe('demo report', () => {
     expect(axisTicks(100)).toEqual([0, 20, 40, 60, 80, 100]);
     expect(axisTicks(610)).toEqual([0, 120, 240, 360, 480, 600]);
     for (const span of [3, 26, 95, 410, 3000]) expect(axisTicks(span).length).toBeLessThanOrEqual(7);
+  });
+});
+
+describe('demo report: what the system served', () => {
+  it('lists each deployment measured under load, the share reaching the new revision only where counted', () => {
+    const load = [
+      {
+        deployment: 'auth, rolling',
+        url: '/api/auth/health',
+        requests: 1654,
+        non2xx: 3,
+        errors: 0,
+        p50Ms: 28,
+        p99Ms: 294,
+      },
+      {
+        deployment: 'frontend, blue/green',
+        url: '/',
+        requests: 992,
+        non2xx: 0,
+        errors: 0,
+        p50Ms: 46.4,
+        p99Ms: 692,
+        newRevisionShare: 0.703,
+        revisionLabel: 'web:3',
+      },
+    ];
+    expect(loadRows(load)).toEqual([
+      ['auth, rolling', '/api/auth/health', '1654', '3', '0', '28 ms', '294 ms', '—'],
+      ['frontend, blue/green', '/', '992', '0', '0', '46 ms', '692 ms', '70.3 % (web:3)'],
+    ]);
+    const md = servedMarkdown({ appUrl: 'http://127.0.0.1:1234', load }, '/tmp/demo').join('\n');
+    expect(md).toContain('http://127.0.0.1:1234');
+    expect(md).toContain('| frontend, blue/green | / | 992 | 0 | 0 | 46 ms | 692 ms | 70.3 % (web:3) |');
+    expect(servedMarkdown({}, '/tmp/demo')).toEqual([]);
   });
 });

@@ -7,6 +7,7 @@
 
 import type { PolicyDocument } from '../iam/policy.js';
 import type { IamSpec, RoleSpec } from '../iam/state.js';
+import type { RuntimeWorldSpec } from '../runtime/index.js';
 import type {
   ClusterSpec,
   ListenerSpec,
@@ -44,7 +45,7 @@ export const MODELLED_TYPES = [
 ] as const;
 
 export interface TerraformWorld {
-  spec: WorldSpec;
+  spec: WorldSpec & RuntimeWorldSpec;
   plan: TerraformPlan;
   /** Resource types present in the configuration that the world does not model, sorted. */
   skipped: string[];
@@ -184,7 +185,7 @@ export async function terraformWorld(dir: string, opts: TerraformWorldOptions): 
     };
   });
 
-  const spec: WorldSpec = {
+  const spec: WorldSpec & RuntimeWorldSpec = {
     clusters,
     logGroups: attrs('aws_cloudwatch_log_group').map((g) => g.name),
     targetGroups: attrs('aws_lb_target_group').map((tg) => {
@@ -214,8 +215,35 @@ export async function terraformWorld(dir: string, opts: TerraformWorldOptions): 
     })),
     iam: opts.iam === false ? undefined : iamSpec(plan),
     infrastructure: infrastructure(plan),
+    ...runtimeSpec(plan),
   };
   return { spec, plan, skipped, outputs: plan.outputsJson() };
+}
+
+/**
+ * What the live runtime serves (`--tasks docker`): each RDS instance at its endpoint with its managed
+ * secret, and each Cloud Map service under its namespace and ARN (the ECS services' registries).
+ */
+function runtimeSpec(plan: TerraformPlan): RuntimeWorldSpec {
+  const namespaces = new Map(
+    plan.ofType('aws_service_discovery_private_dns_namespace').map(({ attrs: n }) => [n.id, String(n.name)]),
+  );
+  const discovery = [...new Set(namespaces.values())].map((namespace) => ({
+    namespace,
+    services: plan
+      .ofType('aws_service_discovery_service')
+      .filter(({ attrs: s }) => namespaces.get(s.dns_config?.[0]?.namespace_id) === namespace)
+      .map(({ attrs: s }) => ({ name: String(s.name), arn: String(s.arn) })),
+  }));
+  const databases = plan.ofType('aws_db_instance').map(({ attrs: d }) => ({
+    identifier: String(d.identifier),
+    dbName: d.db_name ?? undefined,
+    username: d.username ?? undefined,
+    port: d.port === undefined ? undefined : Number(d.port),
+    address: d.address ?? undefined,
+    secretArn: d.master_user_secret?.[0]?.secret_arn ?? undefined,
+  }));
+  return { discovery, databases };
 }
 
 function iamSpec(plan: TerraformPlan): IamSpec {
