@@ -78,8 +78,10 @@ function sdkCalls(): Call[] {
 }
 
 // Operations the image engines (docker, buildah) perform through the registry API rather than the SDK,
-// and ecs:TagResource, which RegisterTaskDefinition needs when a template carries tags.
+// ecs:TagResource, which RegisterTaskDefinition needs when a template carries tags, and ecr:ListImages, the IAM
+// action of the OCI referrers API verify reads attestations through (shared/src/registry/).
 const CALLED_OUTSIDE_THE_SDK = [
+  'ecr.ListImages',
   'ecr.BatchCheckLayerAvailability',
   'ecr.GetDownloadUrlForLayer',
   'ecr.InitiateLayerUpload',

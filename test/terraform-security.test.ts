@@ -161,7 +161,13 @@ describe('IAC-4 task definitions', () => {
     expect(environment.map((e) => e.name)).toEqual(['PGHOST', 'PGPORT', 'PGDATABASE', 'PGSSLMODE']);
     for (const entry of environment) expect(entry).not.toHaveProperty('valueFrom');
     // TLS to RDS verified (the services refuse require/no-verify, which do not check the certificate).
-    expect(environment.find((e) => e.name === 'PGSSLMODE')?.value).toBe('verify-full');
+    // One setting, var.db_ssl_mode: verify-full by default, and only disable (a local database) besides.
+    expect(environment.find((e) => e.name === 'PGSSLMODE')?.value).toBe('${var.db_ssl_mode}');
+    const mode = main.variables.get('db_ssl_mode')?.body;
+    expect(mode?.default).toBe('verify-full');
+    expect((mode?.validation as Json[])[0].condition).toBe(
+      '${contains(["verify-full", "disable"], var.db_ssl_mode)}',
+    );
     const secrets = main.locals.get('database_secrets')?.expr as Json[];
     expect(secrets.map((s) => s.name)).toEqual(['PGUSER', 'PGPASSWORD']);
     for (const s of secrets)
