@@ -27,6 +27,23 @@ export function proxyTarget(
   return { target: new URL(path + query, base) };
 }
 
+// A backend task that stops (a deploy, a scale-in) closes its idle keep-alive connections on SIGTERM, and
+// a request sent on one as it closes meets a reset; a stale address meets a refusal. Neither request
+// reached the application, so one that has no body and changes nothing is sent again on a fresh
+// connection (a new DNS lookup, so another task); anything else is answered 502, never replayed.
+const replayableMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
+const connectionLost = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
+const maxAttempts = 3;
+
+function replayable(req: IncomingMessage): boolean {
+  const length = req.headers['content-length'];
+  return (
+    replayableMethods.has(req.method ?? 'GET') &&
+    !req.headers['transfer-encoding'] &&
+    (length === undefined || length === '0')
+  );
+}
+
 export function proxyHandler(upstreams: Upstreams, log: Logger) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const route = proxyTarget(upstreams, req.url ?? '/');
@@ -38,19 +55,41 @@ export function proxyHandler(upstreams: Upstreams, log: Logger) {
       return true;
     }
     const headers = { ...req.headers, host: route.target.host };
-    const upstream = request(route.target, { method: req.method, headers, timeout: 10_000 }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('timeout', () => upstream.destroy(new Error('upstream timed out')));
-    upstream.on('error', (error) => {
-      log.warn('upstream failed', { target: route.target.origin, error: error.message });
-      if (!res.headersSent) {
-        res.writeHead(502, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: `backend ${route.target.host} unreachable` }));
-      } else res.destroy();
-    });
-    req.pipe(upstream);
+    const retry = replayable(req);
+    const send = (attempt: number) => {
+      // A retry never takes another pooled connection (it may be closing too): `agent: false` opens one.
+      const options = {
+        method: req.method,
+        headers,
+        timeout: 10_000,
+        ...(attempt > 1 ? { agent: false } : {}),
+      };
+      const upstream = request(route.target, options, (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on('timeout', () => upstream.destroy(new Error('upstream timed out')));
+      upstream.on('error', (error: NodeJS.ErrnoException) => {
+        const lost = connectionLost.has(error.code ?? '');
+        if (retry && lost && attempt < maxAttempts && !res.headersSent && !res.destroyed) {
+          log.info('upstream connection lost, retrying', {
+            target: route.target.origin,
+            code: error.code,
+            attempt,
+          });
+          return send(attempt + 1);
+        }
+        log.warn('upstream failed', { target: route.target.origin, error: error.message, attempt });
+        if (!res.headersSent) {
+          res.writeHead(502, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ error: `backend ${route.target.host} unreachable` }));
+        } else res.destroy();
+      });
+      if (retry) upstream.end();
+      else req.pipe(upstream);
+    };
+    if (retry) req.resume();
+    send(1);
     return true;
   };
 }
