@@ -228,11 +228,11 @@ export class AlbFront {
         port: target.Port,
         method: req.method,
         path: req.url,
-        headers: forwarded(req),
+        headers: endToEnd(forwarded(req)),
         agent: this.agent,
       },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        res.writeHead(up.statusCode ?? 502, endToEnd(up.headers));
         up.pipe(res);
       },
     );
@@ -302,6 +302,26 @@ export class AlbFront {
     );
     this.fronts.clear();
   }
+}
+
+/**
+ * Headers without the hop-by-hop ones (RFC 9110 §7.6.1): ALB keeps its client and target connections
+ * apart, so a target's `connection: close` (it is stopping) never closes the client's connection.
+ */
+function endToEnd<H extends http.OutgoingHttpHeaders>(headers: H): H {
+  const listed = String(headers.connection ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase());
+  const hop = new Set([
+    'connection',
+    'keep-alive',
+    'proxy-connection',
+    'te',
+    'trailer',
+    'upgrade',
+    ...listed,
+  ]);
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !hop.has(name))) as H;
 }
 
 /** The request's headers as ALB sends them on: X-Forwarded-For/Proto/Port added. */

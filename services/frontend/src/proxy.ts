@@ -1,7 +1,7 @@
 // /api/<service>/<path> → <SERVICE>_URL/<path>, and WebSocket upgrades on /ws/<service>/<path> the same
 // way: the browser talks to one origin (the load balancer sends everything, /ws/* included, to the
 // frontend), and the frontend reaches the backends by their service-discovery names.
-import { type IncomingMessage, request, type ServerResponse } from 'node:http';
+import { type IncomingHttpHeaders, type IncomingMessage, request, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from '@transcendence/common';
 
@@ -35,6 +35,26 @@ const replayableMethods = new Set(['GET', 'HEAD', 'OPTIONS']);
 const connectionLost = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
 const maxAttempts = 3;
 
+/**
+ * Headers without the hop-by-hop ones (RFC 9110 §7.6.1): they describe one connection, so a backend's
+ * `connection: close` (it is stopping) must not close the client's connection to the frontend.
+ */
+function endToEnd(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const listed = String(headers.connection ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase());
+  const hop = new Set([
+    'connection',
+    'keep-alive',
+    'proxy-connection',
+    'te',
+    'trailer',
+    'upgrade',
+    ...listed,
+  ]);
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !hop.has(name)));
+}
+
 function replayable(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return (
@@ -54,7 +74,7 @@ export function proxyHandler(upstreams: Upstreams, log: Logger) {
         .end(JSON.stringify({ error: route.error }));
       return true;
     }
-    const headers = { ...req.headers, host: route.target.host };
+    const headers = { ...endToEnd(req.headers), host: route.target.host };
     const retry = replayable(req);
     const send = (attempt: number) => {
       // A retry never takes another pooled connection (it may be closing too): `agent: false` opens one.
@@ -65,7 +85,7 @@ export function proxyHandler(upstreams: Upstreams, log: Logger) {
         ...(attempt > 1 ? { agent: false } : {}),
       };
       const upstream = request(route.target, options, (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        res.writeHead(answer.statusCode ?? 502, endToEnd(answer.headers));
         answer.pipe(res);
       });
       upstream.on('timeout', () => upstream.destroy(new Error('upstream timed out')));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, before, test } from 'node:test';
@@ -146,5 +146,34 @@ test('a POST that meets a reset connection is answered 502, never replayed', asy
     assert.equal(backend.connections(), 1);
   } finally {
     await backend.close();
+  }
+});
+
+test("a backend's hop-by-hop headers stay on its own connection: a stopping backend does not close the client's", async () => {
+  const closing = createService({
+    name: 'stopping',
+    log,
+    routes: {
+      'GET /who': () => ({ body: 'auth', headers: { connection: 'close', 'keep-alive': 'timeout=1' } }),
+    },
+  });
+  const port = await closing.listen(0, '127.0.0.1');
+  const app = createFrontendApp({ log, upstreams: { auth: `http://127.0.0.1:${port}` } });
+  const appPort = await app.listen(0, '127.0.0.1');
+  const agent = new Agent({ keepAlive: true });
+  try {
+    const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const req = request({ port: appPort, host: '127.0.0.1', path: '/api/auth/who', agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.headers));
+      });
+      req.on('error', reject).end();
+    });
+    assert.equal(headers.connection, 'keep-alive');
+    assert.notEqual(headers['keep-alive'], 'timeout=1');
+  } finally {
+    agent.destroy();
+    await app.close();
+    await closing.close();
   }
 });
