@@ -57,3 +57,17 @@ test("a target's hop-by-hop headers stay on its connection: the client's connect
     agent.destroy();
   }
 });
+
+test('once closed, a sync (the runtime timer fires while the emulator stops) serves no listener again', async () => {
+  const world = emu.world;
+  const late = new AlbFront(world);
+  await late.sync();
+  const url = late.url('web-alb') as string;
+  expect(url).toBeDefined();
+  const syncing = late.sync();
+  await late.close();
+  await syncing;
+  await late.sync();
+  expect(late.url('web-alb')).toBeUndefined();
+  await expect(fetch(url)).rejects.toThrow();
+});

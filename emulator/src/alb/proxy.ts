@@ -36,6 +36,8 @@ export class AlbFront {
   /** "tgArn|ip:port" → open proxied requests and tunnels, cut when the target is gone. */
   private readonly open = new Map<string, Set<{ destroy(): void }>>();
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  /** Closed for good: a sync still running (or a timer's next one) must not serve listeners again. */
+  private closed = false;
   /**
    * Requests (and WebSocket upgrades) forwarded since start, by the target's task definition
    * ("family:revision", "(unknown)" for a target no running task owns) and by target group ARN: on AWS,
@@ -56,9 +58,15 @@ export class AlbFront {
       if (this.fronts.has(l.ListenerArn) || this.pending.has(l.ListenerArn)) continue;
       const lb = elb.loadBalancers.get(l.LoadBalancerArn);
       if (lb?.Type !== 'application' || !l.Protocol.startsWith('HTTP')) continue;
+      if (this.closed) return;
       this.pending.add(l.ListenerArn);
       try {
-        this.fronts.set(l.ListenerArn, await this.serve(l, lb.LoadBalancerName));
+        const front = await this.serve(l, lb.LoadBalancerName);
+        if (this.closed) {
+          front.server.close();
+          return;
+        }
+        this.fronts.set(l.ListenerArn, front);
       } finally {
         this.pending.delete(l.ListenerArn);
       }
@@ -288,6 +296,7 @@ export class AlbFront {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.agent.destroy();
     for (const set of this.open.values()) for (const item of set) item.destroy();
     this.open.clear();
