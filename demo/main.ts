@@ -2,7 +2,8 @@
 // tasks are containers of the pushed images, the ALB a real proxy with target health checks, RDS a real
 // PostgreSQL. plan → build → test in the images → push to the emulator's ECR → deploy the five services
 // as one release (migration task first; rolling backends, blue/green frontend) → a browser plays a game
-// through the ALB → a broken image that crashes, is detected, diagnosed and rolled back → a service
+// through the ALB → a broken image that crashes, is detected, diagnosed and rolled back → a broken
+// frontend canary takes its traffic share under load and is rolled back by its deployment ARN → a service
 // rolled back by hand → summary table and reports. Each phase runs the same Step a CI job runs; the demo
 // only chooses the inputs. Nothing keeps running after it exits, unless --keep.
 import '../shared/src/cli/quiet.js';
@@ -19,9 +20,11 @@ import type { DeployResult } from '../shared/src/steps/deploy.js';
 import { STEPS } from '../shared/src/steps/index.js';
 import { invokeStep } from '../shared/src/steps/invoke.js';
 import type { StepContext } from '../shared/src/steps/step.js';
+import { blueGreenFrom } from '../shared/src/terraform/apply.js';
+import { loadTerraformOutputs, terraformServiceSettings } from '../shared/src/terraform/outputs.js';
 import { browserMissing, type PlayReport, playTwoPlayers } from '../test/browser/play.js';
 import { chooseBaseImage } from './base-image.js';
-import { brokenGameTree } from './broken-release.js';
+import { brokenCanaryTree, brokenGameTree } from './broken-release.js';
 import {
   type LoadRow,
   type Phase,
@@ -33,6 +36,9 @@ import {
 import { underLoad } from './zero-downtime.js';
 
 const NO_REGISTRY_CACHE = { 'cache-from': 'none', 'cache-to': 'none' };
+/** The broken canary's share of production traffic, and the wall seconds it keeps it before the rollback. */
+const CANARY_PERCENT = 10;
+const CANARY_HOLD_SECONDS = 8;
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, '.cendence', 'demo');
@@ -117,6 +123,31 @@ async function main(): Promise<number> {
     } finally {
       steps.push({ name, startedAt, finishedAt: new Date().toISOString(), ok });
     }
+  };
+  /**
+   * Builds and pushes a broken release of one service from a scratch tree, under the next commit's tag
+   * (ECR tags are immutable). Only the deploy may fail in a broken release's phase: a failed build or
+   * push is not the failure the demo shows, so it ends the demo as an error.
+   */
+  const buildBroken = async (service: string, tree: string, commit: string) => {
+    const buildsFile = path.join(OUT, `builds-broken-${service}.json`);
+    const prepare = <T>(name: string, fn: () => Promise<T>) =>
+      timed(name, fn).catch((err: unknown) => {
+        throw new Error(`${name} of the broken release failed: ${describeError(err)}`);
+      });
+    await prepare(`build ${service}`, () =>
+      call('build', {
+        root: tree,
+        services: service,
+        network: 'host',
+        'build-args': `BASE_IMAGE=${baseImage}`,
+        'git-sha': createHash('sha1').update(commit).digest('hex'),
+        'builds-file': buildsFile,
+        ...NO_REGISTRY_CACHE,
+      }),
+    );
+    const pushed = await prepare(`push ${service}`, () => call('push', { builds: buildsFile }));
+    return JSON.parse(pushed.outputs.images) as Record<string, string>;
   };
   const phase = async (
     title: string,
@@ -219,30 +250,13 @@ async function main(): Promise<number> {
       // The next commit's game server throws as it starts: built from a scratch copy of services/ with
       // that one line, pushed under the next commit's tag (ECR tags are immutable), deployed for real.
       // Only the deploy may fail in this phase; a failed build or push is not the failure the demo shows.
-      const buildsFile = path.join(OUT, 'builds-broken.json');
-      const nextCommit = createHash('sha1').update('cendence demo: broken game release').digest('hex');
-      const prepare = <T>(name: string, fn: () => Promise<T>) =>
-        timed(name, fn).catch((err: unknown) => {
-          throw new Error(`${name} of the broken release failed: ${describeError(err)}`);
-        });
       const tree = await brokenGameTree(ROOT);
+      let broken: Record<string, string>;
       try {
-        await prepare('build game', () =>
-          call('build', {
-            root: tree,
-            services: 'game',
-            network: 'host',
-            'build-args': `BASE_IMAGE=${baseImage}`,
-            'git-sha': nextCommit,
-            'builds-file': buildsFile,
-            ...NO_REGISTRY_CACHE,
-          }),
-        );
+        broken = await buildBroken('game', tree, 'cendence demo: broken game release');
       } finally {
         await rm(tree, { recursive: true, force: true });
       }
-      const pushed = await prepare('push game', () => call('push', { builds: buildsFile }));
-      const broken = JSON.parse(pushed.outputs.images) as Record<string, string>;
       const all = { ...JSON.parse(images), ...broken };
       const measure = { deployment: 'game, broken image (rolled back)', path: '/api/game/health' };
       const { result } = await load(measure, () =>
@@ -253,6 +267,50 @@ async function main(): Promise<number> {
         }),
       );
       return { services: (result as DeployResult).services };
+    });
+    await phase(`release 5: a broken frontend canary (${CANARY_PERCENT} %)`, 'failure', async () => {
+      // The next commit's frontend answers every page 500 while its health check passes: only the
+      // clients see it. Released as a canary, it takes its traffic share; the release is then rolled back
+      // by its deployment ARN, as the on-call engineer (or an alarm) would on seeing the errors.
+      const outputs = loadTerraformOutputs(outputsFile);
+      const fe = terraformServiceSettings(outputs, 'frontend', outputsFile);
+      const blueGreen = blueGreenFrom(fe, outputs);
+      const productionRule = fe.listenerRules.production;
+      if (!blueGreen || !productionRule) throw new Error('terraform provisions no blue/green frontend');
+      const tree = await brokenCanaryTree(ROOT, {
+        blueGreen,
+        canaryPercent: CANARY_PERCENT,
+        canaryBakeMinutes: 10,
+      });
+      try {
+        const broken = await buildBroken('frontend', tree, 'cendence demo: broken frontend canary');
+        const all = { ...JSON.parse(images), ...broken };
+        const family = 'transcendence-staging-frontend';
+        const measure = {
+          deployment: `frontend, broken canary (${CANARY_PERCENT} %, rolled back)`,
+          path: '/',
+          family,
+        };
+        const before = serviceDeploymentOf(emu, fe.service);
+        const { result } = await load(measure, async () => {
+          const deploying = call('deploy', {
+            root: tree,
+            services: 'frontend',
+            images: JSON.stringify(all),
+            'output-dir': path.join(OUT, 'release-5'),
+          });
+          const arn = await canaryHolding(emu, fe.service, before, productionRule, deploying);
+          runner.info(
+            `the canary holds ${CANARY_PERCENT} % of production traffic; ${CANARY_HOLD_SECONDS} s later it is rolled back`,
+          );
+          await new Promise((r) => setTimeout(r, CANARY_HOLD_SECONDS * 1000));
+          await call('rollback', { deployment: arn, 'output-dir': path.join(OUT, 'release-5-rollback') });
+          return deploying;
+        });
+        return { services: (result as DeployResult).services };
+      } finally {
+        await rm(tree, { recursive: true, force: true });
+      }
     });
     await phase('manual rollback of auth', 'success', async () => {
       const { result } = await call('rollback', {
@@ -283,6 +341,46 @@ async function main(): Promise<number> {
   runner.info(`report: ${files.map((f) => path.relative(ROOT, f)).join(', ')}`);
   runner.info(`demo finished in ${total.toFixed(1)} s`);
   return 0;
+}
+
+function serviceDeploymentOf(emu: Emulator, service: string): string | undefined {
+  for (const s of emu.world.ecs.services.values())
+    if (s.serviceName === service) return s.currentServiceDeployment;
+  return undefined;
+}
+
+/**
+ * Waits until a new service deployment of `service` gives a target group of the production rule exactly
+ * the canary's share; answers that deployment's ARN. Ends early if the deploy itself ends.
+ */
+async function canaryHolding(
+  emu: Emulator,
+  service: string,
+  before: string | undefined,
+  ruleArn: string,
+  deploying: Promise<unknown>,
+): Promise<string> {
+  let ended: unknown;
+  deploying.then(
+    () => {
+      ended = new Error('the canary deployment ended before its traffic shift was seen');
+    },
+    (err: unknown) => {
+      ended = err;
+    },
+  );
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    if (ended) throw ended;
+    const arn = serviceDeploymentOf(emu, service);
+    const weights = (emu.world.elbv2.rules.get(ruleArn)?.Actions ?? []).flatMap(
+      (a) => a.ForwardConfig?.TargetGroups?.map((g) => g.Weight ?? 0) ?? [],
+    );
+    if (arn && arn !== before && weights.includes(CANARY_PERCENT)) return arn;
+    if (Date.now() > deadline)
+      throw new Error(`no canary traffic shift within 3 minutes (weights ${weights})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }
 
 /** Waits (at most a minute) until the app answers its page through the load balancer. */

@@ -36,6 +36,8 @@ export class AlbFront {
   /** "tgArn|ip:port" → open proxied requests and tunnels, cut when the target is gone. */
   private readonly open = new Map<string, Set<{ destroy(): void }>>();
   private readonly agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  /** Closed for good: a sync still running (or a timer's next one) must not serve listeners again. */
+  private closed = false;
   /**
    * Requests (and WebSocket upgrades) forwarded since start, by the target's task definition
    * ("family:revision", "(unknown)" for a target no running task owns) and by target group ARN: on AWS,
@@ -56,9 +58,15 @@ export class AlbFront {
       if (this.fronts.has(l.ListenerArn) || this.pending.has(l.ListenerArn)) continue;
       const lb = elb.loadBalancers.get(l.LoadBalancerArn);
       if (lb?.Type !== 'application' || !l.Protocol.startsWith('HTTP')) continue;
+      if (this.closed) return;
       this.pending.add(l.ListenerArn);
       try {
-        this.fronts.set(l.ListenerArn, await this.serve(l, lb.LoadBalancerName));
+        const front = await this.serve(l, lb.LoadBalancerName);
+        if (this.closed) {
+          front.server.close();
+          return;
+        }
+        this.fronts.set(l.ListenerArn, front);
       } finally {
         this.pending.delete(l.ListenerArn);
       }
@@ -228,11 +236,11 @@ export class AlbFront {
         port: target.Port,
         method: req.method,
         path: req.url,
-        headers: forwarded(req),
+        headers: endToEnd(forwarded(req)),
         agent: this.agent,
       },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
+        res.writeHead(up.statusCode ?? 502, endToEnd(up.headers));
         up.pipe(res);
       },
     );
@@ -288,6 +296,7 @@ export class AlbFront {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.agent.destroy();
     for (const set of this.open.values()) for (const item of set) item.destroy();
     this.open.clear();
@@ -302,6 +311,26 @@ export class AlbFront {
     );
     this.fronts.clear();
   }
+}
+
+/**
+ * Headers without the hop-by-hop ones (RFC 9110 §7.6.1): ALB keeps its client and target connections
+ * apart, so a target's `connection: close` (it is stopping) never closes the client's connection.
+ */
+function endToEnd<H extends http.OutgoingHttpHeaders>(headers: H): H {
+  const listed = String(headers.connection ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase());
+  const hop = new Set([
+    'connection',
+    'keep-alive',
+    'proxy-connection',
+    'te',
+    'trailer',
+    'upgrade',
+    ...listed,
+  ]);
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => !hop.has(name))) as H;
 }
 
 /** The request's headers as ALB sends them on: X-Forwarded-For/Proto/Port added. */

@@ -62,8 +62,15 @@ export interface Service {
 export function createService(options: ServiceOptions): Service {
   const { log } = options;
   const table = compileRoutes(options.routes);
+  // Once stopping, every answer closes its connection: a client's pool must not keep (and later send
+  // on) a connection to a task that is going away.
+  let closing = false;
+  const inFlight = new Set<ServerResponse>();
   const server = createServer((req, res) => {
     const started = performance.now();
+    if (closing) res.shouldKeepAlive = false;
+    inFlight.add(res);
+    res.on('close', () => inFlight.delete(res));
     res.on('finish', () => {
       if (req.url !== '/health') {
         const ms = Math.round(performance.now() - started);
@@ -110,6 +117,8 @@ export function createService(options: ServiceOptions): Service {
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
       }),
     close: async () => {
+      closing = true;
+      for (const res of inFlight) res.shouldKeepAlive = false;
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();

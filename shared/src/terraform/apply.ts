@@ -85,7 +85,10 @@ function fill(
 }
 
 /** The blueGreen section terraform provisioned, when it provisioned everything ECS needs for one. */
-function blueGreenFrom(tf: TerraformServiceSettings, outputs: TerraformOutputs): BlueGreen | undefined {
+export function blueGreenFrom(
+  tf: TerraformServiceSettings,
+  outputs: TerraformOutputs,
+): BlueGreen | undefined {
   const { blue, green } = tf.targetGroups;
   const { production, test } = tf.listenerRules;
   const roleArn = outputs.ecsInfrastructureRoleArn;

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { Agent, request } from 'node:http';
 import { after, before, test } from 'node:test';
 import { createService, HttpError } from '../http.js';
 import { createLogger } from '../log.js';
@@ -67,4 +68,42 @@ test('close stops the server, then runs onClose', async () => {
   await other.close();
   assert.equal(other.server.listening, false);
   assert.equal(closed, true);
+});
+
+test('a request in flight when close begins is finished, and its connection is not kept alive', async () => {
+  let arrived = () => {};
+  let release = () => {};
+  const inFlight = new Promise<void>((resolve) => {
+    arrived = resolve;
+  });
+  const slow = createService({
+    name: 'slow',
+    log,
+    routes: {
+      'GET /slow': async () => {
+        arrived();
+        await new Promise<void>((resolve) => {
+          release = resolve;
+        });
+        return { body: { done: true } };
+      },
+    },
+  });
+  const port = await slow.listen(0, '127.0.0.1');
+  const agent = new Agent({ keepAlive: true });
+  const reply = new Promise<{ status?: number; connection?: string }>((resolve, reject) => {
+    const req = request({ port, host: '127.0.0.1', path: '/slow', agent }, (res) => {
+      res.resume();
+      res.on('end', () => resolve({ status: res.statusCode, connection: res.headers.connection }));
+    });
+    req.on('error', reject).end();
+  });
+  await inFlight;
+  const closed = slow.close();
+  release();
+  const answer = await reply;
+  agent.destroy();
+  await closed;
+  assert.equal(answer.status, 200);
+  assert.equal(answer.connection, 'close', 'a stopping task tells its clients not to reuse the connection');
 });

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { request } from 'node:http';
+import { Agent, request } from 'node:http';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { createLogger, createService } from '@transcendence/common';
@@ -91,4 +92,88 @@ test('upgrades the backend refuses, unknown backends and unreachable ones are an
   assert.equal((await upgrade('/ws/billing/x')).status, 404);
   assert.equal((await upgrade('/ws/auth/x')).status, 502);
   assert.equal((await upgrade('/elsewhere')).status, 404);
+});
+
+// A backend task that got SIGTERM closes its idle keep-alive connections; a request the frontend sends on
+// one of them as it closes meets a reset. This backend answers the first request of every connection
+// with keep-alive and resets the connection when a second request arrives on it: that race, made certain.
+async function closingBackend() {
+  let connections = 0;
+  const server = createNetServer((socket) => {
+    connections++;
+    let served = 0;
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk) => {
+      for (const _ of String(chunk).matchAll(/^(GET|HEAD|POST) /gm)) {
+        if (served++ > 0) return void socket.resetAndDestroy();
+        socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 2\r\n\r\n{}');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const app = createFrontendApp({ log, upstreams: { auth: `http://127.0.0.1:${port}` } });
+  const url = `http://127.0.0.1:${await app.listen(0, '127.0.0.1')}`;
+  const close = async () => {
+    await app.close();
+    await new Promise((resolve) => server.close(resolve));
+  };
+  return { url, connections: () => connections, close };
+}
+
+test('a GET that meets a connection the backend is closing is retried on a fresh connection', async () => {
+  const backend = await closingBackend();
+  try {
+    assert.equal((await fetch(`${backend.url}/api/auth/health`)).status, 200);
+    const again = await fetch(`${backend.url}/api/auth/health`);
+    assert.equal(
+      again.status,
+      200,
+      'the reused connection was reset: the GET must be retried, not answered 502',
+    );
+    assert.equal(backend.connections(), 2);
+  } finally {
+    await backend.close();
+  }
+});
+
+test('a POST that meets a reset connection is answered 502, never replayed', async () => {
+  const backend = await closingBackend();
+  try {
+    assert.equal((await fetch(`${backend.url}/api/auth/health`)).status, 200);
+    const res = await fetch(`${backend.url}/api/auth/login`, { method: 'POST', body: '{"user":"a"}' });
+    assert.equal(res.status, 502);
+    assert.equal(backend.connections(), 1);
+  } finally {
+    await backend.close();
+  }
+});
+
+test("a backend's hop-by-hop headers stay on its own connection: a stopping backend does not close the client's", async () => {
+  const closing = createService({
+    name: 'stopping',
+    log,
+    routes: {
+      'GET /who': () => ({ body: 'auth', headers: { connection: 'close', 'keep-alive': 'timeout=1' } }),
+    },
+  });
+  const port = await closing.listen(0, '127.0.0.1');
+  const app = createFrontendApp({ log, upstreams: { auth: `http://127.0.0.1:${port}` } });
+  const appPort = await app.listen(0, '127.0.0.1');
+  const agent = new Agent({ keepAlive: true });
+  try {
+    const headers = await new Promise<Record<string, unknown>>((resolve, reject) => {
+      const req = request({ port: appPort, host: '127.0.0.1', path: '/api/auth/who', agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.headers));
+      });
+      req.on('error', reject).end();
+    });
+    assert.equal(headers.connection, 'keep-alive');
+    assert.notEqual(headers['keep-alive'], 'timeout=1');
+  } finally {
+    agent.destroy();
+    await app.close();
+    await closing.close();
+  }
 });
