@@ -163,9 +163,9 @@ describe('IAC-4 task definitions', () => {
     // TLS to RDS verified (the services refuse require/no-verify, which do not check the certificate).
     // One setting, var.db_ssl_mode: verify-full by default, and only disable (a local database) besides.
     expect(environment.find((e) => e.name === 'PGSSLMODE')?.value).toBe('${var.db_ssl_mode}');
-    const mode = main.variables.get('db_ssl_mode')?.body;
-    expect(mode?.default).toBe('verify-full');
-    expect((mode?.validation as Json[])[0].condition).toBe(
+    const mode = main.variables.get('db_ssl_mode')?.body ?? {};
+    expect(mode.default).toBe('verify-full');
+    expect(((mode.validation ?? []) as Json[])[0]?.condition).toBe(
       '${contains(["verify-full", "disable"], var.db_ssl_mode)}',
     );
     const secrets = main.locals.get('database_secrets')?.expr as Json[];
