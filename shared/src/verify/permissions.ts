@@ -2,23 +2,14 @@
 // way a real account allows a principal to ask about its own policies) answers whether the deploy role may
 // make each change the deploy will make on the resources the manifests name — UpdateService on the service,
 // RegisterTaskDefinition, PassRole of the execution and task roles to ECS tasks and of the infrastructure
-// role to ECS, ECR pushes to the repository, RunTask of the pre-deploy task, CodeDeploy's CreateDeployment.
+// role to ECS, RunTask of the pre-deploy task, CodeDeploy's CreateDeployment. Not ECR pushes: push ran before
+// verify in a release (and may run as another role), so asking about them here could only refuse a deploy falsely.
 // Every refusal is a problem naming the action and the resource. When the role may not simulate (AccessDenied
 // on the simulator), verify warns naming the missing permission and goes on read-only.
 import type { AwsClients } from '../aws/clients.js';
 import type { Runner } from '../runner/types.js';
-import { ecrRegistry, parseImageRef } from '../taskdef/image-ref.js';
 import type { Problem } from '../taskdef/problems.js';
 import type { VerifyTarget } from './verify.js';
-
-/** What ECR's push step calls on a repository. */
-const PUSH_ACTIONS = [
-  'ecr:BatchCheckLayerAvailability',
-  'ecr:InitiateLayerUpload',
-  'ecr:UploadLayerPart',
-  'ecr:CompleteLayerUpload',
-  'ecr:PutImage',
-];
 
 /** One simulated question: these actions on these resources, with these condition keys. */
 interface Ask {
@@ -87,21 +78,6 @@ export function asksFor(t: VerifyTarget, account: string, region: string, partit
         `deploymentgroup:${t.codedeploy.application}/${t.codedeploy.deploymentGroup}`,
       ),
       field: `${t.file} deploy.codedeploy.deploymentGroup`,
-    });
-  }
-  for (const image of t.images) {
-    const ref = parseImageRef(image);
-    const registry = ref && ecrRegistry(ref.registry);
-    if (!ref || !registry) continue;
-    asks.push({
-      actions: PUSH_ACTIONS,
-      resource: arn(
-        'ecr',
-        registry.region ?? region,
-        `repository/${ref.repository}`,
-        registry.accountId ?? account,
-      ),
-      field: `${t.file} (image ${image})`,
     });
   }
   return asks;
