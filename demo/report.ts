@@ -191,13 +191,23 @@ function failureSections(
   }));
 }
 
-export function markdownReport(
-  phases: Phase[],
-  totalSeconds: number,
-  diagnoses: Diagnoses = new Map(),
-  served: Served = {},
+/** What a report is made of: the phases, the run's wall time, the diagnoses, what was served, its folder. */
+export interface ReportInput {
+  phases: Phase[];
+  totalSeconds: number;
+  diagnoses?: Diagnoses;
+  served?: Served;
+  /** The report's folder: screenshots and diagnosis files are linked relative to it. */
+  dir?: string;
+}
+
+export function markdownReport({
+  phases,
+  totalSeconds,
+  diagnoses = new Map(),
+  served = {},
   dir = '.',
-): string {
+}: ReportInput): string {
   const steps = phases.map((p) => [
     p.title,
     p.expect,
@@ -260,13 +270,13 @@ interface Row {
 }
 
 /** One row per pipeline step and per service deployment, bars placed on a shared wall-time axis. */
-export function htmlReport(
-  phases: Phase[],
-  totalSeconds: number,
-  diagnoses: Diagnoses = new Map(),
-  served: Served = {},
+export function htmlReport({
+  phases,
+  totalSeconds,
+  diagnoses = new Map(),
+  served = {},
   dir = '.',
-): string {
+}: ReportInput): string {
   const rows: Row[] = phases.flatMap((p) => [
     ...(p.steps ?? []).map((s) => ({
       label: `${p.title} · ${s.name}`,
@@ -385,9 +395,13 @@ export async function writeReports(
 ): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const diagnoses = await loadDiagnoses(phases);
+  const input: ReportInput = { phases, totalSeconds, diagnoses, served, dir };
   const md = path.join(dir, 'report.md');
   const html = path.join(dir, 'report.html');
-  await writeFile(md, markdownReport(phases, totalSeconds, diagnoses, served, dir));
-  await writeFile(html, htmlReport(phases, totalSeconds, diagnoses, served, dir));
-  return [md, html];
+  // The same run as data: phase times for the bench (bench/demo-cold.ts) and anyone scripting around it.
+  const json = path.join(dir, 'report.json');
+  await writeFile(md, markdownReport(input));
+  await writeFile(html, htmlReport(input));
+  await writeFile(json, `${JSON.stringify({ totalSeconds, phases, load: served.load ?? [] }, null, 2)}\n`);
+  return [md, html, json];
 }

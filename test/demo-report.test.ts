@@ -58,7 +58,7 @@ describe('demo report', () => {
   afterAll(async () => w.stop());
 
   it('shows build, test and push on the timeline with the deployments', () => {
-    const html = htmlReport(phases, 100);
+    const html = htmlReport({ phases, totalSeconds: 100 });
     for (const step of ['build', 'test', 'push'])
       expect(html).toContain(`build, test, push · ${step}</text>`);
     expect(html).toContain('release 2 · game</text>');
@@ -67,8 +67,8 @@ describe('demo report', () => {
   it('puts the cause of the failure inline: exit code and the error line, not an ARN', async () => {
     const diagnoses = await loadDiagnoses(phases);
     expect(diagnoses.size).toBe(1);
-    const html = htmlReport(phases, 100, diagnoses);
-    const md = markdownReport(phases, 100, diagnoses);
+    const html = htmlReport({ phases, totalSeconds: 100, diagnoses });
+    const md = markdownReport({ phases, totalSeconds: 100, diagnoses });
     // The cause sits in the deployment's own row, beside its outcome.
     const row = md.split('\n').find((l) => l.includes('| game | rolling |'));
     expect(row).toMatch(/rolled-back \| \d+ tasks stopped, exit code 1, “TypeError: .*paddle/);
@@ -86,7 +86,7 @@ describe('demo report', () => {
     const diagnoses = await loadDiagnoses(phases);
     const d = [...diagnoses.values()][0];
     expect(d.stoppedTasks.length).toBeGreaterThan(3);
-    const md = markdownReport(phases, 100, diagnoses);
+    const md = markdownReport({ phases, totalSeconds: 100, diagnoses });
     for (const t of d.stoppedTasks) {
       expect(md).toContain(`task ${t.taskId}:\n\n\`\`\`\ngame listening on :3000`);
     }

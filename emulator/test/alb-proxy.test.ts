@@ -3,6 +3,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { AlbFront } from '../src/alb/proxy.js';
+import { arnSuffix, cloudwatchOf } from '../src/cloudwatch/alarms.js';
 import { type Emulator, startEmulator } from '../src/index.js';
 
 let emu: Emulator;
@@ -11,7 +12,11 @@ let target: http.Server;
 
 beforeAll(async () => {
   // A target that is stopping: it answers, and closes its connection to the load balancer.
-  target = http.createServer((_req, res) => {
+  target = http.createServer((req, res) => {
+    if (req.url === '/broken') {
+      res.writeHead(500).end('broken');
+      return;
+    }
     res.writeHead(200, { 'content-type': 'text/plain', connection: 'close', 'keep-alive': 'timeout=1' });
     res.end('ok');
   });
@@ -70,4 +75,29 @@ test('once closed, a sync (the runtime timer fires while the emulator stops) ser
   await late.sync();
   expect(late.url('web-alb')).toBeUndefined();
   await expect(fetch(url)).rejects.toThrow();
+});
+
+test("the target group's 5xx and requests are CloudWatch metrics, by load balancer and target group", async () => {
+  const elb = emu.world.elbv2;
+  const tg = [...elb.targetGroups.values()].find((t) => t.TargetGroupName === 'web');
+  const lb = [...elb.loadBalancers.values()].find((l) => l.LoadBalancerName === 'web-alb');
+  if (!tg || !lb) throw new Error('no target group or load balancer');
+  const dimensions = {
+    LoadBalancer: arnSuffix(lb.LoadBalancerArn),
+    TargetGroup: arnSuffix(tg.TargetGroupArn),
+  };
+  expect(dimensions.LoadBalancer).toMatch(/^app\/web-alb\/\w+$/);
+  expect(dimensions.TargetGroup).toMatch(/^targetgroup\/web\/\w+$/);
+  const cw = cloudwatchOf(emu.world);
+  const sum = (metricName: string) =>
+    cw.statistic(
+      { namespace: 'AWS/ApplicationELB', metricName, dimensions, stat: 'Sum' },
+      0,
+      Number.MAX_SAFE_INTEGER,
+    ) ?? 0;
+  const before = { requests: sum('RequestCount'), errors: sum('HTTPCode_Target_5XX_Count') };
+  const base = front.url('web-alb') as string;
+  for (const p of ['/broken', '/broken', '/fine']) await (await fetch(base + p)).text();
+  expect(sum('HTTPCode_Target_5XX_Count') - before.errors).toBe(2);
+  expect(sum('RequestCount') - before.requests).toBe(3);
 });

@@ -9,6 +9,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import type { Duplex } from 'node:stream';
+import { arnSuffix, cloudwatchOf } from '../cloudwatch/alarms.js';
 import type { Action, Listener, Rule, Target } from '../elbv2/state.js';
 import type { World } from '../state.js';
 
@@ -191,7 +192,20 @@ export class AlbFront {
     return () => set.delete(item);
   }
 
-  private count(tg: string, target: Target): void {
+  /**
+   * One data point of an ALB metric in CloudWatch (by load balancer, and by target group when one took the
+   * request): what the deployment alarms Terraform configures watch.
+   */
+  private metric(listenerArn: string, tg: string | undefined, name: string): void {
+    const lb = this.world.elbv2.listeners.get(listenerArn)?.LoadBalancerArn;
+    if (!lb) return;
+    const dims: Record<string, string> = { LoadBalancer: arnSuffix(lb) };
+    if (tg) dims.TargetGroup = arnSuffix(tg);
+    cloudwatchOf(this.world).put('AWS/ApplicationELB', name, dims, 1);
+  }
+
+  private count(listenerArn: string, tg: string, target: Target): void {
+    this.metric(listenerArn, tg, 'RequestCount');
     const f = this.forwarded;
     f.byTargetGroup.set(tg, (f.byTargetGroup.get(tg) ?? 0) + 1);
     const rev = this.revisionAt(target.Id);
@@ -223,13 +237,14 @@ export class AlbFront {
   private handle(listenerArn: string, req: http.IncomingMessage, res: http.ServerResponse): void {
     const choice = this.pick(listenerArn, req);
     if ('status' in choice) {
+      if (choice.status >= 500) this.metric(listenerArn, undefined, 'HTTPCode_ELB_5XX_Count');
       const body = choice.body ?? PAGES[choice.status] ?? '';
       res.writeHead(choice.status, { 'content-type': 'text/html', ...choice.headers, server: 'awselb/2.0' });
       res.end(body);
       return;
     }
     const { tg, target } = choice;
-    this.count(tg, target);
+    this.count(listenerArn, tg, target);
     const upstream = http.request(
       {
         host: target.Id,
@@ -240,7 +255,9 @@ export class AlbFront {
         agent: this.agent,
       },
       (up) => {
-        res.writeHead(up.statusCode ?? 502, endToEnd(up.headers));
+        const code = up.statusCode ?? 502;
+        this.metric(listenerArn, tg, `HTTPCode_Target_${Math.floor(code / 100)}XX_Count`);
+        res.writeHead(code, endToEnd(up.headers));
         up.pipe(res);
       },
     );
@@ -249,6 +266,7 @@ export class AlbFront {
     upstream.on('error', (err) => {
       if (!res.headersSent) {
         const status = /timeout/.test(err.message) ? 504 : 502;
+        this.metric(listenerArn, undefined, 'HTTPCode_ELB_5XX_Count');
         res.writeHead(status, { 'content-type': 'text/html', server: 'awselb/2.0' });
         res.end(PAGES[status]);
       } else res.destroy();
@@ -267,7 +285,7 @@ export class AlbFront {
       return;
     }
     const { tg, target } = choice;
-    this.count(tg, target);
+    this.count(listenerArn, tg, target);
     const up = net.connect(target.Port, target.Id, () => {
       const headers = forwarded(req);
       const lines = [`${req.method} ${req.url} HTTP/1.1`];

@@ -12,6 +12,7 @@ import {
   markSteady,
   stopForScaling,
   tasksByDeployment,
+  triggeredAlarms,
 } from './deployments.js';
 import { CIRCUIT_BREAKER_REASON, events } from './events.js';
 import { hooksAt, runHooks } from './hooks.js';
@@ -113,6 +114,20 @@ export function reconcileBlueGreen(ecs: EcsState, svc: Service, now: number): vo
   }
   if (sd.status === 'ROLLBACK_REQUESTED') {
     rollBackBlueGreen(ecs, svc, green, 'Service deployment rolled back because of a stop request.');
+    return;
+  }
+  // Deployment alarms are watched through every stage, the canary's bake and the final bake included.
+  const alarmed = triggeredAlarms(ecs, svc, sd);
+  if (alarmed) {
+    if (cfg.alarms?.rollback && blues.length) rollBackBlueGreen(ecs, svc, green, alarmed);
+    else {
+      green.rolloutState = 'FAILED';
+      green.rolloutStateReason = alarmed;
+      green.sim.frozen = true;
+      sd.status = 'STOPPED';
+      sd.statusReason = alarmed;
+      sd.finishedAt = now;
+    }
     return;
   }
   sd.circuitBreaker.failureCount = Math.max(sd.circuitBreaker.failureCount, green.failedTasks);

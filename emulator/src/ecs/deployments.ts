@@ -2,9 +2,10 @@
 // the rolling scheduler (minimumHealthyPercent / maximumPercent), the circuit breaker and its
 // rollback, completion and the steady-state event. Blue/green stages live in bluegreen.ts.
 import { randomBytes } from 'node:crypto';
+import { cloudwatchOf } from '../cloudwatch/alarms.js';
 import { digits, hex } from '../ids.js';
 import { firstStage, isBlueGreen, reconcileBlueGreen } from './bluegreen.js';
-import { CIRCUIT_BREAKER_REASON, events, schedulerStopReason } from './events.js';
+import { alarmReason, CIRCUIT_BREAKER_REASON, events, schedulerStopReason } from './events.js';
 import type {
   ContainerDef,
   Deployment,
@@ -108,6 +109,7 @@ export function startDeployment(ecs: EcsState, svc: Service, td: TaskDefinition)
   svc.taskDefinition = td.arn;
   svc.sim.steady = false;
   const cb = svc.deploymentConfiguration.deploymentCircuitBreaker;
+  const alarmsCfg = svc.deploymentConfiguration.alarms;
   const record: ServiceDeploymentRecord = {
     serviceDeploymentArn: sdArn,
     serviceArn: svc.serviceArn,
@@ -125,6 +127,9 @@ export function startDeployment(ecs: EcsState, svc: Service, td: TaskDefinition)
       failureCount: 0,
       threshold: failureThreshold(svc),
     },
+    alarms: alarmsCfg?.enable
+      ? { status: 'MONITORING', alarmNames: [...alarmsCfg.alarmNames] }
+      : { status: 'DISABLED' },
     deploymentId: dep.id,
     hooks: [],
   };
@@ -194,6 +199,11 @@ function reconcileRolling(ecs: EcsState, svc: Service): void {
   }
   if (cb?.enable && primary.rolloutState === 'IN_PROGRESS' && primary.failedTasks >= failureThreshold(svc)) {
     tripCircuitBreaker(ecs, svc, primary);
+    return;
+  }
+  const alarmed = sd && primary.rolloutState === 'IN_PROGRESS' ? triggeredAlarms(ecs, svc, sd) : undefined;
+  if (alarmed) {
+    failRolling(ecs, svc, primary, alarmed, svc.deploymentConfiguration.alarms?.rollback === true);
     return;
   }
   const groups = tasksByDeployment(ecs, svc);
@@ -337,6 +347,7 @@ export function completeDeployment(ecs: EcsState, svc: Service, dep: Deployment)
     sd.finishedAt = now;
     sd.updatedAt = now;
     if (sd.circuitBreaker.status === 'MONITORING') sd.circuitBreaker.status = 'MONITORING_COMPLETE';
+    if (sd.alarms.status === 'MONITORING') sd.alarms.status = 'MONITORING_COMPLETE';
   }
   ecs.event(svc, events.completed(svc.serviceName, dep.id));
 }
@@ -357,30 +368,63 @@ export function markSteady(ecs: EcsState, svc: Service, primaryTasks: Deployment
 
 /** The circuit breaker tripped: FAILED, then a rollback to the last completed revision if enabled. */
 function tripCircuitBreaker(ecs: EcsState, svc: Service, failed: Deployment): void {
-  const now = ecs.now();
-  failed.rolloutState = 'FAILED';
-  failed.rolloutStateReason = CIRCUIT_BREAKER_REASON;
-  failed.updatedAt = now;
-  ecs.event(svc, events.failed(svc.serviceName, failed.id));
   const sd = ecs.serviceDeployments.get(failed.serviceDeploymentArn);
   if (sd) {
     sd.circuitBreaker.status = 'TRIGGERED';
     sd.circuitBreaker.failureCount = failed.failedTasks;
-    sd.updatedAt = now;
   }
-  const cb = svc.deploymentConfiguration.deploymentCircuitBreaker;
+  ecs.event(svc, events.failed(svc.serviceName, failed.id));
+  failRolling(
+    ecs,
+    svc,
+    failed,
+    CIRCUIT_BREAKER_REASON,
+    svc.deploymentConfiguration.deploymentCircuitBreaker?.rollback === true,
+  );
+}
+
+/**
+ * A deployment's alarms: while it runs, the first check that finds one of them in ALARM marks the service
+ * deployment TRIGGERED and answers the failure reason (undefined while none is, or when not enabled).
+ */
+export function triggeredAlarms(
+  ecs: EcsState,
+  svc: Service,
+  sd: ServiceDeploymentRecord,
+): string | undefined {
+  const cfg = svc.deploymentConfiguration.alarms;
+  if (!cfg?.enable || sd.alarms.status !== 'MONITORING' || isTerminal(sd)) return undefined;
+  const names = cloudwatchOf(ecs.world).inAlarm(cfg.alarmNames, ecs.now());
+  if (!names.length) return undefined;
+  sd.alarms = { ...sd.alarms, status: 'TRIGGERED', triggeredAlarmNames: names };
+  ecs.event(svc, events.alarmed(svc.serviceName, sd.deploymentId, names));
+  return alarmReason(names);
+}
+
+/** A failed rolling deployment: FAILED, then a rollback to the last completed revision when wanted. */
+function failRolling(
+  ecs: EcsState,
+  svc: Service,
+  failed: Deployment,
+  reason: string,
+  rollback: boolean,
+): void {
+  const now = ecs.now();
+  failed.rolloutState = 'FAILED';
+  failed.rolloutStateReason = reason;
+  failed.updatedAt = now;
+  const sd = ecs.serviceDeployments.get(failed.serviceDeploymentArn);
+  if (sd) sd.updatedAt = now;
   const last = svc.sim.lastCompleted;
   // A failing rollback is not rolled back again.
-  if (cb?.rollback && last && !failed.sim.isRollback) {
-    rollBack(ecs, svc, failed, CIRCUIT_BREAKER_REASON, last.taskDefinition, last.serviceRevisionArn);
+  if (rollback && last && !failed.sim.isRollback) {
+    rollBack(ecs, svc, failed, reason, last.taskDefinition, last.serviceRevisionArn);
     return;
   }
   failed.sim.frozen = true;
   if (sd && !isTerminal(sd)) {
-    sd.status = cb?.rollback ? 'ROLLBACK_FAILED' : 'STOPPED';
-    sd.statusReason = cb?.rollback
-      ? `${CIRCUIT_BREAKER_REASON} No completed deployment to roll back to.`
-      : CIRCUIT_BREAKER_REASON;
+    sd.status = rollback ? 'ROLLBACK_FAILED' : 'STOPPED';
+    sd.statusReason = rollback ? `${reason} No completed deployment to roll back to.` : reason;
     sd.finishedAt = now;
     sd.stoppedAt = now;
   }

@@ -12,10 +12,15 @@ export const events = {
     `(service ${svc}) deployment ${failed} rolling back to deployment ${to}.`,
   trafficShifted: (svc: string, dep: string, percent: number, kind: 'production' | 'test') =>
     `(service ${svc}) (deployment ${dep}) shifted ${percent}% of ${kind} traffic to the new service revision.`,
+  alarmed: (svc: string, dep: string, alarms: string[]) =>
+    `(service ${svc}) (deployment ${dep}) deployment failed: alarm detected (${alarms.join(', ')}).`,
   stage: (svc: string, dep: string, stage: string) =>
     `(service ${svc}) (deployment ${dep}) entered lifecycle stage ${stage}.`,
 };
 
+/** The rollout reason when a deployment alarm went into ALARM (the emulator's wording). */
+export const alarmReason = (alarms: string[]) =>
+  `ECS deployment failed: CloudWatch alarm ${alarms.join(', ')} in ALARM state.`;
 export const CIRCUIT_BREAKER_REASON = 'ECS deployment circuit breaker: tasks failed to start.';
 export const schedulerStopReason = (deploymentId: string) =>
   `Scaling activity initiated by (deployment ${deploymentId})`;

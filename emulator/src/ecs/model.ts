@@ -174,6 +174,12 @@ export interface ServiceDeploymentRecord {
     failureCount: number;
     threshold: number;
   };
+  /** Deployment alarms (DescribeServiceDeployments `alarms`). */
+  alarms: {
+    status: 'TRIGGERED' | 'MONITORING' | 'MONITORING_COMPLETE' | 'DISABLED';
+    alarmNames?: string[];
+    triggeredAlarmNames?: string[];
+  };
   /** ECS deployment id of the target revision (and of the rollback, once one starts). */
   deploymentId: string;
   rollbackDeploymentId?: string;

@@ -45,7 +45,7 @@ export function serviceDeploymentOut(ecs: EcsState, sd: ServiceDeploymentRecord)
     deploymentConfiguration: sd.deploymentConfiguration,
     rollback: sd.rollback && { ...sd.rollback, startedAt: d(sd.rollback.startedAt) },
     deploymentCircuitBreaker: sd.circuitBreaker,
-    alarms: { status: 'DISABLED' },
+    alarms: sd.alarms,
   };
 }
 

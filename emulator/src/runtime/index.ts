@@ -4,6 +4,7 @@
 // network and server it made, and nothing else.
 
 import { HealthChecker } from '../alb/health.js';
+import { cloudwatchOf, type MetricAlarmSpec } from '../cloudwatch/alarms.js';
 import { AlbFront } from '../alb/proxy.js';
 import { hex } from '../ids.js';
 import { type PostgresServer, startPostgres } from '../rds/postgres.js';
@@ -149,6 +150,8 @@ export interface RuntimeWorldSpec {
   /** Cloud Map: `{namespace: transcendence.local, services: [auth, game]}`, optional ARNs per service. */
   discovery?: { namespace: string; services: (string | { name: string; arn?: string })[] }[];
   databases?: DbInstanceSpec[];
+  /** CloudWatch metric alarms (ECS deployment alarms read them; the live ALB feeds their metrics). */
+  alarms?: MetricAlarmSpec[];
 }
 
 export function seedRuntimeWorld(world: World, spec: RuntimeWorldSpec): void {
@@ -162,4 +165,5 @@ export function seedRuntimeWorld(world: World, spec: RuntimeWorldSpec): void {
         ? discovery.declare(s, ns.namespace)
         : discovery.declare(s.name, ns.namespace, s.arn);
   for (const db of spec.databases ?? []) rdsOf(world).create(db);
+  for (const a of spec.alarms ?? []) cloudwatchOf(world).putAlarm(a);
 }

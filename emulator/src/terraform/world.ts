@@ -5,6 +5,7 @@
 // emulated API serves (network ids, Cloud Map, RDS endpoint and its managed secret) as infrastructure data.
 // Every resource type the world does not model is reported in `skipped`, never dropped silently.
 
+import type { MetricAlarmSpec } from '../cloudwatch/alarms.js';
 import type { PolicyDocument } from '../iam/policy.js';
 import type { IamSpec, RoleSpec } from '../iam/state.js';
 import type { RuntimeWorldSpec } from '../runtime/index.js';
@@ -42,6 +43,7 @@ export const MODELLED_TYPES = [
   'aws_service_discovery_private_dns_namespace',
   'aws_service_discovery_service',
   'aws_db_instance',
+  'aws_cloudwatch_metric_alarm',
 ] as const;
 
 export interface TerraformWorld {
@@ -243,7 +245,41 @@ function runtimeSpec(plan: TerraformPlan): RuntimeWorldSpec {
     address: d.address ?? undefined,
     secretArn: d.master_user_secret?.[0]?.secret_arn ?? undefined,
   }));
-  return { discovery, databases };
+  return {
+    discovery,
+    databases,
+    alarms: plan.ofType('aws_cloudwatch_metric_alarm').map(({ attrs }) => alarmSpec(attrs)),
+  };
+}
+
+/** A metric alarm: one metric, or metric queries whose expression sums them (FILL(x, 0) + …). */
+function alarmSpec(a: Json): MetricAlarmSpec {
+  const queries: Json[] = (a.metric_query ?? []).filter((q: Json) => q.metric?.[0]);
+  const metrics = queries.length
+    ? queries.map(({ metric: [m] }) => ({
+        namespace: String(m.namespace),
+        metricName: String(m.metric_name),
+        dimensions: m.dimensions ?? {},
+        stat: String(m.stat ?? 'Sum'),
+      }))
+    : [
+        {
+          namespace: String(a.namespace),
+          metricName: String(a.metric_name),
+          dimensions: a.dimensions ?? {},
+          stat: String(a.statistic ?? a.extended_statistic ?? 'Sum'),
+        },
+      ];
+  return {
+    name: String(a.alarm_name),
+    period: Number(queries[0]?.metric[0].period ?? a.period ?? 60),
+    evaluationPeriods: Number(a.evaluation_periods ?? 1),
+    ...(a.datapoints_to_alarm == null ? {} : { datapointsToAlarm: Number(a.datapoints_to_alarm) }),
+    threshold: Number(a.threshold ?? 0),
+    comparison: String(a.comparison_operator ?? 'GreaterThanThreshold'),
+    treatMissingData: String(a.treat_missing_data ?? 'missing'),
+    metrics,
+  };
 }
 
 function iamSpec(plan: TerraformPlan): IamSpec {
