@@ -2,7 +2,7 @@
 // emulator in one run, judges each figure against its DESIGN.md target, and writes bench/results.json
 // (everything measured, raw) and bench/RESULTS.md (the table and how each figure was measured).
 // Every comparison is a ratio or a difference measured in this same run. Sections can be picked with
-// BENCH_ONLY=latency,release,actions,build,cache,emulator,zerodown (a partial run does not write the result files
+// BENCH_ONLY=latency,release,actions,build,cache,emulator,zerodown,demo (a partial run does not write the result files
 // unless BENCH_WRITE=1).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -12,6 +12,7 @@ import path from 'node:path';
 import { measureBuild } from './build.js';
 import { measureBuildCache } from './build-cache.js';
 import { measureBundles, measureDeployRun } from './cold-start.js';
+import { demoColdFigures, measureDemoCold } from './demo-cold.js';
 import { measureEmulator } from './emulator-load.js';
 import { type Figure, markdownFigures, tally, textTable, verdict } from './figures.js';
 import { measureFollow } from './follow.js';
@@ -39,6 +40,7 @@ const SECTIONS = [
   'cache',
   'emulator',
   'zerodown',
+  'demo',
 ] as const;
 type Section = (typeof SECTIONS)[number];
 
@@ -146,8 +148,9 @@ async function main(): Promise<void> {
   const cache = await section('cache', measureBuildCache, cacheFigures);
   const emulator = await section('emulator', () => measureEmulator(ROOT), emulatorFigures);
   const zerodown = await section('zerodown', measureZeroDowntime, zeroDowntimeFigures);
+  const demo = await section('demo', measureDemoCold, demoColdFigures);
 
-  const figures = [latency, following, release, actions, build, cache, emulator, zerodown].flatMap(
+  const figures = [latency, following, release, actions, build, cache, emulator, zerodown, demo].flatMap(
     (s) => s.figures,
   );
   const durationSeconds = (performance.now() - started) / 1000;
@@ -188,6 +191,7 @@ async function main(): Promise<void> {
       cache: cache.seconds,
       emulator: emulator.seconds,
       zerodown: zerodown.seconds,
+      demo: demo.seconds,
     },
     bundlesRebuilt: rebuilt,
     raw: {
@@ -199,6 +203,7 @@ async function main(): Promise<void> {
       cache: cache.raw,
       emulator: emulator.raw,
       zerodown: zerodown.raw,
+      demo: demo.raw,
     },
     figures: figures.map((f) => ({ ...f, result: verdict(f) || 'info' })),
     summary: counts,

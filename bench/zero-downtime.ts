@@ -10,7 +10,7 @@ import {
   CreateServiceCommand,
   type DeploymentConfiguration,
   DescribeServicesCommand,
-  ECSClient,
+  type ECSClient,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   type Service,
@@ -18,8 +18,8 @@ import {
   StopTaskCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { type Emulator, engineAvailable, startEmulator, type WorldSpec } from '../emulator/src/index.js';
-import { buildWebFixture, hasImage, pushToEmulator, sh, waitFor } from '../harness/live-world.js';
+import { type Emulator, engineAvailable, type WorldSpec } from '../emulator/src/index.js';
+import { hasImage, sh, startLiveWorld, waitFor } from '../harness/live-world.js';
 import { type LoadFigures, measureDuring } from '../harness/load.js';
 import { type Figure, median } from './figures.js';
 
@@ -33,7 +33,6 @@ const CANARY_WALL_SECONDS = 10;
 const START_TRIALS = 5;
 const SUBNETS = { awsvpcConfiguration: { subnets: ['subnet-a'] } };
 const ROLE = 'arn:aws:iam::123456789012:role/ecs-infra';
-const creds = { accessKeyId: 'x', secretAccessKey: 'x' };
 
 type Kind = 'rolling' | 'bluegreen' | 'canary' | 'rollback';
 const KINDS: Kind[] = ['rolling', 'bluegreen', 'canary', 'rollback'];
@@ -105,13 +104,11 @@ function world(): WorldSpec {
 }
 
 class Bench {
-  readonly ecs: ECSClient;
   constructor(
     readonly emu: Emulator,
     readonly image: string,
-  ) {
-    this.ecs = new ECSClient({ endpoint: emu.url, region: emu.region, credentials: creds });
-  }
+    readonly ecs: ECSClient,
+  ) {}
 
   async register(family: string, env: Record<string, string> = {}): Promise<string> {
     const out = await this.ecs.send(
@@ -366,18 +363,9 @@ export async function measureZeroDowntime(): Promise<ZeroDowntimeRaw> {
     raw.skipped = engine.ok ? 'the local base image cendence/base:node20 is missing' : engine.reason;
     return raw;
   }
-  const local = await buildWebFixture();
-  const emu = await startEmulator({
-    clock: 'real',
-    speed: SPEED,
-    tasks: 'docker',
-    throttling: false,
-    world: world(),
-  });
-  let uri = '';
+  const live = await startLiveWorld(world(), SPEED);
   try {
-    uri = await pushToEmulator(emu, local, 'web', 'v1');
-    const bench = new Bench(emu, uri);
+    const bench = new Bench(live.emu, live.image, live.ecs);
     for (const kind of KINDS) {
       const d = await bench.deploy(kind);
       process.stderr.write(`bench: zero downtime: ${kind}: ${JSON.stringify(d.figures)}\n`);
@@ -385,33 +373,25 @@ export async function measureZeroDowntime(): Promise<ZeroDowntimeRaw> {
     }
     // Start overhead on a quiet engine: the services above are gone first.
     for (const kind of KINDS)
-      await bench.ecs.send(new UpdateServiceCommand({ cluster: 'main', service: kind, desiredCount: 0 }));
+      await live.ecs.send(new UpdateServiceCommand({ cluster: 'main', service: kind, desiredCount: 0 }));
     await waitFor(
       'services scaled in',
       () =>
-        emu.world.ecs.tasks.size === 0 ||
-        [...emu.world.ecs.tasks.values()].every((t) => t.lastStatus === 'STOPPED') ||
+        live.emu.world.ecs.tasks.size === 0 ||
+        [...live.emu.world.ecs.tasks.values()].every((t) => t.lastStatus === 'STOPPED') ||
         undefined,
       120_000,
       500,
     );
     const probe = await bench.register('startprobe');
-    await bareStart(local); // warm both paths once (page cache, the engine's image metadata)
+    await bareStart(live.local); // warm both paths once (page cache, the engine's image metadata)
     await bench.emulatorStart(probe);
     for (let i = 0; i < START_TRIALS; i++) {
-      raw.start.bareSeconds.push(await bareStart(local));
+      raw.start.bareSeconds.push(await bareStart(live.local));
       raw.start.emulatorSeconds.push(await bench.emulatorStart(probe));
     }
-    bench.ecs.destroy();
   } finally {
-    await emu.stop();
-    if (uri) {
-      try {
-        execFileSync('docker', ['rmi', '-f', uri], { stdio: 'ignore' });
-      } catch {
-        // never pulled back
-      }
-    }
+    await live.stop();
   }
   return raw;
 }

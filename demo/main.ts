@@ -3,13 +3,15 @@
 // PostgreSQL. plan → build → test in the images → push to the emulator's ECR → deploy the five services
 // as one release (migration task first; rolling backends, blue/green frontend) → a browser plays a game
 // through the ALB → a broken image that crashes, is detected, diagnosed and rolled back → a broken
-// frontend canary takes its traffic share under load and is rolled back by its deployment ARN → a service
-// rolled back by hand → summary table and reports. Each phase runs the same Step a CI job runs; the demo
+// frontend canary takes its traffic share under load, its 5xx alarm goes into ALARM and ECS rolls it back
+// by itself (the demo only watches) → a service rolled back by hand → summary table and reports. Each phase runs the same Step a CI job runs; the demo
 // only chooses the inputs. Nothing keeps running after it exits, unless --keep.
 import '../shared/src/cli/quiet.js';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Writable } from 'node:stream';
+import { cloudwatchOf } from '../emulator/src/cloudwatch/alarms.js';
 import { gitlabClaims } from '../emulator/src/iam/ci-claims.js';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
 import { checkDocker } from '../shared/src/cli/commands/doctor.js';
@@ -36,9 +38,28 @@ import {
 import { underLoad } from './zero-downtime.js';
 
 const NO_REGISTRY_CACHE = { 'cache-from': 'none', 'cache-to': 'none' };
+/**
+ * Services built, tested and pushed at once (parallel CI jobs): their npm installs overlap their
+ * downloads with each other's compiles; more would only fight for the 2 cores.
+ */
+const JOBS = Number(process.env.CENDENCE_DEMO_JOBS ?? 3);
+
+/** A log stream kept in memory (a parallel job's output, printed whole when the job ends). */
+class CollectedLog extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _enc: BufferEncoding, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
 /** The broken canary's share of production traffic, and the wall seconds it keeps it before the rollback. */
 const CANARY_PERCENT = 10;
-const CANARY_HOLD_SECONDS = 8;
+/**
+ * Requests per second through the canary's deployment. Terraform's target 5xx alarm fires above 10 errors
+ * a minute for 3 minutes; at the demo's clock ×30 a minute is 2 s, so 100/s × 10 % gives the canary 20
+ * errors an emulated minute (50/s would give exactly 10, not above the threshold).
+ */
+const CANARY_RATE = 100;
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const OUT = path.join(ROOT, '.cendence', 'demo');
@@ -102,12 +123,59 @@ async function main(): Promise<number> {
     'terraform-outputs': outputsFile,
     'role-to-assume': String(emu.terraform?.outputs.gitlab_deploy_role_arn.value),
   };
-  const call = (name: string, inputs: Record<string, string>) => {
+  const call = (name: string, inputs: Record<string, string>, own: Partial<StepContext> = {}) => {
     // Each step is a CI job with a fresh identity token (they expire in minutes of emulated time).
     env.CENDENCE_ID_TOKEN = emu.mintToken(
       gitlabClaims(emu, { projectPath: 'transcendence/cendence', ref: 'main' }),
     );
-    return invokeStep(step(name), (n) => ({ ...common, ...inputs })[n as keyof typeof common], ctx);
+    return invokeStep(step(name), (n) => ({ ...common, ...inputs })[n as keyof typeof common], {
+      ...ctx,
+      ...own,
+    });
+  };
+  /**
+   * Build, test and push as parallel CI jobs, one chain per service, JOBS chains at a time on the one
+   * engine (its BuildKit shares the stage every Dockerfile has in common). Each chain's log is printed
+   * whole when it ends, so logs do not interleave. Answers the pushed images of all services (JSON).
+   */
+  const buildTestPush = async (services: string[]): Promise<string> => {
+    const images: Record<string, string> = {};
+    const queue = [...services];
+    const chain = async (service: string) => {
+      const buildsFile = path.join(OUT, `builds-${service}.json`);
+      const log = new CollectedLog();
+      const own = {
+        runner: new TerminalRunner({ stream: log, debug: process.env.CENDENCE_DEBUG === 'true' }),
+      };
+      try {
+        await timed(`build ${service}`, () =>
+          call(
+            'build',
+            {
+              services: service,
+              network: 'host',
+              'build-args': `BASE_IMAGE=${baseImage}`,
+              'builds-file': buildsFile,
+              // One engine, one run: its local cache is warm; the registry cache is for new runners (bench: cache).
+              ...NO_REGISTRY_CACHE,
+            },
+            own,
+          ),
+        );
+        await timed(`test ${service}`, () =>
+          call('test', { builds: buildsFile, 'junit-dir': path.join(OUT, 'junit') }, own),
+        );
+        const pushed = await timed(`push ${service}`, () => call('push', { builds: buildsFile }, own));
+        Object.assign(images, JSON.parse(pushed.outputs.images));
+      } finally {
+        process.stdout.write(log.text);
+      }
+    };
+    const worker = async () => {
+      for (let service = queue.shift(); service; service = queue.shift()) await chain(service);
+    };
+    await Promise.all(Array.from({ length: Math.min(JOBS, services.length) }, worker));
+    return JSON.stringify(images);
   };
 
   const phases: Phase[] = [];
@@ -186,26 +254,19 @@ async function main(): Promise<number> {
   const loadRows: LoadRow[] = [];
   try {
     let images = '';
+    let services: string[] = [];
     await phase('plan', 'success', async () => {
       const { outputs } = await call('plan', { all: 'true' });
+      services = (JSON.parse(outputs.waves) as string[][]).flat();
       return { note: `waves ${outputs.waves}` };
     });
     await phase('build, test, push', 'success', async () => {
-      const buildsFile = path.join(OUT, 'builds.json');
-      await timed('build', () =>
-        call('build', {
-          network: 'host',
-          'build-args': `BASE_IMAGE=${baseImage}`,
-          'builds-file': buildsFile,
-          // One engine, one run: its local cache is warm; the registry cache is for new runners (bench: cache).
-          ...NO_REGISTRY_CACHE,
-        }),
-      );
-      await timed('test', () => call('test', { builds: buildsFile, 'junit-dir': path.join(OUT, 'junit') }));
-      const pushed = await timed('push', () => call('push', { builds: buildsFile }));
-      images = pushed.outputs.images;
+      images = await buildTestPush(services);
       return { note: `${Object.keys(JSON.parse(images)).length} images pushed by digest` };
     });
+    // Before release 1 the world is what terraform apply leaves: each service on its bootstrap revision.
+    appUrl = emu.live?.albUrl(undefined, 443);
+    if (appUrl) runner.info(await beforeRelease1(emu, appUrl));
     await phase('release 1: all services', 'success', async () => {
       const { result } = await call('deploy', { images, 'output-dir': path.join(OUT, 'release-1') });
       return { services: (result as DeployResult).services };
@@ -270,8 +331,9 @@ async function main(): Promise<number> {
     });
     await phase(`release 5: a broken frontend canary (${CANARY_PERCENT} %)`, 'failure', async () => {
       // The next commit's frontend answers every page 500 while its health check passes: only the
-      // clients see it. Released as a canary, it takes its traffic share; the release is then rolled back
-      // by its deployment ARN, as the on-call engineer (or an alarm) would on seeing the errors.
+      // clients see it. Released as a canary, it takes its traffic share; the target 5xx alarm Terraform
+      // names in the service's deployment alarms goes into ALARM and ECS rolls the canary back by itself.
+      // The demo only watches.
       const outputs = loadTerraformOutputs(outputsFile);
       const fe = terraformServiceSettings(outputs, 'frontend', outputsFile);
       const blueGreen = blueGreenFrom(fe, outputs);
@@ -287,11 +349,11 @@ async function main(): Promise<number> {
         const all = { ...JSON.parse(images), ...broken };
         const family = 'transcendence-staging-frontend';
         const measure = {
-          deployment: `frontend, broken canary (${CANARY_PERCENT} %, rolled back)`,
+          deployment: `frontend, broken canary (${CANARY_PERCENT} %, rolled back by its alarm)`,
           path: '/',
           family,
+          rate: CANARY_RATE,
         };
-        const before = serviceDeploymentOf(emu, fe.service);
         const { result } = await load(measure, async () => {
           const deploying = call('deploy', {
             root: tree,
@@ -299,12 +361,7 @@ async function main(): Promise<number> {
             images: JSON.stringify(all),
             'output-dir': path.join(OUT, 'release-5'),
           });
-          const arn = await canaryHolding(emu, fe.service, before, productionRule, deploying);
-          runner.info(
-            `the canary holds ${CANARY_PERCENT} % of production traffic; ${CANARY_HOLD_SECONDS} s later it is rolled back`,
-          );
-          await new Promise((r) => setTimeout(r, CANARY_HOLD_SECONDS * 1000));
-          await call('rollback', { deployment: arn, 'output-dir': path.join(OUT, 'release-5-rollback') });
+          await watchCanary(emu, fe.service, productionRule, deploying, (l) => runner.info(l));
           return deploying;
         });
         return { services: (result as DeployResult).services };
@@ -343,44 +400,66 @@ async function main(): Promise<number> {
   return 0;
 }
 
-function serviceDeploymentOf(emu: Emulator, service: string): string | undefined {
-  for (const s of emu.world.ecs.services.values())
-    if (s.serviceName === service) return s.currentServiceDeployment;
-  return undefined;
-}
-
 /**
- * Waits until a new service deployment of `service` gives a target group of the production rule exactly
- * the canary's share; answers that deployment's ARN. Ends early if the deploy itself ends.
+ * Says what happens to a canary while its deploy runs, as read from the emulator: its traffic share on
+ * the production rule, then each of its deployment alarms going into ALARM and ECS's rollback. It
+ * changes nothing; it returns once the deploy has ended.
  */
-async function canaryHolding(
+async function watchCanary(
   emu: Emulator,
   service: string,
-  before: string | undefined,
   ruleArn: string,
   deploying: Promise<unknown>,
-): Promise<string> {
-  let ended: unknown;
-  deploying.then(
-    () => {
-      ended = new Error('the canary deployment ended before its traffic shift was seen');
-    },
-    (err: unknown) => {
-      ended = err;
-    },
+  say: (line: string) => void,
+): Promise<void> {
+  let ended = false;
+  const settled = deploying.then(
+    () => undefined,
+    () => undefined,
   );
-  const deadline = Date.now() + 180_000;
-  for (;;) {
-    if (ended) throw ended;
-    const arn = serviceDeploymentOf(emu, service);
+  void settled.then(() => {
+    ended = true;
+  });
+  let shareSeen = false;
+  const alarmsSeen = new Set<string>();
+  const cw = cloudwatchOf(emu.world);
+  while (!ended) {
+    const svc = [...emu.world.ecs.services.values()].find((s) => s.serviceName === service);
     const weights = (emu.world.elbv2.rules.get(ruleArn)?.Actions ?? []).flatMap(
       (a) => a.ForwardConfig?.TargetGroups?.map((g) => g.Weight ?? 0) ?? [],
     );
-    if (arn && arn !== before && weights.includes(CANARY_PERCENT)) return arn;
-    if (Date.now() > deadline)
-      throw new Error(`no canary traffic shift within 3 minutes (weights ${weights})`);
-    await new Promise((r) => setTimeout(r, 200));
+    if (!shareSeen && weights.includes(CANARY_PERCENT)) {
+      shareSeen = true;
+      say(`the canary holds ${CANARY_PERCENT} % of production traffic; its 5xx alarm is watching`);
+    }
+    for (const name of svc?.deploymentConfiguration.alarms?.alarmNames ?? []) {
+      const alarm = cw.alarms.get(name);
+      if (alarm?.state !== 'ALARM' || alarmsSeen.has(name)) continue;
+      alarmsSeen.add(name);
+      say(`alarm ${name} is in ALARM (${alarm.reason}): ECS rolls the canary back`);
+    }
+    await Promise.race([settled, new Promise((r) => setTimeout(r, 250))]);
   }
+}
+
+/**
+ * What a user sees before release 1, and why: the ALB's answer, and the stop reason ECS gave the
+ * bootstrap revision's tasks (its image tag is never pushed).
+ */
+async function beforeRelease1(emu: Emulator, url: string): Promise<string> {
+  const answer = await fetch(url, { signal: AbortSignal.timeout(5000) }).then(
+    async (r) => `${r.status} ${(await r.text()).slice(0, 60).trim()}`,
+    (err: Error) => err.message,
+  );
+  const stopped = [...emu.world.ecs.tasks.values()].find(
+    (t) => t.lastStatus === 'STOPPED' && t.taskDefinitionArn.endsWith(':1') && t.stoppedReason,
+  );
+  return (
+    `before release 1 the app answers "${answer}": terraform created each service with its bootstrap ` +
+    'revision :1, whose image tag "bootstrap" the pipeline never pushes, so no task of it runs' +
+    (stopped ? ` (ECS: ${stopped.stoppedReason})` : '') +
+    ' and the ALB has no healthy target — as on AWS right after terraform apply'
+  );
 }
 
 /** Waits (at most a minute) until the app answers its page through the load balancer. */

@@ -16,6 +16,8 @@ export interface Measure {
    * (the frontend): the share is then counted per forwarded request, by the target's task definition.
    */
   family?: string;
+  /** Requests per second (default 50). */
+  rate?: number;
 }
 
 /** The newest revision of a family the load balancer forwarded to (the one the deployment brought). */
@@ -44,7 +46,7 @@ export async function underLoad<T>(
         (value) => ({ ok: true as const, value }),
         (error: unknown) => ({ ok: false as const, error }),
       ),
-    { path: m.path, connections: 4, rate: 50, maxSeconds: 240, revisionCounts: counts },
+    { path: m.path, connections: 4, rate: m.rate ?? 50, maxSeconds: 240, revisionCounts: counts },
   );
   const rev = m.family ? newest(figures.byRevision, m.family) : undefined;
   rows.push({

@@ -1,12 +1,15 @@
 // Shared by the live-runtime tests and bench/zero-downtime.ts: an image pushed into the emulator's
 // registry the way a user pushes (docker login with the ECR token on stdin, tag, push), polling for a
-// condition in real time, and the small web fixture (test/fixtures/runtime-web) built once.
+// condition in real time, the small web fixture (test/fixtures/runtime-web) built once, and the live world
+// itself (startLiveWorld): an emulator with real containers, the fixture in its registry.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CreateRepositoryCommand, ECRClient, GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
-import type { Emulator } from '../emulator/src/index.js';
+import { ECSClient } from '@aws-sdk/client-ecs';
+import { type Emulator, startEmulator, type WorldSpec } from '../emulator/src/index.js';
+import type { RuntimeWorldSpec } from '../emulator/src/runtime/index.js';
 
 export const WEB_FIXTURE = path.resolve(import.meta.dirname, '../test/fixtures/runtime-web');
 export const WEB_IMAGE = 'cendence-rt-test/web:v1';
@@ -97,4 +100,44 @@ export async function waitFor<T>(
     if (Date.now() > end) throw new Error(`timed out after ${ms / 1000} s waiting for ${what}`);
     await new Promise((r) => setTimeout(r, everyMs));
   }
+}
+
+export interface LiveWorld {
+  emu: Emulator;
+  ecs: ECSClient;
+  /** The web fixture's local tag. */
+  local: string;
+  /** The same image in the emulator's registry (`<host>/web:v1`), as task definitions name it. */
+  image: string;
+  /** Stops the emulator (its containers, networks, database) and forgets the pulled registry tag. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The live world the runtime tests and the zero-downtime bench share: the web fixture built, an emulator
+ * with real containers on its real clock at `speed`, throttling off, seeded with `world`, an ECS client,
+ * and the fixture pushed to its registry as `web:v1`.
+ */
+export async function startLiveWorld(world: WorldSpec & RuntimeWorldSpec, speed: number): Promise<LiveWorld> {
+  const local = await buildWebFixture();
+  const emu = await startEmulator({ clock: 'real', speed, tasks: 'docker', throttling: false, world });
+  const ecs = new ECSClient({ endpoint: emu.url, region: emu.region, credentials: creds });
+  let image = '';
+  const stop = async () => {
+    ecs.destroy();
+    await emu.stop();
+    if (!image) return;
+    try {
+      execFileSync('docker', ['rmi', '-f', image], { stdio: 'ignore' });
+    } catch {
+      // never pulled back
+    }
+  };
+  try {
+    image = await pushToEmulator(emu, local, 'web', 'v1');
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { emu, ecs, local, image, stop };
 }

@@ -8,7 +8,7 @@ import {
   CreateServiceCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
-  ECSClient,
+  type ECSClient,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   StopTaskCommand,
@@ -16,14 +16,13 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { buildWebFixture, hasImage, pushToEmulator, waitFor } from '../../harness/live-world.js';
-import { type Emulator, engineAvailable, startEmulator } from '../src/index.js';
+import { hasImage, type LiveWorld, startLiveWorld, waitFor } from '../../harness/live-world.js';
+import { type Emulator, engineAvailable } from '../src/index.js';
 import { rdsOf } from '../src/rds/state.js';
 import { PID_LABEL } from '../src/runtime/docker.js';
 import { secretsOf } from '../src/runtime/secrets.js';
 
 const SPEED = 10;
-const creds = { accessKeyId: 'x', secretAccessKey: 'x' };
 const SUBNETS = { awsvpcConfiguration: { subnets: ['subnet-a'] } };
 const REGISTRY_ARN = 'arn:aws:servicediscovery:us-east-1:123456789012:service/srv-web';
 
@@ -90,14 +89,11 @@ maybe('tasks as real containers', () => {
       ?.streams.get(`${prefix}/${container}/${taskArn.slice(taskArn.lastIndexOf('/') + 1)}`)
       ?.events.map((e) => e.message) ?? [];
 
+  let live: LiveWorld | undefined;
   beforeAll(async () => {
-    const local = await buildWebFixture();
-    emu = await startEmulator({
-      clock: 'real',
-      speed: SPEED,
-      tasks: 'docker',
-      throttling: false,
-      world: {
+    // The image travels through the emulator's registry: docker push, and the runtime pulls it back.
+    live = await startLiveWorld(
+      {
         clusters: ['main'],
         logGroups: ['/ecs/web'],
         targetGroups: [
@@ -115,21 +111,13 @@ maybe('tasks as real containers', () => {
         databases: [{ identifier: 'appdb', dbName: 'app', username: 'app' }],
         secrets: [{ name: 'web/api', value: { token: 's3cret-token' } }],
         parameters: [{ name: '/web/mode', value: 'live' }],
-      } as never,
-    });
-    ecs = new ECSClient({ endpoint: emu.url, region: emu.region, credentials: creds });
-    // The image travels through the emulator's registry: docker push, and the runtime pulls it back.
-    registryImage = await pushToEmulator(emu, local, 'web', 'v1');
+      },
+      SPEED,
+    );
+    ({ emu, ecs, image: registryImage } = live);
   });
 
-  afterAll(async () => {
-    await emu?.stop();
-    try {
-      execFileSync('docker', ['rmi', '-f', `${emu.host}/web:v1`], { stdio: 'ignore' });
-    } catch {
-      // already gone
-    }
-  });
+  afterAll(async () => live?.stop());
 
   test('a rolling deploy through the ALB: real health checks, Cloud Map names, logs, no failed request', async () => {
     const tg = [...emu.world.elbv2.targetGroups.values()][0];

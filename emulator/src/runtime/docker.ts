@@ -339,8 +339,10 @@ export class DockerRuntime implements TaskRuntime {
     return {
       Test: hc.command,
       Interval: wall(hc.interval ?? 30),
-      // Wall time, at least 5 s: a check's own process start is slow on a shared, cpu-capped machine.
-      Timeout: Math.round(Math.max(5, hc.timeout ?? 5) * NS),
+      // Wall time, at least 10 s: a check's own process start (a node -e under the task's cpu quota, run
+      // through the engine's exec) took over 5 s on a shared 2-core machine at load 10+, failing a healthy
+      // frontend in a cold demo run.
+      Timeout: Math.round(Math.max(10, hc.timeout ?? 5) * NS),
       Retries: hc.retries ?? 3,
       StartPeriod: Math.round(((hc.startPeriod ?? 0) / this.opts.speed) * NS),
     };
