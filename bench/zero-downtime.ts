@@ -5,7 +5,6 @@
 // deploy of an image that crashes (the circuit breaker rolls it back) — and, per deployment, what the
 // clients saw. Also the container start overhead: RunTask until the app answers, against a bare
 // `docker run` of the same image until it answers.
-import { execFileSync } from 'node:child_process';
 import {
   CreateServiceCommand,
   type DeploymentConfiguration,

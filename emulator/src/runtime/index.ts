@@ -4,8 +4,8 @@
 // network and server it made, and nothing else.
 
 import { HealthChecker } from '../alb/health.js';
-import { cloudwatchOf, type MetricAlarmSpec } from '../cloudwatch/alarms.js';
 import { AlbFront } from '../alb/proxy.js';
+import { cloudwatchOf, type MetricAlarmSpec } from '../cloudwatch/alarms.js';
 import { hex } from '../ids.js';
 import { type PostgresServer, startPostgres } from '../rds/postgres.js';
 import { type DbInstanceSpec, rdsOf } from '../rds/state.js';
