@@ -133,5 +133,12 @@ request is counted by the ALB proxy per target task definition (CloudWatch's Req
 group on AWS). Start overhead: RunTask until the app answers on the task's IP, against \`docker run -d\`
 of the same local image until it answers (medians of 5, alternating; the emulator also asks its
 registry for the image, as ECS pulls).
+
+**Demo** (bench/demo-cold.ts). \`npm run demo\` from a cold Docker cache: spawned with DOCKER_HOST set to a
+dockerd of its own (bench/fresh-docker.ts: own data root, empty) into which only the base image the
+services build from is copied (a user's machine has the official Node image; pulling it is not the
+demo's work). No build cache, no service image, no layer of an earlier run; npm installs inside the
+image builds come from the npm registry. Timed from spawn to exit; the phases are the demo's own
+(.cendence/demo/report.json). The machine's other load shows in the load average above.
 `;
 }

@@ -14,7 +14,7 @@ import {
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { CloudWatchState, cloudwatchOf, type MetricAlarmSpec } from '../src/cloudwatch/alarms.js';
 import type { Emulator } from '../src/index.js';
-import { advanceUntil, fargateTaskDef, type Harness, harness, network } from './helpers.js';
+import { advanceUntil, blueGreenWorld, fargateTaskDef, type Harness, harness, network } from './helpers.js';
 
 const FIVE_XX = (tg: string): MetricAlarmSpec => ({
   name: 'web-5xx',
@@ -79,56 +79,10 @@ describe('deployment alarms', () => {
 
   it('a canary whose target group answers 5xx is rolled back by ECS itself during its bake', async () => {
     h = await harness({
-      world: {
-        clusters: ['main'],
-        targetGroups: [
-          { name: 'web-blue', port: 8080, healthCheckIntervalSeconds: 10, healthyThresholdCount: 2 },
-          { name: 'web-green', port: 8080, healthCheckIntervalSeconds: 10, healthyThresholdCount: 2 },
-        ],
-        loadBalancers: [
-          {
-            name: 'web-alb',
-            listeners: [
-              {
-                port: 80,
-                forward: 'web-blue',
-                rules: [
-                  {
-                    name: 'prod',
-                    priority: 10,
-                    pathPattern: '/*',
-                    forward: [
-                      { targetGroup: 'web-blue', weight: 100 },
-                      { targetGroup: 'web-green', weight: 0 },
-                    ],
-                  },
-                ],
-              },
-            ],
-          },
-        ],
-        services: [
-          {
-            name: 'web',
-            cluster: 'main',
-            desiredCount: 2,
-            image: 'web:v1',
-            containerPort: 8080,
-            loadBalancer: {
-              targetGroup: 'web-blue',
-              alternateTargetGroup: 'web-green',
-              productionListenerRule: 'prod',
-            },
-            deploymentConfiguration: {
-              strategy: 'CANARY',
-              bakeTimeInMinutes: 5,
-              canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 10 },
-              deploymentCircuitBreaker: { enable: true, rollback: true },
-              alarms: { alarmNames: ['web-5xx'], enable: true, rollback: true },
-            },
-          },
-        ],
-      },
+      world: blueGreenWorld('CANARY', {
+        canaryConfiguration: { canaryPercent: 10, canaryBakeTimeInMinutes: 10 },
+        alarms: { alarmNames: ['web-5xx'], enable: true, rollback: true },
+      }),
     });
     const green = [...h.emu.world.elbv2.targetGroups.values()].find((t) => t.TargetGroupName === 'web-green');
     const greenSuffix = `targetgroup/${green?.TargetGroupArn.split(':targetgroup/')[1]}`;

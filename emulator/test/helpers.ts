@@ -3,7 +3,7 @@ import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { ECSClient, type RegisterTaskDefinitionCommandInput } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { STSClient } from '@aws-sdk/client-sts';
-import { type Emulator, type EmulatorOptions, startEmulator } from '../src/index.js';
+import { type Emulator, type EmulatorOptions, startEmulator, type WorldSpec } from '../src/index.js';
 
 export const credentials = { accessKeyId: 'AKIDEMULATORTEST', secretAccessKey: 'emulator-secret' };
 
@@ -81,3 +81,84 @@ export async function advanceUntil(
   }
   throw new Error(`condition not reached within ${maxSeconds} emulated seconds`);
 }
+
+/**
+ * One ECS-native blue/green service `web` (2 tasks) behind an ALB with a production and a test rule,
+ * `extra` merged into its deployment configuration.
+ */
+export const blueGreenWorld = (
+  strategy: 'BLUE_GREEN' | 'LINEAR' | 'CANARY',
+  extra: Record<string, unknown> = {},
+): WorldSpec => ({
+  clusters: ['main'],
+  targetGroups: [
+    {
+      name: 'web-blue',
+      port: 8080,
+      healthCheckIntervalSeconds: 10,
+      healthyThresholdCount: 2,
+      deregistrationDelaySeconds: 20,
+    },
+    {
+      name: 'web-green',
+      port: 8080,
+      healthCheckIntervalSeconds: 10,
+      healthyThresholdCount: 2,
+      deregistrationDelaySeconds: 20,
+    },
+  ],
+  loadBalancers: [
+    {
+      name: 'web-alb',
+      listeners: [
+        {
+          port: 80,
+          forward: 'web-blue',
+          rules: [
+            {
+              name: 'prod',
+              priority: 10,
+              pathPattern: '/*',
+              forward: [
+                { targetGroup: 'web-blue', weight: 100 },
+                { targetGroup: 'web-green', weight: 0 },
+              ],
+            },
+            {
+              name: 'test',
+              priority: 20,
+              hostHeader: 'test.example.com',
+              forward: [
+                { targetGroup: 'web-blue', weight: 100 },
+                { targetGroup: 'web-green', weight: 0 },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ],
+  services: [
+    {
+      name: 'web',
+      cluster: 'main',
+      desiredCount: 2,
+      image: 'web:v1',
+      containerPort: 8080,
+      loadBalancer: {
+        targetGroup: 'web-blue',
+        alternateTargetGroup: 'web-green',
+        productionListenerRule: 'prod',
+        testListenerRule: 'test',
+      },
+      deploymentConfiguration: {
+        strategy,
+        bakeTimeInMinutes: 5,
+        linearConfiguration:
+          strategy === 'LINEAR' ? { stepPercent: 25, stepBakeTimeInMinutes: 1 } : undefined,
+        deploymentCircuitBreaker: { enable: true, rollback: true },
+        ...extra,
+      },
+    },
+  ],
+});
