@@ -266,7 +266,7 @@ async function main(): Promise<number> {
     });
     // Before release 1 the world is what terraform apply leaves: each service on its bootstrap revision.
     appUrl = emu.live?.albUrl(undefined, 443);
-    if (appUrl) runner.info(await beforeRelease1(emu, appUrl));
+    if (appUrl) runner.info(await beforeRelease1(appUrl));
     await phase('release 1: all services', 'success', async () => {
       const { result } = await call('deploy', { images, 'output-dir': path.join(OUT, 'release-1') });
       return { services: (result as DeployResult).services };
@@ -443,22 +443,21 @@ async function watchCanary(
 }
 
 /**
- * What a user sees before release 1, and why: the ALB's answer, and the stop reason ECS gave the
- * bootstrap revision's tasks (its image tag is never pushed).
+ * What a user sees before release 1, and why. Terraform's bootstrap revision :1 names an image tag the
+ * pipeline never pushes: on AWS its tasks fail to pull and the ALB answers 503. The emulator seeds each
+ * Terraform service as steady on :1 with simulated tasks no container backs, so its ALB forwards to
+ * addresses nothing answers; the answer is printed as received.
  */
-async function beforeRelease1(emu: Emulator, url: string): Promise<string> {
-  const answer = await fetch(url, { signal: AbortSignal.timeout(5000) }).then(
+async function beforeRelease1(url: string): Promise<string> {
+  const answer = await fetch(url, { signal: AbortSignal.timeout(3000) }).then(
     async (r) => `${r.status} ${(await r.text()).slice(0, 60).trim()}`,
     (err: Error) => err.message,
   );
-  const stopped = [...emu.world.ecs.tasks.values()].find(
-    (t) => t.lastStatus === 'STOPPED' && t.taskDefinitionArn.endsWith(':1') && t.stoppedReason,
-  );
   return (
-    `before release 1 the app answers "${answer}": terraform created each service with its bootstrap ` +
-    'revision :1, whose image tag "bootstrap" the pipeline never pushes, so no task of it runs' +
-    (stopped ? ` (ECS: ${stopped.stoppedReason})` : '') +
-    ' and the ALB has no healthy target — as on AWS right after terraform apply'
+    `before release 1 the app's URL answers "${answer}": terraform's bootstrap revision :1 names an image ` +
+    'tag ("bootstrap") the pipeline never pushes — on AWS its tasks fail to pull and the ALB answers 503; ' +
+    'the emulator seeds :1 as running with simulated tasks no container backs, so its ALB forwards to ' +
+    'addresses nothing answers. Release 1 brings the real images.'
   );
 }
 
