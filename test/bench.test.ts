@@ -1,6 +1,7 @@
 // The pure parts of `npm run bench`: how a figure is judged against its target, how the table reads,
 // and how raw measurements become figures (the waiter's wrong outcome counted, a miss explained).
 import { describe, expect, it } from '@jest/globals';
+import { demoColdFigures } from '../bench/demo-cold.js';
 import { type Figure, formatValue, median, ratio, tally, textTable, verdict } from '../bench/figures.js';
 import type { LatencyTrial } from '../bench/latency.js';
 import { buildFigures, bundleFigures, latencyFigures, releaseFigures } from '../bench/report.js';
@@ -140,5 +141,28 @@ describe('bench report', () => {
     expect(verdict(by('cold start: run-task'))).toBe('pass');
     expect(figures.find((f) => f.name === 'cold start: test')).toBeUndefined();
     expect(verdict(by('peak memory: deploy action, single-service deploy'))).toBe('miss');
+  });
+});
+
+describe('bench demo section', () => {
+  it('judges the cold demo against 4 minutes, names its phases, and never passes a failed or skipped run', () => {
+    const ok = demoColdFigures({
+      exitCode: 0,
+      seconds: 231.4,
+      phases: [
+        { title: 'build, test, push', seconds: 120.2 },
+        { title: 'release 1: all services', seconds: 60 },
+      ],
+    });
+    expect(ok).toHaveLength(1);
+    expect(ok[0].value).toBe(231);
+    expect(verdict(ok[0])).toBe('pass');
+    expect(ok[0].note).toContain('build, test, push 120 s · release 1: all services 60 s');
+    expect(verdict(demoColdFigures({ exitCode: 0, seconds: 300 })[0])).toBe('miss');
+    const failed = demoColdFigures({ exitCode: 1, seconds: 100, tail: 'a\nb\ndemo failed: timeout' })[0];
+    expect(failed.value).toBeNull();
+    expect(verdict(failed)).toBe('n/a');
+    expect(failed.note).toContain('demo failed: timeout');
+    expect(demoColdFigures({ skipped: 'no dockerd' })[0].note).toBe('not measured: no dockerd');
   });
 });
