@@ -127,8 +127,9 @@ steady 50 requests/s over 4 connections through the ALB (loopback only), from th
 has settled and the old targets are drained, plus 1 s; a connection the server closed with a request
 outstanding counts as a connection error (autocannon alone would retry it silently). Rolling and
 blue/green deploy a healthy revision; the canary (10 %, bake 10 min) deploys a revision that answers
-500 to every request while passing health checks, takes its share for 10 s and is stopped with a
-rollback; the broken image crashes at start and the circuit breaker rolls it back. Which revision took a
+500 to every request while passing health checks and takes its share until its deployment alarm (target
+5xx over both target groups, above 10 a minute for 3 minutes, as terraform/alarms.tf) goes into ALARM on
+the ALB's metrics and ECS rolls it back by itself — nobody stops it; the broken image crashes at start and the circuit breaker rolls it back. Which revision took a
 request is counted by the ALB proxy per target task definition (CloudWatch's RequestCount per target
 group on AWS). Start overhead: RunTask until the app answers on the task's IP, against \`docker run -d\`
 of the same local image until it answers (medians of 5, alternating; the emulator also asks its

@@ -1,7 +1,7 @@
 // The "zero downtime" section: real containers (the emulator's --tasks docker) behind the emulator's
 // ALB proxy, a steady load through the ALB (harness/load.ts, autocannon on loopback) during four
 // deployments driven with the real ECS SDK — rolling, ECS-native blue/green, a canary whose revision
-// fails every request (stopped with a rollback after a while at its traffic share), and a rolling
+// fails every request (its target 5xx deployment alarm goes into ALARM and ECS rolls it back), and a rolling
 // deploy of an image that crashes (the circuit breaker rolls it back) — and, per deployment, what the
 // clients saw. Also the container start overhead: RunTask until the app answers, against a bare
 // `docker run` of the same image until it answers.
@@ -13,10 +13,10 @@ import {
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   type Service,
-  StopServiceDeploymentCommand,
   StopTaskCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
+import { arnSuffix, cloudwatchOf } from '../emulator/src/cloudwatch/alarms.js';
 import { type Emulator, engineAvailable, type WorldSpec } from '../emulator/src/index.js';
 import { hasImage, sh, startLiveWorld, waitFor } from '../harness/live-world.js';
 import { type LoadFigures, measureDuring } from '../harness/load.js';
@@ -27,7 +27,8 @@ const SPEED = 10;
 const RATE = Number(process.env.BENCH_ZD_RATE ?? 50);
 const CONNECTIONS = 4;
 const CANARY_PERCENT = 10;
-/** Wall seconds the broken canary takes its share of production traffic before it is stopped. */
+const CANARY_ALARM = 'canary-5xx';
+/** Wall seconds of the broken canary at its traffic share whose requests are counted (its alarm trips later). */
 const CANARY_WALL_SECONDS = 10;
 const START_TRIALS = 5;
 const SUBNETS = { awsvpcConfiguration: { subnets: ['subnet-a'] } };
@@ -38,7 +39,7 @@ const KINDS: Kind[] = ['rolling', 'bluegreen', 'canary', 'rollback'];
 const LABELS: Record<Kind, string> = {
   rolling: 'rolling deploy',
   bluegreen: 'blue/green deploy',
-  canary: `canary (${CANARY_PERCENT} %) of a broken revision, rolled back`,
+  canary: `canary (${CANARY_PERCENT} %) of a broken revision, rolled back by its alarm`,
   rollback: 'broken image, circuit breaker rollback',
 };
 
@@ -183,6 +184,8 @@ class Bench {
           canaryConfiguration:
             kind === 'canary' ? { canaryPercent: CANARY_PERCENT, canaryBakeTimeInMinutes: 10 } : undefined,
           deploymentCircuitBreaker: { enable: true, rollback: true },
+          alarms:
+            kind === 'canary' ? { alarmNames: [CANARY_ALARM], enable: true, rollback: true } : undefined,
         }
       : {
           minimumHealthyPercent: 100,
@@ -222,6 +225,7 @@ class Bench {
     const split = kind === 'bluegreen' || kind === 'canary';
     const groups = split ? [`${kind}-blue`, `${kind}-green`] : [`${kind}-blue`];
     const v1 = await this.register(kind, { VERSION: 'v1' });
+    if (kind === 'canary') this.canaryAlarm();
     await this.create(kind, v1);
     await this.emu.live?.syncAlb();
     const url = this.emu.live?.albUrl(`${kind}-alb`);
@@ -237,7 +241,9 @@ class Bench {
         await this.ecs.send(new UpdateServiceCommand({ cluster: 'main', service: kind, taskDefinition: v2 }));
         if (kind === 'canary') {
           window = await this.canary(v1, revision, groups);
-          return 'stopped and rolled back';
+          const sdArn = (await this.service('canary')).currentServiceDeployment as string;
+          const sd = this.emu.world.ecs.serviceDeployments.get(sdArn);
+          return `rolled back by ECS: ${sd?.rollback?.reason ?? sd?.statusReason ?? 'no rollback seen'}`;
         }
         const target = kind === 'rollback' ? v1 : v2;
         const s = await waitFor(`${kind} settled`, () => this.settled(kind, target, groups), 300_000, 500);
@@ -281,12 +287,35 @@ class Bench {
         .reduce((sum, rev) => sum + delta(rev), 0),
       broken: delta(broken),
     };
-    const sdArn = (await this.service('canary')).currentServiceDeployment as string;
-    await this.ecs.send(
-      new StopServiceDeploymentCommand({ serviceDeploymentArn: sdArn, stopType: 'ROLLBACK' }),
-    );
+    // Nobody stops it: its 5xx alarm goes into ALARM and ECS rolls it back by itself.
     await waitFor('canary rolled back', () => this.settled('canary', v1, groups), 180_000, 500);
     return window;
+  }
+
+  /**
+   * The canary service's deployment alarm, as terraform/alarms.tf writes it: target 5xx summed over its
+   * blue and green target groups, above 10 a minute for 3 minutes.
+   */
+  canaryAlarm(): void {
+    const lb = [...this.emu.world.elbv2.loadBalancers.values()].find(
+      (l) => l.LoadBalancerName === 'canary-alb',
+    );
+    if (!lb) throw new Error('canary-alb is missing');
+    cloudwatchOf(this.emu.world).putAlarm({
+      name: CANARY_ALARM,
+      period: 60,
+      evaluationPeriods: 3,
+      datapointsToAlarm: 3,
+      threshold: 10,
+      comparison: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      metrics: ['canary-blue', 'canary-green'].map((tg) => ({
+        namespace: 'AWS/ApplicationELB',
+        metricName: 'HTTPCode_Target_5XX_Count',
+        dimensions: { LoadBalancer: arnSuffix(lb.LoadBalancerArn), TargetGroup: arnSuffix(this.tgArn(tg)) },
+        stat: 'Sum',
+      })),
+    });
   }
 
   /** RunTask → the app answers on the task's IP, in wall seconds. */
@@ -437,7 +466,7 @@ export function zeroDowntimeFigures(raw: ZeroDowntimeRaw): Figure[] {
         unit: '%',
         goal: { kind: 'max', limit: CANARY_PERCENT },
         target: `≤ ${CANARY_PERCENT} % (its traffic share)`,
-        note: `${d.window.broken} of ${d.window.requests} requests the ALB forwarded in the ${CANARY_WALL_SECONDS} s before the stop`,
+        note: `${d.window.broken} of ${d.window.requests} requests the ALB forwarded in its first ${CANARY_WALL_SECONDS} s at its share`,
       });
     if (d.kind === 'canary' || d.kind === 'rollback')
       rows.push({
