@@ -172,9 +172,18 @@ async function main(): Promise<number> {
       }
     };
     const worker = async () => {
-      for (let service = queue.shift(); service; service = queue.shift()) await chain(service);
+      for (let service = queue.shift(); service; service = queue.shift()) {
+        try {
+          await chain(service);
+        } catch (err) {
+          queue.length = 0; // a failed job ends the pipeline: no new job starts, running ones finish
+          throw err;
+        }
+      }
     };
-    await Promise.all(Array.from({ length: Math.min(JOBS, services.length) }, worker));
+    const ended = await Promise.allSettled(Array.from({ length: Math.min(JOBS, services.length) }, worker));
+    const failed = ended.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     return JSON.stringify(images);
   };
 
