@@ -9,6 +9,13 @@ export default {
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testTimeout: 120000,
+  // Images several suites run are built once per run and removed at its end (harness/shared-image.ts).
+  globalSetup: '<rootDir>/test/global-setup.ts',
+  globalTeardown: '<rootDir>/test/global-teardown.ts',
+  // Most suites wait on Docker, PostgreSQL, child processes and sockets, not on this process's CPU:
+  // jest's default (cores - 1) runs them one at a time on a 2-core machine. Two workers per core keep
+  // the cores busy; CENDENCE_TEST_WORKERS overrides (1 runs in band).
+  maxWorkers: Number(process.env.CENDENCE_TEST_WORKERS) || 2,
   // A test that fails mid-way can leave its emulator or child process behind; CI must still end.
   forceExit: true,
 };

@@ -8,6 +8,7 @@ import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { oncePerRun } from '../../harness/shared-image.js';
 
 export const servicesDir = path.resolve(import.meta.dirname, '../../services');
 export const SERVICES = ['ai', 'auth', 'frontend', 'game', 'matchmaking'];
@@ -55,10 +56,15 @@ export async function build(name: string) {
 }
 
 /**
- * common first (the others link to it), then the five services. Test files running in parallel workers
- * build one at a time (a lock directory), so none reads a dist/ another is rewriting.
+ * common first (the others link to it), then the five services, once per test run: the suites that need
+ * them share one build (harness/shared-image.ts). Runs in one checkout at the same time build one at a
+ * time (a lock directory), so none reads a dist/ another is rewriting.
  */
-export async function buildAll() {
+export function buildAll(): Promise<void> {
+  return oncePerRun('services-build', buildEach);
+}
+
+async function buildEach() {
   const lock = path.join(servicesDir, '.build-lock');
   for (let waited = 0; ; waited += 250) {
     try {
