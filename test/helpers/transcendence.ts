@@ -2,6 +2,7 @@
 // (PORT=0, 127.0.0.1) against a throwaway PostgreSQL cluster, the frontend as the single entry point the
 // load balancer would send everything to (/, /api/*, /ws/*). Used by the service and browser tests.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
@@ -65,7 +66,11 @@ export function buildAll(): Promise<void> {
 }
 
 async function buildEach() {
-  const lock = path.join(servicesDir, '.build-lock');
+  // Outside services/: suites that copy the services folder must never meet a lock coming and going.
+  const lock = path.join(
+    tmpdir(),
+    `cendence-services-build-${createHash('sha256').update(servicesDir).digest('hex').slice(0, 12)}`,
+  );
   for (let waited = 0; ; waited += 250) {
     try {
       await mkdir(lock);
