@@ -1,4 +1,5 @@
-// ts-jest in ESM mode: @actions/core 3 is ESM-only, so tests run with --experimental-vm-modules.
+// Tests run as ES modules (@actions/core 3 is ESM-only), so with --experimental-vm-modules; TypeScript
+// is stripped by esbuild (test/transform.js).
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -7,7 +8,7 @@ export default {
   testMatch: ['**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
+  transform: { '^.+\\.ts$': '<rootDir>/test/transform.js' },
   testTimeout: 120000,
   // Images several suites run are built once per run and removed at its end (harness/shared-image.ts).
   globalSetup: '<rootDir>/test/global-setup.ts',
