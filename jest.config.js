@@ -17,6 +17,8 @@ export default {
   // jest's default (cores - 1) runs them one at a time on a 2-core machine. Two workers per core keep
   // the cores busy; CENDENCE_TEST_WORKERS overrides (1 runs in band).
   maxWorkers: Number(process.env.CENDENCE_TEST_WORKERS) || 2,
+  // Slowest suites first, also on a clean checkout without jest's cache of durations.
+  testSequencer: '<rootDir>/test/sequencer.js',
   // A test that fails mid-way can leave its emulator or child process behind; CI must still end.
   forceExit: true,
 };
