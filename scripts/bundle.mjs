@@ -64,6 +64,9 @@ const dropUnusedActionsModules = {
 const SHIMS = {
   'make-fetch-happen': join(ROOT, 'scripts/shims/make-fetch-happen.mjs'),
   sigstore: join(ROOT, 'scripts/shims/sigstore.mjs'),
+  // yaml's ES module build (the same code as its CommonJS one, which esbuild picks for node and cannot
+  // tree-shake): 18 kB less at every action's start. It warns through console.warn instead of emitWarning.
+  yaml: join(ROOT, 'node_modules/yaml/browser/index.js'),
 };
 
 // The AWS clients AwsClients loads on first use (shared/src/aws/sdk-<name>.ts), and how code calls them.
