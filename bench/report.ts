@@ -14,8 +14,8 @@ export const NO_REQUEST = 'no AWS request seen';
 
 /** What an action does before its first AWS call, when that is more than reading its inputs. */
 const PRE_AWS: Record<string, string> = {
-  build: 'runs the docker CLI first (engine check)',
-  push: 'runs the docker CLI first (engine check)',
+  build: 'the docker CLI (engine check) runs beside its first AWS call',
+  push: 'the docker CLI (engine check) runs beside its first AWS call',
 };
 
 const fmt = (v: number | null, unit = '') => formatValue(v, unit);

@@ -71,7 +71,7 @@ const SHIMS = {
 
 // The AWS clients AwsClients loads on first use (shared/src/aws/sdk-<name>.ts), and how code calls them.
 const LAZY_CLIENTS = ['codedeploy', 'elbv2', 'logs', 'iam', 'sts'];
-const callsClient = (name, source) => new RegExp(`\\.${name}\\.send\\(`).test(source);
+const callsClient = (name, source) => new RegExp(`\\.${name}\\s*\\.send\\(`).test(source);
 
 /**
  * The lazily loaded AWS clients no source of this bundle ever calls (`<x>.<client>.send(`): their SDK
