@@ -261,7 +261,7 @@ if (!ready) {
     expect(down).toBeInstanceOf(UserError);
     expect(down.message).toMatch(/^docker is not running: /);
     expect(down.fix).toContain('--engine buildah');
-    // The ECR login runs beside the engine check (steps/alongside-check.ts): at most that read, no mutation.
+    // The ECR login runs beside the engine check (steps/connect-beside-engine.ts): at most that read, no mutation.
     expect(emu.calls({ since: mark, mutates: true })).toEqual([]);
     for (const c of emu.calls({ since: mark })) expect(c.operation).toBe('GetAuthorizationToken');
 

@@ -20,7 +20,7 @@ import { outputDir, rootDir } from '../paths.js';
 import { addTag, digestOfTag } from '../registry/images.js';
 import { withRegistryLogin } from '../registry/session.js';
 import { markdownTable } from '../report/markdown-table.js';
-import { connectBesideEngine } from './alongside-check.js';
+import { connectBesideEngine } from './connect-beside-engine.js';
 import { selectServices } from './list-input.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
