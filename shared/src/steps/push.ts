@@ -12,8 +12,8 @@ import { type Builds, readBuilds } from '../image/handoff.js';
 import { makeEngine } from '../image/step-inputs.js';
 import { type PushRecord, pushImages } from '../registry/push.js';
 import { markdownTable } from '../report/markdown-table.js';
-import { connectBesideEngine } from './connect-beside-engine.js';
 import { ENGINE_INPUTS } from './build.js';
+import { connectBesideEngine } from './connect-beside-engine.js';
 import {
   AWS_INPUTS,
   BUILDS_INPUTS,
