@@ -266,7 +266,9 @@ if (!ready) {
     expect(down).toBeInstanceOf(UserError);
     expect(down.message).toMatch(/^docker is not running: /);
     expect(down.fix).toContain('--engine buildah');
-    expect(emu.calls({ since: mark })).toEqual([]);
+    // The ECR login runs beside the engine check (steps/connect-beside-engine.ts): at most that read, no mutation.
+    expect(emu.calls({ since: mark, mutates: true })).toEqual([]);
+    for (const c of emu.calls({ since: mark })) expect(c.operation).toBe('GetAuthorizationToken');
 
     // A repository that does not exist, without create-repository: refused after login, before any push.
     const builds = JSON.parse(run2.builds);
