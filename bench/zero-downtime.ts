@@ -16,7 +16,7 @@ import {
   StopTaskCommand,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { arnSuffix, cloudwatchOf } from '../emulator/src/cloudwatch/alarms.js';
+import { arnSuffix, cloudwatchOf, targetFiveXxAlarm } from '../emulator/src/cloudwatch/alarms.js';
 import { type Emulator, engineAvailable, type WorldSpec } from '../emulator/src/index.js';
 import { hasImage, sh, startLiveWorld, waitFor } from '../harness/live-world.js';
 import { type LoadFigures, measureDuring } from '../harness/load.js';
@@ -301,21 +301,16 @@ class Bench {
       (l) => l.LoadBalancerName === 'canary-alb',
     );
     if (!lb) throw new Error('canary-alb is missing');
-    cloudwatchOf(this.emu.world).putAlarm({
-      name: CANARY_ALARM,
-      period: 60,
-      evaluationPeriods: 3,
-      datapointsToAlarm: 3,
-      threshold: 10,
-      comparison: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
-      metrics: ['canary-blue', 'canary-green'].map((tg) => ({
-        namespace: 'AWS/ApplicationELB',
-        metricName: 'HTTPCode_Target_5XX_Count',
-        dimensions: { LoadBalancer: arnSuffix(lb.LoadBalancerArn), TargetGroup: arnSuffix(this.tgArn(tg)) },
-        stat: 'Sum',
-      })),
-    });
+    const lbSuffix = arnSuffix(lb.LoadBalancerArn);
+    cloudwatchOf(this.emu.world).putAlarm(
+      targetFiveXxAlarm(
+        CANARY_ALARM,
+        ['canary-blue', 'canary-green'].map((tg) => ({
+          LoadBalancer: lbSuffix,
+          TargetGroup: arnSuffix(this.tgArn(tg)),
+        })),
+      ),
+    );
   }
 
   /** RunTask → the app answers on the task's IP, in wall seconds. */

@@ -12,27 +12,11 @@ import {
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { CloudWatchState, cloudwatchOf, type MetricAlarmSpec } from '../src/cloudwatch/alarms.js';
+import { CloudWatchState, cloudwatchOf, targetFiveXxAlarm } from '../src/cloudwatch/alarms.js';
 import type { Emulator } from '../src/index.js';
 import { advanceUntil, blueGreenWorld, fargateTaskDef, type Harness, harness, network } from './helpers.js';
 
-const FIVE_XX = (tg: string): MetricAlarmSpec => ({
-  name: 'web-5xx',
-  period: 60,
-  evaluationPeriods: 3,
-  datapointsToAlarm: 3,
-  threshold: 10,
-  comparison: 'GreaterThanThreshold',
-  treatMissingData: 'notBreaching',
-  metrics: [
-    {
-      namespace: 'AWS/ApplicationELB',
-      metricName: 'HTTPCode_Target_5XX_Count',
-      dimensions: { TargetGroup: tg },
-      stat: 'Sum',
-    },
-  ],
-});
+const FIVE_XX = (tg: string) => targetFiveXxAlarm('web-5xx', [{ TargetGroup: tg }]);
 
 /** `perMinute` target 5xx on a target group, spread over each emulated second, for `seconds`. */
 async function errors(emu: Emulator, tg: string, perMinute: number, seconds: number): Promise<void> {

@@ -178,6 +178,28 @@ function breaches(op: string, value: number, threshold: number): boolean {
   }
 }
 
+/**
+ * The deployment alarm terraform/alarms.tf gives a public service: target 5xx summed over its target
+ * groups (each a dimension set), above 10 a minute for 3 minutes, missing data not breaching.
+ */
+export function targetFiveXxAlarm(name: string, targetGroups: Record<string, string>[]): MetricAlarmSpec {
+  return {
+    name,
+    period: 60,
+    evaluationPeriods: 3,
+    datapointsToAlarm: 3,
+    threshold: 10,
+    comparison: 'GreaterThanThreshold',
+    treatMissingData: 'notBreaching',
+    metrics: targetGroups.map((dimensions) => ({
+      namespace: 'AWS/ApplicationELB',
+      metricName: 'HTTPCode_Target_5XX_Count',
+      dimensions,
+      stat: 'Sum',
+    })),
+  };
+}
+
 export function cloudwatchOf(world: World): CloudWatchState {
   return world.slot('cloudwatch', () => new CloudWatchState(() => world.clock.now()));
 }
