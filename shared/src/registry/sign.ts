@@ -3,7 +3,11 @@
 // or GitHub's token endpoint (job permission id-token: write). Without one the attestations stay unsigned
 // and say why. The Fulcio and Rekor addresses default to the library's public instances; they can be
 // pointed elsewhere (SIGSTORE_FULCIO_URL, SIGSTORE_REKOR_URL) for a private sigstore.
+import { githubIdToken } from '../aws/credentials.js';
 import type { Runner } from '../runner/types.js';
+
+/** The aud claim Fulcio requires of an identity token. */
+export const SIGSTORE_AUDIENCE = 'sigstore';
 
 export const SIGSTORE_BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 
@@ -21,21 +25,15 @@ export const NO_IDENTITY =
 export async function signingIdentity(
   env: NodeJS.ProcessEnv,
   runner: Runner,
+  signal?: AbortSignal,
 ): Promise<SigningIdentity | undefined> {
   if (env.SIGSTORE_ID_TOKEN) {
     runner.mask(env.SIGSTORE_ID_TOKEN);
     return { token: env.SIGSTORE_ID_TOKEN, source: 'GitLab id_tokens SIGSTORE_ID_TOKEN' };
   }
-  const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
-  const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-  if (!url || !bearer) return undefined;
-  runner.mask(bearer);
-  const u = new URL(url);
-  u.searchParams.set('audience', 'sigstore');
-  const res = await fetch(u, { headers: { Authorization: `Bearer ${bearer}` } });
-  if (!res.ok) throw new Error(`the GitHub OIDC token request answered HTTP ${res.status}`);
-  const token = ((await res.json()) as { value?: string }).value;
-  if (!token) throw new Error('the GitHub OIDC token request returned no token');
+  if (env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) runner.mask(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+  const token = await githubIdToken(env, SIGSTORE_AUDIENCE, signal);
+  if (!token) return undefined;
   runner.mask(token);
   return { token, source: 'GitHub Actions OIDC (id-token: write)' };
 }
