@@ -21,6 +21,9 @@ export interface SigningIdentity {
 export const NO_IDENTITY =
   'unsigned: no OIDC identity token for sigstore (GitHub: permissions id-token: write; GitLab: id_tokens SIGSTORE_ID_TOKEN with aud sigstore)';
 
+/** Why attestations are unsigned when the push was told not to sign. */
+export const SIGNING_OFF = 'unsigned: signing turned off (sign: false)';
+
 /** The CI's OIDC token for the sigstore audience, masked; undefined when the CI offers none. */
 export async function signingIdentity(
   env: NodeJS.ProcessEnv,
