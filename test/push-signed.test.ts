@@ -6,7 +6,7 @@
 // provenance pushed, the certificate's identity against the token, and sigstore's own verifier with the
 // emulator's CA and log key as its trust root. No network beyond 127.0.0.1.
 import { execFile } from 'node:child_process';
-import { X509Certificate } from 'node:crypto';
+import { verify, X509Certificate } from 'node:crypto';
 import { readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,8 +17,8 @@ import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { toSignedEntity, toTrustMaterial, Verifier } from '@sigstore/verify';
 import { gitlabClaims } from '../emulator/src/iam/ci-claims.js';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
-import { pae } from '../emulator/src/sigstore/rekor.js';
 import { sigstoreURLs } from '../emulator/src/sigstore/index.js';
+import { pae } from '../emulator/src/sigstore/rekor.js';
 import {
   BUSYBOX,
   CapturingRunner,
@@ -155,7 +155,6 @@ interface Bundle {
     const cert = new X509Certificate(Buffer.from(bundle.verificationMaterial.certificate.rawBytes, 'base64'));
     const signed = pae(envelope.payloadType, payload);
     const sig = Buffer.from(envelope.signatures[0].sig, 'base64');
-    const { verify } = await import('node:crypto');
     expect(verify('sha256', signed, cert.publicKey, sig)).toBe(true);
     expect(verify('sha256', pae(envelope.payloadType, Buffer.from(`${payload} `)), cert.publicKey, sig)).toBe(
       false,

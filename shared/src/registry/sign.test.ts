@@ -12,7 +12,7 @@ import { PassThrough } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { TerminalRunner } from '../runner/terminal.js';
-import { NO_IDENTITY, signingIdentity, signStatement } from './sign.js';
+import { NO_IDENTITY, signingIdentity } from './sign.js';
 
 const run = promisify(execFile);
 
