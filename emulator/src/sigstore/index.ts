@@ -67,20 +67,8 @@ export function trustedRoot(world: World): Record<string, unknown> {
   };
 }
 
-const json = (
-  res: http.ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) => {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-};
+const json = (res: http.ServerResponse, status: number, body: unknown) =>
+  send(res, status, JSON.stringify(body), 'application/json');
 
 export const sigstoreRoute: RawRoute = async (req, res, url, ctx?: HandlerContext) => {
   if (!url.pathname.startsWith(`${SIGSTORE_PREFIX}/`)) return false;
@@ -95,20 +83,12 @@ export const sigstoreRoute: RawRoute = async (req, res, url, ctx?: HandlerContex
       json(res, 201, rekor.createEntry(JSON.parse(await readBody(req))));
     else if (req.method === 'GET' && path.startsWith('/rekor/api/v1/log/entries/'))
       json(res, 200, rekor.getEntry(path.slice('/rekor/api/v1/log/entries/'.length)));
-    else
-      send(
-        res,
-        404,
-        JSON.stringify({ code: 404, message: `no sigstore route ${req.method} ${path}` }),
-        'application/json',
-      );
+    else json(res, 404, { code: 404, message: `no sigstore route ${req.method} ${path}` });
   } catch (err) {
     const status = err instanceof FulcioError || err instanceof RekorError ? err.status : 400;
-    const location: Record<string, string> =
-      err instanceof RekorError && err.location
-        ? { location: `${SIGSTORE_PREFIX}/rekor${err.location}` }
-        : {};
-    json(res, status, { code: status, message: (err as Error).message }, location);
+    if (err instanceof RekorError && err.location)
+      res.setHeader('location', `${SIGSTORE_PREFIX}/rekor${err.location}`);
+    json(res, status, { code: status, message: (err as Error).message });
   }
   return true;
 };
