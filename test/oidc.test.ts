@@ -17,7 +17,7 @@ import {
 import { UserError } from '../shared/src/errors.js';
 import { signingIdentity } from '../shared/src/registry/sign.js';
 import { TerminalRunner } from '../shared/src/runner/terminal.js';
-import { checkPermissions } from '../shared/src/verify/permissions.js';
+import { checkPermissions, principalOf } from '../shared/src/verify/permissions.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/cendence-deploy';
 
@@ -301,5 +301,14 @@ describe('OIDC web identity', () => {
     expect(assumedRoleArn(keys.options.credentials)).toBeUndefined();
     expect((await count(keys)).identity).toBe(1);
     keys.destroy();
+    // Whom the simulator is asked about: the role behind a session (or a role ARN STS left unsaid), a user.
+    expect(principalOf('arn:aws:sts::123456789012:assumed-role/deploy/cendence-9')).toBe(
+      'arn:aws:iam::123456789012:role/deploy',
+    );
+    expect(principalOf('arn:aws:iam::123456789012:role/deploy')).toBe(
+      'arn:aws:iam::123456789012:role/deploy',
+    );
+    expect(principalOf('arn:aws:iam::123456789012:user/ci')).toBe('arn:aws:iam::123456789012:user/ci');
+    expect(principalOf('arn:aws:sts::123456789012:federated-user/x')).toBeUndefined();
   });
 });

@@ -20,11 +20,11 @@ interface Ask {
   field: string;
 }
 
-/** The IAM principal behind the caller's identity: an assumed role's role, or a user; else undefined. */
+/** The IAM principal behind the caller's identity: an assumed role's role, a role, or a user; else undefined. */
 export function principalOf(callerArn: string): string | undefined {
   const role = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(callerArn);
   if (role) return `arn:${role[1]}:iam::${role[2]}:role/${role[3]}`;
-  return /^arn:aws[a-z-]*:iam::\d{12}:user\//.test(callerArn) ? callerArn : undefined;
+  return /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\//.test(callerArn) ? callerArn : undefined;
 }
 
 /** The write permissions one service's deploy needs, on the resources its manifest names. */
