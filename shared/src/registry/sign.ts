@@ -4,6 +4,7 @@
 // and say why. The Fulcio and Rekor addresses default to the library's public instances; they can be
 // pointed elsewhere (SIGSTORE_FULCIO_URL, SIGSTORE_REKOR_URL) for a private sigstore.
 import { githubIdToken } from '../aws/credentials.js';
+import { currentCallScope } from '../aws/retry.js';
 import type { Runner } from '../runner/types.js';
 
 /** The aud claim Fulcio requires of an identity token. */
@@ -35,7 +36,8 @@ export async function signingIdentity(
     return { token: env.SIGSTORE_ID_TOKEN, source: 'GitLab id_tokens SIGSTORE_ID_TOKEN' };
   }
   if (env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) runner.mask(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
-  const token = await githubIdToken(env, SIGSTORE_AUDIENCE, signal);
+  // Bounded by the push's deadline (its call scope) when the caller gives no signal of its own.
+  const token = await githubIdToken(env, SIGSTORE_AUDIENCE, signal ?? currentCallScope()?.signal);
   if (!token) return undefined;
   runner.mask(token);
   return { token, source: 'GitHub Actions OIDC (id-token: write)' };
