@@ -85,7 +85,7 @@ describe('each service', () => {
       expect(r.taskDefinition.executionRoleArn).toBe(outputs.services[m.name].executionRoleArn);
       expect(r.taskDefinition.containerDefinitions?.[0].image).toBe(image);
       expect(r.warnings).toEqual([]);
-      expect(m.build.paths).toEqual(['services/common']);
+      expect(m.build.paths).toEqual(['services/common', 'services/toolchain']);
     }
     const byName = Object.fromEntries(manifests.map((m) => [m.name, m]));
     expect(byName.matchmaking.dependsOn).toEqual(['game']);
