@@ -57,8 +57,10 @@ export class BlobStore {
   };
 
   private repoStats(repository: string) {
-    let r = this.stats.byRepository.get(repository);
-    if (!r) this.stats.byRepository.set(repository, (r = { received: 0, served: 0 }));
+    const known = this.stats.byRepository.get(repository);
+    if (known) return known;
+    const r = { received: 0, served: 0 };
+    this.stats.byRepository.set(repository, r);
     return r;
   }
 
