@@ -1,7 +1,9 @@
-// The registry layer cache on a fresh runner: a real service (auth, with services/common) built cold on
-// an engine of its own (bench/fresh-docker.ts) with the cache exported to the emulator's ECR; then that
-// engine is wiped (no local image, no build cache: a new CI runner), one line of auth's code changes,
-// and the build runs again with only the registry cache. Both times come from the build step's record.
+// The registry layer cache on a fresh runner: a real service (auth, with services/common and the
+// toolchain) built cold on an engine of its own (bench/fresh-docker.ts) with the cache exported to the
+// emulator's ECR; then that engine is wiped (no local image, no build cache: a new CI runner), one code
+// line of auth changes, and the build runs again with only the registry cache. Both times come from the
+// build step's record. Three pairs (new registry, wiped engine each), the median pair reported: single
+// rounds move with the machine's other load and with the npm registry's speed during the cold npm ci.
 import { execFileSync } from 'node:child_process';
 import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
