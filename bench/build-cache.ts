@@ -43,6 +43,17 @@ export interface CacheRound {
   misses: number;
   /** Instructions that ran (not from the cache). */
   ran: string[];
+  /** Seconds each `npm ci` that ran took (BuildKit's own step times; they may overlap). */
+  npmCiSeconds: number[];
+}
+
+/** The durations BuildKit printed for the RUN steps that call npm ci ("#12 [deps 5/5] RUN npm ci …", "#12 DONE 3.1s"). */
+function npmCiSeconds(output: string): number[] {
+  const ids = new Set([...output.matchAll(/#(\d+) \[[^\]]*\] RUN .*\bnpm ci\b/g)].map((m) => m[1]));
+  return [...ids].flatMap((id) => {
+    const done = new RegExp(`#${id} DONE ([\\d.]+)s`).exec(output);
+    return done ? [Number(done[1])] : [];
+  });
 }
 
 export type CacheFigures =
@@ -56,9 +67,12 @@ export type CacheFigures =
     }
   | { skipped: string };
 
-function round(label: string, r: BuildRecord): CacheRound {
+function round(label: string, r: BuildRecord, output: string): CacheRound {
   const exportSeconds = r.cacheExportSeconds ?? 0;
+  // The build's own output ends where the cache export (which builds stages again) begins.
+  const built = output.slice(0, output.search(/^.*exporting cache/m) + 1 || undefined);
   return {
+    npmCiSeconds: npmCiSeconds(built),
     label,
     seconds: r.seconds - exportSeconds,
     exportSeconds,
@@ -120,7 +134,7 @@ export async function measureBuildCache(): Promise<CacheFigures> {
           // since the step started, for finding where the time goes.
           if (process.env.CACHE_BENCH_LOG)
             await writeFile(path.join(process.env.CACHE_BENCH_LOG, `build-${++n}.log`), runner.output);
-          return JSON.parse(outputs.builds)[SERVICE] as BuildRecord;
+          return { record: JSON.parse(outputs.builds)[SERVICE] as BuildRecord, output: runner.output };
         };
         if (pair > 0) {
           await writeFile(server, original);
@@ -135,11 +149,11 @@ export async function measureBuildCache(): Promise<CacheFigures> {
         await writeFile(server, changed);
         f.commit('one line');
         const second = await build();
-        if (second.imageId === first.imageId)
+        if (second.record.imageId === first.record.imageId)
           throw new Error('bench: the one-line change left the image as it was; nothing was rebuilt');
         pairs.push({
-          cold: round('cold (empty engine, no cache)', first),
-          cached: round('one-line change, fresh engine, registry cache', second),
+          cold: round('cold (empty engine, no cache)', first.record, first.output),
+          cached: round('one-line change, fresh engine, registry cache', second.record, second.output),
         });
       } finally {
         await emu.stop();
