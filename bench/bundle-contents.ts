@@ -74,7 +74,7 @@ export async function measureBundleContents(): Promise<BundleContents[]> {
   const out: BundleContents[] = [];
   for (const t of targets() as { name: string; step?: string; entry: string; out: string }[]) {
     if (!t.step) continue;
-    const r = await build({ ...bundleOptions(t, t.out), write: false, metafile: true });
+    const r = await build({ ...(await bundleOptions(t, t.out)), write: false, metafile: true });
     out.push(contentsOf(t.step, r.metafile as Metafile));
   }
   return out;

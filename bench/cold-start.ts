@@ -11,6 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { build } from 'esbuild';
 import { startEmulator, worldFromManifests } from '../emulator/src/index.js';
 import { rollingService } from '../harness/deploy-world.js';
 import { makeRepo } from '../harness/render-world.js';
@@ -211,6 +212,26 @@ export function buildStandIn(root: string): { dir: string; bundle: string; bytes
   return { dir, bundle, bytes: statSync(bundle).size, taskdef };
 }
 
+/** Bundles bench/anchor-standin/sdk-floor.mjs with esbuild as our actions are bundled, into `dir`. */
+async function buildSdkFloor(root: string, dir: string): Promise<string> {
+  const out = join(dir, 'sdk-floor', 'index.mjs');
+  await build({
+    absWorkingDir: root,
+    entryPoints: ['bench/anchor-standin/sdk-floor.mjs'],
+    outfile: out,
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    minify: true,
+    mainFields: ['module', 'main'],
+    legalComments: 'none',
+    logLevel: 'warning',
+    banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  });
+  return out;
+}
+
 /**
  * Node 24, which the actions declare (`runs.using: node24`): the npm registry's node binary package, as
  * .ci/run installs it (CENDENCE_NODE24 names another binary). Undefined when absent.
@@ -227,6 +248,8 @@ export function node24Binary(env: NodeJS.ProcessEnv = process.env): string | und
 export interface OtherNodeStarts {
   version: string;
   floor: StartMedians;
+  /** The ECS client alone making the stand-in's first call, bundled as our actions are. */
+  sdkFloor: StartMedians;
   standIn: StartMedians;
   /** Per action with a first AWS call. */
   actions: Record<string, StartMedians>;
@@ -234,6 +257,8 @@ export interface OtherNodeStarts {
 
 export interface ColdStarts {
   floor: StartMedians;
+  /** The ECS client alone making the stand-in's first call, bundled as our actions are. */
+  sdkFloor: StartMedians;
   /** The anchor's stand-in, measured in the same rounds. */
   standIn: StartMedians & { bytes: number };
   bundles: BundleFigure[];
@@ -249,13 +274,15 @@ export async function measureBundles(root: string, runs = COLD_START_RUNS): Prom
   const subjects: Subject[] = [{ key: 'floor', argv: ['-e', FLOOR_SCRIPT], env: (e) => githubEnv(e, {}) }];
   const standIn = buildStandIn(root);
   const fixtureRepo = await makeRepo([rollingService('game'), rollingService('auth')]);
+  const standInEnv = (e: string) => ({
+    ...githubEnv(e, { 'task-definition': standIn.taskdef, service: 'api', cluster: 'bench' }),
+    AWS_ENDPOINT_URL: e,
+  });
+  subjects.push({ key: 'sdk-floor', argv: [await buildSdkFloor(root, standIn.dir)], env: standInEnv });
   subjects.push({
     key: 'stand-in',
     argv: [standIn.bundle],
-    env: (e) => ({
-      ...githubEnv(e, { 'task-definition': standIn.taskdef, service: 'api', cluster: 'bench' }),
-      AWS_ENDPOINT_URL: e,
-    }),
+    env: standInEnv,
   });
   for (const action of readdirSync(actionsDir).sort()) {
     const dist = join(actionsDir, action, 'dist');
@@ -314,6 +341,7 @@ export async function measureBundles(root: string, runs = COLD_START_RUNS): Prom
     const on24 = (key: string) => starts.get(`${key}@24`) ?? none;
     return {
       floor: starts.get('floor') ?? none,
+      sdkFloor: starts.get('sdk-floor') ?? none,
       standIn: { ...(starts.get('stand-in') ?? none), bytes: standIn.bytes },
       bundles,
       ...(node24
@@ -321,6 +349,7 @@ export async function measureBundles(root: string, runs = COLD_START_RUNS): Prom
             node24: {
               version: execFileSync(node24, ['--version'], { encoding: 'utf8' }).trim(),
               floor: on24('floor'),
+              sdkFloor: on24('sdk-floor'),
               standIn: on24('stand-in'),
               actions: Object.fromEntries(
                 bundles.filter((b) => starts.has(`${b.action}@24`)).map((b) => [b.action, on24(b.action)]),

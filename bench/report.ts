@@ -14,8 +14,8 @@ export const NO_REQUEST = 'no AWS request seen';
 
 /** What an action does before its first AWS call, when that is more than reading its inputs. */
 const PRE_AWS: Record<string, string> = {
-  build: 'runs the docker CLI first (engine check)',
-  push: 'runs the docker CLI first (engine check)',
+  build: 'the docker CLI (engine check) runs beside its first AWS call',
+  push: 'the docker CLI (engine check) runs beside its first AWS call',
 };
 
 const fmt = (v: number | null, unit = '') => formatValue(v, unit);
@@ -212,6 +212,7 @@ export const PEAK_RSS_LIMIT_MB = 70;
 
 export function bundleFigures(raw: {
   floor: StartMedians;
+  sdkFloor?: StartMedians;
   standIn?: StartMedians & { bytes: number };
   bundles: BundleFigure[];
   node24?: OtherNodeStarts;
@@ -276,6 +277,7 @@ export function bundleFigures(raw: {
     target: 'same rounds',
     note: `CPU ${fmt(raw.floor.cpuMs, 'ms')}, ${fmt(raw.floor.rssMb, 'MB')} RSS; ${process.version} (the GitHub runner's node24 may differ)`,
   });
+  if (raw.sdkFloor) rows.push(sdkFloorRow(S, 'cold start floor', raw.sdkFloor, anchor));
   if (raw.node24) rows.push(...node24Rows(S, raw.node24));
   const d = raw.deployRun;
   const deployStart = raw.bundles.find((b) => b.action === 'deploy')?.startRssMb ?? null;
@@ -299,6 +301,22 @@ export function bundleFigures(raw: {
   return rows;
 }
 
+/**
+ * The SDK v3 ECS client alone making the stand-in's first call, bundled as our actions are: what any
+ * action calling ECS pays before its own code, set against the 0.5× target.
+ */
+function sdkFloorRow(S: string, prefix: string, m: StartMedians, anchor: number | null): Figure {
+  return {
+    section: S,
+    name: `${prefix}: the ECS client alone (esbuild, its first call)`,
+    value: m.ms,
+    unit: 'ms',
+    goal: { kind: 'info' },
+    target: 'same rounds',
+    note: `bench/anchor-standin/sdk-floor.mjs; ${fmt(ratio(m.ms, anchor), '×')} the stand-in; CPU ${fmt(m.cpuMs, 'ms')}, ${fmt(m.rssMb, 'MB')} RSS`,
+  };
+}
+
 /** The same cold starts under Node 24 (the actions' declared runtime), against its own stand-in. */
 function node24Rows(S: string, n: OtherNodeStarts): Figure[] {
   const anchor = n.standIn.ms;
@@ -313,6 +331,7 @@ function node24Rows(S: string, n: OtherNodeStarts): Figure[] {
       target: 'same rounds',
       note: `CPU ${fmt(n.standIn.cpuMs, 'ms')}; bare node + one request: ${fmt(n.floor.ms, 'ms')} (CPU ${fmt(n.floor.cpuMs, 'ms')})`,
     },
+    ...(n.sdkFloor ? [sdkFloorRow(S, `cold start floor on ${n.version}`, n.sdkFloor, anchor)] : []),
   ];
   for (const [action, m] of Object.entries(n.actions)) {
     rows.push({

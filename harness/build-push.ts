@@ -72,10 +72,13 @@ export async function makeFixture(names = ['api', 'web', 'worker']): Promise<Fix
   const shimDir = await mkdtemp(path.join(tmpdir(), 'cendence-shim-'));
   const argvLog = path.join(shimDir, 'argv.log');
   const realDocker = execFileSync('sh', ['-c', 'command -v docker'], { encoding: 'utf8' }).trim();
-  // Records each docker invocation's argv (one line) and runs the real client; stdin passes through.
+  // Records each docker invocation's argv (one line) and its private DOCKER_CONFIG folder if any, then
+  // runs the real client; stdin passes through.
   await writeFile(
     path.join(shimDir, 'docker'),
-    `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\nexec '${realDocker}' "$@"\n`,
+    `#!/bin/sh\nprintf '%s\\n' "$*" >> '${argvLog}'\n` +
+      `[ -z "$DOCKER_CONFIG" ] || printf '%s\\n' "$DOCKER_CONFIG" >> '${path.join(shimDir, 'configs.log')}'\n` +
+      `exec '${realDocker}' "$@"\n`,
   );
   await chmod(path.join(shimDir, 'docker'), 0o755);
   // The SDK's default credential chain reads process.env; the emulator accepts any signed request.
@@ -132,6 +135,12 @@ export async function makeFixture(names = ['api', 'web', 'worker']): Promise<Fix
   };
   commit('fixture services');
   return { repo, shimDir, argvLog, env, git, write, commit };
+}
+
+/** The private DOCKER_CONFIG folders docker was run with, in first-use order. */
+export async function dockerConfigDirs(f: Fixture): Promise<string[]> {
+  const text = await readFile(path.join(f.shimDir, 'configs.log'), 'utf8').catch(() => '');
+  return [...new Set(text.split('\n').filter(Boolean))];
 }
 
 export async function argvLines(f: Fixture): Promise<string[]> {

@@ -57,7 +57,61 @@ const dropUnusedActionsModules = {
   },
 };
 
-export function bundleOptions(t, outdir) {
+// sigstore's signing client fetches through make-fetch-happen, which carries the npm HTTP cache, proxy
+// agents and charset converters (~0.7 MB of the push bundle); what the client uses of it is a fetch with a
+// timeout, which Node has built in. The sigstore entry also loads the verifier's TUF client, which signing
+// never uses. Both are replaced by small files in scripts/shims/ (their headers say what they keep).
+const SHIMS = {
+  'make-fetch-happen': join(ROOT, 'scripts/shims/make-fetch-happen.mjs'),
+  sigstore: join(ROOT, 'scripts/shims/sigstore.mjs'),
+  // yaml's ES module build (the same code as its CommonJS one, which esbuild picks for node and cannot
+  // tree-shake): 18 kB less at every action's start. It warns through console.warn instead of emitWarning.
+  yaml: join(ROOT, 'node_modules/yaml/browser/index.js'),
+};
+
+// The AWS clients AwsClients loads on first use (shared/src/aws/sdk-<name>.ts), and how code calls them.
+const LAZY_CLIENTS = ['codedeploy', 'elbv2', 'logs', 'iam', 'sts'];
+const callsClient = (name, source) => new RegExp(`\\.${name}\\s*\\.send\\(`).test(source);
+
+/**
+ * The lazily loaded AWS clients no source of this bundle ever calls (`<x>.<client>.send(`): their SDK
+ * chunks would ship unused (~0.13 MB in push), so they are left out; loading one anyway fails loudly.
+ */
+async function unusedClients(t) {
+  const r = await build({ ...baseOptions(t, join(ROOT, t.out)), write: false, metafile: true });
+  const sources = Object.keys(r.metafile.inputs)
+    .filter((f) => /^(shared|actions|cli)\//.test(f) && !/\/aws\/(clients|sdk-[a-z0-9]+)\.ts$/.test(f))
+    .map((f) => readFileSync(join(ROOT, f), 'utf8'));
+  return LAZY_CLIENTS.filter((c) => !sources.some((s) => callsClient(c, s)));
+}
+
+function leaveOut(clients) {
+  const filter = new RegExp(`^\\./sdk-(${clients.join('|')})\\.js$`);
+  return {
+    name: 'unused-aws-clients',
+    setup(b) {
+      if (clients.length === 0) return;
+      b.onResolve({ filter }, (args) =>
+        /[\\/]aws[\\/]clients\.ts$/.test(args.importer)
+          ? { path: args.path.slice(2), namespace: 'unused-client' }
+          : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'unused-client' }, (args) => ({
+        contents: `throw new Error(${JSON.stringify(`${args.path}: this bundle was built without this AWS client, as none of its code calls it`)});`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
+/** esbuild options of a target; the CLI keeps every client, an action only those its code calls. */
+export async function bundleOptions(t, outdir) {
+  const base = baseOptions(t, outdir);
+  if (!t.step) return base;
+  return { ...base, plugins: [...base.plugins, leaveOut(await unusedClients(t))] };
+}
+
+function baseOptions(t, outdir) {
   return {
     absWorkingDir: ROOT,
     entryPoints: { index: t.entry },
@@ -80,6 +134,7 @@ export function bundleOptions(t, outdir) {
       js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
     },
     plugins: [dropUnusedActionsModules],
+    alias: SHIMS,
     // The HCL parser (the emulator's Terraform world, CLI only, loaded on demand) reads its wasm from its
     // own folder: it stays a package import, shipped beside the CLI bundle (vendor-hcl.mjs).
     // The SBOM library's optional JSON/XML validators and XML writer: it probes for them at run time
@@ -120,7 +175,7 @@ async function bundle(t) {
   const tmp = join(ROOT, `${t.out}.tmp-${process.pid}`);
   rmSync(tmp, { recursive: true, force: true });
   try {
-    const r = await build({ ...bundleOptions(t, tmp), metafile: true });
+    const r = await build({ ...(await bundleOptions(t, tmp)), metafile: true });
     writeFileSync(join(tmp, 'package.json'), '{\n  "type": "module"\n}\n');
     // The CLI carries the Terraform parser it imports (an external: it reads its wasm from its folder).
     const hcl = t.step ? { inputs: {} } : await vendorHcl2json(ROOT, tmp);

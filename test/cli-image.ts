@@ -6,6 +6,7 @@ import { copyFileSync, cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { dockerStatus } from '../harness/build-push.js';
+import { sharedImage } from '../harness/shared-image.js';
 
 const ROOT = join(import.meta.dirname, '..');
 export const BASE_IMAGE = 'cendence/base:node20';
@@ -37,8 +38,16 @@ export function cliImageMissing(): string {
   return '';
 }
 
-/** Builds Dockerfile.cli as `tag`; returns a function that removes what it made. */
-export function buildCliImage(tag: string): () => void {
+/**
+ * The CLI image (Dockerfile.cli), built once per test run and shared by the suites that run it
+ * (harness/shared-image.ts): the global teardown removes it.
+ */
+export function cliImage(): Promise<string> {
+  return sharedImage('cli', buildCliImage);
+}
+
+/** Builds Dockerfile.cli as `tag`, every image it makes labelled `label`. */
+function buildCliImage(tag: string, label: string): void {
   const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: 'pipe' });
   const clientTag = `${tag}-docker-cli`;
   const clientContext = mkdtempSync(join(tmpdir(), 'cendence-docker-cli-'));
@@ -46,7 +55,7 @@ export function buildCliImage(tag: string): () => void {
   try {
     copyFileSync(dockerClient(), join(clientContext, 'docker'));
     writeFileSync(join(clientContext, 'Dockerfile'), 'FROM scratch\nCOPY docker /usr/local/bin/docker\n');
-    docker('build', '-q', '--network', 'host', '-t', clientTag, clientContext);
+    docker('build', '-q', '--network', 'host', '--label', label, '-t', clientTag, clientContext);
     // The context Dockerfile.cli.dockerignore leaves: the Dockerfile and cli/dist.
     copyFileSync(join(ROOT, 'Dockerfile.cli'), join(context, 'Dockerfile.cli'));
     cpSync(join(ROOT, 'cli/dist'), join(context, 'cli/dist'), { recursive: true });
@@ -61,6 +70,8 @@ export function buildCliImage(tag: string): () => void {
       tag,
       '--label',
       'cendence.test=doors',
+      '--label',
+      label,
       '--build-arg',
       `BASE_IMAGE=${BASE_IMAGE}`,
       '--build-arg',
@@ -71,36 +82,41 @@ export function buildCliImage(tag: string): () => void {
     rmSync(clientContext, { recursive: true, force: true });
     rmSync(context, { recursive: true, force: true });
   }
-  return () => {
-    for (const image of [tag, clientTag, `${tag}-helper`]) {
-      try {
-        docker('rmi', '-f', image);
-      } catch {}
-    }
-  };
 }
 
 /**
  * gitlab-ci-local's helper image (it copies artifacts in and out of job volumes with bash and rsync):
- * the CLI image plus rsync, built locally, since the usual helper image cannot be pulled here.
+ * the CLI image plus rsync, built locally, since the usual helper image cannot be pulled here. Shared
+ * the same way as the CLI image.
  */
-export function buildHelperImage(cliTag: string): string {
-  const tag = `${cliTag}-helper`;
-  const context = mkdtempSync(join(tmpdir(), 'cendence-gcl-helper-'));
-  try {
-    writeFileSync(
-      join(context, 'Dockerfile'),
-      `FROM ${cliTag}\nRUN apt-get update -qq && apt-get install -y -qq --no-install-recommends rsync >/dev/null && rm -rf /var/lib/apt/lists/*\n`,
-    );
-    execFileSync(
-      'docker',
-      ['build', '-q', '--network', 'host', '--label', 'cendence.test=doors', '-t', tag, context],
-      {
-        stdio: 'pipe',
-      },
-    );
-  } finally {
-    rmSync(context, { recursive: true, force: true });
-  }
-  return tag;
+export async function helperImage(): Promise<string> {
+  const cli = await cliImage();
+  return sharedImage('cli-helper', (tag, label) => {
+    const context = mkdtempSync(join(tmpdir(), 'cendence-gcl-helper-'));
+    try {
+      writeFileSync(
+        join(context, 'Dockerfile'),
+        `FROM ${cli}\nRUN apt-get update -qq && apt-get install -y -qq --no-install-recommends rsync >/dev/null && rm -rf /var/lib/apt/lists/*\n`,
+      );
+      execFileSync(
+        'docker',
+        [
+          'build',
+          '-q',
+          '--network',
+          'host',
+          '--label',
+          'cendence.test=doors',
+          '--label',
+          label,
+          '-t',
+          tag,
+          context,
+        ],
+        { stdio: 'pipe' },
+      );
+    } finally {
+      rmSync(context, { recursive: true, force: true });
+    }
+  });
 }

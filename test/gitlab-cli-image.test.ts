@@ -7,32 +7,29 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { buildCliImage, cliImageMissing } from './cli-image.js';
+import { cliImage, cliImageMissing } from './cli-image.js';
 
 const ROOT = join(import.meta.dirname, '..');
-const TAG = `cendence-cli-test:${process.pid}`;
 const missing = cliImageMissing();
 if (missing) console.warn(`CLI image test skipped: needs ${missing}`);
 
 describe('Dockerfile.cli', () => {
-  let remove = () => {};
   const dirs: string[] = [];
   const docker = (...args: string[]) => execFileSync('docker', args, { encoding: 'utf8', stdio: 'pipe' });
   afterAll(() => {
-    remove();
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
   (missing ? test.skip : test)(
     'runs the bundled CLI as `cendence`, plans in a checkout it does not own, carries a docker client',
-    () => {
-      remove = buildCliImage(TAG);
+    async () => {
+      const tag = await cliImage();
       const run = (...args: string[]) => docker('run', '--rm', '--network', 'host', ...args);
       const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-      expect(run(TAG, 'cendence', '--version').trim()).toBe(pkg.version);
-      expect(run(TAG, 'cendence', 'deploy', '--help')).toContain('Usage: cendence deploy');
-      expect(run(TAG, 'docker', '--version')).toMatch(/^Docker version/);
-      expect(run(TAG, 'git', '--version')).toMatch(/^git version/);
+      expect(run(tag, 'cendence', '--version').trim()).toBe(pkg.version);
+      expect(run(tag, 'cendence', 'deploy', '--help')).toContain('Usage: cendence deploy');
+      expect(run(tag, 'docker', '--version')).toMatch(/^Docker version/);
+      expect(run(tag, 'git', '--version')).toMatch(/^git version/);
       // A checkout owned by another user (as a runner's is), mounted into the job's container.
       const repo = mkdtempSync(join(tmpdir(), 'cendence-cli-image-repo-'));
       dirs.push(repo);
@@ -50,7 +47,7 @@ describe('Dockerfile.cli', () => {
         `${repo}:/builds/app`,
         '-w',
         '/builds/app',
-        TAG,
+        tag,
         'cendence',
         'plan',
         '--all',
@@ -58,7 +55,7 @@ describe('Dockerfile.cli', () => {
       );
       expect(JSON.parse(out).services.map((x: { service: string }) => x.service)).toEqual(['api']);
       // GitLab runs job scripts through a shell: no entrypoint may get in the way.
-      expect(docker('image', 'inspect', TAG, '--format', '{{json .Config.Entrypoint}}').trim()).toBe('null');
+      expect(docker('image', 'inspect', tag, '--format', '{{json .Config.Entrypoint}}').trim()).toBe('null');
     },
   );
 });

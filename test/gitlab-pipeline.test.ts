@@ -15,12 +15,11 @@ import { DescribeServicesCommand, DescribeTaskDefinitionCommand, ECSClient } fro
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { parse, parseAllDocuments, stringify } from 'yaml';
 import { BUSYBOX } from '../harness/build-push.js';
-import { buildCliImage, buildHelperImage, cliImageMissing } from './cli-image.js';
+import { cliImage, cliImageMissing, helperImage } from './cli-image.js';
 import { type DoorWorld, deployableWorld, disposeWorld, REGION, run } from './doors-fixture.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const GLCI = join(ROOT, 'node_modules/gitlab-ci-local/dist/index.js');
-const IMAGE = `cendence-cli-doors:${process.pid}`;
 const ZERO = '0'.repeat(40);
 const missing = [cliImageMissing(), !BUSYBOX && 'busybox'].filter(Boolean).join(', ');
 if (missing) console.warn(`gitlab-ci-local docker-executor test skipped: needs ${missing}`);
@@ -28,9 +27,9 @@ if (missing) console.warn(`gitlab-ci-local docker-executor test skipped: needs $
 describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the emulator', () => {
   let world: DoorWorld;
   let ecs: ECSClient;
-  let removeImage = () => {};
+  let cliTag = '';
   let wrapperDir = '';
-  let helperImage = '';
+  let helperTag = '';
 
   // A pipeline as GitLab would start it: predefined variables of the ref, the project's variables.
   const glci = (scenario: string[], ...args: string[]) =>
@@ -42,7 +41,7 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
         '--container-executable',
         join(wrapperDir, 'docker'),
         '--helper-image',
-        helperImage,
+        helperTag,
         '--network',
         'host',
         '--volume',
@@ -104,8 +103,8 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
 
   beforeAll(async () => {
     if (missing) return;
-    removeImage = buildCliImage(IMAGE);
-    helperImage = buildHelperImage(IMAGE);
+    cliTag = await cliImage();
+    helperTag = await helperImage();
     // This engine cannot attach containers to its bridge: every container gitlab-ci-local creates
     // (job and helper) joins the host network, where the emulator listens on loopback.
     wrapperDir = mkdtempSync(join(tmpdir(), 'cendence-docker-wrapper-'));
@@ -136,7 +135,7 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
     const ci = parse(readFileSync(join(ROOT, '.gitlab-ci.yml'), 'utf8'));
     Object.assign(ci.variables, {
       GITLAB_CI: 'true', // what GitLab sets on every job, and gitlab-ci-local does not
-      CENDENCE_CLI_IMAGE: IMAGE,
+      CENDENCE_CLI_IMAGE: cliTag,
       EMULATOR_URL: world.emulator.url,
       AWS_REGION: REGION,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
@@ -159,7 +158,6 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
   afterAll(async () => {
     ecs?.destroy();
     await disposeWorld(world);
-    removeImage();
     if (wrapperDir) rmSync(wrapperDir, { recursive: true, force: true });
   });
 
@@ -236,7 +234,7 @@ describe('.gitlab-ci.yml under gitlab-ci-local (docker executor), against the em
       }
       // Each job ran in a fresh container of the CLI image, the child's too.
       for (const j of ['cendence-images', '\\[cendence-deploy\\] -> deploy']) {
-        expect(release.stdout).toMatch(new RegExp(`${j}\\s+starting ${IMAGE.replace(/[.:]/g, '\\$&')}`));
+        expect(release.stdout).toMatch(new RegExp(`${j}\\s+starting ${cliTag.replace(/[.:]/g, '\\$&')}`));
       }
       // The all-zero base of a first push on the default branch plans every service, saying why.
       expect(jobLog('cendence-plan')).toContain('head is on main itself, so every service is planned');

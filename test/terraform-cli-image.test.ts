@@ -6,10 +6,9 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { startEmulator } from '../emulator/src/index.js';
-import { buildCliImage, cliImageMissing } from './cli-image.js';
+import { cliImage, cliImageMissing } from './cli-image.js';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
-const TAG = `cendence-cli-tf-test:${process.pid}`;
 const NAME = `cendence-cli-tf-test-${process.pid}`;
 const missing = cliImageMissing();
 if (missing) console.warn(`CLI image --terraform test skipped: needs ${missing}`);
@@ -30,18 +29,16 @@ async function listeningUrl(): Promise<string> {
 }
 
 describe('Dockerfile.cli', () => {
-  let remove = () => {};
   afterAll(() => {
     try {
       docker('rm', '-f', NAME);
     } catch {}
-    remove();
   });
 
   (missing ? test.skip : test)(
     'runs `cendence emulator --terraform DIR` and serves the Terraform outputs',
     async () => {
-      remove = buildCliImage(TAG);
+      const tag = await cliImage();
       docker(
         'run',
         '-d',
@@ -53,7 +50,7 @@ describe('Dockerfile.cli', () => {
         'host',
         '-v',
         `${path.join(ROOT, 'terraform')}:/infra/terraform:ro`,
-        TAG,
+        tag,
         'cendence',
         'emulator',
         '--terraform',

@@ -188,6 +188,7 @@ describe.each<[Ci, () => Record<string, unknown>]>([
   ['github', () => githubClaims(w.emu, { repository: REPO, ref: 'refs/heads/main' })],
   ['gitlab', () => gitlabClaims(w.emu, { projectPath: 'transcendence/cendence', ref: 'main' })],
 ])('a release under the %s deploy role', (ci, claims) => {
+  // Up to 300 s: five real images built, tested inside and pushed while other suites run beside it.
   it('plans, builds, tests, pushes, renders, verifies, deploys (rolling + blue/green, auth migration first) and rolls back', async () => {
     const real = !NO_REAL_BUILD;
     w = await world('staging', real);
@@ -324,7 +325,7 @@ describe.each<[Ci, () => Record<string, unknown>]>([
       'UpdateService',
     ])
       expect(operations).toContain(op);
-  });
+  }, 300_000);
 });
 
 describe('refusals', () => {

@@ -13,6 +13,7 @@ import {
   ElasticLoadBalancingV2ServiceException,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { afterEach, describe, expect, it } from '@jest/globals';
+import { DEFAULT_RATES } from '../src/throttle.js';
 import { credentials, fargateTaskDef, type Harness, harness } from './helpers.js';
 
 describe('faults and throttling', () => {
@@ -20,7 +21,10 @@ describe('faults and throttling', () => {
   afterEach(async () => h.stop());
 
   it("throttles RegisterTaskDefinition after a burst of 20 with ECS's unmodeled ThrottlingException", async () => {
-    h = await harness({ throttling: true });
+    // ECS's burst of 20, refilled at 1 call per second; here at one per 1000 s, so the 21st call is
+    // throttled however slowly a loaded machine sends the first 20.
+    expect(DEFAULT_RATES['ecs.RegisterTaskDefinition']).toEqual({ burst: 20, rate: 1 });
+    h = await harness({ throttling: { 'ecs.RegisterTaskDefinition': { burst: 20, rate: 0.001 } } });
     for (let i = 0; i < 20; i++)
       await h.ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('burst', 'web:v1')));
     const err = (await h.ecs
@@ -39,7 +43,9 @@ describe('faults and throttling', () => {
   });
 
   it('lets the SDK retry a throttled call until the bucket refills', async () => {
-    h = await harness({ throttling: { 'ecs.RegisterTaskDefinition': { burst: 1, rate: 20 } } });
+    // One token a second: the second call, sent at once, is throttled however loaded the machine; the
+    // SDK's throttling backoff (500 ms base, doubling) outlasts the refill well within 5 attempts.
+    h = await harness({ throttling: { 'ecs.RegisterTaskDefinition': { burst: 1, rate: 1 } } });
     const ecs = new ECSClient({ endpoint: h.emu.url, region: 'us-east-1', credentials, maxAttempts: 5 });
     await ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('retry', 'web:v1')));
     const second = await ecs.send(new RegisterTaskDefinitionCommand(fargateTaskDef('retry', 'web:v1')));

@@ -2,12 +2,14 @@
 // (PORT=0, 127.0.0.1) against a throwaway PostgreSQL cluster, the frontend as the single entry point the
 // load balancer would send everything to (/, /api/*, /ws/*). Used by the service and browser tests.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { oncePerRun } from '../../harness/shared-image.js';
 
 export const servicesDir = path.resolve(import.meta.dirname, '../../services');
 export const SERVICES = ['ai', 'auth', 'frontend', 'game', 'matchmaking'];
@@ -60,11 +62,20 @@ export async function build(name: string) {
 }
 
 /**
- * common first (the others link to it), then the five services. Test files running in parallel workers
- * build one at a time (a lock directory), so none reads a dist/ another is rewriting.
+ * common first (the others link to it), then the five services, once per test run: the suites that need
+ * them share one build (harness/shared-image.ts). Runs in one checkout at the same time build one at a
+ * time (a lock directory), so none reads a dist/ another is rewriting.
  */
-export async function buildAll() {
-  const lock = path.join(servicesDir, '.build-lock');
+export function buildAll(): Promise<void> {
+  return oncePerRun('services-build', buildEach);
+}
+
+async function buildEach() {
+  // Outside services/: suites that copy the services folder must never meet a lock coming and going.
+  const lock = path.join(
+    tmpdir(),
+    `cendence-services-build-${createHash('sha256').update(servicesDir).digest('hex').slice(0, 12)}`,
+  );
   for (let waited = 0; ; waited += 250) {
     try {
       await mkdir(lock);

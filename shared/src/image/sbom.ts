@@ -1,7 +1,11 @@
 // The software bill of materials of a pushed image, as CycloneDX JSON made with the CycloneDX library:
 // the npm packages its lockfiles install (production ones: dev dependencies stay in build stages) and
 // the Debian packages its dpkg database lists, read from the image itself.
-import { Enums, Models, Serialize, Spec } from '@cyclonedx/cyclonedx-library';
+// Its parts by subpath: the package index also loads the validators, the XML side and the npm helpers.
+import * as Enums from '@cyclonedx/cyclonedx-library/Enums';
+import * as Models from '@cyclonedx/cyclonedx-library/Models';
+import * as Serialize from '@cyclonedx/cyclonedx-library/Serialize';
+import * as Spec from '@cyclonedx/cyclonedx-library/Spec';
 
 export interface Package {
   name: string;

@@ -3,7 +3,7 @@
 // there instead (no build, no push). Hands a `builds` record to test and push.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
+import { type AwsSettings, awsSettings } from '../aws/connect.js';
 import { resolveCommit } from '../changes/git.js';
 import { UserError } from '../errors.js';
 import { type BuildRecord, buildImages } from '../image/build.js';
@@ -17,10 +17,10 @@ import { keyValueList, makeEngine } from '../image/step-inputs.js';
 import { loadManifests } from '../manifest/load.js';
 import type { ServiceManifest } from '../manifest/schema.js';
 import { outputDir, rootDir } from '../paths.js';
-import { ecrLogin } from '../registry/ecr-auth.js';
 import { addTag, digestOfTag } from '../registry/images.js';
 import { withRegistryLogin } from '../registry/session.js';
 import { markdownTable } from '../report/markdown-table.js';
+import { connectBesideEngine } from './connect-beside-engine.js';
 import { selectServices } from './list-input.js';
 import { AWS_INPUTS, type InputSpec, Inputs, ROOT_INPUT, type Step } from './step.js';
 
@@ -191,11 +191,9 @@ export const buildStep: Step<BuildSettings, BuildResult> = {
   },
   async run(s, ctx) {
     const engine = makeEngine(s.engine, ctx.env, s.buildahRoot);
-    await engine.check();
-    const aws = await connect(s.aws, ctx);
+    // The cache lives in ECR: its login is needed to read and write it (and names the registry).
+    const { aws, login } = await connectBesideEngine(engine, s.aws, ctx, Boolean(s.cache || !s.registry));
     try {
-      // The cache lives in ECR: its login is needed to read and write it (and names the registry).
-      const login = s.cache || !s.registry ? await ecrLogin(aws, ctx.runner) : undefined;
       const registry = s.registry ?? login!.registry;
       const labels: Record<string, string> = {
         'org.opencontainers.image.revision': s.gitSha,

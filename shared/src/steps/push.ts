@@ -3,17 +3,17 @@
 // render consumes as `images`.
 
 import path from 'node:path';
-import { type AwsSettings, awsSettings, connect } from '../aws/connect.js';
+import { type AwsSettings, awsSettings } from '../aws/connect.js';
 import { withDeadline } from '../aws/retry.js';
 import { UserError } from '../errors.js';
 import { DEFAULT_BUILDAH_ROOT } from '../image/buildah.js';
 import type { EngineName } from '../image/engine.js';
 import { type Builds, readBuilds } from '../image/handoff.js';
 import { makeEngine } from '../image/step-inputs.js';
-import { ecrLogin } from '../registry/ecr-auth.js';
 import { type PushRecord, pushImages } from '../registry/push.js';
 import { markdownTable } from '../report/markdown-table.js';
 import { ENGINE_INPUTS } from './build.js';
+import { connectBesideEngine } from './connect-beside-engine.js';
 import {
   AWS_INPUTS,
   BUILDS_INPUTS,
@@ -147,12 +147,13 @@ export const pushStep: Step<PushSettings, PushResult> = {
 async function push(s: PushSettings, ctx: StepContext): Promise<PushResult> {
   const records = Object.values(s.builds);
   const engine = makeEngine(s.engine, ctx.env, s.buildahRoot);
-  if (records.some((b) => b.status === 'built')) await engine.check();
-  const aws = await connect(s.aws, ctx, s.timeoutSeconds);
+  const built = records.some((b) => b.status === 'built');
+  const connected = await connectBesideEngine(built ? engine : undefined, s.aws, ctx, true, s.timeoutSeconds);
+  const { aws } = connected;
+  const login = connected.login as NonNullable<typeof connected.login>;
   try {
-    const login = await ecrLogin(aws, ctx.runner);
     const hosts = new Set(records.map((b) => b.image.split('/')[0]));
-    if (records.some((b) => b.status === 'built') && !hosts.has(login.registry)) {
+    if (built && !hosts.has(login.registry)) {
       throw new UserError(
         `the images are named for ${[...hosts].join(', ')} but the credentials log in to ${login.registry}`,
         'registry',
