@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
 import { BUSYBOX, dockerStatus, type Fixture, makeFixture, runStep } from '../harness/build-push.js';
+import type { BuildRecord } from '../shared/src/image/build.js';
 import { buildStep } from '../shared/src/steps/build.js';
 import { pushStep } from '../shared/src/steps/push.js';
 
@@ -17,8 +18,10 @@ export interface BuildRound {
   pushed: number;
   /** Bytes the registry received on its blob upload endpoints (build + push). */
   bytesPushed: number;
-  /** Of which during the build step, where unchanged services are re-tagged in ECR. */
-  bytesDuringBuild: number;
+  /** Blob bytes received and served during the build step in the repositories of the re-tagged services. */
+  bytesRetagging: number;
+  /** Blob bytes moved during the build step for the services built: their layer cache, imported and saved. */
+  bytesCache: number;
   /** ECR PutImage calls (a re-tag of an image already there is one PutImage and no blob). */
   putImage: number;
   wallMs: number;
@@ -28,12 +31,30 @@ export type BuildFigures = { rounds: BuildRound[] } | { skipped: string };
 
 const SERVICES = ['auth', 'game', 'matchmaking', 'frontend', 'ai'];
 
-async function registryBytes(emu: Emulator): Promise<number> {
+interface RegistryBytes {
+  received: number;
+  /** Blob bytes received plus served, per repository. */
+  moved: Map<string, number>;
+}
+
+async function registryBytes(emu: Emulator): Promise<RegistryBytes> {
   const state = (await (await fetch(`${emu.url}/_cendence/state`)).json()) as {
-    ecr?: { blobBytesReceived?: number };
+    ecr?: {
+      blobBytesReceived?: number;
+      blobBytesByRepository?: Record<string, { received: number; served: number }>;
+    };
   };
   // The ECR state appears with the first ECR call; before it nothing was received.
-  return state.ecr?.blobBytesReceived ?? 0;
+  const byRepo = Object.entries(state.ecr?.blobBytesByRepository ?? {});
+  return {
+    received: state.ecr?.blobBytesReceived ?? 0,
+    moved: new Map(byRepo.map(([repo, b]) => [repo, b.received + b.served])),
+  };
+}
+
+/** Bytes moved between two readings in the given repositories. */
+function movedIn(before: RegistryBytes, after: RegistryBytes, repositories: string[]): number {
+  return repositories.reduce((sum, r) => sum + (after.moved.get(r) ?? 0) - (before.moved.get(r) ?? 0), 0);
 }
 
 async function round(emu: Emulator, f: Fixture, label: string): Promise<BuildRound> {
@@ -42,6 +63,9 @@ async function round(emu: Emulator, f: Fixture, label: string): Promise<BuildRou
   const started = performance.now();
   const build = await runStep(buildStep, { endpoint: emu.url }, f);
   const bytesAfterBuild = await registryBytes(emu);
+  const records = Object.values(JSON.parse(build.outputs.builds)) as BuildRecord[];
+  const repos = (status: BuildRecord['status']) =>
+    records.filter((r) => r.status === status).map((r) => r.repository);
   const push = await runStep(
     pushStep,
     { builds: build.outputs.builds, endpoint: emu.url, 'create-repository': 'true' },
@@ -54,8 +78,9 @@ async function round(emu: Emulator, f: Fixture, label: string): Promise<BuildRou
     built: JSON.parse(build.outputs.built).length,
     reused: JSON.parse(build.outputs.reused).length,
     pushed: JSON.parse(push.outputs.pushed).length,
-    bytesPushed: (await registryBytes(emu)) - bytesBefore,
-    bytesDuringBuild: bytesAfterBuild - bytesBefore,
+    bytesPushed: (await registryBytes(emu)).received - bytesBefore.received,
+    bytesRetagging: movedIn(bytesBefore, bytesAfterBuild, repos('reused')),
+    bytesCache: movedIn(bytesBefore, bytesAfterBuild, repos('built')),
     putImage: emu.calls({ since: mark, operation: 'PutImage' }).length,
     wallMs,
   };

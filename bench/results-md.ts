@@ -103,18 +103,24 @@ peak RSS is getrusage's maxRSS, written at exit by a preloaded bench/max-rss.cjs
 
 **Build** (bench/build.ts). Five fixture services (FROM scratch + a static busybox, nothing pulled) in a
 temp git repository, built with Docker and pushed to the emulator's ECR by the build and push steps;
-then one service's file changes, a commit, and the two steps run again. Bytes are what the emulator's
-registry received on its blob upload endpoints; images re-tagged are PutImage calls during the build
-step.
+then one service's file changes, a commit, and the two steps run again. Bytes pushed are what the
+emulator's registry received on its blob upload endpoints; images re-tagged are PutImage calls during
+the build step. Bytes moved re-tagging: blob bytes received plus served, during the build step, in the
+repositories of the services re-tagged (the emulator counts them per repository); the changed
+service's own layer cache (imported and saved in its repository) is shown apart.
 
-**Cache** (bench/build-cache.ts, bench/fresh-docker.ts). The real auth service (with services/common) on
-a Docker engine of its own (a second dockerd: own data root, exec root, socket, bridge and containerd
-namespace), so emptying its cache touches nothing else. Cold: the build step on that empty engine (the
-base image loaded, nothing else), cache exported to the emulator's ECR (BuildKit inline cache, mode
-max: each earlier stage pushed as its own cache image). Then the engine is stopped, its data root
-deleted and started again (a new runner), one line of auth/src/server.ts changes, and the build step
-runs with only the registry cache. Times are the build step's own (the cache export after it is shown
-apart); "ran" lists the instructions BuildKit executed rather than took from the cache.
+**Cache** (bench/build-cache.ts, bench/fresh-docker.ts). The real auth service (with services/common and
+services/toolchain) on a Docker engine of its own (a second dockerd: own data root, exec root, socket,
+bridge and containerd namespace), so emptying its cache touches nothing else. Cold: the build step on
+that empty engine (the base image loaded, nothing else; npm ci fetches from the npm registry), cache
+exported to a new emulator's ECR (BuildKit inline cache, mode max: each earlier stage pushed as its own
+cache image). Then the engine is stopped, its data root deleted and started again (a new runner), one
+code line of auth/src/server.ts changes (a log message: a comment would vanish in the compile and leave
+the image as it was; the bench checks the image changed), and the build step runs with only the
+registry cache. Three such pairs run one after the other, each with a wiped engine and a new registry;
+the pair with the median ratio is shown, with every pair's ratio. Times are the build step's own (the
+cache export after it is shown apart); "ran" lists the instructions BuildKit executed rather than took
+from the cache. Not included in either: pulling the base image, which a runner without it pays in both.
 
 **Emulator** (bench/emulator-load.ts, bench/load-worker.ts). \`cendence emulator\` as its own process
 with 24 services, throttling off (its capacity is measured, not AWS's limits), driven over HTTP by the

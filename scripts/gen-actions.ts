@@ -329,6 +329,23 @@ function usageHeader(name: string, layout: Layout, inputs: string[]): string[] {
 
 export type Layout = 'project' | 'component';
 
+/** Audience of the id token Fulcio accepts; the push signs with it (shared/src/registry/sign.ts). */
+export const SIGSTORE_ID_TOKEN = { SIGSTORE_ID_TOKEN: { aud: 'sigstore' } };
+
+/** Steps that sign their attestations with sigstore have a `sign` input. */
+const signs = (step: AnyStep) => step.inputs.some((i) => i.name === 'sign');
+
+/**
+ * The job's OIDC id tokens: one for STS (role-to-assume) and, where the step signs, one for sigstore.
+ * GitLab cannot make an id token depend on an input: the job always asks for it; with sign: false it is unused.
+ */
+function idTokensFor(step: AnyStep): Record<string, { aud: string }> {
+  return {
+    ...(isAws(step) ? { CENDENCE_ID_TOKEN: { aud: '$[[ inputs.audience ]]' } } : {}),
+    ...(signs(step) ? SIGSTORE_ID_TOKEN : {}),
+  };
+}
+
 export function gitlabTemplate(step: AnyStep, layout: Layout = 'project'): string {
   const aws = isAws(step);
   const deploying = isDeploying(step);
@@ -349,7 +366,7 @@ export function gitlabTemplate(step: AnyStep, layout: Layout = 'project'): strin
   const job: Record<string, unknown> = {
     stage: '$[[ inputs.stage ]]',
     image: '$[[ inputs.image ]]',
-    ...(aws ? { id_tokens: { CENDENCE_ID_TOKEN: { aud: '$[[ inputs.audience ]]' } } } : {}),
+    ...(aws || signs(step) ? { id_tokens: idTokensFor(step) } : {}),
     ...(deploying
       ? {
           environment: { name: '$[[ inputs.environment ]]', action: 'start' },
@@ -454,6 +471,12 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
       default: 'false',
       options: ['true', 'false'],
     },
+    sign: {
+      description:
+        "Sign each image's provenance with sigstore using the job's SIGSTORE_ID_TOKEN (aud sigstore); false: unsigned, labelled so.",
+      default: 'true',
+      options: ['true', 'false'],
+    },
     'rollback-when': {
       description: 'When the rollback job runs.',
       default: 'manual',
@@ -501,7 +524,8 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
     'cendence-images': {
       stage: '$[[ inputs.images-stage ]]',
       image: '$[[ inputs.image ]]',
-      id_tokens: idTokens,
+      // The push signs the provenance with the sigstore token (sign input).
+      id_tokens: { ...idTokens, ...SIGSTORE_ID_TOKEN },
       // It pushes with the deploy role, which trusts only the protected ref: the same rules as the deploy.
       rules: deployRules('on_success'),
       variables: {
@@ -510,6 +534,7 @@ export function gitlabPipeline(layout: Layout = 'project'): string {
         CENDENCE_BUILD_ARGS: '$[[ inputs.build-args ]]',
         CENDENCE_NETWORK: '$[[ inputs.build-network ]]',
         CENDENCE_CREATE_REPOSITORY: '$[[ inputs.create-repository ]]',
+        CENDENCE_SIGN: '$[[ inputs.sign ]]',
         CENDENCE_TERRAFORM_OUTPUTS: '$[[ inputs.terraform-outputs ]]',
       },
       // Build, test and push share one job, so they share one container engine: the image the tests

@@ -135,7 +135,12 @@ describe('template files', () => {
       expect(job.artifacts.paths).toEqual(expect.arrayContaining(['cendence-summary.md', '.cendence/']));
       expect(job.artifacts.when).toBe('always');
       if (step.inputs.some((i) => i.name === 'role-to-assume')) {
-        expect(job.id_tokens).toEqual({ CENDENCE_ID_TOKEN: { aud: '$[[ inputs.audience ]]' } });
+        // A step that signs with sigstore asks for a second token, with the audience Fulcio accepts.
+        const signs = step.inputs.some((i) => i.name === 'sign');
+        expect(job.id_tokens).toEqual({
+          CENDENCE_ID_TOKEN: { aud: '$[[ inputs.audience ]]' },
+          ...(signs ? { SIGSTORE_ID_TOKEN: { aud: 'sigstore' } } : {}),
+        });
         for (const i of ['audience', 'role-duration-seconds', 'role-session-name'])
           expect(spec.inputs[i]).toBeDefined();
       }
@@ -347,6 +352,8 @@ describe('gitlab-ci-local reads the templates', () => {
   });
   afterAll(() => rmSync(project, { recursive: true, force: true }));
 
+  const PIPELINE = { local: '/pipelines/gitlab/pipeline.yml', inputs: { image: 'cli@sha256:0' } };
+
   test('an include with inputs becomes a job whose variables carry them', () => {
     const r = glci(
       {
@@ -381,6 +388,32 @@ describe('gitlab-ci-local reads the templates', () => {
     expect(job.environment).toEqual({ name: 'staging', action: 'start' });
   });
 
+  test('push asks GitLab for a sigstore id token (aud sigstore) beside the STS one; sign: false reaches the CLI', () => {
+    const preview = (ci: unknown) => {
+      const r = glci(ci, '--preview');
+      expect(r.code).toBe(0);
+      return Object.assign({}, ...parseAllDocuments(r.out.slice(r.out.indexOf('---'))).map((d) => d.toJS()));
+    };
+    const push = preview({
+      stages: ['push'],
+      include: [
+        {
+          local: '/pipelines/gitlab/push.yml',
+          inputs: { image: 'cli@sha256:0', builds: '{}', sign: 'false' },
+        },
+      ],
+    })['cendence-push'];
+    expect(push.id_tokens).toEqual({
+      CENDENCE_ID_TOKEN: { aud: 'sts.amazonaws.com' },
+      SIGSTORE_ID_TOKEN: { aud: 'sigstore' },
+    });
+    expect(push.variables).toMatchObject({ CENDENCE_SIGN: 'false', CENDENCE_ATTESTATIONS: 'true' });
+    // The release pipeline pushes in its images job: the same two tokens, signing on by default.
+    const images = preview({ stages: ['build', 'deploy'], include: [PIPELINE] })['cendence-images'];
+    expect(images.id_tokens.SIGSTORE_ID_TOKEN).toEqual({ aud: 'sigstore' });
+    expect(images.variables.CENDENCE_SIGN).toBe('true');
+  });
+
   test('a missing required input is refused, naming it', () => {
     const r = glci(
       { include: [{ local: '/pipelines/gitlab/test.yml', inputs: { image: 'cli@sha256:0' } }] },
@@ -407,8 +440,6 @@ describe('gitlab-ci-local reads the templates', () => {
     expect(r.code).not.toBe(0);
     expect(r.out).toContain('`explode` cannot be used because it is not in the list of allowed options');
   });
-
-  const PIPELINE = { local: '/pipelines/gitlab/pipeline.yml', inputs: { image: 'cli@sha256:0' } };
 
   test('the full pipeline on the protected default branch: plan → images → the deploy trigger', () => {
     const r = glci(

@@ -8,9 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { type Emulator, startEmulator } from '../emulator/src/index.js';
 import { AwsClients } from '../shared/src/aws/clients.js';
 import { connect } from '../shared/src/aws/connect.js';
-import { oidcCredentials, REFRESH_MARGIN_MS } from '../shared/src/aws/credentials.js';
+import {
+  assumedRoleArn,
+  githubIdToken,
+  oidcCredentials,
+  REFRESH_MARGIN_MS,
+} from '../shared/src/aws/credentials.js';
 import { UserError } from '../shared/src/errors.js';
+import { signingIdentity } from '../shared/src/registry/sign.js';
 import { TerminalRunner } from '../shared/src/runner/terminal.js';
+import { checkPermissions, principalOf } from '../shared/src/verify/permissions.js';
 
 const ROLE = 'arn:aws:iam::123456789012:role/cendence-deploy';
 
@@ -38,12 +45,14 @@ const ghToken = jwt({
   exp: Math.floor(Date.now() / 1000) + 600,
 });
 let audienceAsked: string | null = null;
+let bearerSeen: string | undefined;
 
 beforeAll(async () => {
   emu = await startEmulator();
   tokenServer = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
     audienceAsked = url.searchParams.get('audience');
+    bearerSeen = req.headers.authorization;
     if (req.headers.authorization !== `Bearer ${requestToken}`) {
       res.writeHead(401).end();
       return;
@@ -142,7 +151,7 @@ describe('OIDC web identity', () => {
     );
     await expect(
       connect({ region: 'us-east-1', endpoint: emu.url, roleToAssume: ROLE }, ctx),
-    ).rejects.toThrow('the runner refused an OIDC token (HTTP 401)');
+    ).rejects.toThrow('the runner refused an OIDC token for sts.amazonaws.com (HTTP 401)');
   });
 
   it('audience, session length and session name are inputs; the session is renewed before it ends', async () => {
@@ -225,5 +234,81 @@ describe('OIDC web identity', () => {
       expect((err as UserError).where).toBe(where);
     }
     expect(emu.calls().length).toBe(before);
+  });
+
+  it('one GitHub token request serves STS and sigstore: audience, bearer header, both tokens masked by the caller', async () => {
+    const env = { ACTIONS_ID_TOKEN_REQUEST_URL: tokenUrl, ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken };
+    // The request itself: the audience asked for, the runner's bearer token; nothing masked (the caller's job).
+    expect(await githubIdToken(env, 'sigstore')).toBe(ghToken);
+    expect(audienceAsked).toBe('sigstore');
+    expect(bearerSeen).toBe(`Bearer ${requestToken}`);
+    expect(await githubIdToken({}, 'sigstore')).toBeUndefined();
+    // Both callers mask the request token before asking and the token they get back.
+    for (const call of [
+      (runner: TerminalRunner) => signingIdentity(env, runner),
+      (runner: TerminalRunner) =>
+        connect({ region: 'us-east-1', endpoint: emu.url, roleToAssume: ROLE }, ctxWith(env, runner)),
+    ]) {
+      const out = captured();
+      const masked: string[] = [];
+      const mask = out.runner.mask.bind(out.runner);
+      out.runner.mask = (secret: string) => {
+        masked.push(secret);
+        mask(secret);
+      };
+      await call(out.runner);
+      expect(masked.slice(0, 2)).toEqual([requestToken, ghToken]);
+      out.runner.info(`leak? ${requestToken} ${ghToken}`);
+      expect(out.text()).not.toContain(requestToken);
+      expect(out.text()).not.toContain(ghToken);
+    }
+    expect(audienceAsked).toBe('sts.amazonaws.com');
+  });
+
+  it("verify's permission check takes the caller from the OIDC exchange: no GetCallerIdentity", async () => {
+    const out = captured();
+    const aws = await connect(
+      { region: 'us-east-1', endpoint: emu.url, roleToAssume: ROLE },
+      ctxWith({ CENDENCE_ID_TOKEN: ghToken, CI_JOB_ID: '9' }, out.runner),
+    );
+    expect(assumedRoleArn(aws.options.credentials)).toBe(
+      'arn:aws:sts::123456789012:assumed-role/cendence-deploy/cendence-9',
+    );
+    const target = {
+      name: 'api',
+      file: 'services/api/service.yml',
+      cluster: 'prod',
+      service: 'api',
+      strategy: 'rolling' as const,
+      images: [],
+      logGroups: [],
+    };
+    const count = async (clients: AwsClients) => {
+      const since = emu.calls().at(-1)?.seq ?? 0;
+      const checked: string[] = [];
+      await checkPermissions(clients, [target], [], checked);
+      const ops = emu.calls({ since }).map((c) => c.operation);
+      return { checked, identity: ops.filter((o) => o === 'GetCallerIdentity').length, ops };
+    };
+    const viaRole = await count(aws);
+    expect(viaRole.identity).toBe(0);
+    expect(viaRole.ops).toContain('SimulatePrincipalPolicy');
+    // The simulator was asked about the role behind the session, named in what verify reports.
+    expect(viaRole.checked.join('\n')).toContain('arn:aws:iam::123456789012:role/cendence-deploy');
+    aws.destroy();
+    // Keys from the environment say nothing of who they are: then STS is asked, once.
+    const keys = new AwsClients({ region: 'us-east-1', endpoint: emu.url, env: ctxWith({}, out.runner).env });
+    expect(assumedRoleArn(keys.options.credentials)).toBeUndefined();
+    expect((await count(keys)).identity).toBe(1);
+    keys.destroy();
+    // Whom the simulator is asked about: the role behind a session (or a role ARN STS left unsaid), a user.
+    expect(principalOf('arn:aws:sts::123456789012:assumed-role/deploy/cendence-9')).toBe(
+      'arn:aws:iam::123456789012:role/deploy',
+    );
+    expect(principalOf('arn:aws:iam::123456789012:role/deploy')).toBe(
+      'arn:aws:iam::123456789012:role/deploy',
+    );
+    expect(principalOf('arn:aws:iam::123456789012:user/ci')).toBe('arn:aws:iam::123456789012:user/ci');
+    expect(principalOf('arn:aws:sts::123456789012:federated-user/x')).toBeUndefined();
   });
 });

@@ -75,9 +75,16 @@ describe('SEC-1 no long-lived AWS keys; OIDC only in the jobs that reach AWS', (
       for (const job of jobs) {
         // A job that is given the role asks for the token; one that is not (the pipeline's plan) does not.
         const assumes = job.variables?.CENDENCE_ROLE_TO_ASSUME !== undefined;
+        // A job that pushes (and so signs) also asks for a token for sigstore's audience, never STS's.
+        const signs = job.variables?.CENDENCE_SIGN !== undefined;
         expect([file, job.id_tokens]).toEqual([
           file,
-          assumes ? { CENDENCE_ID_TOKEN: { aud: '$[[ inputs.audience ]]' } } : undefined,
+          assumes
+            ? {
+                CENDENCE_ID_TOKEN: { aud: '$[[ inputs.audience ]]' },
+                ...(signs ? { SIGSTORE_ID_TOKEN: { aud: 'sigstore' } } : {}),
+              }
+            : undefined,
         ]);
       }
       checked++;

@@ -62,6 +62,22 @@ describe('each service', () => {
     await rm(dir, { recursive: true });
   });
 
+  it('every package compiles with the esbuild the images use (services/toolchain)', async () => {
+    const pkg = async (dir: string) =>
+      JSON.parse(await readFile(path.join(servicesDir, dir, 'package.json'), 'utf8')) as {
+        scripts: Record<string, string>;
+        devDependencies: Record<string, string>;
+      };
+    const version = (await pkg('toolchain')).devDependencies.esbuild;
+    expect(version).toMatch(/^\d+\.\d+\.\d+$/);
+    for (const dir of ['common', ...SERVICES]) {
+      const p = await pkg(dir);
+      expect({ dir, esbuild: p.devDependencies.esbuild }).toEqual({ dir, esbuild: version });
+      expect(p.scripts.build).toMatch(/^esbuild /);
+      expect(p.scripts.typecheck).toMatch(/^tsc\b/);
+    }
+  });
+
   it('manifests validate and their task definition templates render for Fargate', async () => {
     // Names come from terraform/ (its outputs for staging, as `terraform output -json` would print them).
     const tf = await terraformWorld(path.join(root, 'terraform'), {
@@ -85,7 +101,7 @@ describe('each service', () => {
       expect(r.taskDefinition.executionRoleArn).toBe(outputs.services[m.name].executionRoleArn);
       expect(r.taskDefinition.containerDefinitions?.[0].image).toBe(image);
       expect(r.warnings).toEqual([]);
-      expect(m.build.paths).toEqual(['services/common']);
+      expect(m.build.paths).toEqual(['services/common', 'services/toolchain']);
     }
     const byName = Object.fromEntries(manifests.map((m) => [m.name, m]));
     expect(byName.matchmaking.dependsOn).toEqual(['game']);

@@ -28,6 +28,7 @@ import { ecsHandlers } from './ecs/handlers.js';
 import { elbv2Handlers } from './elbv2/handlers.js';
 import { iamHandlers } from './iam/simulate.js';
 import { logsHandlers } from './logs/handlers.js';
+import { sigstoreRoute } from './sigstore/index.js';
 import type { World } from './state.js';
 import { stsHandlers } from './sts/handlers.js';
 import type { RawRoute, ServiceHandlers, ServiceName } from './types.js';
@@ -44,7 +45,8 @@ export const MODULES: ServiceModule[] = [
   { service: 'ecs', handlers: ecsHandlers },
   { service: 'elbv2', handlers: elbv2Handlers },
   { service: 'sts', handlers: stsHandlers },
-  { service: 'iam', handlers: iamHandlers },
+  // Fulcio and Rekor are not AWS services: they ride with IAM, whose OIDC issuer key Fulcio trusts.
+  { service: 'iam', handlers: iamHandlers, rawRoutes: [sigstoreRoute] },
   { service: 'logs', handlers: logsHandlers },
   { service: 'ecr', handlers: ecrHandlers, rawRoutes: [registryRoute], seed: seedRepositories },
   { service: 'codedeploy', handlers: codedeployHandlers, seed: seedCodeDeployGroups },

@@ -205,15 +205,26 @@ describe('images', () => {
     const v1 = await pushImage(emu.url, authorization, 'api', 'sha-aaa');
     const v2 = await pushImage(emu.url, authorization, 'api', 'sha-bbb');
 
-    const received = async () =>
-      (await (await fetch(`${emu.url}/_cendence/state`)).json()).ecr.blobBytesReceived;
+    const ecrState = async () => (await (await fetch(`${emu.url}/_cendence/state`)).json()).ecr;
+    const received = async () => (await ecrState()).blobBytesReceived;
     const before = await received();
+    const apiBefore = (await ecrState()).blobBytesByRepository.api;
     const retag = await ecr.send(
       new PutImageCommand({ repositoryName: 'api', imageManifest: v1.manifest, imageTag: 'prod' }),
     );
     expect(retag.image?.imageId).toEqual({ imageDigest: v1.digest, imageTag: 'prod' });
     expect(before).toBeGreaterThan(0);
     expect(await received()).toBe(before); // a re-tag moves no blob bytes
+    expect((await ecrState()).blobBytesByRepository.api).toEqual(apiBefore);
+    // Bytes are also counted per repository, both ways: the two pushes' blobs in, one layer read out.
+    const layer = JSON.parse(v1.manifest).layers[0];
+    const got = await fetch(`${emu.url}/v2/api/blobs/${layer.digest}`, { headers: { authorization } });
+    expect(Buffer.from(await got.arrayBuffer()).length).toBe(layer.size);
+    const sizes = (m: string) => JSON.parse(m).layers[0].size + JSON.parse(m).config.size;
+    expect((await ecrState()).blobBytesByRepository.api).toEqual({
+      received: sizes(v1.manifest) + sizes(v2.manifest),
+      served: layer.size,
+    });
     const again = ecr.send(
       new PutImageCommand({ repositoryName: 'api', imageManifest: v1.manifest, imageTag: 'prod' }),
     );

@@ -47,13 +47,18 @@ export async function mustRun(
   return r;
 }
 
-/** Installs (once) and compiles a service package, as its Dockerfile's build stage does. */
+/**
+ * Installs (once) and compiles a service package, as its Dockerfile's build stage does (esbuild, no type
+ * check), then type-checks it: the images only transpile, so this is where a service's types are checked
+ * (common's also writes the declarations the others check against).
+ */
 export async function build(name: string) {
   const cwd = path.join(servicesDir, name);
   if (!existsSync(path.join(cwd, 'node_modules'))) {
     await mustRun('npm', ['ci', '--no-audit', '--no-fund', '--prefer-offline'], { cwd });
   }
   await mustRun('npm', ['run', 'build'], { cwd });
+  await mustRun('npm', ['run', 'typecheck'], { cwd });
 }
 
 /**

@@ -46,8 +46,23 @@ export class BlobStore {
   private blobs = new Map<string, StoredBlob>();
   private uploads = new Map<string, UploadSession>();
   private dir?: string;
-  /** Bytes received into blobs and bytes served, for benchmarks ("0 bytes moved" on a re-tag). */
-  readonly stats = { bytesReceived: 0, bytesServed: 0 };
+  /**
+   * Bytes received into blobs and bytes served, for benchmarks ("0 bytes moved" on a re-tag), in all
+   * and per repository (a build step both re-tags some repositories and pushes a cache to another).
+   */
+  readonly stats = {
+    bytesReceived: 0,
+    bytesServed: 0,
+    byRepository: new Map<string, { received: number; served: number }>(),
+  };
+
+  private repoStats(repository: string) {
+    const known = this.stats.byRepository.get(repository);
+    if (known) return known;
+    const r = { received: 0, served: 0 };
+    this.stats.byRepository.set(repository, r);
+    return r;
+  }
 
   has(digest: string): boolean {
     return this.blobs.has(digest);
@@ -80,10 +95,11 @@ export class BlobStore {
     return b.data ?? fs.readFileSync(b.file!);
   }
 
-  stream(digest: string): Readable | undefined {
+  stream(digest: string, repository: string): Readable | undefined {
     const b = this.blobs.get(digest);
     if (!b) return undefined;
     this.stats.bytesServed += b.size;
+    this.repoStats(repository).served += b.size;
     return b.data ? Readable.from([b.data]) : fs.createReadStream(b.file!);
   }
 
@@ -109,6 +125,7 @@ export class BlobStore {
     session.hash.update(chunk);
     session.size += chunk.length;
     this.stats.bytesReceived += chunk.length;
+    this.repoStats(session.repository).received += chunk.length;
     if (session.file) {
       fs.appendFileSync(session.file, chunk);
     } else if (session.size > SPILL_BYTES) {
@@ -153,6 +170,7 @@ export class BlobStore {
     this.uploads.clear();
     this.stats.bytesReceived = 0;
     this.stats.bytesServed = 0;
+    this.stats.byRepository.clear();
     if (this.dir) {
       fs.rmSync(this.dir, { recursive: true, force: true });
       liveDirs.delete(this.dir);

@@ -276,7 +276,7 @@ function blob(
   };
   if (req.method === 'HEAD') return send(res, 200, headers);
   res.writeHead(200, { 'Docker-Distribution-API-Version': 'registry/2.0', ...headers });
-  store.blobs.stream(digest)!.pipe(res);
+  store.blobs.stream(digest, repo.name)!.pipe(res);
 }
 
 async function upload(

@@ -134,6 +134,7 @@ export class EcrStore {
       repositories,
       blobBytesReceived: this.blobs.stats.bytesReceived,
       blobBytesServed: this.blobs.stats.bytesServed,
+      blobBytesByRepository: Object.fromEntries(this.blobs.stats.byRepository),
     };
   }
 

@@ -77,6 +77,8 @@ export function gitlabClaims(emu: Emulator, job: GitlabJob): Record<string, unkn
     ...(job.environment ? { environment: job.environment, environment_protected: 'true' } : {}),
     pipeline_source: 'push',
     user_login: 'deployer',
+    // The pipeline configuration that ran: what Fulcio certifies for a GitLab job.
+    ci_config_ref_uri: `${new URL(job.issuer ?? 'https://gitlab.com').host}/${job.projectPath}//.gitlab-ci.yml@refs/${refType === 'tag' ? 'tags' : 'heads'}/${ref}`,
     iat: now,
     nbf: now,
     exp: now + (job.expiresIn ?? 300),

@@ -98,7 +98,7 @@ export async function oidcCredentials(
   let current = await exchange(settings, aws, ctx, opts);
   ctx.runner.info(`assumed ${current.arn}`);
   let pending: Promise<Session> | undefined;
-  return async () => {
+  const provider: AwsCredentialIdentityProvider = async () => {
     const ends = current.credentials.expiration?.getTime() ?? Number.POSITIVE_INFINITY;
     if (ends - now() > REFRESH_MARGIN_MS) return current.credentials;
     pending ??= exchange(settings, aws, ctx, opts).finally(() => {
@@ -108,6 +108,16 @@ export async function oidcCredentials(
     ctx.runner.debug(`renewed the session of ${current.arn} before it ended`);
     return current.credentials;
   };
+  assumedArns.set(provider, () => current.arn);
+  return provider;
+}
+
+/** The AssumedRoleUser ARN STS answered for each OIDC provider: who the step runs as, without asking again. */
+const assumedArns = new WeakMap<object, () => string>();
+
+/** The assumed-role ARN behind credentials made by oidcCredentials; undefined for any other credentials. */
+export function assumedRoleArn(credentials: unknown): string | undefined {
+  return typeof credentials === 'function' ? assumedArns.get(credentials)?.() : undefined;
 }
 
 interface Session {
@@ -183,26 +193,45 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** The runner's token endpoint refused or answered without a token. */
+export class IdTokenRefused extends Error {
+  override name = 'IdTokenRefused';
+}
+
+/**
+ * GitHub's OIDC token for `audience`, asked of the runner's token endpoint (ACTIONS_ID_TOKEN_REQUEST_URL and
+ * _TOKEN, present when the job has "permissions: id-token: write"); undefined where the job offers none.
+ * The one place the token is requested, for STS and for sigstore alike. Masking is the caller's: it masks
+ * ACTIONS_ID_TOKEN_REQUEST_TOKEN before the call and the token it gets back.
+ */
+export async function githubIdToken(
+  env: NodeJS.ProcessEnv,
+  audience: string,
+  signal?: AbortSignal,
+): Promise<string | undefined> {
+  const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
+  if (!env.ACTIONS_ID_TOKEN_REQUEST_URL || !bearer) return undefined;
+  const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL);
+  url.searchParams.set('audience', audience);
+  const res = await fetch(url, { headers: { Authorization: `Bearer ${bearer}` }, signal }).catch(
+    (err: unknown) => Promise.reject(signal?.aborted ? abortError(signal) : err),
+  );
+  if (!res.ok)
+    throw new IdTokenRefused(`the runner refused an OIDC token for ${audience} (HTTP ${res.status})`);
+  const body = (await res.json()) as { value?: string };
+  if (!body.value) throw new IdTokenRefused(`the runner returned no OIDC token for ${audience}`);
+  return body.value;
+}
+
 async function idToken(ctx: AwsContext, audience: string, signal: AbortSignal): Promise<string> {
   const env = ctx.env;
-  if (env.ACTIONS_ID_TOKEN_REQUEST_URL && env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) {
-    ctx.runner.mask(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
-    const url = new URL(env.ACTIONS_ID_TOKEN_REQUEST_URL);
-    url.searchParams.set('audience', audience);
-    const res = await fetch(url, {
-      headers: { Authorization: `Bearer ${env.ACTIONS_ID_TOKEN_REQUEST_TOKEN}` },
-      signal,
-    }).catch((err: unknown) => Promise.reject(signal.aborted ? abortError(signal) : err));
-    if (!res.ok) {
-      throw new UserError(
-        `the runner refused an OIDC token (HTTP ${res.status})`,
-        'role-to-assume',
-        'give the job "permissions: id-token: write"',
-      );
-    }
-    const body = (await res.json()) as { value?: string };
-    if (!body.value) throw new UserError('the runner returned no OIDC token', 'role-to-assume');
-    return body.value;
+  if (env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) ctx.runner.mask(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+  try {
+    const token = await githubIdToken(env, audience, signal);
+    if (token) return token;
+  } catch (err) {
+    if (!(err instanceof IdTokenRefused)) throw err;
+    throw new UserError(err.message, 'role-to-assume', 'give the job "permissions: id-token: write"');
   }
   const token = env.CENDENCE_ID_TOKEN ?? env.AWS_WEB_IDENTITY_TOKEN;
   if (token) return token;

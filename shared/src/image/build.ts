@@ -186,6 +186,8 @@ export async function prepareBuilds(o: BuildOptions): Promise<Prepared[]> {
 
 export async function buildImages(o: BuildOptions): Promise<BuildRecord[]> {
   const now = o.now ?? Date.now;
+  // Which docker client builds is found while the contexts are hashed and the registry is asked.
+  o.engine.prepareBuild?.();
   const prepared = await prepareBuilds(o);
   // Read-only look-ups for every service before anything is built or tagged.
   const existing = await Promise.all(prepared.map((p) => o.lookup.digestOfTag(p.repository, p.content.tag)));

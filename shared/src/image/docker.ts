@@ -81,6 +81,11 @@ export class DockerEngine implements ImageEngine {
     return this.client;
   }
 
+  prepareBuild(): void {
+    // A failure reaches the build that awaits the same promise; here it is only kept from being unhandled.
+    this.buildClient().catch(() => {});
+  }
+
   async check(): Promise<void> {
     let r: Awaited<ReturnType<DockerEngine['run']>>;
     try {

@@ -68,6 +68,8 @@ export interface ImageEngine {
   readImageFile(ref: string, file: string): Promise<Buffer | undefined>;
   /** Architectures ("amd64", "arm64") a local image (or manifest list) offers; empty when unknown. */
   architectures(ref: string): Promise<string[]>;
+  /** Starts the look-ups a build will need (which client builds) while the caller does other work. */
+  prepareBuild?(): void;
   /** Builds and returns the image id with the cache figures. */
   build(req: BuildRequest, onLine: (line: string) => void): Promise<BuildOutcome>;
   /** Exports the registry cache of a build that succeeded; returns the references written. */

@@ -12,7 +12,7 @@ import type { Runner } from '../runner/types.js';
 import { VERSION } from '../version.js';
 import { type Descriptor, OciRegistry } from './oci.js';
 import { PROVENANCE_TYPE, SBOM_TYPE, SIGNATURE_ANNOTATION } from './referrers.js';
-import { NO_IDENTITY, SIGSTORE_BUNDLE_TYPE, signingIdentity, signStatement } from './sign.js';
+import { NO_IDENTITY, SIGNING_OFF, SIGSTORE_BUNDLE_TYPE, signingIdentity, signStatement } from './sign.js';
 
 export interface Attestations {
   /** Digests of the referrer manifests. */
@@ -36,6 +36,8 @@ export interface AttestOptions {
   root: string;
   outDir: string;
   env: NodeJS.ProcessEnv;
+  /** false: never sign, even where the CI offers an identity (the push step's sign input). */
+  sign?: boolean;
   startedOn?: string;
 }
 
@@ -81,10 +83,10 @@ export async function attestImage(o: AttestOptions): Promise<Attestations> {
   });
   // Signed only where the CI offers an OIDC identity; a failed signing leaves them unsigned, never the push failed.
   let signature: Buffer | undefined;
-  let label = NO_IDENTITY;
+  let label = o.sign === false ? SIGNING_OFF : NO_IDENTITY;
   let id: Awaited<ReturnType<typeof signingIdentity>>;
   try {
-    id = await signingIdentity(o.env, o.runner);
+    id = o.sign === false ? undefined : await signingIdentity(o.env, o.runner);
     if (id) {
       signature = await signStatement(provenance, id, o.env);
       label = `signed: sigstore DSSE bundle of the provenance, identity from ${id.source}`;

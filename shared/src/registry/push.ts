@@ -45,7 +45,7 @@ export interface PushOptions {
   createRepository: boolean;
   now?: () => number;
   /** Push SBOM and provenance referrers for each pushed digest (files under outDir). */
-  attest?: { root: string; outDir: string; env: NodeJS.ProcessEnv };
+  attest?: { root: string; outDir: string; env: NodeJS.ProcessEnv; sign?: boolean };
 }
 
 /** Checks repositories and creates the missing ones when allowed; throws before any push otherwise. */

@@ -3,7 +3,12 @@
 // or GitHub's token endpoint (job permission id-token: write). Without one the attestations stay unsigned
 // and say why. The Fulcio and Rekor addresses default to the library's public instances; they can be
 // pointed elsewhere (SIGSTORE_FULCIO_URL, SIGSTORE_REKOR_URL) for a private sigstore.
+import { githubIdToken } from '../aws/credentials.js';
+import { currentCallScope } from '../aws/retry.js';
 import type { Runner } from '../runner/types.js';
+
+/** The aud claim Fulcio requires of an identity token. */
+export const SIGSTORE_AUDIENCE = 'sigstore';
 
 export const SIGSTORE_BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 
@@ -17,25 +22,23 @@ export interface SigningIdentity {
 export const NO_IDENTITY =
   'unsigned: no OIDC identity token for sigstore (GitHub: permissions id-token: write; GitLab: id_tokens SIGSTORE_ID_TOKEN with aud sigstore)';
 
+/** Why attestations are unsigned when the push was told not to sign. */
+export const SIGNING_OFF = 'unsigned: signing turned off (sign: false)';
+
 /** The CI's OIDC token for the sigstore audience, masked; undefined when the CI offers none. */
 export async function signingIdentity(
   env: NodeJS.ProcessEnv,
   runner: Runner,
+  signal?: AbortSignal,
 ): Promise<SigningIdentity | undefined> {
   if (env.SIGSTORE_ID_TOKEN) {
     runner.mask(env.SIGSTORE_ID_TOKEN);
     return { token: env.SIGSTORE_ID_TOKEN, source: 'GitLab id_tokens SIGSTORE_ID_TOKEN' };
   }
-  const url = env.ACTIONS_ID_TOKEN_REQUEST_URL;
-  const bearer = env.ACTIONS_ID_TOKEN_REQUEST_TOKEN;
-  if (!url || !bearer) return undefined;
-  runner.mask(bearer);
-  const u = new URL(url);
-  u.searchParams.set('audience', 'sigstore');
-  const res = await fetch(u, { headers: { Authorization: `Bearer ${bearer}` } });
-  if (!res.ok) throw new Error(`the GitHub OIDC token request answered HTTP ${res.status}`);
-  const token = ((await res.json()) as { value?: string }).value;
-  if (!token) throw new Error('the GitHub OIDC token request returned no token');
+  if (env.ACTIONS_ID_TOKEN_REQUEST_TOKEN) runner.mask(env.ACTIONS_ID_TOKEN_REQUEST_TOKEN);
+  // Bounded by the push's deadline (its call scope) when the caller gives no signal of its own.
+  const token = await githubIdToken(env, SIGSTORE_AUDIENCE, signal ?? currentCallScope()?.signal);
+  if (!token) return undefined;
   runner.mask(token);
   return { token, source: 'GitHub Actions OIDC (id-token: write)' };
 }

@@ -38,6 +38,13 @@ const inputs: InputSpec[] = [
       'Push a CycloneDX SBOM and an in-toto SLSA provenance statement as OCI referrers of each pushed digest; signed with sigstore where the CI offers an OIDC token (GitHub id-token: write, GitLab SIGSTORE_ID_TOKEN), else unsigned and labelled so.',
   },
   {
+    name: 'sign',
+    kind: 'boolean',
+    default: 'true',
+    description:
+      'Sign the provenance keylessly with sigstore (Fulcio certificate, Rekor entry; SIGSTORE_FULCIO_URL / SIGSTORE_REKOR_URL for a private instance) when the CI offers an OIDC token for the sigstore audience; false leaves the attestations unsigned, labelled so.',
+  },
+  {
     name: 'attestations-dir',
     default: '.cendence/attestations',
     description:
@@ -69,7 +76,7 @@ export interface PushSettings {
   buildahRoot: string;
   createRepository: boolean;
   timeoutSeconds: number;
-  attest?: { root: string; outDir: string; env: NodeJS.ProcessEnv };
+  attest?: { root: string; outDir: string; env: NodeJS.ProcessEnv; sign: boolean };
   aws: AwsSettings;
 }
 
@@ -121,6 +128,7 @@ export const pushStep: Step<PushSettings, PushResult> = {
             root: path.resolve(ctx.cwd, i.string('root') ?? '.'),
             outDir: path.resolve(ctx.cwd, i.string('attestations-dir') ?? '.cendence/attestations'),
             env: ctx.env,
+            sign: i.boolean('sign'),
           }
         : undefined,
       aws: awsSettings(i, ctx),

@@ -7,6 +7,7 @@
 // Every refusal is a problem naming the action and the resource. When the role may not simulate (AccessDenied
 // on the simulator), verify warns naming the missing permission and goes on read-only.
 import type { AwsClients } from '../aws/clients.js';
+import { assumedRoleArn } from '../aws/credentials.js';
 import type { Runner } from '../runner/types.js';
 import type { Problem } from '../taskdef/problems.js';
 import type { VerifyTarget } from './verify.js';
@@ -19,11 +20,11 @@ interface Ask {
   field: string;
 }
 
-/** The IAM principal behind the caller's identity: an assumed role's role, or a user; else undefined. */
+/** The IAM principal behind the caller's identity: an assumed role's role, a role, or a user; else undefined. */
 export function principalOf(callerArn: string): string | undefined {
   const role = /^arn:(aws[a-z-]*):sts::(\d{12}):assumed-role\/([^/]+)\/[^/]+$/.exec(callerArn);
   if (role) return `arn:${role[1]}:iam::${role[2]}:role/${role[3]}`;
-  return /^arn:aws[a-z-]*:iam::\d{12}:user\//.test(callerArn) ? callerArn : undefined;
+  return /^arn:aws[a-z-]*:iam::\d{12}:(user|role)\//.test(callerArn) ? callerArn : undefined;
 }
 
 /** The write permissions one service's deploy needs, on the resources its manifest names. */
@@ -118,16 +119,20 @@ export async function checkPermissions(
   runner?: Runner,
 ): Promise<void> {
   const warn = (message: string) => (runner ? runner.warning(message) : checked.push(`warning: ${message}`));
-  const identity = await aws.sts.send((sdk) => new sdk.GetCallerIdentityCommand({}));
-  const principal = principalOf(identity.Arn ?? '');
-  if (!principal || !identity.Account) {
+  // The OIDC exchange already said who we are (STS's AssumedRoleUser); only other credentials need asking.
+  const callerArn =
+    assumedRoleArn(aws.options.credentials) ??
+    (await aws.sts.send((sdk) => new sdk.GetCallerIdentityCommand({}))).Arn ??
+    '';
+  const principal = principalOf(callerArn);
+  if (!principal) {
     warn(
-      `write permissions not checked: ${identity.Arn} is neither an assumed role nor an IAM user, so IAM cannot simulate its policies`,
+      `write permissions not checked: ${callerArn} is neither an assumed role nor an IAM user, so IAM cannot simulate its policies`,
     );
     return;
   }
-  const partition = principal.split(':')[1];
-  const asks = targets.flatMap((t) => asksFor(t, identity.Account!, aws.region, partition));
+  const [, partition, , , account] = principal.split(':');
+  const asks = targets.flatMap((t) => asksFor(t, account, aws.region, partition));
   const refused: Problem[] = [];
   let allowed = 0;
   try {
