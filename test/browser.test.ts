@@ -57,5 +57,5 @@ describe('a browser plays a game to its end', () => {
     const markdown = playReportMarkdown(report, path.join(root, '.cendence', 'demo'));
     expect(markdown).toContain('![1-signed-up](browser/1-signed-up.png)');
     expect(markdown).toContain(`**${report.winner}** won`);
-  }, 180_000);
+  }, 300_000);
 });

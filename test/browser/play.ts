@@ -73,7 +73,8 @@ export async function playTwoPlayers(options: PlayOptions): Promise<PlayReport> 
     headless: true,
     args: chromiumFlags,
     viewport: { width: 960, height: 600 },
-    timeout: 30_000,
+    // Chromium's first start on a 2-core runner busy with other suites' image builds took over 30 s in CI.
+    timeout: 90_000,
   });
   const screenshots: string[] = [];
   const shoot = async (page: Page, name: string) => {
