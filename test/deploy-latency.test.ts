@@ -194,6 +194,20 @@ describe('outcome latency and API calls (virtual clock)', () => {
     );
   });
 
+  it('a long health-check grace period does not delay the report: grace only excuses failing checks', async () => {
+    // ECS counts a task healthy as soon as its checks pass; the grace period (here 10 emulated minutes, as
+    // services with a slow warm-up set it) only keeps ECS from stopping a task whose ELB checks still fail.
+    w = await deployWorld([rollingService('api')], {
+      extra: (world) => ({
+        ...world,
+        services: (world.services ?? []).map((s) => ({ ...s, healthCheckGracePeriodSeconds: 600 })),
+      }),
+    });
+    const ours = await ourDeploy(w, 'v2');
+    expect(ours.outcome).toBe('succeeded');
+    expect(ours.latencySeconds).toBeLessThanOrEqual(2);
+  });
+
   it('reports a circuit-breaker FAILED within one poll of ECS deciding it', async () => {
     w = await deployWorld([rollingService('api')]);
     w.emu.behavior({ image: '*api:bad', behavior: 'crash' });

@@ -45,22 +45,24 @@ export const MIN_START_MS = 5_000;
 /** Old tasks take at least this long to stop and deprovision once ECS retires them. */
 export const MIN_STOP_MS = 5_000;
 
-type HealthCheck = { interval?: number; startPeriod?: number };
+type HealthCheck = { interval?: number };
 
 /**
- * How long after RUNNING a new task can first count as healthy: its container health check's start
- * period plus one interval (the slowest essential container), else the service's grace period.
+ * How long after RUNNING a new task can first count as healthy: one interval of the slowest essential
+ * container's health check (the first check runs one interval after start, and a pass counts at once,
+ * even inside its start period). The service's health-check grace period is no lower bound: it only
+ * keeps ECS from stopping a task whose load balancer checks still fail, and a task whose checks pass is
+ * healthy long before it ends (a 10-minute grace once delayed the report by 577 s).
  */
 export function healthWaitMs(
   containers: readonly { essential?: boolean; healthCheck?: HealthCheck }[],
-  graceSeconds = 0,
 ): number {
   let seconds = 0;
   for (const c of containers) {
     if (c.essential === false || !c.healthCheck) continue;
-    seconds = Math.max(seconds, (c.healthCheck.startPeriod ?? 0) + (c.healthCheck.interval ?? 30));
+    seconds = Math.max(seconds, c.healthCheck.interval ?? 30);
   }
-  return Math.max(seconds, graceSeconds) * 1000;
+  return seconds * 1000;
 }
 
 /** The first poll after UpdateService: the earliest moment a new task can be healthy. */

@@ -286,10 +286,7 @@ async function deployOne(
       describe,
       // Followers of a wave wake together, so one DescribeServices serves many of them.
       ...(grouped ? {} : { alignMs: 1000 }),
-      healthMs: healthWaitMs(
-        target.taskDefinition.containerDefinitions ?? [],
-        live.healthCheckGracePeriodSeconds,
-      ),
+      healthMs: healthWaitMs(target.taskDefinition.containerDefinitions ?? []),
       ...(opts.timing ? { timing: opts.timing } : {}),
       ...(opts.stopAt ? { stopAt: opts.stopAt } : {}),
     });
