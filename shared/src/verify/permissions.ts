@@ -127,7 +127,7 @@ export async function checkPermissions(
   const principal = principalOf(callerArn);
   if (!principal) {
     warn(
-      `write permissions not checked: ${callerArn} is neither an assumed role nor an IAM user, so IAM cannot simulate its policies`,
+      `write permissions not checked: ${callerArn} is neither a role (assumed or not) nor an IAM user, so IAM cannot simulate its policies`,
     );
     return;
   }
