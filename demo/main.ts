@@ -19,12 +19,20 @@ import { describeError, StepFailed } from '../shared/src/errors.js';
 import { markdownTable } from '../shared/src/report/markdown-table.js';
 import { TerminalRunner } from '../shared/src/runner/terminal.js';
 import type { DeployResult } from '../shared/src/steps/deploy.js';
+import { makeDeployStep } from '../shared/src/steps/deploy.js';
 import { STEPS } from '../shared/src/steps/index.js';
 import { invokeStep } from '../shared/src/steps/invoke.js';
+import { makeRollbackStep } from '../shared/src/steps/rollback.js';
 import type { StepContext } from '../shared/src/steps/step.js';
 import { blueGreenFrom } from '../shared/src/terraform/apply.js';
 import { loadTerraformOutputs, terraformServiceSettings } from '../shared/src/terraform/outputs.js';
-import { browserMissing, type PlayReport, playTwoPlayers } from '../test/browser/play.js';
+import {
+  type Browser,
+  browserMissing,
+  launchBrowser,
+  type PlayReport,
+  playTwoPlayers,
+} from '../test/browser/play.js';
 import { chooseBaseImage } from './base-image.js';
 import { brokenCanaryTree, brokenGameTree } from './broken-release.js';
 import {
@@ -35,6 +43,7 @@ import {
   summaryRows,
   writeReports,
 } from './report.js';
+import { worldClock } from './world-clock.js';
 import { underLoad } from './zero-downtime.js';
 
 const NO_REGISTRY_CACHE = { 'cache-from': 'none', 'cache-to': 'none' };
@@ -67,6 +76,8 @@ const OUT = path.join(ROOT, '.cendence', 'demo');
 const SPEED = Number(process.env.CENDENCE_DEMO_SPEED ?? 30);
 /** The environment the demo's world is built for (terraform/environments/), and the one local setting. */
 const TFVARS = ['terraform/environments/staging.tfvars', 'demo/local.tfvars'];
+/** Wall seconds the deploy and rollback steps wait for each service's outcome (see worldTimeout). */
+const STEP_TIMEOUT_WALL_SECONDS = 120;
 /** --keep: leave the system serving after the demo, until Ctrl-C. */
 const KEEP = process.argv.includes('--keep');
 
@@ -123,15 +134,27 @@ async function main(): Promise<number> {
     'terraform-outputs': outputsFile,
     'role-to-assume': String(emu.terraform?.outputs.gitlab_deploy_role_arn.value),
   };
+  // The steps that follow ECS over time follow the world on its clock (demo/world-clock.ts). Its
+  // containers start at wall speed, slow in the world's seconds (3 s of wall time are 90 s), so those
+  // steps wait for each service's outcome up to STEP_TIMEOUT_WALL_SECONDS of wall time rather than the
+  // manifests' limits for AWS (auth's 300 s would be 10 s here).
+  const clock = worldClock(emu.clock);
+  const worldTimeout = { timeout: String(STEP_TIMEOUT_WALL_SECONDS * SPEED) };
+  runner.info(
+    `deploy and rollback follow the world on its clock (×${SPEED}): the times they report are the world's seconds`,
+  );
+  const onWorldClock: Record<string, (typeof STEPS)[number]> = {
+    deploy: makeDeployStep(clock),
+    rollback: makeRollbackStep(clock),
+  };
   const call = (name: string, inputs: Record<string, string>, own: Partial<StepContext> = {}) => {
     // Each step is a CI job with a fresh identity token (they expire in minutes of emulated time).
     env.CENDENCE_ID_TOKEN = emu.mintToken(
       gitlabClaims(emu, { projectPath: 'transcendence/cendence', ref: 'main' }),
     );
-    return invokeStep(step(name), (n) => ({ ...common, ...inputs })[n as keyof typeof common], {
-      ...ctx,
-      ...own,
-    });
+    const onWorld = onWorldClock[name];
+    const all = { ...common, ...(onWorld ? worldTimeout : {}), ...inputs };
+    return invokeStep(onWorld ?? step(name), (n) => all[n as keyof typeof all], { ...ctx, ...own });
   };
   /**
    * Build, test and push as parallel CI jobs, one chain per service, JOBS chains at a time on the one
@@ -261,6 +284,8 @@ async function main(): Promise<number> {
   let appUrl: string | undefined;
   let play: PlayReport | undefined;
   const loadRows: LoadRow[] = [];
+  const noBrowser = browserMissing();
+  let browser: Promise<Browser> | undefined;
   try {
     let images = '';
     let services: string[] = [];
@@ -273,6 +298,12 @@ async function main(): Promise<number> {
       images = await buildTestPush(services);
       return { note: `${Object.keys(JSON.parse(images)).length} images pushed by digest` };
     });
+    // The browser starts while release 1 rolls out (a cold chromium takes seconds to start on a busy
+    // machine); playTwoPlayers takes it over, or the finally below closes it.
+    if (!noBrowser) {
+      browser = launchBrowser();
+      browser.catch(() => undefined); // its failure surfaces in the browser phase
+    }
     // Before release 1 the world is what terraform apply leaves: each service on its bootstrap revision.
     appUrl = emu.live?.albUrl(undefined, 443);
     if (appUrl) runner.info(await beforeRelease1(appUrl));
@@ -287,9 +318,14 @@ async function main(): Promise<number> {
     runner.info(`the app: ${appUrl}`);
     await untilServing(appUrl, (l) => runner.info(l));
     await phase('a browser plays a game through the ALB', 'success', async () => {
-      const missing = browserMissing();
-      if (missing) return { note: `skipped: ${missing}` };
-      play = await playTwoPlayers({ baseUrl: appUrl as string, screenshotsDir: path.join(OUT, 'browser') });
+      if (noBrowser || !browser) return { note: `skipped: ${noBrowser}` };
+      const started = browser;
+      browser = undefined; // playTwoPlayers closes it
+      play = await playTwoPlayers({
+        baseUrl: appUrl as string,
+        screenshotsDir: path.join(OUT, 'browser'),
+        browser: started,
+      });
       return { note: `${play.players.join(' vs ')}: ${play.score}, ${play.winner} won; result stored` };
     });
     // A second revision of auth (rolling), so the manual rollback below returns to release 1's.
@@ -393,6 +429,10 @@ async function main(): Promise<number> {
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
     }
   } finally {
+    await browser?.then(
+      (b) => b.close(),
+      () => undefined,
+    );
     await emu.stop();
   }
 
