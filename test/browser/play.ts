@@ -124,20 +124,23 @@ export async function playTwoPlayers(options: PlayOptions): Promise<PlayReport> 
     const problems: string[] = [];
     for (const page of pages) page.on('pageerror', (error) => problems.push(error.message));
 
-    // Sign up (which logs in) in each tab: the session token lives in that tab's sessionStorage.
+    // Both sign up (which logs in) at once, as two people would, each in their tab: the session token
+    // lives in that tab's sessionStorage.
     const modes = options.transports ?? ['websocket', 'http'];
-    for (const [i, page] of pages.entries()) {
-      const url = new URL(options.baseUrl);
-      if (modes[i] === 'http') url.searchParams.set('transport', 'http');
-      await page.goto(url.toString());
-      mark(`${players[i]} page loaded`);
-      await page.fill('#username', players[i]);
-      await page.fill('#password', `${players[i]}-secret`);
-      await page.click('#signup');
-      await page.waitForSelector('#hud:not([hidden])');
-      if (i === 0) await shoot(page, '1-signed-up');
-      mark(`${players[i]} signed up`);
-    }
+    await Promise.all(
+      pages.map(async (page, i) => {
+        const url = new URL(options.baseUrl);
+        if (modes[i] === 'http') url.searchParams.set('transport', 'http');
+        await page.goto(url.toString());
+        mark(`${players[i]} page loaded`);
+        await page.fill('#username', players[i]);
+        await page.fill('#password', `${players[i]}-secret`);
+        await page.click('#signup');
+        await page.waitForSelector('#hud:not([hidden])');
+        mark(`${players[i]} signed up`);
+      }),
+    );
+    await shoot(pages[0], '1-signed-up');
 
     // Both queue; the second is paired with the first and both tabs open the game's live socket.
     await pages[0].click('#play-online');
