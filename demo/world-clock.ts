@@ -13,10 +13,12 @@ export const MIN_WALL_SLEEP_MS = 250;
 export function worldClock(
   world: Pick<EmulatorClock, 'now' | 'speed'>,
   minWallMs = MIN_WALL_SLEEP_MS,
+  /** Sleeps in wall time (the system clock's; replaced in tests). */
+  sleepWall: Clock['sleep'] = systemClock.sleep,
 ): Clock {
   return {
     now: () => world.now(),
     sleep: (ms, signal) =>
-      systemClock.sleep(ms <= 0 ? 0 : Math.max(ms / world.speed, Math.min(ms, minWallMs)), signal),
+      sleepWall(ms <= 0 ? 0 : Math.max(ms / world.speed, Math.min(ms, minWallMs)), signal),
   };
 }
