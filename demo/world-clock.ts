@@ -8,7 +8,7 @@ import type { EmulatorClock } from '../emulator/src/clock.js';
 import { type Clock, systemClock } from '../shared/src/deploy/follow.js';
 
 /** Shortest wall time between two polls of a step (a poll the step wants sooner waits this long). */
-export const MIN_WALL_SLEEP_MS = 250;
+export const MIN_WALL_SLEEP_MS = 500;
 
 export function worldClock(
   world: Pick<EmulatorClock, 'now' | 'speed'>,
