@@ -165,16 +165,23 @@ async function main(): Promise<number> {
   const buildTestPush = async (services: string[]): Promise<string> => {
     const images: Record<string, string> = {};
     const queue = [...services];
-    // One push at a time: pushes running at once each compressed and uploaded the 186 MB base layer
-    // (three pushes 11–13 s each, cold); one after another, later ones mount it from the first's
-    // repository and move only their own layers.
-    const pushes = new Limiter(1);
+    // One push at a time, beside the builds: pushes running at once each compressed and uploaded the
+    // 186 MB base layer (three pushes 11–13 s each, cold); one after another, later ones mount it from
+    // the first's repository and move only their own layers. A job whose image is tested hands its push
+    // to this queue (a later stage of the same pipeline) and its slot to the next build.
+    const pushQueue = new Limiter(1);
+    const pushes: Promise<void>[] = [];
+    const stop = (err: unknown) => {
+      queue.length = 0; // a failed job ends the pipeline: no new job starts, running ones finish
+      throw err;
+    };
     const chain = async (service: string) => {
       const buildsFile = path.join(OUT, `builds-${service}.json`);
       const log = new CollectedLog();
       const own = {
         runner: new TerminalRunner({ stream: log, debug: process.env.CENDENCE_DEBUG === 'true' }),
       };
+      const printLog = () => process.stdout.write(log.text);
       try {
         await timed(`build ${service}`, () =>
           call(
@@ -193,25 +200,26 @@ async function main(): Promise<number> {
         await timed(`test ${service}`, () =>
           call('test', { builds: buildsFile, 'junit-dir': path.join(OUT, 'junit') }, own),
         );
-        const pushed = await pushes.run(() =>
-          timed(`push ${service}`, () => call('push', { builds: buildsFile }, own)),
-        );
-        Object.assign(images, JSON.parse(pushed.outputs.images));
-      } finally {
-        process.stdout.write(log.text);
+      } catch (err) {
+        printLog();
+        throw err;
       }
+      const pushing = pushQueue
+        .run(() => timed(`push ${service}`, () => call('push', { builds: buildsFile }, own)))
+        .then((pushed) => {
+          Object.assign(images, JSON.parse(pushed.outputs.images));
+        })
+        .catch(stop)
+        .finally(printLog);
+      pushing.catch(() => undefined); // settled below, with every other job
+      pushes.push(pushing);
     };
     const worker = async () => {
-      for (let service = queue.shift(); service; service = queue.shift()) {
-        try {
-          await chain(service);
-        } catch (err) {
-          queue.length = 0; // a failed job ends the pipeline: no new job starts, running ones finish
-          throw err;
-        }
-      }
+      for (let service = queue.shift(); service; service = queue.shift()) await chain(service).catch(stop);
     };
     const ended = await Promise.allSettled(Array.from({ length: Math.min(JOBS, services.length) }, worker));
+    // Every push handed over, including those of jobs that ended before a failure.
+    ended.push(...(await Promise.allSettled(pushes)));
     const failed = ended.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
     return JSON.stringify(images);
