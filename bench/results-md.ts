@@ -149,6 +149,7 @@ dockerd of its own (bench/fresh-docker.ts: own data root, empty) into which only
 services build from is copied (a user's machine has the official Node image; pulling it is not the
 demo's work). No build cache, no service image, no layer of an earlier run; npm installs inside the
 image builds come from the npm registry. Timed from spawn to exit; the phases are the demo's own
-(.cendence/demo/report.json). The machine's other load shows in the load average above.
+(.cendence/demo/report.json); its whole output, each line stamped with the seconds since spawn, is kept in
+.cendence/demo-cold.log. The machine's other load shows in the load average above.
 `;
 }
