@@ -228,7 +228,7 @@ async function main(): Promise<number> {
   const phases: Phase[] = [];
   // Build, test and push are timed too, so the report's timeline shows the whole pipeline.
   const steps: StepTiming[] = [];
-  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+  const timed = async <T>(name: string, fn: () => Promise<T>, into = steps): Promise<T> => {
     const startedAt = new Date().toISOString();
     let ok = false;
     try {
@@ -236,7 +236,7 @@ async function main(): Promise<number> {
       ok = true;
       return r;
     } finally {
-      steps.push({ name, startedAt, finishedAt: new Date().toISOString(), ok });
+      into.push({ name, startedAt, finishedAt: new Date().toISOString(), ok });
     }
   };
   /**
@@ -244,30 +244,67 @@ async function main(): Promise<number> {
    * (ECR tags are immutable). Only the deploy may fail in a broken release's phase: a failed build or
    * push is not the failure the demo shows, so it ends the demo as an error.
    */
-  const buildBroken = async (service: string, tree: string, commit: string) => {
+  const buildBroken = async (
+    service: string,
+    tree: string,
+    commit: string,
+    own: Partial<StepContext>,
+    into: StepTiming[],
+  ) => {
     const buildsFile = path.join(OUT, `builds-broken-${service}.json`);
     const prepare = <T>(name: string, fn: () => Promise<T>) =>
-      timed(name, fn).catch((err: unknown) => {
+      timed(name, fn, into).catch((err: unknown) => {
         throw new Error(`${name} of the broken release failed: ${describeError(err)}`);
       });
     await prepare(`build ${service}`, () =>
-      call('build', {
-        root: tree,
-        services: service,
-        network: 'host',
-        'build-args': `BASE_IMAGE=${baseImage}`,
-        'git-sha': createHash('sha1').update(commit).digest('hex'),
-        'builds-file': buildsFile,
-        ...NO_REGISTRY_CACHE,
-      }),
+      call(
+        'build',
+        {
+          root: tree,
+          services: service,
+          network: 'host',
+          'build-args': `BASE_IMAGE=${baseImage}`,
+          'git-sha': createHash('sha1').update(commit).digest('hex'),
+          'builds-file': buildsFile,
+          ...NO_REGISTRY_CACHE,
+        },
+        own,
+      ),
     );
-    const pushed = await prepare(`push ${service}`, () => call('push', { builds: buildsFile }));
+    const pushed = await prepare(`push ${service}`, () => call('push', { builds: buildsFile }, own));
     return JSON.parse(pushed.outputs.images) as Record<string, string>;
+  };
+  /**
+   * A broken release's scratch tree, built and pushed ahead of its phase: the next commits' pipelines
+   * run while the browser plays (a machine's cores are otherwise idle through the game). Its phase
+   * prints the log and lists the steps; the tree goes when the phase (or the demo) ends.
+   */
+  const scratch: Promise<string>[] = [];
+  const prebuilt: Promise<unknown>[] = [];
+  const prebuild = (service: string, makeTree: () => Promise<string>, commit: string) => {
+    const log = new CollectedLog();
+    const own = {
+      runner: new TerminalRunner({ stream: log, debug: process.env.CENDENCE_DEBUG === 'true' }),
+    };
+    const stepsOf: StepTiming[] = [];
+    const tree = makeTree();
+    scratch.push(tree);
+    const images = tree.then((t) => buildBroken(service, t, commit, own, stepsOf));
+    images.catch(() => undefined); // awaited by its phase
+    prebuilt.push(images);
+    return {
+      tree,
+      /** Its images, once built and pushed; its log printed here, in its phase. */
+      images: () => images.finally(() => process.stdout.write(log.text)),
+      steps: stepsOf,
+    };
   };
   const phase = async (
     title: string,
     expect: Phase['expect'],
     fn: () => Promise<{ services?: Phase['services']; note?: string }>,
+    /** Steps of this phase that ran ahead of it (a prebuilt broken release). */
+    ahead: StepTiming[] = [],
   ) => {
     const t = performance.now();
     const firstStep = steps.length;
@@ -290,7 +327,7 @@ async function main(): Promise<number> {
       ok,
       seconds: (performance.now() - t) / 1000,
       services,
-      steps: steps.slice(firstStep),
+      steps: [...ahead, ...steps.slice(firstStep)],
       ...(note ? { note } : {}),
     });
     if (!ok) throw new Error(`phase "${title}" did not end as expected`);
@@ -332,6 +369,20 @@ async function main(): Promise<number> {
     if (!appUrl) throw new Error('the load balancer has no listener served');
     runner.info(`the app: ${appUrl}`);
     await untilServing(appUrl, (l) => runner.info(l));
+    // The broken releases of phases 4 and 5 build while the browser plays.
+    const outputs = loadTerraformOutputs(outputsFile);
+    const fe = terraformServiceSettings(outputs, 'frontend', outputsFile);
+    const blueGreen = blueGreenFrom(fe, outputs);
+    const productionRule = fe.listenerRules.production;
+    if (!blueGreen || !productionRule) throw new Error('terraform provisions no blue/green frontend');
+    // The next commit's game server throws as it starts: a scratch copy of services/ with that one line.
+    const brokenGame = prebuild('game', () => brokenGameTree(ROOT), 'cendence demo: broken game release');
+    // The commit after answers every frontend page 500 while its health check passes, as a canary.
+    const brokenCanary = prebuild(
+      'frontend',
+      () => brokenCanaryTree(ROOT, { blueGreen, canaryPercent: CANARY_PERCENT, canaryBakeMinutes: 10 }),
+      'cendence demo: broken frontend canary',
+    );
     await phase('a browser plays a game through the ALB', 'success', async () => {
       if (noBrowser || !browser) return { note: `skipped: ${noBrowser}` };
       const started = browser;
@@ -367,68 +418,66 @@ async function main(): Promise<number> {
       );
       return { services: (result as DeployResult).services };
     });
-    await phase('release 4: a broken game image', 'failure', async () => {
-      // The next commit's game server throws as it starts: built from a scratch copy of services/ with
-      // that one line, pushed under the next commit's tag (ECR tags are immutable), deployed for real.
-      // Only the deploy may fail in this phase; a failed build or push is not the failure the demo shows.
-      const tree = await brokenGameTree(ROOT);
-      let broken: Record<string, string>;
-      try {
-        broken = await buildBroken('game', tree, 'cendence demo: broken game release');
-      } finally {
-        await rm(tree, { recursive: true, force: true });
-      }
-      const all = { ...JSON.parse(images), ...broken };
-      const measure = { deployment: 'game, broken image (rolled back)', path: '/api/game/health' };
-      const { result } = await load(measure, () =>
-        call('deploy', {
-          services: 'game',
-          images: JSON.stringify(all),
-          'output-dir': path.join(OUT, 'release-4'),
-        }),
-      );
-      return { services: (result as DeployResult).services };
-    });
-    await phase(`release 5: a broken frontend canary (${CANARY_PERCENT} %)`, 'failure', async () => {
-      // The next commit's frontend answers every page 500 while its health check passes: only the
-      // clients see it. Released as a canary, it takes its traffic share; the target 5xx alarm Terraform
-      // names in the service's deployment alarms goes into ALARM and ECS rolls the canary back by itself.
-      // The demo only watches.
-      const outputs = loadTerraformOutputs(outputsFile);
-      const fe = terraformServiceSettings(outputs, 'frontend', outputsFile);
-      const blueGreen = blueGreenFrom(fe, outputs);
-      const productionRule = fe.listenerRules.production;
-      if (!blueGreen || !productionRule) throw new Error('terraform provisions no blue/green frontend');
-      const tree = await brokenCanaryTree(ROOT, {
-        blueGreen,
-        canaryPercent: CANARY_PERCENT,
-        canaryBakeMinutes: 10,
-      });
-      try {
-        const broken = await buildBroken('frontend', tree, 'cendence demo: broken frontend canary');
+    await phase(
+      'release 4: a broken game image',
+      'failure',
+      async () => {
+        // The broken game, pushed under the next commit's tag (ECR tags are immutable), deployed for real.
+        // Only the deploy may fail in this phase; a failed build or push is not the failure the demo shows.
+        let broken: Record<string, string>;
+        try {
+          broken = await brokenGame.images();
+        } finally {
+          await rm(await brokenGame.tree, { recursive: true, force: true });
+        }
         const all = { ...JSON.parse(images), ...broken };
-        const family = 'transcendence-staging-frontend';
-        const measure = {
-          deployment: `frontend, broken canary (${CANARY_PERCENT} %, rolled back by its alarm)`,
-          path: '/',
-          family,
-          rate: CANARY_RATE,
-        };
-        const { result } = await load(measure, async () => {
-          const deploying = call('deploy', {
-            root: tree,
-            services: 'frontend',
+        const measure = { deployment: 'game, broken image (rolled back)', path: '/api/game/health' };
+        const { result } = await load(measure, () =>
+          call('deploy', {
+            services: 'game',
             images: JSON.stringify(all),
-            'output-dir': path.join(OUT, 'release-5'),
-          });
-          await watchCanary(emu, fe.service, productionRule, deploying, (l) => runner.info(l));
-          return deploying;
-        });
+            'output-dir': path.join(OUT, 'release-4'),
+          }),
+        );
         return { services: (result as DeployResult).services };
-      } finally {
-        await rm(tree, { recursive: true, force: true });
-      }
-    });
+      },
+      brokenGame.steps,
+    );
+    await phase(
+      `release 5: a broken frontend canary (${CANARY_PERCENT} %)`,
+      'failure',
+      async () => {
+        // Released as a canary, the broken frontend takes its traffic share; the target 5xx alarm
+        // Terraform names in the service's deployment alarms goes into ALARM and ECS rolls the canary
+        // back by itself. The demo only watches.
+        const tree = await brokenCanary.tree;
+        try {
+          const broken = await brokenCanary.images();
+          const all = { ...JSON.parse(images), ...broken };
+          const family = 'transcendence-staging-frontend';
+          const measure = {
+            deployment: `frontend, broken canary (${CANARY_PERCENT} %, rolled back by its alarm)`,
+            path: '/',
+            family,
+            rate: CANARY_RATE,
+          };
+          const { result } = await load(measure, async () => {
+            const deploying = call('deploy', {
+              root: tree,
+              services: 'frontend',
+              images: JSON.stringify(all),
+              'output-dir': path.join(OUT, 'release-5'),
+            });
+            await watchCanary(emu, fe.service, productionRule, deploying, (l) => runner.info(l));
+            return deploying;
+          });
+          return { services: (result as DeployResult).services };
+        } finally {
+          await rm(tree, { recursive: true, force: true });
+        }
+      },
+      brokenCanary.steps,
+    );
     await phase('manual rollback of auth', 'success', async () => {
       const { result } = await call('rollback', {
         services: 'auth',
@@ -448,6 +497,11 @@ async function main(): Promise<number> {
       (b) => b.close(),
       () => undefined,
     );
+    // A demo that ended early: its prebuilt releases finish (or fail) before the emulator goes, and
+    // their scratch trees go with it.
+    await Promise.allSettled(prebuilt);
+    for (const tree of await Promise.allSettled(scratch))
+      if (tree.status === 'fulfilled') await rm(tree.value, { recursive: true, force: true });
     await emu.stop();
   }
 
