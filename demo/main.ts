@@ -327,7 +327,10 @@ async function main(): Promise<number> {
       ok,
       seconds: (performance.now() - t) / 1000,
       services,
-      steps: [...ahead, ...steps.slice(firstStep)],
+      steps: [
+        ...ahead.map((a) => ({ ...a, name: `${a.name} (ahead, while the browser played)` })),
+        ...steps.slice(firstStep),
+      ],
       ...(note ? { note } : {}),
     });
     if (!ok) throw new Error(`phase "${title}" did not end as expected`);
