@@ -62,12 +62,13 @@ export function liveGames({ room, who, log, tickMs = 50, authTimeoutMs = 5000 }:
     ws.on('message', (data) => {
       handled = handled.then(() => handle(data));
     });
-    const handle = async (data: unknown) => {
+    const handle = async (data: unknown): Promise<void> => {
       let message: { type?: unknown; token?: unknown; direction?: unknown; side?: unknown };
       try {
         message = JSON.parse(String(data));
       } catch {
-        return send({ type: 'error', status: 400, error: 'messages are JSON objects' });
+        send({ type: 'error', status: 400, error: 'messages are JSON objects' });
+        return;
       }
       try {
         if (!me) {
