@@ -98,6 +98,13 @@ export function contextSources(dockerfile: string, buildArgs: Record<string, str
   return sources;
 }
 
+/** True when a RUN instruction has a `--mount=` flag (bind, cache, secret…): only BuildKit builds it. */
+export function hasRunMounts(dockerfile: string): boolean {
+  return logicalLines(dockerfile).some(
+    ({ text }) => text.split(/\s+/)[0].toUpperCase() === 'RUN' && runMounts(text).length > 0,
+  );
+}
+
 /** The options of each `--mount=` flag of a RUN line before its command, e.g. { type: 'bind', source: 'auth' }. */
 function runMounts(run: string): Record<string, string>[] {
   const mounts: Record<string, string>[] = [];
