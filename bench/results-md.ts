@@ -121,6 +121,9 @@ registry cache. Three such pairs run one after the other, each with a wiped engi
 the pair with the median ratio is shown, with every pair's ratio. Times are the build step's own (the
 cache export after it is shown apart); "ran" lists the instructions BuildKit executed rather than took
 from the cache. Not included in either: pulling the base image, which a runner without it pays in both.
+The floor: before each cold build, on the same empty engine, the same docker client builds FROM the base
+image, COPY one new file, RUN one command — the fixed cost of any BuildKit build that runs a compile,
+with nothing to fetch or install (wall time of \`docker build\`; median of the pairs).
 
 **Emulator** (bench/emulator-load.ts, bench/load-worker.ts). \`cendence emulator\` as its own process
 with 24 services, throttling off (its capacity is measured, not AWS's limits), driven over HTTP by the
