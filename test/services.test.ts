@@ -15,7 +15,7 @@ import { applyTerraformOutputs } from '../shared/src/terraform/apply.js';
 import { parseTerraformOutputs } from '../shared/src/terraform/outputs.js';
 import {
   buildAll,
-  buildkitDocker,
+  buildServiceImage,
   type LocalSystem,
   mustRun,
   type Postgres,
@@ -466,24 +466,12 @@ describe('a service image from the local base image', () => {
     }
     const [game] = loadManifests(root).filter((m) => m.name === 'game');
     const tag = `cendence-test/game:${process.pid}`;
-    const docker = await buildkitDocker();
-    await mustRun(
-      docker.tool,
-      [
-        'build',
-        '-q',
-        '--network',
-        'host',
-        '--build-arg',
-        `BASE_IMAGE=${BASE_IMAGE}`,
-        '-t',
-        tag,
-        '-f',
-        path.join(game.dir, game.build.dockerfile),
-        path.join(game.dir, game.build.context),
-      ],
-      { cwd: root, env: docker.env },
-    );
+    await buildServiceImage({
+      dockerfile: path.join(game.dir, game.build.dockerfile),
+      context: path.join(game.dir, game.build.context),
+      tag,
+      baseImage: BASE_IMAGE,
+    });
     const container = `cendence-test-game-${process.pid}`;
     const out = path.join(await mkdtemp(path.join(tmpdir(), 'svc-junit-')), 'junit.xml');
     try {

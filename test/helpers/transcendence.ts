@@ -4,13 +4,14 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { oncePerRun } from '../../harness/shared-image.js';
 import { DockerEngine } from '../../shared/src/image/docker.js';
+import { contentNamedDockerfile } from '../../shared/src/image/dockerfile-copy.js';
 
 export const servicesDir = path.resolve(import.meta.dirname, '../../services');
 export const SERVICES = ['ai', 'auth', 'frontend', 'game', 'matchmaking'];
@@ -36,12 +37,33 @@ export function run(
 }
 
 /**
- * The docker client that builds the services' Dockerfiles as the build step does: they need BuildKit
- * (RUN --mount), which a client ≥ 23 without the buildx plugin cannot use; an older one found on PATH can.
+ * Builds a service's Dockerfile as the build step does: with BuildKit (RUN --mount), which a client ≥ 23
+ * without the buildx plugin cannot use (an older one found on PATH can), from a content-named copy of the
+ * Dockerfile (two services' Dockerfiles of equal size and mtime would otherwise share BuildKit's copy).
  */
-export async function buildkitDocker(): Promise<{ tool: string; env: NodeJS.ProcessEnv }> {
+export async function buildServiceImage(opts: {
+  dockerfile: string;
+  context: string;
+  tag: string;
+  baseImage: string;
+  label?: string;
+}): Promise<void> {
   const client = await new DockerEngine().buildClient();
-  return { tool: client.tool, env: { ...process.env, DOCKER_BUILDKIT: client.buildkit ? '1' : '0' } };
+  const dir = await mkdtemp(path.join(tmpdir(), 'cendence-svc-build-'));
+  try {
+    const text = await readFile(opts.dockerfile, 'utf8');
+    const dockerfile = client.buildkit
+      ? await contentNamedDockerfile(opts.dockerfile, text, dir)
+      : opts.dockerfile;
+    const args = ['build', '-q', '--network', 'host', '--build-arg', `BASE_IMAGE=${opts.baseImage}`];
+    if (opts.label) args.push('--label', opts.label);
+    args.push('-t', opts.tag, '-f', dockerfile, opts.context);
+    await mustRun(client.tool, args, {
+      env: { ...process.env, DOCKER_BUILDKIT: client.buildkit ? '1' : '0' },
+    });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export async function mustRun(

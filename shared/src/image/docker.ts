@@ -13,6 +13,7 @@ import path from 'node:path';
 import { StepFailed, UserError } from '../errors.js';
 import { cacheStats, stageRef } from './cache.js';
 import { earlierStages, hasRunMounts } from './dockerfile.js';
+import { contentNamedDockerfile } from './dockerfile-copy.js';
 import {
   type BuildOutcome,
   type BuildRequest,
@@ -180,7 +181,10 @@ export class DockerEngine implements ImageEngine {
       const dir = await mkdtemp(path.join(tmpdir(), 'cendence-build-'));
       try {
         const iidfile = path.join(dir, 'iid');
-        const args = this.buildArgs(req, client, withCache ? cacheFrom : req.cacheFrom);
+        const dockerfile = client.buildkit
+          ? await contentNamedDockerfile(req.dockerfile, text, dir)
+          : req.dockerfile;
+        const args = this.buildArgs({ ...req, dockerfile }, client, withCache ? cacheFrom : req.cacheFrom);
         args.push('--iidfile', iidfile, req.context);
         const r = await this.run(args, {
           onLine,
@@ -257,20 +261,27 @@ export class DockerEngine implements ImageEngine {
       // the build answered wholly from the very reference it would be saved to is left as it is: rebuilding
       // it here would only pull (or even rerun) what the registry already holds.
       const text = await readFile(req.dockerfile, 'utf8');
-      for (const stage of earlierStages(text)) {
-        const ref = stageRef(to, stage);
-        if (
-          built?.cache.stagesRan &&
-          !built.cache.stagesRan.includes(stage) &&
-          built.cacheRead?.includes(ref)
-        ) {
-          onLine(`cache ${ref} is unchanged (every step of stage ${stage} came from it): not saved again`);
-          continue;
+      const dir = await mkdtemp(path.join(tmpdir(), 'cendence-cache-'));
+      try {
+        const dockerfile = await contentNamedDockerfile(req.dockerfile, text, dir);
+        for (const stage of earlierStages(text)) {
+          const ref = stageRef(to, stage);
+          if (
+            built?.cache.stagesRan &&
+            !built.cache.stagesRan.includes(stage) &&
+            built.cacheRead?.includes(ref)
+          ) {
+            onLine(`cache ${ref} is unchanged (every step of stage ${stage} came from it): not saved again`);
+            continue;
+          }
+          const args = this.buildArgs({ ...req, dockerfile, tags: [ref], labels: {} }, client, [], stage);
+          const r = await this.run([...args, req.context], opts);
+          if (r.code !== 0)
+            throw new StepFailed(`cache build of stage ${stage} failed:\n${tail(r.output, 5)}`);
+          await push(ref);
         }
-        const args = this.buildArgs({ ...req, tags: [ref], labels: {} }, client, [], stage);
-        const r = await this.run([...args, req.context], opts);
-        if (r.code !== 0) throw new StepFailed(`cache build of stage ${stage} failed:\n${tail(r.output, 5)}`);
-        await push(ref);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
       }
     }
     const tagged = await this.run(['tag', req.tags[0], to], opts);
