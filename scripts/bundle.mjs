@@ -109,7 +109,7 @@ const SHIMS = {
 };
 
 // The AWS clients AwsClients loads on first use (shared/src/aws/sdk-<name>.ts), and how code calls them.
-const LAZY_CLIENTS = ['codedeploy', 'elbv2', 'logs', 'iam', 'sts'];
+const LAZY_CLIENTS = ['ecr', 'codedeploy', 'elbv2', 'logs', 'iam', 'sts'];
 const callsClient = (name, source) => new RegExp(`\\.${name}\\s*\\.send\\(`).test(source);
 
 /**
