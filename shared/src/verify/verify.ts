@@ -7,7 +7,6 @@
 // policy is scoped to those names). Read-only calls only. Every problem found is reported at once, as
 // one UserError (exit 2) naming each field and its fix.
 
-import { DescribeImagesCommand } from '@aws-sdk/client-ecr';
 import {
   DescribeClustersCommand,
   type DescribeClustersCommandOutput,
@@ -306,11 +305,12 @@ async function checkImages(
     const field = ts.map((t) => `${t.file} (image ${image})`).join(', ');
     try {
       await clientsFor(registry.region).ecr.send(
-        new DescribeImagesCommand({
-          repositoryName: ref.repository,
-          ...(registry.accountId ? { registryId: registry.accountId } : {}),
-          imageIds: [ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag ?? 'latest' }],
-        }),
+        (sdk) =>
+          new sdk.DescribeImagesCommand({
+            repositoryName: ref.repository,
+            ...(registry.accountId ? { registryId: registry.accountId } : {}),
+            imageIds: [ref.digest ? { imageDigest: ref.digest } : { imageTag: ref.tag ?? 'latest' }],
+          }),
       );
       checked.push(`image ${image} exists`);
     } catch (err) {
