@@ -55,13 +55,19 @@ export async function measureDemoCold(): Promise<DemoColdRaw> {
           stdio: ['ignore', 'pipe', 'pipe'],
         },
       );
+      // Each line of the log carries the wall seconds since spawn at which it arrived.
       let out = '';
-      child.stdout.on('data', (b: Buffer) => {
-        out += b;
-      });
-      child.stderr.on('data', (b: Buffer) => {
-        out += b;
-      });
+      let lineStart = true;
+      const collect = (b: Buffer) => {
+        const at = `[${((performance.now() - t) / 1000).toFixed(1).padStart(5)} s] `;
+        for (const part of b.toString().split(/(?<=\n)/)) {
+          if (lineStart) out += at;
+          out += part;
+          lineStart = part.endsWith('\n');
+        }
+      };
+      child.stdout.on('data', collect);
+      child.stderr.on('data', collect);
       child.on('error', reject);
       child.on('close', (c) => resolve({ code: c ?? 1, output: out }));
     });

@@ -121,6 +121,9 @@ registry cache. Three such pairs run one after the other, each with a wiped engi
 the pair with the median ratio is shown, with every pair's ratio. Times are the build step's own (the
 cache export after it is shown apart); "ran" lists the instructions BuildKit executed rather than took
 from the cache. Not included in either: pulling the base image, which a runner without it pays in both.
+The floor: before each cold build, on the same empty engine, the same docker client builds FROM the base
+image, COPY one new file, RUN one command — the fixed cost of any BuildKit build that runs a compile,
+with nothing to fetch or install (wall time of \`docker build\`; median of the pairs).
 
 **Emulator** (bench/emulator-load.ts, bench/load-worker.ts). \`cendence emulator\` as its own process
 with 24 services, throttling off (its capacity is measured, not AWS's limits), driven over HTTP by the
@@ -149,6 +152,7 @@ dockerd of its own (bench/fresh-docker.ts: own data root, empty) into which only
 services build from is copied (a user's machine has the official Node image; pulling it is not the
 demo's work). No build cache, no service image, no layer of an earlier run; npm installs inside the
 image builds come from the npm registry. Timed from spawn to exit; the phases are the demo's own
-(.cendence/demo/report.json). The machine's other load shows in the load average above.
+(.cendence/demo/report.json); its whole output, each line stamped with the seconds since spawn, is kept in
+.cendence/demo-cold.log. The machine's other load shows in the load average above.
 `;
 }

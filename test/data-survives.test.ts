@@ -20,6 +20,7 @@ import { type Emulator, engineAvailable, startEmulator } from '../emulator/src/i
 import { postgresBin } from '../emulator/src/rds/postgres.js';
 import { rdsOf } from '../emulator/src/rds/state.js';
 import { hasImage, pushToEmulator, sh, waitFor } from '../harness/live-world.js';
+import { buildkitDocker } from './helpers/transcendence.js';
 
 const SERVICES_DIR = path.resolve(import.meta.dirname, '../services');
 const BASE = 'cendence/base:node20';
@@ -59,23 +60,28 @@ maybe('data written through the app survives deploys and rollbacks', () => {
     // The services' own Dockerfiles (context services/), from the local base image; cached layers make
     // this quick after the first build on a machine.
     const local = {} as Record<Name, string>;
+    const docker = await buildkitDocker();
     for (const name of NAMES) {
       local[name] = `cendence-test/${name}:data-survives`;
-      await sh('docker', [
-        'build',
-        '-q',
-        '--network',
-        'host',
-        '-t',
-        local[name],
-        '--label',
-        'cendence.test=data-survives',
-        '--build-arg',
-        `BASE_IMAGE=${BASE}`,
-        '-f',
-        path.join(SERVICES_DIR, name, 'Dockerfile'),
-        SERVICES_DIR,
-      ]);
+      await sh(
+        docker.tool,
+        [
+          'build',
+          '-q',
+          '--network',
+          'host',
+          '-t',
+          local[name],
+          '--label',
+          'cendence.test=data-survives',
+          '--build-arg',
+          `BASE_IMAGE=${BASE}`,
+          '-f',
+          path.join(SERVICES_DIR, name, 'Dockerfile'),
+          SERVICES_DIR,
+        ],
+        { env: docker.env },
+      );
     }
     emu = await startEmulator({
       clock: 'real',

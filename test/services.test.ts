@@ -15,6 +15,7 @@ import { applyTerraformOutputs } from '../shared/src/terraform/apply.js';
 import { parseTerraformOutputs } from '../shared/src/terraform/outputs.js';
 import {
   buildAll,
+  buildkitDocker,
   type LocalSystem,
   mustRun,
   type Postgres,
@@ -465,8 +466,9 @@ describe('a service image from the local base image', () => {
     }
     const [game] = loadManifests(root).filter((m) => m.name === 'game');
     const tag = `cendence-test/game:${process.pid}`;
+    const docker = await buildkitDocker();
     await mustRun(
-      'docker',
+      docker.tool,
       [
         'build',
         '-q',
@@ -480,7 +482,7 @@ describe('a service image from the local base image', () => {
         path.join(game.dir, game.build.dockerfile),
         path.join(game.dir, game.build.context),
       ],
-      { cwd: root },
+      { cwd: root, env: docker.env },
     );
     const container = `cendence-test-game-${process.pid}`;
     const out = path.join(await mkdtemp(path.join(tmpdir(), 'svc-junit-')), 'junit.xml');

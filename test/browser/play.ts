@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const chromiumPath = '/usr/bin/chromium';
 
@@ -42,6 +42,42 @@ export interface PlayOptions {
    * 'http' (its fallback, polling /api/, forced with ?transport=http). Default: one of each.
    */
   transports?: ['websocket' | 'http', 'websocket' | 'http'];
+  /**
+   * A browser started earlier (launchBrowser), so its start overlaps other work; playTwoPlayers closes
+   * it. Default: one is started here.
+   */
+  browser?: Promise<Browser>;
+}
+
+/** A headless chromium with a throwaway profile. */
+export interface Browser {
+  context: BrowserContext;
+  close(): Promise<void>;
+}
+
+/** Starts Debian's chromium with a fresh profile directory (removed again by close). */
+export async function launchBrowser(executablePath = chromiumPath): Promise<Browser> {
+  const profile = await mkdtemp(path.join(tmpdir(), 'cendence-chromium-'));
+  try {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath,
+      headless: true,
+      args: chromiumFlags,
+      viewport: { width: 960, height: 600 },
+      // Chromium's first start on a 2-core runner busy with other suites' image builds took over 30 s in CI.
+      timeout: 90_000,
+    });
+    return {
+      context,
+      async close() {
+        await context.close();
+        await rm(profile, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await rm(profile, { recursive: true, force: true });
+    throw err;
+  }
 }
 
 export interface PlayReport {
@@ -56,6 +92,8 @@ export interface PlayReport {
   /** The game's own length as the game service stored it. */
   storedDurationMs: number;
   totalMs: number;
+  /** Milliseconds from the start at which each stage ended (browser started, signed up, paired, …). */
+  timeline: Record<string, number>;
   /** The result lines both players see after the game, read back from the game service's store. */
   results: [string, string];
   screenshots: string[];
@@ -66,16 +104,14 @@ export async function playTwoPlayers(options: PlayOptions): Promise<PlayReport> 
   const timeout = options.timeoutMs ?? 120_000;
   const suffix = options.suffix ?? Date.now().toString(36);
   const players: [string, string] = [`ann-${suffix}`, `bob-${suffix}`];
+  const timeline: Record<string, number> = {};
+  const mark = (stage: string) => {
+    timeline[stage] = Date.now() - started;
+  };
   await mkdir(options.screenshotsDir, { recursive: true });
-  const profile = await mkdtemp(path.join(tmpdir(), 'cendence-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: options.executablePath ?? chromiumPath,
-    headless: true,
-    args: chromiumFlags,
-    viewport: { width: 960, height: 600 },
-    // Chromium's first start on a 2-core runner busy with other suites' image builds took over 30 s in CI.
-    timeout: 90_000,
-  });
+  const browser = await (options.browser ?? launchBrowser(options.executablePath));
+  const { context } = browser;
+  mark('browser started');
   const screenshots: string[] = [];
   const shoot = async (page: Page, name: string) => {
     const file = path.join(options.screenshotsDir, `${name}.png`);
@@ -88,18 +124,23 @@ export async function playTwoPlayers(options: PlayOptions): Promise<PlayReport> 
     const problems: string[] = [];
     for (const page of pages) page.on('pageerror', (error) => problems.push(error.message));
 
-    // Sign up (which logs in) in each tab: the session token lives in that tab's sessionStorage.
+    // Both sign up (which logs in) at once, as two people would, each in their tab: the session token
+    // lives in that tab's sessionStorage.
     const modes = options.transports ?? ['websocket', 'http'];
-    for (const [i, page] of pages.entries()) {
-      const url = new URL(options.baseUrl);
-      if (modes[i] === 'http') url.searchParams.set('transport', 'http');
-      await page.goto(url.toString());
-      await page.fill('#username', players[i]);
-      await page.fill('#password', `${players[i]}-secret`);
-      await page.click('#signup');
-      await page.waitForSelector('#hud:not([hidden])');
-      if (i === 0) await shoot(page, '1-signed-up');
-    }
+    await Promise.all(
+      pages.map(async (page, i) => {
+        const url = new URL(options.baseUrl);
+        if (modes[i] === 'http') url.searchParams.set('transport', 'http');
+        await page.goto(url.toString());
+        mark(`${players[i]} page loaded`);
+        await page.fill('#username', players[i]);
+        await page.fill('#password', `${players[i]}-secret`);
+        await page.click('#signup');
+        await page.waitForSelector('#hud:not([hidden])');
+        mark(`${players[i]} signed up`);
+      }),
+    );
+    await shoot(pages[0], '1-signed-up');
 
     // Both queue; the second is paired with the first and both tabs open the game's live socket.
     await pages[0].click('#play-online');
@@ -113,6 +154,7 @@ export async function playTwoPlayers(options: PlayOptions): Promise<PlayReport> 
     for (const page of pages)
       await page.waitForFunction(() => document.getElementById('transport')?.textContent);
     const transports = (await Promise.all(pages.map((p) => p.textContent('#transport')))) as [string, string];
+    mark('paired, game live');
 
     // Play: each holds an arrow key; the game service must see both paddles move (each player's own,
     // one through the socket, one through the HTTP API) before the keys are released.
@@ -143,6 +185,7 @@ export async function playTwoPlayers(options: PlayOptions): Promise<PlayReport> 
       ),
     );
     const gameMs = Date.now() - gameStart;
+    mark('game over');
     if (gameIds[0] !== gameIds[1])
       throw new Error(`the tabs played different games: ${gameIds.join(' vs ')}`);
     const gameId = gameIds[0];
@@ -168,6 +211,7 @@ export async function playTwoPlayers(options: PlayOptions): Promise<PlayReport> 
     }, gameId);
     if (!stored) throw new Error(`game ${gameId} is not among the stored results`);
     if (problems.length) throw new Error(`the page failed: ${problems.join('; ')}`);
+    mark('result stored');
     return {
       players,
       gameId,
@@ -177,12 +221,12 @@ export async function playTwoPlayers(options: PlayOptions): Promise<PlayReport> 
       gameMs,
       storedDurationMs: stored.durationMs,
       totalMs: Date.now() - started,
+      timeline,
       results,
       screenshots,
     };
   } finally {
-    await context.close();
-    await rm(profile, { recursive: true, force: true });
+    await browser.close();
   }
 }
 
@@ -193,6 +237,9 @@ export function playReportMarkdown(report: PlayReport, reportDir: string): strin
     `A real browser (Debian chromium, headless) played Transcendence: ${left} vs ${right}, ` +
       `${report.score}, **${report.winner}** won; game ${(report.storedDurationMs / 1000).toFixed(1)} s as stored, ` +
       `whole run ${(report.totalMs / 1000).toFixed(1)} s; transport ${report.transports.join(' / ')}.`,
+    `Timeline: ${Object.entries(report.timeline)
+      .map(([stage, ms]) => `${stage} ${(ms / 1000).toFixed(1)} s`)
+      .join(' · ')}.`,
     `Stored result seen by both players: \`${report.results[0]}\``,
     '',
     ...report.screenshots.map(

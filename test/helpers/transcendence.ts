@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { oncePerRun } from '../../harness/shared-image.js';
+import { DockerEngine } from '../../shared/src/image/docker.js';
 
 export const servicesDir = path.resolve(import.meta.dirname, '../../services');
 export const SERVICES = ['ai', 'auth', 'frontend', 'game', 'matchmaking'];
@@ -32,6 +33,15 @@ export function run(
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/**
+ * The docker client that builds the services' Dockerfiles as the build step does: they need BuildKit
+ * (RUN --mount), which a client ≥ 23 without the buildx plugin cannot use; an older one found on PATH can.
+ */
+export async function buildkitDocker(): Promise<{ tool: string; env: NodeJS.ProcessEnv }> {
+  const client = await new DockerEngine().buildClient();
+  return { tool: client.tool, env: { ...process.env, DOCKER_BUILDKIT: client.buildkit ? '1' : '0' } };
 }
 
 export async function mustRun(

@@ -55,12 +55,20 @@ export function liveGames({ room, who, log, tickMs = 50, authTimeoutMs = 5000 }:
       clearTimeout(deadline);
       clearInterval(ticker);
     });
-    ws.on('message', async (data) => {
+    // One message at a time, in order: a move sent right behind the auth message waits for the token's
+    // verification (a call to auth, slow on a busy machine) instead of finding the socket unauthenticated
+    // and closing it (4401) — a browser pressing a key as the game starts lost its live channel so.
+    let handled = Promise.resolve();
+    ws.on('message', (data) => {
+      handled = handled.then(() => handle(data));
+    });
+    const handle = async (data: unknown): Promise<void> => {
       let message: { type?: unknown; token?: unknown; direction?: unknown; side?: unknown };
       try {
         message = JSON.parse(String(data));
       } catch {
-        return send({ type: 'error', status: 400, error: 'messages are JSON objects' });
+        send({ type: 'error', status: 400, error: 'messages are JSON objects' });
+        return;
       }
       try {
         if (!me) {
@@ -78,7 +86,7 @@ export function liveGames({ room, who, log, tickMs = 50, authTimeoutMs = 5000 }:
       } catch (error) {
         fail(error);
       }
-    });
+    };
   }
 
   return {

@@ -111,6 +111,21 @@ describe('contextSources and readBySources', () => {
     expect(['ai/src/x.ts', 'common/package.json', 'lib/a.ts'].every(read)).toBe(true);
     expect(['aix/y', 'common/other.json', 'lib/sub/a.ts', 'game/x'].some(read)).toBe(false);
   });
+
+  it('reads the sources of RUN bind mounts from the context, not those of cache, secret or --from mounts', () => {
+    const df = [
+      'FROM scratch AS toolchain',
+      'RUN --mount=type=bind,source=toolchain,target=/mnt/t npm ci',
+      'FROM scratch',
+      'RUN --mount=type=bind,src=./auth/package.json,target=/p --mount=type=cache,target=/c \\',
+      '    --mount=type=secret,id=npmrc --mount=type=bind,from=toolchain,source=/toolchain,target=/t,rw \\',
+      '    --mount=source=common,target=/src/common echo --mount=type=bind,source=ignored',
+    ].join('\n');
+    expect(contextSources(df, {})).toEqual(['toolchain', 'auth/package.json', 'common']);
+    // Without a source a bind mount is the whole context.
+    expect(contextSources('FROM scratch\nRUN --mount=type=bind,target=/src make\n', {})).toBe('all');
+    expect(contextSources('FROM scratch\nRUN --mount=target=/src,source=/ make\n', {})).toBe('all');
+  });
 });
 
 describe('contextFiles', () => {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { StepFailed, UserError } from '../errors.js';
 import { cacheStats, stageRef } from './cache.js';
-import { earlierStages } from './dockerfile.js';
+import { earlierStages, hasRunMounts } from './dockerfile.js';
 import {
   type BuildOutcome,
   type BuildRequest,
@@ -162,6 +162,13 @@ export class DockerEngine implements ImageEngine {
       );
     }
     const text = await readFile(req.dockerfile, 'utf8');
+    if (!client.buildkit && hasRunMounts(text)) {
+      throw new UserError(
+        `${path.basename(req.dockerfile)} mounts files into a RUN (RUN --mount), which needs BuildKit; this docker client (≥ 23, no buildx) cannot use it`,
+        'engine',
+        "install the buildx plugin or Debian's docker.io client, or use --engine buildah",
+      );
+    }
     const cacheFrom = [...req.cacheFrom];
     if (client.buildkit && req.cache) {
       // Stage images first: a stage's cache is only there in mode max, a missing one is skipped by BuildKit.

@@ -50,13 +50,23 @@ export function earlierStages(dockerfile: string): string[] {
 }
 
 /**
- * The context paths the Dockerfile's COPY/ADD instructions read (sources of `--from` copies and URLs are
- * not context). 'all' when a source is the whole context, cannot be resolved (an unset $VAR), or a RUN
- * mounts the context, so callers fall back to every context file.
+ * The context paths the Dockerfile reads: sources of COPY/ADD and of RUN bind mounts (`--mount=type=bind,
+ * source=…`; copies and mounts `--from` a stage or image, URLs and cache/secret mounts are not context).
+ * 'all' when a source is the whole context or cannot be resolved (an unset $VAR), so callers fall back to
+ * every context file.
  */
 export function contextSources(dockerfile: string, buildArgs: Record<string, string>): string[] | 'all' {
   const vars: Record<string, string> = {};
   const sources: string[] = [];
+  /** Adds one context source; false when it stands for the whole context. */
+  const add = (src: string): boolean => {
+    const resolved = substitute(src, vars);
+    if (resolved.includes('$') || (src.includes('$') && resolved === '')) return false;
+    const clean = resolved.replace(/^(\.?\/)+/, '').replace(/\/+$/, '');
+    if (clean === '' || clean === '.') return false;
+    sources.push(clean);
+    return true;
+  };
   for (const { text } of logicalLines(dockerfile)) {
     const [instr, ...rest] = text.split(/\s+/);
     const keyword = instr.toUpperCase();
@@ -67,8 +77,12 @@ export function contextSources(dockerfile: string, buildArgs: Record<string, str
         const value = buildArgs[name] ?? (eq >= 0 ? unquote(decl.slice(eq + 1)) : undefined);
         if (value !== undefined) vars[name] = value;
       }
-    } else if (keyword === 'RUN' && /--mount=\S*type=bind/.test(text) && !/--mount=\S*from=/.test(text)) {
-      return 'all';
+    } else if (keyword === 'RUN') {
+      for (const mount of runMounts(text)) {
+        // A bind mount (the default type) without `from` reads the context, at its root unless `source` says.
+        if ((mount.type ?? 'bind') !== 'bind' || mount.from !== undefined) continue;
+        if (!add(mount.source ?? mount.src ?? '')) return 'all';
+      }
     } else if (keyword === 'COPY' || keyword === 'ADD') {
       const body = text.slice(instr.length).trim();
       const words = body.startsWith('[') ? jsonWords(body) : body.split(/\s+/);
@@ -77,15 +91,34 @@ export function contextSources(dockerfile: string, buildArgs: Record<string, str
       if (words.some((w) => /^--from=/.test(w))) continue;
       for (const src of args.slice(0, -1)) {
         if (/^https?:\/\//.test(src) || src.startsWith('<<')) continue;
-        const resolved = substitute(src, vars);
-        if (resolved.includes('$') || (src.includes('$') && resolved === '')) return 'all';
-        const clean = resolved.replace(/^(\.\/)+/, '').replace(/\/+$/, '');
-        if (clean === '' || clean === '.') return 'all';
-        sources.push(clean);
+        if (!add(src)) return 'all';
       }
     }
   }
   return sources;
+}
+
+/** True when a RUN instruction has a `--mount=` flag (bind, cache, secret…): only BuildKit builds it. */
+export function hasRunMounts(dockerfile: string): boolean {
+  return logicalLines(dockerfile).some(
+    ({ text }) => text.split(/\s+/)[0].toUpperCase() === 'RUN' && runMounts(text).length > 0,
+  );
+}
+
+/** The options of each `--mount=` flag of a RUN line before its command, e.g. { type: 'bind', source: 'auth' }. */
+function runMounts(run: string): Record<string, string>[] {
+  const mounts: Record<string, string>[] = [];
+  for (const word of run.split(/\s+/).slice(1)) {
+    if (!word.startsWith('--')) break;
+    if (!word.startsWith('--mount=')) continue;
+    const opts: Record<string, string> = {};
+    for (const kv of word.slice('--mount='.length).split(',')) {
+      const eq = kv.indexOf('=');
+      opts[(eq < 0 ? kv : kv.slice(0, eq)).toLowerCase()] = eq < 0 ? '' : unquote(kv.slice(eq + 1));
+    }
+    mounts.push(opts);
+  }
+  return mounts;
 }
 
 function jsonWords(body: string): string[] | undefined {

@@ -145,6 +145,17 @@ test('WebSocket: state is pushed after auth; moves go over the socket; the end c
   assert.equal(live.messages.at(-1)?.game?.status, 'finished');
 });
 
+test('WebSocket: a move sent right behind the auth message waits for the token to be verified', async () => {
+  match('m8');
+  const live = socket('m8');
+  await live.opened;
+  live.ws.send(JSON.stringify({ type: 'auth', token: tokenOf(ann) }));
+  live.ws.send(JSON.stringify({ type: 'move', direction: -1 }));
+  await live.until(() => live.messages.some((m) => m.game?.paddles.left.direction === -1));
+  live.ws.close();
+  assert.equal((await live.closed).code, 1005);
+});
+
 test('WebSocket: no token, a forged token or an unknown game closes with a 44xx code', async () => {
   match('m7');
   const silent = socket('m7');
