@@ -15,6 +15,8 @@ import { build } from 'esbuild';
 import { startEmulator, worldFromManifests } from '../emulator/src/index.js';
 import { rollingService } from '../harness/deploy-world.js';
 import { makeRepo } from '../harness/render-world.js';
+// @ts-expect-error: a plain .mjs script without types
+import { builtinsViaRequire } from '../scripts/bundle.mjs';
 import { type BundleContents, measureBundleContents, topLine } from './bundle-contents.js';
 import { median } from './figures.js';
 import { COLD_START_RUNS, NO_REQUEST } from './report.js';
@@ -228,6 +230,7 @@ async function buildSdkFloor(root: string, dir: string): Promise<string> {
     legalComments: 'none',
     logLevel: 'warning',
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+    plugins: [builtinsViaRequire],
   });
   return out;
 }

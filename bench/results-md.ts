@@ -93,8 +93,8 @@ bundled with ncc, making the anchor's first call (RegisterTaskDefinition). The C
 used by then is read from /proc as well, as it depends far less on the machine's other load. plan,
 render and test make no AWS call. The floor is the same timing for \`node -e\` sending one request;
 the SDK floor (bench/anchor-standin/sdk-floor.mjs) is the ECS client alone making the stand-in's first
-call, bundled as our actions are (esbuild, ES module, minified): what any action calling ECS pays before
-its own code runs.
+call, bundled as our actions are (esbuild, ES module, minified, node builtins through require()): what
+any action calling ECS pays before its own code runs.
 When Node 24 is present (the npm registry's node binary package, as .ci/run installs it; the actions
 declare node24), every subject is also started by it in the same rounds and judged against the
 stand-in started by the same Node.

@@ -6,6 +6,7 @@
 // `scripts/check-dist.sh` can fail on drift. Type checking is `npm run typecheck`'s job.
 // Usage: node scripts/bundle.mjs [step ...]  (no args: all). `bundleOptions` is what bench/ measures.
 import { existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -57,6 +58,44 @@ const dropUnusedActionsModules = {
   },
 };
 
+// Node builtins are loaded with require(), never as ES modules: importing one as an ES module makes node
+// build a facade that reads every export, lazy getters included. On Node 24 the facade of node:http thereby
+// loads undici for its WebSocket/fetch getters (~40 ms of CPU at start; the SDK's HTTP handler imports
+// node:http and node:https). A static import becomes a CommonJS stand-in module whose named imports esbuild
+// reads as properties where they are used, as CommonJS code does; a dynamic import() of a builtin in a
+// JavaScript file (the SDK's) becomes a require() wrapped in a promise of a namespace-like object (not a
+// chunk of its own: a file to read would let other chunks' compilation run ahead of the request waiting).
+const BUILTINS = new Set(builtinModules);
+const isBuiltin = (name) => BUILTINS.has(name.replace(/^node:/, ''));
+const DYNAMIC_BUILTIN = /\bimport\(\s*(["'])((?:node:)?[a-z_0-9/]+)\1\s*\)/g;
+export const builtinsViaRequire = {
+  name: 'builtins-via-require',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?[a-z_0-9/]+$/ }, (args) => {
+      if (!isBuiltin(args.path) || args.namespace === 'builtin-require') return undefined;
+      // An import() the rewrite below did not reach (TypeScript sources) stays one: its named exports.
+      if (args.kind === 'dynamic-import') return { path: args.path, external: true };
+      return { path: args.path.replace(/^node:/, ''), namespace: 'builtin-require' };
+    });
+    b.onLoad({ filter: /.*/, namespace: 'builtin-require' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(`node:${args.path}`)});`,
+      loader: 'js',
+    }));
+    b.onLoad({ filter: /\.[cm]?js$/, namespace: 'file' }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes('import(')) return undefined;
+      let changed = false;
+      const contents = source.replace(DYNAMIC_BUILTIN, (call, _q, name) => {
+        if (!isBuiltin(name)) return call;
+        changed = true;
+        const id = JSON.stringify(`node:${name.replace(/^node:/, '')}`);
+        return `Promise.resolve().then(() => { const m = require(${id}); return Object.assign(Object.create(m), { default: m }); })`;
+      });
+      return changed ? { contents, loader: 'js' } : undefined;
+    });
+  },
+};
+
 // sigstore's signing client fetches through make-fetch-happen, which carries the npm HTTP cache, proxy
 // agents and charset converters (~0.7 MB of the push bundle); what the client uses of it is a fetch with a
 // timeout, which Node has built in. The sigstore entry also loads the verifier's TUF client, which signing
@@ -70,7 +109,7 @@ const SHIMS = {
 };
 
 // The AWS clients AwsClients loads on first use (shared/src/aws/sdk-<name>.ts), and how code calls them.
-const LAZY_CLIENTS = ['codedeploy', 'elbv2', 'logs', 'iam', 'sts'];
+const LAZY_CLIENTS = ['ecr', 'codedeploy', 'elbv2', 'logs', 'iam', 'sts'];
 const callsClient = (name, source) => new RegExp(`\\.${name}\\s*\\.send\\(`).test(source);
 
 /**
@@ -133,7 +172,7 @@ function baseOptions(t, outdir) {
     banner: {
       js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);",
     },
-    plugins: [dropUnusedActionsModules],
+    plugins: [dropUnusedActionsModules, builtinsViaRequire],
     alias: SHIMS,
     // The HCL parser (the emulator's Terraform world, CLI only, loaded on demand) reads its wasm from its
     // own folder: it stays a package import, shipped beside the CLI bundle (vendor-hcl.mjs).

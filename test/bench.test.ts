@@ -138,9 +138,39 @@ describe('bench report', () => {
     // 0.5 × the stand-in's 120 ms is 60 ms.
     expect(verdict(by('cold start: deploy'))).toBe('miss');
     expect(by('cold start: deploy').note).toContain('miss: it needs 60 ms of CPU (bare node 10 ms)');
+    expect(by('cold start: deploy').note).not.toContain('SDK floor');
     expect(verdict(by('cold start: run-task'))).toBe('pass');
     expect(figures.find((f) => f.name === 'cold start: test')).toBeUndefined();
     expect(verdict(by('peak memory: deploy action, single-service deploy'))).toBe('miss');
+  });
+
+  it('says when the ECS client alone already starts slower than the cold start limit', () => {
+    const deploy = {
+      action: 'deploy',
+      bytes: 800_000,
+      coldStartMs: 90,
+      coldStartCpuMs: 80,
+      sdkClients: ['ecs'],
+    };
+    const figures = bundleFigures({
+      floor: { ms: 40, cpuMs: 30, rssMb: 41 },
+      sdkFloor: { ms: 70, cpuMs: 60, rssMb: 49 },
+      standIn: { ms: 120, cpuMs: 110, rssMb: 60, bytes: 1_100_000 },
+      bundles: [deploy],
+      node24: {
+        version: 'v24.0.0',
+        floor: { ms: 40, cpuMs: 30, rssMb: 41 },
+        sdkFloor: { ms: 50, cpuMs: 40, rssMb: 49 },
+        standIn: { ms: 110, cpuMs: 100, rssMb: 60 },
+        actions: { deploy: { ms: 80, cpuMs: 70, rssMb: 50 } },
+      },
+      deployRun: null,
+    });
+    const by = (name: string) => figures.find((f) => f.name === name) as Figure;
+    // Node 20: limit 60 ms, the SDK floor 70 ms is over it; Node 24: limit 55 ms, the floor 50 ms is not.
+    expect(by('cold start: deploy').note).toContain('the ECS client alone (SDK floor) already takes 70 ms');
+    expect(verdict(by('cold start on v24.0.0: deploy'))).toBe('miss');
+    expect(by('cold start on v24.0.0: deploy').note).not.toContain('SDK floor');
   });
 });
 

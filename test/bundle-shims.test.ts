@@ -166,6 +166,45 @@ describe('bundles built by scripts/bundle.mjs', () => {
     }
   }, 60_000);
 
+  test('node builtins load through require(), statically and by import(), and still work', async () => {
+    // A dynamic import of node:http the way the SDK's HTTP handler writes it, a static named import of an
+    // accessor export (fs.promises), a default import and a namespace import.
+    const entry = join(dir, 'builtins-entry.mjs');
+    writeFileSync(
+      entry,
+      [
+        "import { promises as fsp } from 'node:fs';",
+        "import path from 'path';",
+        "import * as os from 'node:os';",
+        'const l = await import("node:http");',
+        "const { request } = await import('node:http');",
+        'const req = request(process.env.URL, { method: "POST" }, (res) => { res.resume(); res.on("end", () => {',
+        "  console.log([typeof fsp.readFile, path.sep, typeof os.tmpdir, l.default === l.default.request ? 'x' : typeof l.default.Agent].join(' '));",
+        '}); });',
+        "req.end('{}');",
+      ].join('\n'),
+    );
+    const deploy = targets(['deploy']).find((t: { step?: string }) => t.step === 'deploy');
+    const out = join(dir, 'builtins');
+    await build({ ...(await bundleOptions(deploy, out)), entryPoints: { index: entry } });
+    writeFileSync(join(out, 'package.json'), '{"type":"module"}');
+    const code = readFileSync(join(out, 'index.js'), 'utf8');
+    // Only the banner's node:module is imported as an ES module: its facade is the one node builds.
+    expect(code.match(/from\s*["']node:[a-z_/]+["']|import\(["'](node:)?[a-z_/]+["']\)/g)).toEqual([
+      "from'node:module'",
+    ]);
+    const l = await listener([{ status: 200 }]);
+    try {
+      const { stdout } = await run(process.execPath, [join(out, 'index.js')], {
+        env: { PATH: process.env.PATH, URL: l.url },
+      });
+      expect(stdout.trim()).toBe('function / function function');
+      expect(l.seen).toHaveLength(1);
+    } finally {
+      l.close();
+    }
+  }, 60_000);
+
   test('an action bundle leaves out the lazily loaded AWS clients its code never calls', async () => {
     const contents = async (step: string) => {
       const t = targets([step]).find((x: { step?: string }) => x.step === step);

@@ -1,8 +1,7 @@
 // The one place AWS clients are made: region, endpoint override, retry policy, user agent, credentials.
 // Every step receives an AwsClients object; nothing else constructs an SDK client.
-// CodeDeploy, ELBv2, CloudWatch Logs, IAM and STS are loaded on first use (a dynamic import, a chunk of its own in
-// the bundles): most runs never call them, so their SDK code stays out of every action's start-up.
-import { ECRClient } from '@aws-sdk/client-ecr';
+// ECR, CodeDeploy, ELBv2, CloudWatch Logs, IAM and STS are loaded on first use (a dynamic import, a chunk of its
+// own in the bundles): many runs never call them, so their SDK code stays out of those actions' start-up.
 import { ECSClient } from '@aws-sdk/client-ecs';
 import type {
   AwsCredentialIdentity,
@@ -55,11 +54,13 @@ export function resolveRegion(opts: AwsOptions = {}): string {
   return region;
 }
 
+const loadEcr = () => import('./sdk-ecr.js');
 const loadCodeDeploy = () => import('./sdk-codedeploy.js');
 const loadLogs = () => import('./sdk-logs.js');
 const loadElbv2 = () => import('./sdk-elbv2.js');
 const loadIam = () => import('./sdk-iam.js');
 const loadSts = () => import('./sdk-sts.js');
+type EcrSdk = Awaited<ReturnType<typeof loadEcr>>;
 type CodeDeploySdk = Awaited<ReturnType<typeof loadCodeDeploy>>;
 type LogsSdk = Awaited<ReturnType<typeof loadLogs>>;
 type Elbv2Sdk = Awaited<ReturnType<typeof loadElbv2>>;
@@ -163,8 +164,8 @@ export class AwsClients {
   get ecs(): ECSClient {
     return this.get('ecs', 'ECS', () => new ECSClient(this.config));
   }
-  get ecr(): ECRClient {
-    return this.get('ecr', 'ECR', () => new ECRClient(this.config));
+  get ecr(): LazyClient<EcrSdk, InstanceType<EcrSdk['ECRClient']>> {
+    return this.get('ecr', 'ECR', () => new LazyClient(loadEcr, (sdk) => new sdk.ECRClient(this.config)));
   }
   get sts(): LazyClient<StsSdk, InstanceType<StsSdk['STSClient']>> {
     return this.get('sts', 'STS', () => new LazyClient(loadSts, (sdk) => new sdk.STSClient(this.config)));

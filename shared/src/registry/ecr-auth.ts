@@ -1,7 +1,6 @@
 // ECR credentials for the registry endpoint: GetAuthorizationToken → "AWS:<password>". The password and
 // the token are handed to runner.mask() before this function returns, so nothing printed afterwards
 // can show them; they are only ever given to an engine's stdin.
-import { GetAuthorizationTokenCommand } from '@aws-sdk/client-ecr';
 import type { AwsClients } from '../aws/clients.js';
 import { EndpointUnreachable } from '../aws/unreachable.js';
 import { UserError } from '../errors.js';
@@ -15,7 +14,7 @@ export interface RegistryAuth extends RegistryLogin {
 export async function ecrLogin(aws: AwsClients, runner: Runner): Promise<RegistryAuth> {
   let data: { authorizationToken?: string; proxyEndpoint?: string; expiresAt?: Date } | undefined;
   try {
-    data = (await aws.ecr.send(new GetAuthorizationTokenCommand({}))).authorizationData?.[0];
+    data = (await aws.ecr.send((sdk) => new sdk.GetAuthorizationTokenCommand({}))).authorizationData?.[0];
   } catch (err) {
     // Nothing answered: say so, not "check the credentials".
     if (err instanceof EndpointUnreachable) throw err;

@@ -1,18 +1,8 @@
 // ECR image look-ups and re-tagging through the API: is a tag there (and at which digest), add a tag to
 // an existing image manifest without moving any bytes (BatchGetImage + PutImage), and make sure a
 // repository exists. Immutable tags: the same tag at the same digest is success; elsewhere an error.
-import {
-  BatchGetImageCommand,
-  CreateRepositoryCommand,
-  DescribeImagesCommand,
-  DescribeRepositoriesCommand,
-  ImageAlreadyExistsException,
-  ImageNotFoundException,
-  ImageTagAlreadyExistsException,
-  PutImageCommand,
-  RepositoryNotFoundException,
-} from '@aws-sdk/client-ecr';
 import type { AwsClients } from '../aws/clients.js';
+import { isAwsError } from '../aws/errors.js';
 import { StepFailed, UserError } from '../errors.js';
 import { CACHE_TAG_FILTER } from '../image/cache.js';
 
@@ -32,11 +22,11 @@ export async function digestOfTag(
 ): Promise<string | undefined> {
   try {
     const r = await aws.ecr.send(
-      new DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] }),
+      (sdk) => new sdk.DescribeImagesCommand({ repositoryName: repository, imageIds: [{ imageTag: tag }] }),
     );
     return r.imageDetails?.[0]?.imageDigest;
   } catch (err) {
-    if (err instanceof ImageNotFoundException || err instanceof RepositoryNotFoundException) return undefined;
+    if (isAwsError(err, 'ImageNotFoundException', 'RepositoryNotFoundException')) return undefined;
     throw err;
   }
 }
@@ -61,11 +51,12 @@ export async function addTag(
   tag: string,
 ): Promise<'added' | 'present'> {
   const got = await aws.ecr.send(
-    new BatchGetImageCommand({
-      repositoryName: repository,
-      imageIds: [{ imageDigest: digest }],
-      acceptedMediaTypes: MANIFEST_TYPES,
-    }),
+    (sdk) =>
+      new sdk.BatchGetImageCommand({
+        repositoryName: repository,
+        imageIds: [{ imageDigest: digest }],
+        acceptedMediaTypes: MANIFEST_TYPES,
+      }),
   );
   const image = got.images?.[0];
   if (!image?.imageManifest) {
@@ -74,18 +65,19 @@ export async function addTag(
   }
   try {
     await aws.ecr.send(
-      new PutImageCommand({
-        repositoryName: repository,
-        imageManifest: image.imageManifest,
-        imageManifestMediaType: image.imageManifestMediaType,
-        imageDigest: digest,
-        imageTag: tag,
-      }),
+      (sdk) =>
+        new sdk.PutImageCommand({
+          repositoryName: repository,
+          imageManifest: image.imageManifest,
+          imageManifestMediaType: image.imageManifestMediaType,
+          imageDigest: digest,
+          imageTag: tag,
+        }),
     );
     return 'added';
   } catch (err) {
-    if (err instanceof ImageAlreadyExistsException) return 'present';
-    if (err instanceof ImageTagAlreadyExistsException) {
+    if (isAwsError(err, 'ImageAlreadyExistsException')) return 'present';
+    if (isAwsError(err, 'ImageTagAlreadyExistsException')) {
       const existing = await digestOfTag(aws, repository, tag);
       if (existing === digest) return 'present';
       throw new TagConflict(repository, tag, existing ?? 'another image', digest);
@@ -96,10 +88,10 @@ export async function addTag(
 
 export async function repositoryExists(aws: AwsClients, repository: string): Promise<boolean> {
   try {
-    await aws.ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [repository] }));
+    await aws.ecr.send((sdk) => new sdk.DescribeRepositoriesCommand({ repositoryNames: [repository] }));
     return true;
   } catch (err) {
-    if (err instanceof RepositoryNotFoundException) return false;
+    if (isAwsError(err, 'RepositoryNotFoundException')) return false;
     throw err;
   }
 }
@@ -110,12 +102,13 @@ export async function repositoryExists(aws: AwsClients, repository: string): Pro
  */
 export async function createRepository(aws: AwsClients, repository: string): Promise<void> {
   await aws.ecr.send(
-    new CreateRepositoryCommand({
-      repositoryName: repository,
-      imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
-      imageTagMutabilityExclusionFilters: [{ filter: CACHE_TAG_FILTER, filterType: 'WILDCARD' }],
-      imageScanningConfiguration: { scanOnPush: true },
-    }),
+    (sdk) =>
+      new sdk.CreateRepositoryCommand({
+        repositoryName: repository,
+        imageTagMutability: 'IMMUTABLE_WITH_EXCLUSION',
+        imageTagMutabilityExclusionFilters: [{ filter: CACHE_TAG_FILTER, filterType: 'WILDCARD' }],
+        imageScanningConfiguration: { scanOnPush: true },
+      }),
   );
 }
 

@@ -2,7 +2,6 @@
 // image index) offers — an X86_64 task cannot start an arm64-only image, nor ARM64 an amd64 one — and,
 // when required, each digest must carry an SBOM and a provenance statement (attestations.ts). Read-only:
 // BatchGetImage for the manifest, the registry (token login) for config blobs and the referrers API.
-import { BatchGetImageCommand } from '@aws-sdk/client-ecr';
 import type { AwsClients } from '../aws/clients.js';
 import { fargateArchitecture } from '../image/platforms.js';
 import { ecrLogin } from '../registry/ecr-auth.js';
@@ -56,11 +55,12 @@ export async function checkImageContents(
       if (!ref?.digest || !ecr || (ecr.region && ecr.region !== aws.region)) continue;
       const got = await aws.ecr
         .send(
-          new BatchGetImageCommand({
-            repositoryName: ref.repository,
-            imageIds: [{ imageDigest: ref.digest }],
-            acceptedMediaTypes: ACCEPT,
-          }),
+          (sdk) =>
+            new sdk.BatchGetImageCommand({
+              repositoryName: ref.repository,
+              imageIds: [{ imageDigest: ref.digest }],
+              acceptedMediaTypes: ACCEPT,
+            }),
         )
         .catch(() => undefined);
       const raw = got?.images?.[0]?.imageManifest;
