@@ -1,0 +1,2 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+import{a,b}from"./chunk-Y2JLVPME.js";import"./chunk-BOP73KPL.js";import"./chunk-TCC6DNN5.js";import"./chunk-WXUJYYFP.js";import"./chunk-HEOC5XPY.js";import"./chunk-AFAVW2MX.js";import"./chunk-VPCE6HN6.js";import"./chunk-X3EXMLBH.js";import"./chunk-YA7XNUFD.js";import"./chunk-JKENYYFY.js";import"./chunk-SYFQY2V5.js";import"./chunk-ZKUSK2AJ.js";import"./chunk-NDJNVI3F.js";export{b as continueGated,a as revisionTaskDefinitions};

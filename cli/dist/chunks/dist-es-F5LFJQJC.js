@@ -1,0 +1,2 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+import{a,b,c,d,e,f,g}from"./chunk-YTZYLWT3.js";import"./chunk-QSA5BVJQ.js";import"./chunk-AFAVW2MX.js";import"./chunk-VPCE6HN6.js";import"./chunk-X3EXMLBH.js";import"./chunk-YA7XNUFD.js";import"./chunk-JKENYYFY.js";import"./chunk-SYFQY2V5.js";import"./chunk-ZKUSK2AJ.js";import"./chunk-NDJNVI3F.js";export{f as ENV_ACCOUNT_ID,e as ENV_CREDENTIAL_SCOPE,d as ENV_EXPIRATION,a as ENV_KEY,b as ENV_SECRET,c as ENV_SESSION,g as fromEnv};

@@ -1,0 +1,2 @@
+import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);
+import{b as a,c as b}from"./chunk-R6YKT26S.js";import"./chunk-WXUJYYFP.js";import"./chunk-HEOC5XPY.js";import"./chunk-AFAVW2MX.js";import"./chunk-VPCE6HN6.js";import"./chunk-X3EXMLBH.js";import"./chunk-YA7XNUFD.js";import"./chunk-JKENYYFY.js";import"./chunk-SYFQY2V5.js";import"./chunk-ZKUSK2AJ.js";import"./chunk-NDJNVI3F.js";export{a as RUN_TASK_OVERRIDES_MAX_BYTES,b as runOneOffTask};
