@@ -22,6 +22,8 @@ output "services" {
       security_groups     = [aws_security_group.service[name].id]
       assign_public_ip    = false
       deployment_strategy = svc.blue_green ? "BLUE_GREEN" : "ROLLING"
+      # The bake time the service was created with: a deploy that does not set its own keeps it.
+      bake_time_minutes   = svc.blue_green ? var.blue_green_bake_time_minutes : null
       cpu_architecture    = svc.cpu_architecture
       discovery_name      = "${name}.${var.discovery_namespace}"
       database_secret_arn = svc.database ? aws_db_instance.this.master_user_secret[0].secret_arn : null

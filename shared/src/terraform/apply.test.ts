@@ -91,6 +91,22 @@ describe('applyTerraformOutputs', () => {
     });
   });
 
+  test("a blue/green service keeps terraform's bake time (older outputs without it: the schema's 5)", () => {
+    const slow = { ...outputs, services: { frontend: { ...frontend, bakeTimeMinutes: 15 } } };
+    const [web] = applyTerraformOutputs(
+      [manifest('frontend', { strategy: 'blue-green' })],
+      slow,
+      'infra.json',
+    );
+    expect(web.deploy?.blueGreen?.bakeTimeMinutes).toBe(15);
+    const [old] = applyTerraformOutputs(
+      [manifest('frontend', { strategy: 'blue-green' })],
+      outputs,
+      'infra.json',
+    );
+    expect(old.deploy?.blueGreen?.bakeTimeMinutes).toBe(5);
+  });
+
   test('what the manifest writes wins over the outputs', () => {
     const own = {
       cluster: 'staging',

@@ -100,7 +100,9 @@ export function blueGreenFrom(
     ...(test ? { testListenerRule: test } : {}),
     roleArn,
     containerPort: tf.containerPort,
-    bakeTimeMinutes: 5, // the schema's default
+    // Terraform's bake time, so a deploy does not reset what the service was created with (the
+    // manifest schema's default where the outputs predate it).
+    bakeTimeMinutes: tf.bakeTimeMinutes ?? 5,
   };
 }
 

@@ -31,6 +31,7 @@ function service(name: string, extra: Record<string, unknown> = {}) {
     security_groups: [`sg-0${name.length}`],
     assign_public_ip: false,
     deployment_strategy: 'ROLLING',
+    bake_time_minutes: null,
     cpu_architecture: 'X86_64',
     discovery_name: `${name}.transcendence.local`,
     database_secret_arn: null,
@@ -44,6 +45,7 @@ function service(name: string, extra: Record<string, unknown> = {}) {
 
 const frontend = service('frontend', {
   deployment_strategy: 'BLUE_GREEN',
+  bake_time_minutes: 15,
   target_groups: {
     blue: `${ELB}:targetgroup/transcendence-production-frontend-b/1`,
     green: `${ELB}:targetgroup/transcendence-production-frontend-g/2`,
@@ -109,6 +111,7 @@ describe('loadTerraformOutputs', () => {
       securityGroups: ['sg-08'],
       assignPublicIp: false,
       deploymentStrategy: 'BLUE_GREEN',
+      bakeTimeMinutes: 15,
       cpuArchitecture: 'X86_64',
       discoveryName: 'frontend.transcendence.local',
       targetGroups: frontend.target_groups,
@@ -118,6 +121,7 @@ describe('loadTerraformOutputs', () => {
     });
     expect(outputs.services.auth.databaseSecretArn).toBe(auth.database_secret_arn);
     expect(outputs.services.auth.targetGroups).toEqual({});
+    expect(outputs.services.auth.bakeTimeMinutes).toBeUndefined();
     expect(outputs.githubDeployRoleArn).toBe(
       `arn:aws:iam::${ACCOUNT}:role/transcendence-production-github-deploy`,
     );

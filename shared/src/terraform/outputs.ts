@@ -25,6 +25,8 @@ export interface TerraformServiceSettings {
   securityGroups: string[];
   assignPublicIp: boolean;
   deploymentStrategy: 'ROLLING' | 'BLUE_GREEN';
+  /** Blue/green bake time terraform gave the service (var.blue_green_bake_time_minutes); absent in older outputs. */
+  bakeTimeMinutes?: number;
   /** Fargate CPU architecture chosen in var.services (X86_64 when the output predates it). */
   cpuArchitecture?: 'X86_64' | 'ARM64';
   discoveryName: string;
@@ -79,6 +81,7 @@ const serviceSchema = z.object({
   security_groups: ids('sg', 'security group'),
   assign_public_ip: z.boolean(),
   deployment_strategy: z.enum(['ROLLING', 'BLUE_GREEN']),
+  bake_time_minutes: z.nullish(z.int().check(z.gte(0), z.lte(1440))),
   cpu_architecture: z.optional(z.enum(['X86_64', 'ARM64'])),
   discovery_name: nonEmpty(),
   database_secret_arn: optionalArn,
@@ -121,6 +124,7 @@ function toSettings(s: z.output<typeof serviceSchema>): TerraformServiceSettings
     secrets: s.secrets ?? {},
   };
   if (s.cpu_architecture) settings.cpuArchitecture = s.cpu_architecture;
+  if (s.bake_time_minutes != null) settings.bakeTimeMinutes = s.bake_time_minutes;
   if (s.database_secret_arn) settings.databaseSecretArn = s.database_secret_arn;
   if (
     settings.deploymentStrategy === 'BLUE_GREEN' &&
