@@ -62,6 +62,12 @@ class CollectedLog extends Writable {
     done();
   }
 }
+const DEBUG = process.env.CENDENCE_DEBUG === 'true';
+/** A job's own runner, whose output is collected in `log` rather than printed as it comes. */
+function collectedJob(): { log: CollectedLog; own: Partial<StepContext> } {
+  const log = new CollectedLog();
+  return { log, own: { runner: new TerminalRunner({ stream: log, debug: DEBUG }) } };
+}
 /** The broken canary's share of production traffic, and the wall seconds it keeps it before the rollback. */
 const CANARY_PERCENT = 10;
 /**
@@ -90,7 +96,7 @@ const step = (name: string) => {
 
 async function main(): Promise<number> {
   const started = performance.now();
-  const runner = new TerminalRunner({ stream: process.stdout, debug: process.env.CENDENCE_DEBUG === 'true' });
+  const runner = new TerminalRunner({ stream: process.stdout, debug: DEBUG });
   const docker = await checkDocker(process.env);
   if (!docker.ok) {
     runner.error(`${docker.detail}: the demo builds real images.\n  fix: ${docker.fix}`);
@@ -177,10 +183,7 @@ async function main(): Promise<number> {
     };
     const chain = async (service: string) => {
       const buildsFile = path.join(OUT, `builds-${service}.json`);
-      const log = new CollectedLog();
-      const own = {
-        runner: new TerminalRunner({ stream: log, debug: process.env.CENDENCE_DEBUG === 'true' }),
-      };
+      const { log, own } = collectedJob();
       const printLog = () => process.stdout.write(log.text);
       try {
         await timed(`build ${service}`, () =>
@@ -282,10 +285,7 @@ async function main(): Promise<number> {
   const scratch: Promise<string>[] = [];
   const prebuilt: Promise<unknown>[] = [];
   const prebuild = (service: string, makeTree: () => Promise<string>, commit: string) => {
-    const log = new CollectedLog();
-    const own = {
-      runner: new TerminalRunner({ stream: log, debug: process.env.CENDENCE_DEBUG === 'true' }),
-    };
+    const { log, own } = collectedJob();
     const stepsOf: StepTiming[] = [];
     const tree = makeTree();
     scratch.push(tree);

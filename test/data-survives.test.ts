@@ -67,7 +67,7 @@ maybe('data written through the app survives deploys and rollbacks', () => {
         context: SERVICES_DIR,
         tag: local[name],
         baseImage: BASE,
-        label: 'cendence.test=data-survives',
+        labels: { 'cendence.test': 'data-survives' },
       });
     }
     emu = await startEmulator({

@@ -4,14 +4,13 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { oncePerRun } from '../../harness/shared-image.js';
 import { DockerEngine } from '../../shared/src/image/docker.js';
-import { contentNamedDockerfile } from '../../shared/src/image/dockerfile-copy.js';
 
 export const servicesDir = path.resolve(import.meta.dirname, '../../services');
 export const SERVICES = ['ai', 'auth', 'frontend', 'game', 'matchmaking'];
@@ -36,34 +35,24 @@ export function run(
   });
 }
 
-/**
- * Builds a service's Dockerfile as the build step does: with BuildKit (RUN --mount), which a client ≥ 23
- * without the buildx plugin cannot use (an older one found on PATH can), from a content-named copy of the
- * Dockerfile (two services' Dockerfiles of equal size and mtime would otherwise share BuildKit's copy).
- */
+/** Builds a service's Dockerfile with the build step's own engine (BuildKit client, content-named Dockerfile). */
 export async function buildServiceImage(opts: {
   dockerfile: string;
   context: string;
   tag: string;
   baseImage: string;
-  label?: string;
+  labels?: Record<string, string>;
 }): Promise<void> {
-  const client = await new DockerEngine().buildClient();
-  const dir = await mkdtemp(path.join(tmpdir(), 'cendence-svc-build-'));
-  try {
-    const text = await readFile(opts.dockerfile, 'utf8');
-    const dockerfile = client.buildkit
-      ? await contentNamedDockerfile(opts.dockerfile, text, dir)
-      : opts.dockerfile;
-    const args = ['build', '-q', '--network', 'host', '--build-arg', `BASE_IMAGE=${opts.baseImage}`];
-    if (opts.label) args.push('--label', opts.label);
-    args.push('-t', opts.tag, '-f', dockerfile, opts.context);
-    await mustRun(client.tool, args, {
-      env: { ...process.env, DOCKER_BUILDKIT: client.buildkit ? '1' : '0' },
-    });
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const request = {
+    dockerfile: opts.dockerfile,
+    context: opts.context,
+    tags: [opts.tag],
+    buildArgs: { BASE_IMAGE: opts.baseImage },
+    labels: opts.labels ?? {},
+    cacheFrom: [],
+    network: 'host',
+  };
+  await new DockerEngine().build(request, () => {});
 }
 
 export async function mustRun(

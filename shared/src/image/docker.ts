@@ -177,9 +177,8 @@ export class DockerEngine implements ImageEngine {
         cacheFrom.push(...earlierStages(text).map((st) => stageRef(ref, st)), ref);
       }
     }
-    const attempt = async (withCache: boolean) => {
-      const dir = await mkdtemp(path.join(tmpdir(), 'cendence-build-'));
-      try {
+    const attempt = (withCache: boolean) =>
+      inTempDir('cendence-build-', async (dir) => {
         const iidfile = path.join(dir, 'iid');
         const dockerfile = client.buildkit
           ? await contentNamedDockerfile(req.dockerfile, text, dir)
@@ -194,10 +193,7 @@ export class DockerEngine implements ImageEngine {
         });
         const imageId = r.code === 0 ? (await readFile(iidfile, 'utf8')).trim() : undefined;
         return { r, imageId };
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    };
+      });
     const warnings: string[] = [];
     if (!client.buildkit && req.cache)
       warnings.push('BuildKit is not available to this docker client: the registry cache was not used');
@@ -261,8 +257,7 @@ export class DockerEngine implements ImageEngine {
       // the build answered wholly from the very reference it would be saved to is left as it is: rebuilding
       // it here would only pull (or even rerun) what the registry already holds.
       const text = await readFile(req.dockerfile, 'utf8');
-      const dir = await mkdtemp(path.join(tmpdir(), 'cendence-cache-'));
-      try {
+      await inTempDir('cendence-cache-', async (dir) => {
         const dockerfile = await contentNamedDockerfile(req.dockerfile, text, dir);
         for (const stage of earlierStages(text)) {
           const ref = stageRef(to, stage);
@@ -280,9 +275,7 @@ export class DockerEngine implements ImageEngine {
             throw new StepFailed(`cache build of stage ${stage} failed:\n${tail(r.output, 5)}`);
           await push(ref);
         }
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
+      });
     }
     const tagged = await this.run(['tag', req.tags[0], to], opts);
     if (tagged.code !== 0) throw new StepFailed(`docker tag ${to} failed: ${tail(tagged.output, 3)}`);
@@ -340,4 +333,14 @@ export function parseDockerPush(output: string, ref: string): PushOutcome {
     else if (/already exists|Mounted from/.test(state)) layersSkipped++;
   }
   return { digest, layersPushed, layersSkipped };
+}
+
+/** Runs `fn` with a fresh temporary directory, removed afterwards whatever happens. */
+async function inTempDir<T>(prefix: string, fn: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  try {
+    return await fn(dir);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
