@@ -157,6 +157,13 @@ describe('loadTerraformOutputs', () => {
     expect(message).toMatch(/services\.value\.auth\.task_role_arn: must be an ARN \(arn:aws:…\)/);
   });
 
+  test('a bake time out of ECS range names the field', () => {
+    const bad = write('bake.json', outputFile({ frontend: { ...frontend, bake_time_minutes: 2000 } }));
+    expect(userError(() => loadTerraformOutputs(bad)).message).toMatch(
+      /services\.value\.frontend\.bake_time_minutes: Too big/,
+    );
+  });
+
   test('the infrastructure role of native blue/green is read when terraform created one', () => {
     const role = `arn:aws:iam::${ACCOUNT}:role/transcendence-production-ecs-infrastructure`;
     const withRole = write('role.json', outputFile({ frontend }, { ecs_infrastructure_role_arn: role }));
